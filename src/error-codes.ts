@@ -154,6 +154,14 @@ const table: ReadonlyArray<readonly [number, string, string]> = [
   [-0x004e, 'MBEDTLS_ERR_NET_SEND_FAILED', 'Sending information through the socket failed.'],
   [-0x0050, 'MBEDTLS_ERR_NET_CONN_RESET', 'Connection was reset by peer.'],
   [-0x0052, 'MBEDTLS_ERR_NET_UNKNOWN_HOST', 'Failed to get an IP address for the given hostname.'],
+  // microtls's own MQTT codes, NOT Mbed TLS's (Mbed TLS has no MQTT). They sit in 0x5880-0x5B00,
+  // a gap between Mbed TLS's MD (down to -0x5200) and SSL (up from -0x5D80, which is
+  // MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME since 3.6.3) blocks, so no value is shared.
+  [-0x5880, 'MICROTLS_ERR_MQTT_PROTOCOL', 'Malformed MQTT packet or MQTT 3.1.1 rule violated (the rule is in the message).'],
+  [-0x5900, 'MICROTLS_ERR_MQTT_CONNACK_REFUSED', 'The broker refused the connection (CONNACK return code 1-5).'],
+  [-0x5980, 'MICROTLS_ERR_MQTT_QUEUE_FULL', 'The offline queue is full; the message was not queued.'],
+  [-0x5a00, 'MICROTLS_ERR_MQTT_CONNECTION_CLOSED', 'The MQTT connection closed before the operation completed.'],
+  [-0x5a80, 'MICROTLS_ERR_MQTT_TIMEOUT', 'The broker did not answer in time (CONNACK or PINGRESP).'],
 ];
 
 export const ERROR_CODES: ReadonlyMap<number, ErrorCodeInfo> = new Map(
