@@ -1,0 +1,43 @@
+import { MicroTlsError } from '../errors.js';
+
+/**
+ * A received or requested packet broke MQTT 3.1.1. `rule` is the conformance statement
+ * (`MQTT-2.2.2-2`) or, where the spec has no numbered statement, the section
+ * (`MQTT-2.2.3`); limits that are microtls's own start with `microtls-`.
+ * The spec's answer to any of these on receipt is to close the network connection.
+ */
+export class MqttProtocolError extends MicroTlsError {
+  readonly rule: string;
+
+  constructor(rule: string, message: string, details: Record<string, unknown> = {}) {
+    super('MICROTLS_ERR_MQTT_PROTOCOL', `${rule}: ${message}`, { ...details, rule });
+    this.name = 'MqttProtocolError';
+    this.rule = rule;
+  }
+}
+
+export function protocolError(rule: string, message: string, details?: Record<string, unknown>): never {
+  throw new MqttProtocolError(rule, message, details);
+}
+
+export const CONNACK_RETURN_CODES = {
+  0: 'Connection Accepted',
+  1: 'Connection Refused, unacceptable protocol version',
+  2: 'Connection Refused, identifier rejected',
+  3: 'Connection Refused, Server unavailable',
+  4: 'Connection Refused, bad user name or password',
+  5: 'Connection Refused, not authorized',
+} as const;
+
+export type ConnackReturnCode = keyof typeof CONNACK_RETURN_CODES;
+
+/** The broker answered CONNACK with a non-zero code; `returnCode` says which of 1-5. */
+export class MqttConnackError extends MicroTlsError {
+  readonly returnCode: ConnackReturnCode;
+
+  constructor(returnCode: ConnackReturnCode) {
+    super('MICROTLS_ERR_MQTT_CONNACK_REFUSED', `${CONNACK_RETURN_CODES[returnCode]} (return code ${returnCode})`, { returnCode });
+    this.name = 'MqttConnackError';
+    this.returnCode = returnCode;
+  }
+}
