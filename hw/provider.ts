@@ -25,6 +25,14 @@ export interface MacContext {
 export interface AesBlockCipher {
   /** Encrypts one 16-byte block. */
   encryptBlock(block: Uint8Array): Uint8Array;
+  /**
+   * Optional bulk paths for engines where a call costs more than a block (a native call from
+   * an interpreter, a DMA set-up). Modes built on the block cipher (CCM) use them when present.
+   * ECB over whole blocks:
+   */
+  encryptBlocks?(blocks: Uint8Array): Uint8Array;
+  /** CBC over whole blocks from `iv`, returning only the last ciphertext block (a CBC-MAC step). */
+  cbcMacBlocks?(iv: Uint8Array, blocks: Uint8Array): Uint8Array;
 }
 
 export interface AesCbcCipher {

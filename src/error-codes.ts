@@ -154,6 +154,11 @@ const table: ReadonlyArray<readonly [number, string, string]> = [
   [-0x004e, 'MBEDTLS_ERR_NET_SEND_FAILED', 'Sending information through the socket failed.'],
   [-0x0050, 'MBEDTLS_ERR_NET_CONN_RESET', 'Connection was reset by peer.'],
   [-0x0052, 'MBEDTLS_ERR_NET_UNKNOWN_HOST', 'Failed to get an IP address for the given hostname.'],
+  // Base64, bignum (src/encoding/base64.ts, src/crypto/bigint.ts)
+  [-0x002c, 'MBEDTLS_ERR_BASE64_INVALID_CHARACTER', 'Invalid character in input.'],
+  [-0x0004, 'MBEDTLS_ERR_MPI_BAD_INPUT_DATA', 'Bad input parameters to function.'],
+  [-0x000c, 'MBEDTLS_ERR_MPI_DIVISION_BY_ZERO', 'The input argument for division is zero, which is not allowed.'],
+  [-0x000e, 'MBEDTLS_ERR_MPI_NOT_ACCEPTABLE', 'The input arguments are not acceptable.'],
   // microtls's own MQTT codes, NOT Mbed TLS's (Mbed TLS has no MQTT). They sit in 0x5880-0x5B00,
   // a gap between Mbed TLS's MD (down to -0x5200) and SSL (up from -0x5D80, which is
   // MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME since 3.6.3) blocks, so no value is shared.

@@ -1,0 +1,198 @@
+/**
+ * npm run bench:crypto — symmetric crypto per provider (noble, node, the Espruino stand-in)
+ * against raw node:crypto, then the public-key operations of src/crypto against node:crypto.
+ * Each candidate gets 500 ms per case (5 interleaved rounds after a warm-up, best round kept,
+ * because the machine is shared); the whole run stays well under a minute.
+ */
+import * as nc from 'node:crypto';
+import { completeProvider, nobleProvider, type FullCryptoProvider } from '../hw/index.js';
+import { createNodeProvider } from '../hw/node.js';
+import { ecdsaVerify } from '../src/crypto/ecdsa.js';
+import { importPrivateKey, importPublicKey } from '../src/crypto/keys.js';
+import { rsaEncryptPkcs1v15, rsaSignPkcs1v15, rsaVerifyPkcs1v15 } from '../src/crypto/rsa.js';
+import { createEspruinoStandIn } from '../test/hw/espruino-standin.js';
+import { createEspruinoProvider } from '../hw/espruino.js';
+import { measureInterleaved, printTable, type Row } from './lib/measure.js';
+
+/** Per candidate and case: ROUNDS interleaved rounds of MIN_MS / ROUNDS each, best kept. */
+const MIN_MS = 500;
+const ROUNDS = 5;
+/** `npm run bench:crypto -- GCM` runs only the symmetric cases whose name contains "GCM". */
+const FILTER = process.argv[2] ?? '';
+const SMALL = 64;
+const LARGE = 16 * 1024;
+
+const data = new Uint8Array(nc.randomBytes(LARGE));
+const small = data.subarray(0, SMALL);
+const key16 = new Uint8Array(nc.randomBytes(16));
+const key32 = new Uint8Array(nc.randomBytes(32));
+const nonce = new Uint8Array(nc.randomBytes(12));
+const iv = new Uint8Array(nc.randomBytes(16));
+// A TLS 1.2 AEAD additional-data block: seq_num(8) + type(1) + version(2) + length(2).
+const aad = new Uint8Array(13);
+
+interface SymCase {
+  name: string;
+  bytes: number;
+  unit: 'MB/s' | 'ops/s';
+  provider: (p: FullCryptoProvider) => () => unknown;
+  node: () => () => unknown;
+}
+
+const SYM_CASES: SymCase[] = [
+  {
+    name: 'SHA-256 64 B', bytes: SMALL, unit: 'ops/s',
+    provider: (p) => () => p.hash('sha256').update(small).digest(),
+    node: () => () => nc.createHash('sha256').update(small).digest(),
+  },
+  {
+    name: 'SHA-256 16 KB', bytes: LARGE, unit: 'MB/s',
+    provider: (p) => () => p.hash('sha256').update(data).digest(),
+    node: () => () => nc.createHash('sha256').update(data).digest(),
+  },
+  {
+    name: 'HMAC-SHA256 64 B', bytes: SMALL, unit: 'ops/s',
+    provider: (p) => () => p.hmac('sha256', key32).update(small).digest(),
+    node: () => () => nc.createHmac('sha256', key32).update(small).digest(),
+  },
+  {
+    name: 'HMAC-SHA256 16 KB', bytes: LARGE, unit: 'MB/s',
+    provider: (p) => () => p.hmac('sha256', key32).update(data).digest(),
+    node: () => () => nc.createHmac('sha256', key32).update(data).digest(),
+  },
+  {
+    name: 'AES-128-GCM seal 16 KB', bytes: LARGE, unit: 'MB/s',
+    provider: (p) => {
+      const gcm = p.aesGcm(key16);
+      return () => gcm.seal(nonce, data, aad);
+    },
+    node: () => () => {
+      const c = nc.createCipheriv('aes-128-gcm', key16, nonce);
+      c.setAAD(aad);
+      return [c.update(data), c.final(), c.getAuthTag()];
+    },
+  },
+  {
+    name: 'AES-128-GCM open 16 KB', bytes: LARGE, unit: 'MB/s',
+    provider: (p) => {
+      const gcm = p.aesGcm(key16);
+      const sealed = gcm.seal(nonce, data, aad);
+      return () => gcm.open(nonce, sealed, aad);
+    },
+    node: () => {
+      const c = nc.createCipheriv('aes-128-gcm', key16, nonce);
+      c.setAAD(aad);
+      const ct = Buffer.concat([c.update(data), c.final()]);
+      const tag = c.getAuthTag();
+      return () => {
+        const d = nc.createDecipheriv('aes-128-gcm', key16, nonce);
+        d.setAuthTag(tag);
+        d.setAAD(aad);
+        return [d.update(ct), d.final()];
+      };
+    },
+  },
+  {
+    name: 'AES-128-CCM seal 16 KB', bytes: LARGE, unit: 'MB/s',
+    provider: (p) => {
+      const ccm = p.aesCcm(key16, 16);
+      return () => ccm.seal(nonce, data, aad);
+    },
+    node: () => () => {
+      const c = nc.createCipheriv('aes-128-ccm', key16, nonce, { authTagLength: 16 });
+      c.setAAD(aad, { plaintextLength: data.length });
+      return [c.update(data), c.final(), c.getAuthTag()];
+    },
+  },
+  {
+    name: 'AES-256-CBC encrypt 16 KB', bytes: LARGE, unit: 'MB/s',
+    provider: (p) => {
+      const cbc = p.aesCbc(key32);
+      return () => cbc.encrypt(iv, data);
+    },
+    node: () => () => {
+      const c = nc.createCipheriv('aes-256-cbc', key32, iv).setAutoPadding(false);
+      return [c.update(data), c.final()];
+    },
+  },
+  {
+    name: 'AES-256-CBC decrypt 16 KB', bytes: LARGE, unit: 'MB/s',
+    provider: (p) => {
+      const cbc = p.aesCbc(key32);
+      return () => cbc.decrypt(iv, data);
+    },
+    node: () => () => {
+      const c = nc.createDecipheriv('aes-256-cbc', key32, iv).setAutoPadding(false);
+      return [c.update(data), c.final()];
+    },
+  },
+];
+
+
+function symmetricSection(): Row[] {
+  const providers: Array<[string, FullCryptoProvider]> = [
+    ['noble', completeProvider(nobleProvider)],
+    ['node', completeProvider(createNodeProvider())],
+    ['espruino-stand-in', completeProvider(createEspruinoProvider(createEspruinoStandIn()))],
+  ];
+  const rows: Row[] = [];
+  for (const c of SYM_CASES.filter((x) => x.name.includes(FILTER))) {
+    const ops = measureInterleaved([c.node(), ...providers.map(([, p]) => c.provider(p))], MIN_MS, ROUNDS);
+    const values = ops.map((o) => (c.unit === 'MB/s' ? (o * c.bytes) / 1e6 : o));
+    const base = values[0]!;
+    rows.push({ case: c.name, provider: 'node:crypto', value: base, unit: c.unit });
+    providers.forEach(([label], i) => {
+      const v = values[i + 1]!;
+      rows.push({ case: c.name, provider: label, value: v, unit: c.unit, ratio: v / base });
+    });
+  }
+  return rows;
+}
+
+/** RSA-2048 and ECDSA from src/crypto (pure TS, BigInt) against node:crypto, ops/s. */
+function publicKeySection(): Row[] {
+  const rows: Row[] = [];
+  const add = (name: string, ours: () => unknown, node: () => unknown) => {
+    const [base, mine] = measureInterleaved([node, ours], MIN_MS, ROUNDS) as [number, number];
+    rows.push({ case: name, provider: 'node:crypto', value: base, unit: 'ops/s' });
+    rows.push({ case: name, provider: 'microtls', value: mine, unit: 'ops/s', ratio: mine / base });
+  };
+  const random = nobleProvider.randomBytes;
+  const message = new Uint8Array(nc.randomBytes(100));
+
+  const rsa = nc.generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const rsaPubPem = rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const rsaPrivPem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const pub = importPublicKey(rsaPubPem);
+  const priv = importPrivateKey(rsaPrivPem);
+  if (pub.type !== 'rsa') throw new Error('expected an RSA public key');
+  const premaster = new Uint8Array(48);
+  const digest256 = new Uint8Array(nc.createHash('sha256').update(message).digest());
+  const rsaSig = new Uint8Array(nc.sign('sha256', message, rsa.privateKey));
+  if (!rsaVerifyPkcs1v15(pub, 'sha256', digest256, rsaSig)) throw new Error('RSA verify disagrees with node:crypto');
+  add('RSA-2048 encrypt (PKCS#1 v1.5)',
+    () => rsaEncryptPkcs1v15(pub, premaster, random),
+    () => nc.publicEncrypt({ key: rsa.publicKey, padding: nc.constants.RSA_PKCS1_PADDING }, premaster));
+  add('RSA-2048 verify SHA-256',
+    () => rsaVerifyPkcs1v15(pub, 'sha256', digest256, rsaSig),
+    () => nc.verify('sha256', message, rsa.publicKey, rsaSig));
+  add('RSA-2048 sign SHA-256',
+    () => rsaSignPkcs1v15(priv, 'sha256', digest256, random),
+    () => nc.sign('sha256', message, rsa.privateKey));
+
+  for (const [curve, hash] of [['P-256', 'sha256'], ['P-384', 'sha384']] as const) {
+    const ec = nc.generateKeyPairSync('ec', { namedCurve: curve });
+    const ecPub = importPublicKey(new Uint8Array(ec.publicKey.export({ type: 'spki', format: 'der' })));
+    if (ecPub.type !== 'ec') throw new Error('expected an EC public key');
+    const sig = new Uint8Array(nc.sign(hash, message, ec.privateKey));
+    const d = new Uint8Array(nc.createHash(hash).update(message).digest());
+    if (!ecdsaVerify(ecPub, d, sig)) throw new Error(`ECDSA ${curve} verify disagrees with node:crypto`);
+    add(`ECDSA ${curve} verify`, () => ecdsaVerify(ecPub, d, sig), () => nc.verify(hash, message, ec.publicKey, sig));
+  }
+  return rows;
+}
+
+const t0 = performance.now();
+printTable(`Symmetric crypto (Node ${process.version}, ${MIN_MS} ms per candidate and case, best of ${ROUNDS} interleaved rounds)`, symmetricSection());
+if (!FILTER) printTable('Public-key crypto (src/crypto)', publicKeySection());
+console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,0 +1,47 @@
+/**
+ * Turns a partial provider into the full set the TLS engine consumes, and holds the
+ * process-wide default. Gap-filling prefers the provider's own primitives (HMAC on its hash,
+ * CCM on its block cipher) so an accelerator is used wherever it can be; only what it cannot
+ * build comes from noble.
+ */
+import { ccmWithKey } from './ccm.js';
+import { hmacOnHash } from './hmac.js';
+import { nobleProvider } from './noble.js';
+import type { CryptoProvider, FullCryptoProvider, HashName } from './provider.js';
+
+export function completeProvider(p: CryptoProvider = nobleProvider): FullCryptoProvider {
+  // Bound copies: a provider may be a class instance whose methods rely on `this`.
+  const hash = p.hash?.bind(p);
+  const aesBlock = p.aesBlock?.bind(p);
+  return Object.freeze({
+    name: p.name,
+    hash: hash ?? nobleProvider.hash,
+    hmac: p.hmac?.bind(p) ?? (hash ? (alg: HashName, key: Uint8Array) => hmacOnHash(hash, alg, key) : nobleProvider.hmac),
+    aesBlock: aesBlock ?? nobleProvider.aesBlock,
+    aesCbc: p.aesCbc?.bind(p) ?? nobleProvider.aesCbc,
+    aesGcm: p.aesGcm?.bind(p) ?? nobleProvider.aesGcm,
+    aesCcm: p.aesCcm?.bind(p) ??
+      (aesBlock ? (key: Uint8Array, tagLength: 8 | 16) => ccmWithKey(aesBlock, key, tagLength) : nobleProvider.aesCcm),
+    randomBytes: p.randomBytes?.bind(p) ?? nobleProvider.randomBytes,
+  });
+}
+
+let current: FullCryptoProvider | undefined;
+
+export function getDefaultProvider(): FullCryptoProvider {
+  current ??= completeProvider(nobleProvider);
+  return current;
+}
+
+/** Routes every later connection's crypto through `p` (completed with noble where it has gaps). */
+export function setDefaultProvider(p: CryptoProvider): void {
+  current = completeProvider(p);
+}
+
+export function digest(p: Pick<FullCryptoProvider, 'hash'>, alg: HashName, data: Uint8Array): Uint8Array {
+  return p.hash(alg).update(data).digest();
+}
+
+export function hmacOnce(p: Pick<FullCryptoProvider, 'hmac'>, alg: HashName, key: Uint8Array, data: Uint8Array): Uint8Array {
+  return p.hmac(alg, key).update(data).digest();
+}

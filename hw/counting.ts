@@ -1,0 +1,238 @@
+/**
+ * A provider wrapper that counts work instead of timing it, for a device cost model:
+ * multiply the counts by a board's measured per-block costs to predict a handshake or a
+ * record's price on hardware we do not have at hand.
+ *
+ * Hash work is counted in compression-function blocks, from the bytes fed, at digest time:
+ * ceil((n + 1 + length field) / block length), as Merkle-Damgard padding makes it. A context
+ * that is cloned and digested twice counts its shared prefix twice; that is the real cost on
+ * providers that buffer and hash at digest() (Espruino) and an upper bound elsewhere.
+ * AEAD counts are the work of a full seal/open, also when open() rejects early.
+ */
+import { HASH_INFO, type AeadCipher, type AesBlockCipher, type CryptoProvider, type HashContext, type HashName, type MacContext } from './provider.js';
+
+export interface OpCount {
+  calls: number;
+  bytes: number;
+  /** Hash: compression-function calls. AES: block-cipher invocations. */
+  blocks: number;
+}
+
+export interface CryptoCounts {
+  hash: Record<HashName, OpCount>;
+  /** Blocks include hashing an over-long key, the keyed inner hash and the outer hash. */
+  hmac: Record<HashName, OpCount>;
+  aes: { keySetups: number; block: OpCount; cbc: OpCount; gcm: OpCount; ccm: OpCount };
+  /** GF(2^128) multiplications done by GCM (one per 16-byte block of AAD, ciphertext and lengths). */
+  ghashBlocks: number;
+  random: { calls: number; bytes: number };
+}
+
+export interface CountingProvider {
+  provider: CryptoProvider;
+  counts(): CryptoCounts;
+  reset(): void;
+}
+
+const HASHES: readonly HashName[] = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
+
+function zero(): OpCount {
+  return { calls: 0, bytes: 0, blocks: 0 };
+}
+
+function emptyCounts(): CryptoCounts {
+  const perHash = () => Object.fromEntries(HASHES.map((h) => [h, zero()])) as Record<HashName, OpCount>;
+  return {
+    hash: perHash(),
+    hmac: perHash(),
+    aes: { keySetups: 0, block: zero(), cbc: zero(), gcm: zero(), ccm: zero() },
+    ghashBlocks: 0,
+    random: { calls: 0, bytes: 0 },
+  };
+}
+
+/** Compression blocks for an n-byte message: 0x80, zero fill, 64- or 128-bit length. */
+export function hashBlocks(alg: HashName, n: number): number {
+  const { blockLength } = HASH_INFO[alg];
+  const lengthField = blockLength === 128 ? 16 : 8;
+  return Math.ceil((n + 1 + lengthField) / blockLength);
+}
+
+const blocksOf = (n: number) => Math.ceil(n / 16);
+
+/** CCM's CBC-MAC input: B0, then AAD with its 2/6/10-byte length prefix, then the payload. */
+function ccmMacBlocks(aad: number, payload: number): number {
+  const header = aad === 0 ? 0 : aad < 0xff00 ? 2 : aad <= 0xffffffff ? 6 : 10;
+  return 1 + blocksOf(aad + header) + blocksOf(payload);
+}
+
+export function createCountingProvider(inner: CryptoProvider): CountingProvider {
+  let c = emptyCounts();
+
+  class CountingHash implements HashContext {
+    constructor(private readonly alg: HashName, private readonly h: HashContext, private fed = 0) {}
+    update(data: Uint8Array): HashContext {
+      this.fed += data.length;
+      this.h.update(data);
+      return this;
+    }
+    digest(): Uint8Array {
+      const r = c.hash[this.alg];
+      r.calls++;
+      r.bytes += this.fed;
+      r.blocks += hashBlocks(this.alg, this.fed);
+      return this.h.digest();
+    }
+    clone(): HashContext {
+      return new CountingHash(this.alg, this.h.clone(), this.fed);
+    }
+  }
+
+  function countAead(inner: AeadCipher, mode: 'gcm' | 'ccm', blocks: (aad: number, payload: number) => number, ghash: boolean): AeadCipher {
+    const count = (aad: number, payload: number) => {
+      // Looked up per call, not captured: reset() replaces the counters object.
+      const record = c.aes[mode];
+      record.calls++;
+      record.bytes += payload;
+      record.blocks += blocks(aad, payload);
+      if (ghash) c.ghashBlocks += blocksOf(aad) + blocksOf(payload) + 1;
+    };
+    return {
+      tagLength: inner.tagLength,
+      seal(nonce, plaintext, aad) {
+        count(aad.length, plaintext.length);
+        return inner.seal(nonce, plaintext, aad);
+      },
+      open(nonce, sealed, aad) {
+        count(aad.length, Math.max(0, sealed.length - inner.tagLength));
+        return inner.open(nonce, sealed, aad);
+      },
+    };
+  }
+
+  const p: { -readonly [K in keyof CryptoProvider]: CryptoProvider[K] } = { name: `counting(${inner.name})` };
+  if (inner.hash) {
+    const hash = inner.hash.bind(inner);
+    p.hash = (alg) => new CountingHash(alg, hash(alg));
+  }
+  if (inner.hmac) {
+    const hmac = inner.hmac.bind(inner);
+    p.hmac = (alg, key) => {
+      const m = hmac(alg, key);
+      const { blockLength, outputLength } = HASH_INFO[alg];
+      let fed = 0;
+      const ctx: MacContext = {
+        update(data) {
+          fed += data.length;
+          m.update(data);
+          return ctx;
+        },
+        digest() {
+          const r = c.hmac[alg];
+          r.calls++;
+          r.bytes += fed;
+          r.blocks += (key.length > blockLength ? hashBlocks(alg, key.length) : 0) +
+            hashBlocks(alg, blockLength + fed) + hashBlocks(alg, blockLength + outputLength);
+          return m.digest();
+        },
+      };
+      return ctx;
+    };
+  }
+  if (inner.aesBlock) {
+    const aesBlock = inner.aesBlock.bind(inner);
+    p.aesBlock = (key) => {
+      const b = aesBlock(key);
+      c.aes.keySetups++;
+      const count = (bytes: number) => {
+        c.aes.block.calls++;
+        c.aes.block.bytes += bytes;
+        c.aes.block.blocks += blocksOf(bytes);
+      };
+      const counted: AesBlockCipher = {
+        encryptBlock(block) {
+          count(block.length);
+          return b.encryptBlock(block);
+        },
+      };
+      // Bulk paths are passed through (counted) only if the inner cipher has them, so modes
+      // built on this cipher take the same path they would take without counting.
+      if (b.encryptBlocks) {
+        const encryptBlocks = b.encryptBlocks.bind(b);
+        counted.encryptBlocks = (blocks) => {
+          count(blocks.length);
+          return encryptBlocks(blocks);
+        };
+      }
+      if (b.cbcMacBlocks) {
+        const cbcMacBlocks = b.cbcMacBlocks.bind(b);
+        counted.cbcMacBlocks = (iv, blocks) => {
+          count(blocks.length);
+          return cbcMacBlocks(iv, blocks);
+        };
+      }
+      return counted;
+    };
+  }
+  if (inner.aesCbc) {
+    const aesCbc = inner.aesCbc.bind(inner);
+    p.aesCbc = (key) => {
+      const cbc = aesCbc(key);
+      c.aes.keySetups++;
+      const count = (data: Uint8Array) => {
+        c.aes.cbc.calls++;
+        c.aes.cbc.bytes += data.length;
+        c.aes.cbc.blocks += blocksOf(data.length);
+      };
+      return {
+        encrypt(iv, data) {
+          count(data);
+          return cbc.encrypt(iv, data);
+        },
+        decrypt(iv, data) {
+          count(data);
+          return cbc.decrypt(iv, data);
+        },
+      };
+    };
+  }
+  if (inner.aesGcm) {
+    const aesGcm = inner.aesGcm.bind(inner);
+    p.aesGcm = (key) => {
+      const g = aesGcm(key);
+      c.aes.keySetups++;
+      // CTR over the payload plus E(J0) for the tag mask.
+      return countAead(g, 'gcm', (_aad, n) => blocksOf(n) + 1, true);
+    };
+  }
+  if (inner.aesCcm) {
+    const aesCcm = inner.aesCcm.bind(inner);
+    p.aesCcm = (key, tagLength) => {
+      const a = aesCcm(key, tagLength);
+      c.aes.keySetups++;
+      // CBC-MAC blocks plus CTR over the payload plus S0 for the tag mask.
+      return countAead(a, 'ccm', (aad, n) => ccmMacBlocks(aad, n) + blocksOf(n) + 1, false);
+    };
+  }
+  if (inner.randomBytes) {
+    const randomBytes = inner.randomBytes.bind(inner);
+    p.randomBytes = (length) => {
+      c.random.calls++;
+      c.random.bytes += length;
+      return randomBytes(length);
+    };
+  }
+
+  return {
+    provider: Object.freeze(p) as CryptoProvider,
+    counts: () => snapshot(c),
+    reset() {
+      c = emptyCounts();
+    },
+  };
+}
+
+/** A snapshot, so a caller holding one does not see it change (structuredClone is not on every engine). */
+function snapshot(x: CryptoCounts): CryptoCounts {
+  return JSON.parse(JSON.stringify(x)) as CryptoCounts;
+}

@@ -1,0 +1,31 @@
+/**
+ * HMAC (RFC 2104) over any provider's incremental hash, so a device with a SHA engine but
+ * no HMAC engine still runs PRF/Finished on its engine. The keyed inner and outer states
+ * are hashed once per key and cloned, as Mbed TLS does.
+ */
+import { HASH_INFO, type HashContext, type HashName, type MacContext } from './provider.js';
+
+export type HashFactory = (alg: HashName) => HashContext;
+
+export function hmacOnHash(hash: HashFactory, alg: HashName, key: Uint8Array): MacContext {
+  const { blockLength } = HASH_INFO[alg];
+  const k = key.length > blockLength ? hash(alg).update(key).digest() : key;
+  const ipad = new Uint8Array(blockLength).fill(0x36);
+  const opad = new Uint8Array(blockLength).fill(0x5c);
+  for (let i = 0; i < k.length; i++) {
+    ipad[i]! ^= k[i]!;
+    opad[i]! ^= k[i]!;
+  }
+  const inner = hash(alg).update(ipad);
+  const outer = hash(alg).update(opad);
+  ipad.fill(0);
+  opad.fill(0);
+  const ctx: MacContext = {
+    update(data) {
+      inner.update(data);
+      return ctx;
+    },
+    digest: () => outer.update(inner.digest()).digest(),
+  };
+  return ctx;
+}

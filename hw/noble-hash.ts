@@ -1,0 +1,46 @@
+/** Incremental hashes and HMAC from @noble/hashes behind the provider's small interfaces. */
+import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { sha224, sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import { hmac } from '@noble/hashes/hmac.js';
+import type { CHash, Hash } from '@noble/hashes/utils.js';
+import { fail } from '../src/errors.js';
+import type { HashContext, HashName, MacContext } from './provider.js';
+
+const HASHES: Readonly<Record<HashName, CHash>> = { md5, sha1, sha224, sha256, sha384, sha512 };
+
+export function nobleHashFunction(alg: HashName): CHash {
+  const h = HASHES[alg];
+  // Mbed TLS would say MD_FEATURE_UNAVAILABLE; that row is not in src/error-codes.ts yet.
+  if (!h) fail('CIPHER_FEATURE_UNAVAILABLE', `unknown hash algorithm ${String(alg)}`);
+  return h;
+}
+
+class NobleHashContext implements HashContext {
+  constructor(private readonly h: Hash<any>) {}
+  update(data: Uint8Array): HashContext {
+    this.h.update(data);
+    return this;
+  }
+  digest(): Uint8Array {
+    return this.h.digest();
+  }
+  clone(): HashContext {
+    return new NobleHashContext(this.h.clone());
+  }
+}
+
+export function nobleHash(alg: HashName): HashContext {
+  return new NobleHashContext(nobleHashFunction(alg).create());
+}
+
+export function nobleHmac(alg: HashName, key: Uint8Array): MacContext {
+  const mac = hmac.create(nobleHashFunction(alg), key);
+  const ctx: MacContext = {
+    update(data) {
+      mac.update(data);
+      return ctx;
+    },
+    digest: () => mac.digest(),
+  };
+  return ctx;
+}

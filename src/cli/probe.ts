@@ -1,0 +1,193 @@
+/**
+ * `microtls probe HOST[:PORT]`: one TLS 1.2 handshake, report, close_notify. The text
+ * output follows `openssl s_client` where they overlap (the chain block) so people can
+ * compare the two side by side; `--json` is for scripts and keeps one stable shape.
+ */
+import { MicroTlsError, asMicroTlsError, formatCode } from '../errors.js';
+import { connect, type ConnectOptions } from '../node/connect.js';
+import type { TlsSocket } from '../node/tls-socket.js';
+import type { CliIo } from './main.js';
+
+const USAGE = `usage: microtls probe HOST[:PORT] [options]   (port 8883 by default)
+  --insecure          do not verify the server certificate (required until verification is available)
+  --ciphers LIST      comma-separated IANA suite names, e.g. TLS_RSA_WITH_AES_128_CCM_8
+  --servername NAME   SNI name to send (default: HOST unless it is an IP address)
+  --keylog FILE       append NSS key-log lines for Wireshark (SSLKEYLOGFILE also works)
+  --timeout MS        handshake timeout, TCP connect included (default 30000)
+  --json              print one JSON object instead of text`;
+
+export interface ProbeArgs {
+  host: string;
+  port: number;
+  insecure: boolean;
+  ciphers?: string[];
+  servername?: string;
+  keylog?: string;
+  timeout?: number;
+  json: boolean;
+}
+
+export interface ProbeReport {
+  protocol: string | null;
+  cipherSuite: string | null;
+  resumed: boolean;
+  verify: { ok: boolean; flags: number; skipped?: boolean };
+  chain: { subject: string; issuer: string; notAfter: string }[];
+  handshakeMs: number | null;
+  error?: { code: string; name: string; message: string };
+}
+
+class UsageError extends Error {}
+
+export function parseProbeArgs(argv: string[]): ProbeArgs {
+  const out: Partial<ProbeArgs> & { insecure: boolean; json: boolean } = { insecure: false, json: false };
+  let target: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const value = (): string => {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${a} needs a value`);
+      return v;
+    };
+    switch (a) {
+      case '--insecure': out.insecure = true; break;
+      case '--json': out.json = true; break;
+      case '--ciphers': out.ciphers = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--servername': out.servername = value(); break;
+      case '--keylog': out.keylog = value(); break;
+      case '--timeout': {
+        const v = value();
+        const n = Number(v);
+        if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--timeout wants a positive number of milliseconds, got '${v}'`);
+        out.timeout = n;
+        break;
+      }
+      default:
+        if (a.startsWith('-')) throw new UsageError(`unknown option ${a}`);
+        if (target !== undefined) throw new UsageError(`unexpected argument ${a}`);
+        target = a;
+    }
+  }
+  if (target === undefined) throw new UsageError('missing HOST[:PORT]');
+  const { host, port } = splitHostPort(target);
+  return { ...out, host, port };
+}
+
+function splitHostPort(s: string): { host: string; port: number } {
+  let host = s;
+  let port = '8883';
+  const v6 = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
+  if (v6) {
+    host = v6[1]!;
+    port = v6[2] ?? port;
+  } else if ((s.match(/:/g) ?? []).length === 1) {
+    [host, port] = s.split(':') as [string, string];
+  }
+  const n = Number(port);
+  if (!host || !Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`bad HOST[:PORT] '${s}'`);
+  return { host, port: n };
+}
+
+function describeChain(sock: TlsSocket): ProbeReport['chain'] {
+  return sock.peerCertificates.map((c) => ({
+    subject: c.subject.toString(),
+    issuer: c.issuer.toString(),
+    notAfter: c.notAfter.toISOString(),
+  }));
+}
+
+export async function run(argv: string[], io: CliIo): Promise<number> {
+  let args: ProbeArgs;
+  try {
+    args = parseProbeArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`microtls probe: ${e.message}\n${USAGE}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (argv.includes('--help')) {
+    io.out(USAGE);
+    return 0;
+  }
+  const report: ProbeReport = {
+    protocol: null, cipherSuite: null, resumed: false,
+    verify: { ok: false, flags: 0 }, chain: [], handshakeMs: null,
+  };
+  const options: ConnectOptions = {
+    host: args.host,
+    port: args.port,
+    // Without --insecure we ask for verification, which fails clearly until it exists.
+    verify: !args.insecure,
+    ...(args.servername ? { servername: args.servername } : {}),
+    ...(args.ciphers ? { cipherSuites: args.ciphers } : {}),
+    ...(args.keylog ? { keylog: args.keylog } : {}),
+    ...(args.timeout ? { timeout: args.timeout } : {}),
+  };
+  let sock: TlsSocket | undefined;
+  let closedCleanly = false;
+  try {
+    sock = await connect(options);
+    report.protocol = sock.protocol ?? null;
+    report.cipherSuite = sock.cipherSuite ?? null;
+    report.resumed = sock.handshake?.resumed ?? false;
+    report.handshakeMs = sock.timings?.handshakeMs ?? null;
+    report.chain = describeChain(sock);
+    report.verify = args.insecure ? { ok: false, flags: 0, skipped: true } : { ok: true, flags: 0 };
+    closedCleanly = await closeGracefully(sock, args.timeout ?? 5000);
+  } catch (e) {
+    const err = asMicroTlsError(e, 'SSL_INTERNAL_ERROR', 'probe');
+    let message = stripLabel(err);
+    if (err.codeName === 'MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE' && !args.insecure) message += ' (microtls probe: add --insecure)';
+    report.error = { code: formatCode(err.code), name: err.codeName, message };
+    sock?.destroy();
+  }
+  if (args.json) {
+    io.out(JSON.stringify(report));
+  } else {
+    printText(io, args, report, closedCleanly);
+  }
+  return report.error ? 1 : 0;
+}
+
+function stripLabel(err: MicroTlsError): string {
+  const prefix = `${err.label}: `;
+  return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
+}
+
+function printText(io: CliIo, args: ProbeArgs, r: ProbeReport, closedCleanly: boolean): void {
+  if (r.protocol) {
+    io.out(`CONNECTED ${args.host}:${args.port}`);
+    io.out('---');
+    io.out('Certificate chain');
+    r.chain.forEach((c, i) => {
+      io.out(`${String(i).padStart(2)} s:${c.subject}`);
+      io.out(`   i:${c.issuer}`);
+      io.out(`   notAfter: ${c.notAfter}`);
+    });
+    io.out('---');
+    io.out(`Protocol  : ${r.protocol}`);
+    io.out(`Cipher    : ${r.cipherSuite}`);
+    io.out(`Session   : ${r.resumed ? 'Reused' : 'New'}`);
+    io.out(`Verify return code: ${r.verify.skipped ? 'not verified (--insecure)' : r.verify.ok ? '0 (ok)' : `flags 0x${r.verify.flags.toString(16)}`}`);
+    io.out(`Handshake : ${r.handshakeMs} ms`);
+  }
+  if (r.error) {
+    io.err(`${r.error.code} ${r.error.name}`);
+    io.err(r.error.message);
+  } else {
+    io.out(closedCleanly ? 'DONE (close_notify sent and received)' : 'DONE (close_notify sent; the server closed without one)');
+  }
+}
+
+/** Sends close_notify and waits (bounded) for the server's; true when it came. */
+function closeGracefully(sock: TlsSocket, ms: number): Promise<boolean> {
+  return new Promise((resolve, reject) => {
+    const t = setTimeout(() => { sock.destroy(); resolve(false); }, ms);
+    sock.once('end', () => { clearTimeout(t); resolve(sock.closeNotifyReceived); });
+    sock.once('error', (e) => { clearTimeout(t); reject(e instanceof MicroTlsError ? e : asMicroTlsError(e, 'NET_RECV_FAILED', 'close')); });
+    sock.resume();
+    sock.end();
+  });
+}

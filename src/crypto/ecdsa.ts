@@ -1,0 +1,49 @@
+/**
+ * ECDSA signature verification on P-256, P-384 and P-521 (the point arithmetic is
+ * @noble/curves'). The DER signature is parsed here, strictly: Wycheproof's BER and
+ * malleability cases (long-form lengths, leading zeros, trailing bytes, negative or
+ * zero integers) must all be refused, and a parser we own keeps that independent of the
+ * library version. High-S signatures are valid (TLS and X.509 have no low-S rule).
+ */
+import { DerReader } from '../encoding/der.js';
+import { stripLeadingZeros } from './bigint.js';
+import { NOBLE_CURVES } from './ec-curves.js';
+import type { EcPublicKey } from './key-types.js';
+import { curveByName } from './oids.js';
+
+/** Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } as r || s, each `size` bytes. */
+function derToCompact(der: Uint8Array, size: number): Uint8Array | undefined {
+  try {
+    const top = new DerReader(der, 'ECP_BAD_INPUT_DATA', 'ECDSA signature');
+    const seq = top.sequence();
+    top.end();
+    const r = stripLeadingZeros(seq.unsignedInteger());
+    const s = stripLeadingZeros(seq.unsignedInteger());
+    seq.end();
+    if (r.length === 0 || s.length === 0 || r.length > size || s.length > size) return undefined;
+    const out = new Uint8Array(2 * size);
+    out.set(r, size - r.length);
+    out.set(s, 2 * size - s.length);
+    return out;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Verifies a DER ECDSA signature over `digest` (the hash of the message; longer or shorter
+ * than the group order is handled by the standard leftmost-bits truncation). Returns
+ * false for every malformed input; never throws.
+ */
+export function ecdsaVerify(key: EcPublicKey, digest: Uint8Array, derSignature: Uint8Array): boolean {
+  try {
+    const curve = NOBLE_CURVES[key.curve];
+    if (curve === undefined) return false;
+    const size = Math.ceil(curveByName(key.curve).bits / 8);
+    const compact = derToCompact(derSignature, size);
+    if (compact === undefined) return false;
+    return curve.verify(compact, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
+  } catch {
+    return false;
+  }
+}

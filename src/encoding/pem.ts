@@ -1,0 +1,123 @@
+/**
+ * PEM (RFC 7468, with RFC 1421 headers such as `Proc-Type: 4,ENCRYPTED` kept so that the
+ * key importer can say why it refuses an encrypted key). A file may hold several blocks
+ * (a chain, or a certificate and its key); text around blocks is ignored like OpenSSL does
+ * (`openssl x509 -text` output keeps the dump above the block). Inside a block, CRLF, blank
+ * lines and stray spaces are tolerated, the base64 itself is strict.
+ */
+import { MicroTlsError } from '../errors.js';
+import { asciiDecode } from './bytes.js';
+import { base64Decode, base64Encode } from './base64.js';
+
+export interface PemBlock {
+  label: string;
+  der: Uint8Array;
+  headers: Record<string, string>;
+}
+
+// RFC 7468 labels: printable, no leading/trailing space or hyphen.
+const BEGIN = /^-----BEGIN ([\x21-\x2c\x2e-\x7e](?:[\x20-\x7e]*[\x21-\x2c\x2e-\x7e])?)-----$/;
+const END = /^-----END (.*)-----$/;
+const HEADER = /^([A-Za-z0-9-]+):[ \t]*(.*)$/;
+
+export function decodePem(text: string): PemBlock[] {
+  // Windows editors save a byte-order mark; as bytes decoded one per char it is "\xef\xbb\xbf".
+  const lines = text.replace(/^(\ufeff|\xef\xbb\xbf)/, '').split(/\r\n|\r|\n/);
+  const blocks: PemBlock[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const begin = BEGIN.exec(lines[i]!.trim());
+    i++;
+    if (!begin) continue;
+    const label = begin[1]!;
+    const headers: Record<string, string> = {};
+    let body = '';
+    let ended = false;
+    let inHeaders = true;
+    let lastHeader: string | undefined;
+    for (; i < lines.length; i++) {
+      const raw = lines[i]!;
+      const line = raw.trim();
+      if (line.startsWith('-----')) {
+        const end = END.exec(line);
+        if (!end) throw new MicroTlsError('PEM_INVALID_DATA', `"${line}" inside the PEM block "${label}" (missing END line?)`, { label });
+        if (end[1] !== label) {
+          throw new MicroTlsError('PEM_INVALID_DATA', `PEM block "BEGIN ${label}" is closed by "END ${end[1]}"`, { label });
+        }
+        i++;
+        ended = true;
+        break;
+      }
+      if (inHeaders) {
+        const h = HEADER.exec(line);
+        if (h) {
+          lastHeader = h[1]!;
+          headers[lastHeader] = h[2]!;
+          continue;
+        }
+        // RFC 1421 continuation lines of a header start with whitespace.
+        if (lastHeader !== undefined && line !== '' && /^[ \t]/.test(raw)) {
+          headers[lastHeader] += ' ' + line;
+          continue;
+        }
+        if (line === '') {
+          if (lastHeader !== undefined) inHeaders = false;
+          continue;
+        }
+        inHeaders = false;
+      }
+      body += line.replace(/[ \t]+/g, '');
+    }
+    if (!ended) {
+      throw new MicroTlsError('PEM_NO_HEADER_FOOTER_PRESENT', `PEM block "BEGIN ${label}" has no "-----END ${label}-----" line`, { label });
+    }
+    if (body === '') throw new MicroTlsError('PEM_INVALID_DATA', `PEM block "${label}" is empty`, { label });
+    let der: Uint8Array;
+    try {
+      der = base64Decode(body);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new MicroTlsError('PEM_INVALID_DATA', `PEM block "${label}": ${why.replace(/^-0x[0-9a-f]+ \S+: /, '')}`, { label }, { cause: err });
+    }
+    blocks.push({ label, der, headers });
+  }
+  if (blocks.length === 0) {
+    throw new MicroTlsError('PEM_NO_HEADER_FOOTER_PRESENT', 'no "-----BEGIN ...-----" line found (not PEM)');
+  }
+  return blocks;
+}
+
+/** PEM with 64-character lines and LF line ends, as OpenSSL writes it. */
+export function encodePem(label: string, der: Uint8Array): string {
+  const b64 = base64Encode(der);
+  let out = `-----BEGIN ${label}-----\n`;
+  for (let i = 0; i < b64.length; i += 64) out += b64.slice(i, i + 64) + '\n';
+  return out + `-----END ${label}-----\n`;
+}
+
+const BEGIN_MARK = '-----BEGIN ';
+
+/** True when the input contains a PEM BEGIN line: tells PEM from DER before parsing. */
+export function looksLikePem(input: string | Uint8Array): boolean {
+  if (typeof input !== 'string' && isWholeDerSequence(input)) return false;
+  const text = typeof input === 'string' ? input : asciiDecode(input);
+  const at = text.indexOf(BEGIN_MARK);
+  if (at < 0) return false;
+  const close = text.indexOf('-----', at + BEGIN_MARK.length);
+  return close > at + BEGIN_MARK.length;
+}
+
+/**
+ * A DER SEQUENCE whose length covers the whole input is DER even if some string inside
+ * it happens to contain a BEGIN line (a certificate comment can carry anything).
+ */
+function isWholeDerSequence(b: Uint8Array): boolean {
+  if (b.length < 2 || b[0] !== 0x30) return false;
+  const first = b[1]!;
+  if (first < 0x80) return 2 + first === b.length;
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || b.length < 2 + n) return false;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i]!;
+  return 2 + n + len === b.length;
+}

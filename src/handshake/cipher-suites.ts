@@ -1,0 +1,78 @@
+/**
+ * The cipher suites microtls speaks, as data, in the reference device's order (manual
+ * section 2.3). All use RSA key exchange (the premaster secret encrypted to the server
+ * certificate's RSA key). The engine, the CLI's --ciphers, the key schedule and the
+ * record layer all read this table; adding a suite is adding a row plus, for a new mode,
+ * a protection class.
+ */
+export type RecordMode = 'gcm' | 'ccm' | 'ccm8' | 'cbc';
+
+export interface CipherSuite {
+  readonly code: number;
+  /** IANA name, e.g. TLS_RSA_WITH_AES_128_GCM_SHA256. */
+  readonly name: string;
+  /** OpenSSL name, for `openssl s_server -cipher` and Node's `ciphers` option. */
+  readonly openssl: string;
+  readonly keyExchange: 'rsa';
+  /** AES key length in bytes. */
+  readonly keyLength: 16 | 32;
+  readonly mode: RecordMode;
+  /** HMAC hash of CBC suites; AEAD suites have none. */
+  readonly macHash?: 'sha1' | 'sha256';
+  /** Hash of the TLS 1.2 PRF and of the handshake transcript. */
+  readonly prfHash: 'sha256' | 'sha384';
+  /** Implicit nonce part from the key block (AEAD: 4) . */
+  readonly fixedIvLength: number;
+  /** Explicit nonce / IV carried in each record (AEAD: 8, CBC: 16). */
+  readonly recordIvLength: number;
+  /** AEAD tag length (16 or 8), or the MAC length for CBC suites. */
+  readonly tagLength: number;
+}
+
+const row = (
+  code: number, name: string, openssl: string, keyLength: 16 | 32, mode: RecordMode,
+  prfHash: 'sha256' | 'sha384', macHash?: 'sha1' | 'sha256',
+): CipherSuite => ({
+  code, name, openssl, keyExchange: 'rsa', keyLength, mode, prfHash,
+  ...(macHash ? { macHash } : {}),
+  fixedIvLength: mode === 'cbc' ? 0 : 4,
+  recordIvLength: mode === 'cbc' ? 16 : 8,
+  tagLength: mode === 'cbc' ? (macHash === 'sha1' ? 20 : 32) : mode === 'ccm8' ? 8 : 16,
+});
+
+export const CIPHER_SUITES: readonly CipherSuite[] = [
+  row(0x009d, 'TLS_RSA_WITH_AES_256_GCM_SHA384', 'AES256-GCM-SHA384', 32, 'gcm', 'sha384'),
+  row(0xc09d, 'TLS_RSA_WITH_AES_256_CCM', 'AES256-CCM', 32, 'ccm', 'sha256'),
+  row(0x003d, 'TLS_RSA_WITH_AES_256_CBC_SHA256', 'AES256-SHA256', 32, 'cbc', 'sha256', 'sha256'),
+  row(0x0035, 'TLS_RSA_WITH_AES_256_CBC_SHA', 'AES256-SHA', 32, 'cbc', 'sha256', 'sha1'),
+  row(0xc0a1, 'TLS_RSA_WITH_AES_256_CCM_8', 'AES256-CCM8', 32, 'ccm8', 'sha256'),
+  row(0x009c, 'TLS_RSA_WITH_AES_128_GCM_SHA256', 'AES128-GCM-SHA256', 16, 'gcm', 'sha256'),
+  row(0xc09c, 'TLS_RSA_WITH_AES_128_CCM', 'AES128-CCM', 16, 'ccm', 'sha256'),
+  row(0x003c, 'TLS_RSA_WITH_AES_128_CBC_SHA256', 'AES128-SHA256', 16, 'cbc', 'sha256', 'sha256'),
+  row(0x002f, 'TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA', 16, 'cbc', 'sha256', 'sha1'),
+  row(0xc0a0, 'TLS_RSA_WITH_AES_128_CCM_8', 'AES128-CCM8', 16, 'ccm8', 'sha256'),
+];
+
+/** Signalling suite value for secure renegotiation (RFC 5746 3.3), sent after the real suites. */
+export const TLS_EMPTY_RENEGOTIATION_INFO_SCSV = 0x00ff;
+
+const byCode = new Map(CIPHER_SUITES.map((s) => [s.code, s]));
+const byName = new Map(CIPHER_SUITES.flatMap((s) => [[s.name.toUpperCase(), s], [s.openssl.toUpperCase(), s]] as const));
+
+export function suiteByCode(code: number): CipherSuite | undefined {
+  return byCode.get(code);
+}
+
+/** Accepts an IANA name, an OpenSSL name, a number or a hex string ("0xc0a0"). */
+export function findSuite(id: string | number): CipherSuite | undefined {
+  if (typeof id === 'number') return byCode.get(id);
+  const s = id.trim();
+  if (/^0x[0-9a-f]{1,4}$/i.test(s)) return byCode.get(Number(s));
+  return byName.get(s.toUpperCase());
+}
+
+/** Bytes of key material each direction needs from the key block. */
+export function keyBlockLength(suite: CipherSuite): number {
+  const mac = suite.mode === 'cbc' ? suite.tagLength : 0;
+  return 2 * (mac + suite.keyLength + suite.fixedIvLength);
+}

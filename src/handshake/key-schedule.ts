@@ -1,0 +1,71 @@
+import type { FullCryptoProvider } from '../../hw/provider.js';
+import { prf } from '../crypto/prf.js';
+import { concatBytes } from '../encoding/bytes.js';
+import { AeadProtection } from '../record/aead.js';
+import { CbcProtection } from '../record/cbc.js';
+import type { RecordProtection } from '../record/protection.js';
+import { keyBlockLength, type CipherSuite } from './cipher-suites.js';
+
+/** RFC 5246 8.1: master_secret = PRF(pre_master_secret, "master secret", client_random + server_random)[0..47]. */
+export function deriveMasterSecret(
+  provider: FullCryptoProvider, suite: CipherSuite, premaster: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array,
+): Uint8Array {
+  return prf(provider, suite.prfHash, premaster, 'master secret', concatBytes(clientRandom, serverRandom), 48);
+}
+
+/** RFC 7627 4: the extended master secret binds the secret to the whole handshake (issue 5). */
+export function deriveExtendedMasterSecret(
+  provider: FullCryptoProvider, suite: CipherSuite, premaster: Uint8Array, sessionHash: Uint8Array,
+): Uint8Array {
+  return prf(provider, suite.prfHash, premaster, 'extended master secret', sessionHash, 48);
+}
+
+export interface TrafficKeys {
+  readonly macKey: Uint8Array;
+  readonly key: Uint8Array;
+  readonly iv: Uint8Array;
+}
+
+/** RFC 5246 6.3: key_block split as client MAC, server MAC, client key, server key, client IV, server IV. */
+export function deriveTrafficKeys(
+  provider: FullCryptoProvider, suite: CipherSuite, masterSecret: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array,
+): { client: TrafficKeys; server: TrafficKeys } {
+  const block = prf(provider, suite.prfHash, masterSecret, 'key expansion', concatBytes(serverRandom, clientRandom), keyBlockLength(suite));
+  const mac = suite.mode === 'cbc' ? suite.tagLength : 0;
+  let off = 0;
+  const take = (n: number): Uint8Array => block.slice(off, (off += n));
+  const clientMac = take(mac);
+  const serverMac = take(mac);
+  const clientKey = take(suite.keyLength);
+  const serverKey = take(suite.keyLength);
+  const clientIv = take(suite.fixedIvLength);
+  const serverIv = take(suite.fixedIvLength);
+  return {
+    client: { macKey: clientMac, key: clientKey, iv: clientIv },
+    server: { macKey: serverMac, key: serverKey, iv: serverIv },
+  };
+}
+
+/** The record protection for one direction of a suite, with its keys prepared once. */
+export function createProtection(
+  provider: FullCryptoProvider, suite: CipherSuite, keys: TrafficKeys, random: (n: number) => Uint8Array,
+): RecordProtection {
+  const bits = suite.keyLength * 8;
+  switch (suite.mode) {
+    case 'gcm':
+      return new AeadProtection(`aes-${bits}-gcm`, provider.aesGcm(keys.key), keys.iv);
+    case 'ccm':
+      return new AeadProtection(`aes-${bits}-ccm`, provider.aesCcm(keys.key, 16), keys.iv);
+    case 'ccm8':
+      return new AeadProtection(`aes-${bits}-ccm8`, provider.aesCcm(keys.key, 8), keys.iv);
+    case 'cbc':
+      return new CbcProtection(`aes-${bits}-cbc-hmac-${suite.macHash}`, provider, provider.aesCbc(keys.key), suite.macHash!, keys.macKey, random);
+  }
+}
+
+/** RFC 5246 7.4.9: verify_data = PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]. */
+export function finishedVerifyData(
+  provider: FullCryptoProvider, suite: CipherSuite, masterSecret: Uint8Array, label: 'client finished' | 'server finished', transcriptHash: Uint8Array,
+): Uint8Array {
+  return prf(provider, suite.prfHash, masterSecret, label, transcriptHash, 12);
+}

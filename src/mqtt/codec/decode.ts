@@ -1,0 +1,199 @@
+/**
+ * One complete packet (fixed-header byte + body) -> Packet, with every receive-side
+ * check of MQTT 3.1.1. The streaming part (framing, split input) is reader.ts.
+ */
+import { utf8DecodeStrict } from '../../encoding/bytes.js';
+import { CONNACK_RETURN_CODES, type ConnackReturnCode, protocolError } from '../errors.js';
+import type { Packet, PublishPacket, QoS, SubackReturnCode, Subscription, WillMessage } from './packets.js';
+import { checkPacketId, checkQos, checkTopicFilter, checkTopicName } from './rules.js';
+
+const TYPE_NAMES = [
+  'reserved', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp',
+  'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'reserved',
+] as const;
+
+/** Required low nibble per type (Table 2.2); PUBLISH (3) is free-form and checked separately. */
+const REQUIRED_FLAGS = [-1, 0, 0, -1, 0, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, -1];
+
+/** Checks the first byte as soon as it arrives, so a bad stream is refused before its body is buffered. */
+export function checkFixedHeader(first: number): void {
+  const type = first >> 4;
+  if (type === 0 || type === 15) protocolError('MQTT-2.2.1', `packet type ${type} is reserved`);
+  const flags = first & 0x0f;
+  if (type === 3) {
+    if ((flags & 0x06) === 0x06) protocolError('MQTT-3.3.1-4', 'PUBLISH with QoS 3');
+    return;
+  }
+  if (flags !== REQUIRED_FLAGS[type]) {
+    protocolError('MQTT-2.2.2-2', `${TYPE_NAMES[type]!.toUpperCase()} has header flags ${flags.toString(2).padStart(4, '0')}, must be ${REQUIRED_FLAGS[type]!.toString(2).padStart(4, '0')}`);
+  }
+}
+
+class Cursor {
+  private off = 0;
+  constructor(private readonly buf: Uint8Array, private readonly what: string) {}
+
+  get remaining(): number {
+    return this.buf.length - this.off;
+  }
+
+  private need(n: number, field: string): void {
+    if (this.remaining < n) protocolError('MQTT-2.2.3', `${this.what} ends inside ${field} (remaining length too short)`);
+  }
+
+  u8(field: string): number {
+    this.need(1, field);
+    return this.buf[this.off++]!;
+  }
+
+  u16(field: string): number {
+    this.need(2, field);
+    const v = (this.buf[this.off]! << 8) | this.buf[this.off + 1]!;
+    this.off += 2;
+    return v;
+  }
+
+  bytes(n: number, field: string): Uint8Array {
+    this.need(n, field);
+    // A view, not a copy: the reader gives every packet a body buffer of its own.
+    const v = this.buf.subarray(this.off, this.off + n);
+    this.off += n;
+    return v;
+  }
+
+  prefixed(field: string): Uint8Array {
+    return this.bytes(this.u16(field + ' length'), field);
+  }
+
+  string(field: string): string {
+    const s = utf8DecodeStrict(this.prefixed(field));
+    if (s === undefined) protocolError('MQTT-1.5.3-1', `${field} is not well-formed UTF-8`);
+    if (s.includes('\u0000')) protocolError('MQTT-1.5.3-2', `${field} contains U+0000`);
+    return s;
+  }
+
+  rest(): Uint8Array {
+    return this.bytes(this.remaining, 'payload');
+  }
+
+  end(): void {
+    if (this.remaining !== 0) protocolError('MQTT-2.2.3', `${this.what} has ${this.remaining} bytes after its last field (remaining length too long)`);
+  }
+}
+
+function decodeConnect(c: Cursor): Packet {
+  const protocolName = c.string('protocol name');
+  if (protocolName !== 'MQTT') protocolError('MQTT-3.1.2-1', `protocol name '${protocolName}' is not 'MQTT'`);
+  const protocolLevel = c.u8('protocol level');
+  const flags = c.u8('connect flags');
+  if (flags & 0x01) protocolError('MQTT-3.1.2-3', 'the reserved connect flag is 1');
+  const clean = (flags & 0x02) !== 0;
+  const hasWill = (flags & 0x04) !== 0;
+  const willQos = (flags >> 3) & 0x03;
+  const willRetain = (flags & 0x20) !== 0;
+  const hasPassword = (flags & 0x40) !== 0;
+  const hasUsername = (flags & 0x80) !== 0;
+  if (!hasWill && willQos !== 0) protocolError('MQTT-3.1.2-13', 'will QoS must be 0 without a will');
+  if (!hasWill && willRetain) protocolError('MQTT-3.1.2-15', 'will retain must be 0 without a will');
+  if (hasWill) checkQos(willQos, 'MQTT-3.1.2-14', 'will');
+  if (hasPassword && !hasUsername) protocolError('MQTT-3.1.2-22', 'password flag set without the user name flag');
+  const keepalive = c.u16('keepalive');
+  const clientId = c.string('client identifier');
+  if (clientId.length === 0 && !clean) protocolError('MQTT-3.1.3-7', 'an empty client identifier needs clean session');
+  let will: WillMessage | undefined;
+  if (hasWill) {
+    const topic = c.string('will topic');
+    checkTopicName(topic);
+    will = { topic, payload: c.prefixed('will message'), qos: willQos as QoS, retain: willRetain };
+  }
+  const username = hasUsername ? c.string('user name') : undefined;
+  const password = hasPassword ? c.prefixed('password') : undefined;
+  c.end();
+  return {
+    type: 'connect', protocolName, protocolLevel, clientId, clean, keepalive,
+    ...(will ? { will } : {}), ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}),
+  };
+}
+
+function decodePublish(first: number, c: Cursor): PublishPacket {
+  const qos = ((first >> 1) & 0x03) as QoS;
+  const dup = (first & 0x08) !== 0;
+  if (qos === 0 && dup) protocolError('MQTT-3.3.1-2', 'DUP set on a QoS 0 PUBLISH');
+  const topic = c.string('topic name');
+  checkTopicName(topic);
+  const packet: PublishPacket = { type: 'publish', topic, payload: new Uint8Array(0), qos, retain: (first & 0x01) !== 0, dup };
+  if (qos > 0) packet.packetId = checkPacketId(c.u16('packet identifier'), 'a QoS 1/2 PUBLISH');
+  packet.payload = c.rest();
+  return packet;
+}
+
+export function decodePacket(first: number, body: Uint8Array): Packet {
+  checkFixedHeader(first);
+  const type = TYPE_NAMES[first >> 4]!;
+  const c = new Cursor(body, type.toUpperCase());
+  switch (type) {
+    case 'connect':
+      return decodeConnect(c);
+    case 'connack': {
+      const ackFlags = c.u8('acknowledge flags');
+      if (ackFlags & 0xfe) protocolError('MQTT-3.2.2.1', 'reserved CONNACK acknowledge flags are not 0');
+      const code = c.u8('return code');
+      c.end();
+      if (!(code in CONNACK_RETURN_CODES)) protocolError('MQTT-3.2.2.3', `CONNACK return code ${code} is reserved`);
+      if (code !== 0 && ackFlags) protocolError('MQTT-3.2.2-4', 'session present with a non-zero return code');
+      return { type, sessionPresent: ackFlags === 1, returnCode: code as ConnackReturnCode };
+    }
+    case 'publish':
+      return decodePublish(first, c);
+    case 'puback':
+    case 'pubrec':
+    case 'pubrel':
+    case 'pubcomp':
+    case 'unsuback': {
+      const packetId = checkPacketId(c.u16('packet identifier'), type.toUpperCase());
+      c.end();
+      return { type, packetId };
+    }
+    case 'subscribe': {
+      const packetId = checkPacketId(c.u16('packet identifier'), 'SUBSCRIBE');
+      const subscriptions: Subscription[] = [];
+      while (c.remaining > 0) {
+        const topic = c.string('topic filter');
+        checkTopicFilter(topic);
+        const options = c.u8('requested QoS');
+        if (options & 0xfc) protocolError('MQTT-3.8.3-4', 'reserved bits of the requested QoS byte are not 0');
+        subscriptions.push({ topic, qos: checkQos(options, 'MQTT-3.8.3-4', 'requested') });
+      }
+      if (subscriptions.length === 0) protocolError('MQTT-3.8.3-3', 'SUBSCRIBE without a topic filter');
+      return { type, packetId, subscriptions };
+    }
+    case 'suback': {
+      const packetId = checkPacketId(c.u16('packet identifier'), 'SUBACK');
+      const returnCodes: SubackReturnCode[] = [];
+      while (c.remaining > 0) {
+        const code = c.u8('return code');
+        if (code !== 0 && code !== 1 && code !== 2 && code !== 0x80) protocolError('MQTT-3.9.3-2', `SUBACK return code 0x${code.toString(16)} is reserved`);
+        returnCodes.push(code);
+      }
+      return { type, packetId, returnCodes };
+    }
+    case 'unsubscribe': {
+      const packetId = checkPacketId(c.u16('packet identifier'), 'UNSUBSCRIBE');
+      const topics: string[] = [];
+      while (c.remaining > 0) {
+        const topic = c.string('topic filter');
+        checkTopicFilter(topic);
+        topics.push(topic);
+      }
+      if (topics.length === 0) protocolError('MQTT-3.10.3-2', 'UNSUBSCRIBE without a topic filter');
+      return { type, packetId, topics };
+    }
+    case 'pingreq':
+    case 'pingresp':
+    case 'disconnect':
+      c.end();
+      return { type };
+    default:
+      return protocolError('MQTT-2.2.1', `packet type ${first >> 4} is reserved`);
+  }
+}

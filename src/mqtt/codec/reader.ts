@@ -1,0 +1,94 @@
+/**
+ * Streaming framer: bytes arrive in chunks of any size (one byte, the middle of the
+ * remaining length, several packets at once) and whole packets come out. The body
+ * buffer is allocated once its length is known and filled in place, so a packet split
+ * over many chunks is never re-concatenated.
+ */
+import { MqttProtocolError, protocolError } from '../errors.js';
+import { checkFixedHeader, decodePacket } from './decode.js';
+import type { Packet } from './packets.js';
+
+export interface PacketReaderOptions {
+  /**
+   * Largest whole packet (fixed header included) accepted, in bytes. A bigger one is
+   * refused as soon as its remaining length is read, before anything is buffered.
+   * Default 268,435,460 (the protocol maximum).
+   */
+  maxPacketSize?: number;
+}
+
+export class PacketReader {
+  private readonly maxPacketSize: number;
+  private first = -1;
+  private length = 0;
+  private lengthBytes = 0;
+  private multiplier = 1;
+  private body: Uint8Array | undefined;
+  private filled = 0;
+  private failed: MqttProtocolError | undefined;
+
+  constructor(options: PacketReaderOptions = {}) {
+    this.maxPacketSize = options.maxPacketSize ?? 268_435_460;
+  }
+
+  /** Packets completed by this chunk, in order. After a violation every call rethrows it: the stream is unusable. */
+  push(chunk: Uint8Array): Packet[] {
+    if (this.failed) throw this.failed;
+    try {
+      return this.consume(chunk);
+    } catch (e) {
+      if (e instanceof MqttProtocolError) this.failed = e;
+      throw e;
+    }
+  }
+
+  /** True between packets; false while a packet is partly received (useful at end of stream). */
+  get idle(): boolean {
+    return this.first < 0;
+  }
+
+  private consume(chunk: Uint8Array): Packet[] {
+    const out: Packet[] = [];
+    let i = 0;
+    while (i < chunk.length) {
+      if (this.first < 0) {
+        this.first = chunk[i++]!;
+        checkFixedHeader(this.first);
+        continue;
+      }
+      if (this.body === undefined) {
+        const b = chunk[i++]!;
+        this.length += (b & 0x7f) * this.multiplier;
+        this.multiplier *= 128;
+        this.lengthBytes++;
+        if (b & 0x80) {
+          if (this.lengthBytes === 4) protocolError('MQTT-2.2.3', 'remaining length is longer than 4 bytes');
+          continue;
+        }
+        const total = 1 + this.lengthBytes + this.length;
+        if (total > this.maxPacketSize) {
+          protocolError('microtls-max-packet-size', `packet of ${total} bytes exceeds the limit of ${this.maxPacketSize}`, { size: total });
+        }
+        this.body = new Uint8Array(this.length);
+        this.filled = 0;
+      } else {
+        const n = Math.min(this.length - this.filled, chunk.length - i);
+        this.body.set(chunk.subarray(i, i + n), this.filled);
+        this.filled += n;
+        i += n;
+      }
+      if (this.filled === this.length) out.push(this.finish());
+    }
+    return out;
+  }
+
+  private finish(): Packet {
+    const packet = decodePacket(this.first, this.body!);
+    this.first = -1;
+    this.length = 0;
+    this.lengthBytes = 0;
+    this.multiplier = 1;
+    this.body = undefined;
+    return packet;
+  }
+}

@@ -1,0 +1,13 @@
+/**
+ * microtls/mqtt: MQTT 3.1.1 client and codec. Portable except for the lazily loaded
+ * default transports (pass `transport` on engines without Node).
+ */
+export { connect, connectAsync, resolveConnectOptions } from './connect.js';
+export type { ConnectOptions, DeviceTlsSettings, TlsTuning } from './connect.js';
+export { MqttClient, type MqttClientEvents } from './client.js';
+export type {
+  CertificateDescription, ConnectionState, ErrorCodeEntry, Granted, MqttClientOptions, MqttStatus, MqttWill, PublishOptions, SubscribeOptions,
+} from './options.js';
+export type { DuplexLike, TransportFactory } from './transport.js';
+export { parseBrokerUrl, type BrokerAddress } from './url.js';
+export * from './codec/index.js';

@@ -1,0 +1,47 @@
+/**
+ * Time as an injected dependency: the portable core has no timer types of its own
+ * (ES2022 lib only), and tests or devices may want their own clock.
+ */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  /** Milliseconds, monotonic enough for timeouts. */
+  now(): number;
+}
+
+interface GlobalTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const defaultTimers: Timers = {
+  setTimeout: (fn, ms) => (globalThis as unknown as GlobalTimers).setTimeout(fn, ms),
+  clearTimeout: (h) => (globalThis as unknown as GlobalTimers).clearTimeout(h),
+  now: () => Date.now(),
+};
+
+/** A timer that can be re-armed and cancelled without tracking handles at each call site. */
+export class OneShot {
+  private handle: unknown;
+  private armed = false;
+
+  constructor(private readonly timers: Timers) {}
+
+  start(ms: number, fn: () => void): void {
+    this.cancel();
+    this.armed = true;
+    this.handle = this.timers.setTimeout(() => {
+      this.armed = false;
+      fn();
+    }, ms);
+  }
+
+  cancel(): void {
+    if (this.armed) this.timers.clearTimeout(this.handle);
+    this.armed = false;
+  }
+
+  get running(): boolean {
+    return this.armed;
+  }
+}

@@ -1,0 +1,153 @@
+import net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { completeProvider } from '../../hw/index.js';
+import { createNodeProvider } from '../../hw/node.js';
+import type { CryptoProvider, FullCryptoProvider } from '../../hw/provider.js';
+import { MicroTlsError } from '../errors.js';
+import { TlsClient } from '../handshake/client.js';
+import type { CertificateVerifier } from '../handshake/options.js';
+import { keyLogSink, type KeyLogOption } from './keylog.js';
+import { closeTransport, TlsSocket } from './tls-socket.js';
+
+export interface ConnectOptions {
+  readonly host?: string;
+  readonly port?: number;
+  /** An already connected stream to run TLS over (a proxy tunnel, a test pipe). */
+  readonly socket?: Duplex;
+  /** SNI name; default `host` unless it is an IP literal. */
+  readonly servername?: string;
+  /** Required: `false` for no certificate verification (the only choice until verification lands), or a verify function. */
+  readonly verify: boolean | CertificateVerifier;
+  /** IANA names (or OpenSSL names or codes) to offer, in any order; default all ten. */
+  readonly cipherSuites?: readonly (string | number)[];
+  /** Crypto provider; default Node's crypto (completed with noble). */
+  readonly provider?: CryptoProvider | FullCryptoProvider;
+  /** Key-log file path or callback; default SSLKEYLOGFILE if set. */
+  readonly keylog?: KeyLogOption;
+  /** Handshake timeout in ms, TCP connect included (default 30000). */
+  readonly timeout?: number;
+  readonly maxHandshakeMessageSize?: number;
+  readonly random?: (n: number) => Uint8Array;
+  readonly now?: () => number;
+  readonly sessionTickets?: boolean;
+}
+
+export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000;
+
+let nodeProvider: FullCryptoProvider | undefined;
+
+function netError(err: Error & { code?: string }, host: string | undefined, port: number | undefined): MicroTlsError {
+  const where = `${host ?? 'localhost'}:${port ?? ''}`;
+  const name = err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? 'NET_UNKNOWN_HOST'
+    : err.code === 'ECONNRESET' || err.code === 'EPIPE' ? 'NET_CONN_RESET'
+    : err.code === 'ECONNREFUSED' || err.code === 'EHOSTUNREACH' || err.code === 'ENETUNREACH' ? 'NET_CONNECT_FAILED'
+    : 'NET_RECV_FAILED';
+  return new MicroTlsError(name, `${where}: ${err.message}`, { syscallCode: err.code }, { cause: err });
+}
+
+/**
+ * Connects and completes the TLS 1.2 handshake. Resolves with the socket once the
+ * server's Finished verified; rejects with a MicroTlsError (Mbed TLS code) otherwise.
+ * Configuration errors (verify: true, unknown suite) reject before any connection is made.
+ */
+export function connect(options: ConnectOptions): Promise<TlsSocket> {
+  return new Promise<TlsSocket>((resolve, reject) => {
+    let settled = false;
+    let socket: TlsSocket | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const host = options.host ?? 'localhost';
+    const servername = options.servername ?? (net.isIP(host) ? undefined : host);
+    const provider = options.provider === undefined
+      ? (nodeProvider ??= completeProvider(createNodeProvider()))
+      : completeProvider(options.provider);
+
+    const settle = (err: MicroTlsError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      if (timer) clearTimeout(timer);
+      if (err) {
+        socket?.noteError(err);
+        if (transport) closeTransport(transport);
+        socket?.destroy();
+        reject(err);
+      } else {
+        resolve(socket!);
+      }
+    };
+
+    let engine: TlsClient;
+    try {
+      engine = new TlsClient({
+        serverName: servername,
+        verify: options.verify,
+        provider,
+        ...(options.random ? { random: options.random } : {}),
+        ...(options.now ? { now: options.now } : {}),
+        ...(options.cipherSuites ? { cipherSuites: options.cipherSuites } : {}),
+        ...(options.maxHandshakeMessageSize !== undefined ? { maxHandshakeMessageSize: options.maxHandshakeMessageSize } : {}),
+        ...(options.sessionTickets !== undefined ? { sessionTickets: options.sessionTickets } : {}),
+      }, {
+        output: (bytes) => { if (!transport.destroyed && transport.writable) transport.write(bytes); },
+        handshake: (info) => { socket!.handshakeDone(info); settle(undefined); },
+        data: (bytes) => socket!.deliver(bytes),
+        close: () => socket!.peerClosed(),
+        keylog: keyLogSink(options.keylog),
+        error: (err) => {
+          // The fatal alert is already written; closeTransport flushes it before closing.
+          if (!settled) {
+            settle(err);
+          } else {
+            socket!.noteError(err);
+            socket!.destroy(err);
+          }
+        },
+      });
+    } catch (e) {
+      reject(e);
+      return;
+    }
+
+    const transport: Duplex = options.socket ?? net.connect({ host, port: options.port ?? 8883 });
+    socket = new TlsSocket(transport, engine);
+    const timeout = options.timeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
+    timer = setTimeout(() => {
+      const err = new MicroTlsError('SSL_TIMEOUT', `TLS handshake with ${host}:${options.port ?? ''} did not complete within ${timeout} ms (state ${engine.state})`);
+      engine.abort(err);
+      settle(err);
+    }, timeout);
+
+    if (transport instanceof net.Socket) transport.setNoDelay(true);
+    transport.on('data', (chunk: Buffer) => engine.receive(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)));
+    transport.on('error', (e: Error) => {
+      const err = netError(e, host, options.port);
+      engine.abort(err);
+      if (!settled) settle(err);
+      else socket!.destroy(err);
+    });
+    transport.on('end', () => {
+      if (!settled) {
+        const err = new MicroTlsError('SSL_CONN_EOF', `the server closed the connection during the TLS handshake (state ${engine.state}); is it a TLS port and does it accept TLS 1.2 with RSA key exchange?`);
+        engine.abort(err);
+        settle(err);
+      } else if (!socket!.closeNotifyReceived) {
+        // TCP closed without close_notify: end the stream, but leave a trace of the truncation.
+        socket!.noteError(new MicroTlsError('SSL_CONN_EOF', 'connection closed without close_notify'));
+        socket!.push(null);
+      }
+    });
+    transport.on('close', () => {
+      if (!settled) {
+        const err = new MicroTlsError('SSL_CONN_EOF', 'the connection closed during the TLS handshake');
+        engine.abort(err);
+        settle(err);
+      } else if (!socket!.readableEnded) {
+        // No destroy(): data already pushed must still reach the reader; the Duplex ends
+        // itself once both sides are done.
+        socket!.push(null);
+      }
+    });
+    const start = (): void => engine.start();
+    if (options.socket || !(transport instanceof net.Socket) || !transport.connecting) start();
+    else transport.once('connect', start);
+  });
+}

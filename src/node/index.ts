@@ -1,0 +1,5 @@
+/** `microtls/node`: the TLS client over Node sockets. */
+export { connect, DEFAULT_HANDSHAKE_TIMEOUT, type ConnectOptions } from './connect.js';
+export { TlsSocket, lastErrors } from './tls-socket.js';
+export { keyLogSink, type KeyLogOption } from './keylog.js';
+export { MicroTlsError } from '../errors.js';

@@ -1,0 +1,123 @@
+/**
+ * Node transports for the MQTT client: plain TCP (mqtt://), microtls TLS (mqtts://, via
+ * src/node/connect.ts, loaded on first use) and any stream.Duplex the caller opens.
+ */
+import * as net from 'node:net';
+import type { Duplex } from 'node:stream';
+import { readFileSync } from 'node:fs';
+import { MicroTlsError } from '../errors.js';
+import type { NodeTransportModule, ResolvedConnectOptions } from '../mqtt/connect.js';
+import type { CertificateDescription } from '../mqtt/options.js';
+import type { DuplexLike, TransportFactory } from '../mqtt/transport.js';
+
+/** TCP to host:port; resolves once connected. Nagle is off: MQTT packets are small and latency-bound. */
+export function tcpTransport(host: string, port: number): TransportFactory {
+  return () =>
+    new Promise<DuplexLike>((resolve, reject) => {
+      const socket = net.connect({ host, port });
+      const onError = (err: NodeJS.ErrnoException): void => {
+        socket.destroy();
+        const name = err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN' ? 'NET_UNKNOWN_HOST' : 'NET_CONNECT_FAILED';
+        reject(new MicroTlsError(name, `${host}:${port}: ${err.message}`, { errno: err.code }, { cause: err }));
+      };
+      socket.once('error', onError);
+      socket.once('connect', () => {
+        socket.off('error', onError);
+        socket.setNoDelay(true);
+        resolve(socket);
+      });
+    });
+}
+
+/**
+ * Any Duplex: `open` is called per connection attempt (a stream cannot be reopened).
+ * Passing a single stream instead allows exactly one connection.
+ */
+export function duplexTransport(open: Duplex | (() => Duplex | Promise<Duplex>)): TransportFactory {
+  if (typeof open === 'function') return async () => open();
+  let used = false;
+  return () => {
+    if (used) throw new MicroTlsError('SSL_BAD_INPUT_DATA', 'this Duplex was already used; pass a function that opens a new one to reconnect');
+    used = true;
+    return open;
+  };
+}
+
+/** The parts of src/node/connect.ts this module relies on (kept structural: that module is written in parallel). */
+interface TlsConnectModule {
+  connect(options: Record<string, unknown>): Promise<Duplex & { lastErrors?: readonly number[]; session?: unknown; getSession?(): unknown }>;
+}
+
+const TLS_CONNECT = './connect.js';
+
+function pemOrFile(v: string | Uint8Array | undefined): string | Uint8Array | undefined {
+  // CLI and config files give paths; the API gives PEM text or DER bytes.
+  if (typeof v === 'string' && !v.includes('-----BEGIN')) return readFileSync(v);
+  return v;
+}
+
+/**
+ * microtls TLS 1.2 to the broker. The session from each handshake is offered on the next
+ * connect, so a reconnect after a short interruption resumes from the ticket (the device's
+ * 55 ms path) instead of a full handshake.
+ */
+export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
+  let session: unknown;
+  const verify = o.verifyServerCertificate ?? true;
+  return async () => {
+    let mod: TlsConnectModule;
+    try {
+      mod = (await import(TLS_CONNECT)) as TlsConnectModule;
+    } catch (e) {
+      throw new MicroTlsError('SSL_FEATURE_UNAVAILABLE', 'mqtts:// needs src/node/connect.ts (microtls TLS), which is not available', {}, { cause: e });
+    }
+    const options: Record<string, unknown> = { host: o.host, port: o.port, servername: o.servername ?? o.host, verify };
+    const ca = pemOrFile(o.caCertificate);
+    const cert = pemOrFile(o.clientCertificate);
+    const key = pemOrFile(o.privateKey);
+    if (ca !== undefined) options.ca = ca;
+    if (cert !== undefined) options.cert = cert;
+    if (key !== undefined) options.key = key;
+    if (o.ciphers) options.cipherSuites = o.ciphers;
+    if (o.maxFragmentLength) options.maxFragmentLength = o.maxFragmentLength;
+    if (session !== undefined) options.session = session;
+    const socket = await mod.connect(options);
+    const fresh = socket.getSession?.() ?? socket.session;
+    if (fresh !== undefined) session = fresh;
+    return socket;
+  };
+}
+
+/** Device-style one-line descriptions of the configured files, via src/x509/describe.ts when present. */
+function describe(o: ResolvedConnectOptions): CertificateDescription[] {
+  const out: CertificateDescription[] = [];
+  const entries: [string, string | Uint8Array | undefined][] = [
+    ['CA certificate', o.caCertificate], ['Client certificate', o.clientCertificate], ['Private key', o.privateKey],
+  ];
+  for (const [role, value] of entries) {
+    if (value === undefined) continue;
+    out.push({ role, description: describeHook ? safeDescribe(describeHook, role, pemOrFile(value)!) : '(description not available)' });
+  }
+  return out;
+}
+
+type DescribeHook = (role: string, pem: string | Uint8Array) => string;
+let describeHook: DescribeHook | undefined;
+
+/** Lets the x509 layer (or the demo) supply the describer without this module importing it eagerly. */
+export function setCertificateDescriber(hook: DescribeHook | undefined): void {
+  describeHook = hook;
+}
+
+function safeDescribe(hook: DescribeHook, role: string, value: string | Uint8Array): string {
+  try {
+    return hook(role, value);
+  } catch (e) {
+    return e instanceof MicroTlsError ? e.label : String(e);
+  }
+}
+
+export const transportFor: NodeTransportModule['transportFor'] = (o) =>
+  o.protocol === 'mqtts' ? tlsTransport(o) : tcpTransport(o.host, o.port);
+
+export const describeCertificates: NodeTransportModule['describeCertificates'] = describe;

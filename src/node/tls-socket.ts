@@ -1,0 +1,151 @@
+import { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { MicroTlsError } from '../errors.js';
+import type { HandshakeInfo, HandshakeTimings, TlsClient } from '../handshake/client.js';
+import { parseCertificate, type Certificate } from '../x509/certificate.js';
+
+const recentErrors: number[] = [];
+
+/** The two most recent error codes of any connection in this process (the manual's "Status codes"). */
+export function lastErrors(): readonly number[] {
+  return [...recentErrors];
+}
+
+function recordError(list: number[], code: number): void {
+  list.unshift(code);
+  if (list.length > 2) list.length = 2;
+}
+
+/**
+ * A TLS connection as a stream.Duplex: what MQTT.js (or any stream user) expects of a
+ * socket. Reads are the server's application data; writes are encrypted and sent; end()
+ * sends close_notify. Backpressure flows both ways: a full readable buffer pauses the TCP
+ * socket, a full TCP socket holds the write callback.
+ */
+export class TlsSocket extends Duplex {
+  /** Two most recent error codes on this connection, newest first. */
+  readonly lastErrors: number[] = [];
+  private info: HandshakeInfo | undefined;
+  private parsedPeers: Certificate[] | undefined;
+  private receivedCloseNotify = false;
+
+  /** @internal The adapter wires the engine; users get instances from connect(). */
+  constructor(readonly transport: Duplex & Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'setNoDelay'>>, private readonly engine: TlsClient) {
+    super({ allowHalfOpen: false });
+  }
+
+  /** @internal */
+  handshakeDone(info: HandshakeInfo): void {
+    this.info = info;
+  }
+
+  /** @internal */
+  deliver(data: Uint8Array): void {
+    if (!this.push(data)) this.transport.pause();
+  }
+
+  /** @internal The server's close_notify arrived (ours was sent in reply). */
+  peerClosed(): void {
+    this.receivedCloseNotify = true;
+    this.push(null);
+    this.transport.end();
+  }
+
+  /** @internal */
+  noteError(err: MicroTlsError): void {
+    recordError(this.lastErrors, err.code);
+    recordError(recentErrors, err.code);
+  }
+
+  /** IANA name of the negotiated suite, e.g. TLS_RSA_WITH_AES_128_GCM_SHA256. */
+  get cipherSuite(): string | undefined {
+    return this.info?.cipherSuite.name;
+  }
+
+  get protocol(): 'TLSv1.2' | undefined {
+    return this.info?.protocol;
+  }
+
+  get handshake(): HandshakeInfo | undefined {
+    return this.info;
+  }
+
+  get timings(): HandshakeTimings | undefined {
+    return this.info?.timings;
+  }
+
+  /** True once the server's close_notify was received (a clean end, not a truncation). */
+  get closeNotifyReceived(): boolean {
+    return this.receivedCloseNotify;
+  }
+
+  /** DER certificates as presented, leaf first. */
+  get peerCertificatesDer(): readonly Uint8Array[] {
+    return this.info?.peerCertificates ?? [];
+  }
+
+  /** Parsed certificates as presented (those that parse), leaf first. */
+  get peerCertificates(): readonly Certificate[] {
+    if (!this.parsedPeers) {
+      const out: Certificate[] = [];
+      for (const der of this.peerCertificatesDer) {
+        try {
+          out.push(parseCertificate(der));
+        } catch {
+          // An unparseable intermediate is still shown by peerCertificatesDer.
+        }
+      }
+      this.parsedPeers = out;
+    }
+    return this.parsedPeers;
+  }
+
+  override _read(): void {
+    if (this.transport.isPaused()) this.transport.resume();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.transport.destroyed || !this.transport.writable) {
+      cb(new MicroTlsError('SSL_CONN_EOF', 'cannot write: the connection is closed'));
+      return;
+    }
+    try {
+      this.engine.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    } catch (e) {
+      cb(e as Error);
+      return;
+    }
+    if (this.transport.writableNeedDrain) this.transport.once('drain', () => cb());
+    else cb();
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    // close_notify, then FIN; the server's close_notify still arrives on the read side.
+    this.engine.close();
+    this.transport.end();
+    cb();
+  }
+
+  override _destroy(err: Error | null, cb: (err: Error | null) => void): void {
+    closeTransport(this.transport);
+    cb(err);
+  }
+}
+
+/**
+ * Ends the transport after what was written (a fatal alert, a close_notify) has been
+ * flushed, then destroys it; bounded so a peer that stops reading cannot keep it alive.
+ */
+export function closeTransport(t: Duplex): void {
+  if (t.destroyed) return;
+  if (!t.writable || (t as { connecting?: boolean }).connecting) {
+    t.destroy();
+    return;
+  }
+  const timer = setTimeout(() => t.destroy(), 2000);
+  timer.unref?.();
+  t.end(() => {
+    clearTimeout(timer);
+    t.destroy();
+  });
+}

@@ -1,0 +1,23 @@
+/** Record-layer constants of TLS 1.2 (RFC 5246 section 6.2). */
+
+export const ContentType = {
+  changeCipherSpec: 20,
+  alert: 21,
+  handshake: 22,
+  applicationData: 23,
+} as const;
+export type ContentType = (typeof ContentType)[keyof typeof ContentType];
+
+export const CONTENT_TYPE_NAMES: Readonly<Record<number, string>> = {
+  20: 'change_cipher_spec',
+  21: 'alert',
+  22: 'handshake',
+  23: 'application_data',
+};
+
+export const TLS12 = 0x0303;
+export const RECORD_HEADER_LENGTH = 5;
+/** 2^14: the largest plaintext fragment a record may carry. */
+export const MAX_PLAINTEXT = 16384;
+/** 2^14 + 2048: the largest TLSCiphertext.fragment (RFC 5246 6.2.3). */
+export const MAX_CIPHERTEXT = 16384 + 2048;

@@ -1,0 +1,173 @@
+/**
+ * The hello extensions of issue 5 (session_ticket, extended_master_secret, encrypt_then_mac,
+ * max_fragment_length): what the client offers, and what it accepts back in ServerHello.
+ *
+ * The ServerHello side is strict because every one of these changes how keys or records
+ * are computed: an answer the client did not ask for, or a body it cannot read exactly,
+ * would leave client and server disagreeing about the connection's crypto.
+ */
+import { MicroTlsError } from '../errors.js';
+import { ByteReader } from '../encoding/reader.js';
+import { ByteWriter } from '../encoding/writer.js';
+import { tlsError, type AlertName } from '../record/alerts.js';
+import type { MaxFragmentLength } from './session.js';
+
+/** IANA ExtensionType codes handled here. */
+export const EXTENSION_TYPE = {
+  maxFragmentLength: 0x0001, // RFC 6066
+  encryptThenMac: 0x0016, // RFC 7366
+  extendedMasterSecret: 0x0017, // RFC 7627
+  sessionTicket: 0x0023, // RFC 5077
+} as const;
+export type ExtensionName = keyof typeof EXTENSION_TYPE;
+
+/** RFC 6066 MaxFragmentLength codes. */
+export const MAX_FRAGMENT_LENGTH_CODES: ReadonlyArray<readonly [code: number, length: MaxFragmentLength]> = [
+  [1, 512],
+  [2, 1024],
+  [3, 2048],
+  [4, 4096],
+];
+
+export function maxFragmentLengthCode(length: number): number {
+  const row = MAX_FRAGMENT_LENGTH_CODES.find(([, len]) => len === length);
+  if (!row) throw new MicroTlsError('SSL_BAD_CONFIG', `maxFragmentLength must be 512, 1024, 2048 or 4096, got ${length}`);
+  return row[0];
+}
+
+export function maxFragmentLengthFromCode(code: number): MaxFragmentLength | undefined {
+  return MAX_FRAGMENT_LENGTH_CODES.find(([c]) => c === code)?.[1];
+}
+
+export interface Extension {
+  readonly type: number;
+  readonly body: Uint8Array;
+}
+
+/** type u16 || body<0..2^16-1>, the wire form of one extension. */
+export function encodeExtension(type: number, body: Uint8Array = new Uint8Array(0)): Uint8Array {
+  return new ByteWriter(4 + body.length).u16(type).vec16(body).finish();
+}
+
+/**
+ * What the client puts in its ClientHello for these four extensions. `sessionTicket`:
+ * `true` offers an empty ticket extension (asking for a new ticket, RFC 5077 3.2), a byte
+ * array offers that ticket for resumption, `false` leaves the extension out.
+ */
+export interface ExtensionOffer {
+  readonly sessionTicket: boolean | Uint8Array;
+  readonly extendedMasterSecret: boolean;
+  readonly encryptThenMac: boolean;
+  readonly maxFragmentLength?: MaxFragmentLength;
+}
+
+/** The offered extensions, each encoded, in a fixed order (ascending type, as OpenSSL sends them). */
+export function encodeOfferedExtensions(offer: ExtensionOffer): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  if (offer.maxFragmentLength !== undefined) {
+    out.push(encodeExtension(EXTENSION_TYPE.maxFragmentLength, Uint8Array.of(maxFragmentLengthCode(offer.maxFragmentLength))));
+  }
+  if (offer.encryptThenMac) out.push(encodeExtension(EXTENSION_TYPE.encryptThenMac));
+  if (offer.extendedMasterSecret) out.push(encodeExtension(EXTENSION_TYPE.extendedMasterSecret));
+  if (offer.sessionTicket !== false) {
+    out.push(encodeExtension(EXTENSION_TYPE.sessionTicket, offer.sessionTicket === true ? undefined : offer.sessionTicket));
+  }
+  return out;
+}
+
+function helloError(alert: AlertName, message: string, type?: number): never {
+  throw tlsError('SSL_BAD_HS_SERVER_HELLO', alert, `ServerHello: ${message}`, type === undefined ? {} : { extension: type });
+}
+
+/**
+ * Splits an extensions block (the bytes inside extensions<0..2^16-1>) into its entries.
+ * Duplicates are refused (RFC 5246 7.4.1.4: at most one extension of each type), since a
+ * second copy could say the opposite of the first.
+ */
+export function parseExtensionBlock(block: Uint8Array): Extension[] {
+  const r = new ByteReader(block, 'SSL_BAD_HS_SERVER_HELLO', 'ServerHello extensions');
+  const list: Extension[] = [];
+  const seen = new Set<number>();
+  while (!r.done) {
+    const type = r.u16('extension type');
+    const body = r.vec16('extension body');
+    if (seen.has(type)) helloError('decode_error', `extension 0x${type.toString(16).padStart(4, '0')} appears twice`, type);
+    seen.add(type);
+    list.push({ type, body });
+  }
+  return list;
+}
+
+/** What the server agreed to, for the four extensions handled here. */
+export interface NegotiatedExtensions {
+  /** The server will send NewSessionTicket (it answered with an empty session_ticket extension). */
+  readonly sessionTicket: boolean;
+  readonly extendedMasterSecret: boolean;
+  /** True only for a CBC suite: RFC 7366 has no meaning for AEAD records. */
+  readonly encryptThenMac: boolean;
+  readonly maxFragmentLength?: MaxFragmentLength;
+}
+
+/** One row per extension: how its ServerHello answer is checked and what it turns on. */
+interface ServerExtensionRule {
+  readonly offered: (offer: ExtensionOffer) => boolean;
+  readonly accept: (body: Uint8Array, offer: ExtensionOffer, into: { -readonly [K in keyof NegotiatedExtensions]: NegotiatedExtensions[K] }) => void;
+}
+
+function requireEmpty(name: string, type: number, body: Uint8Array): void {
+  // RFC 7627 5.1, RFC 7366 2, RFC 5077 3.2: the server's answer is an empty extension.
+  if (body.length !== 0) helloError('decode_error', `${name} extension must be empty, has ${body.length} bytes`, type);
+}
+
+const SERVER_RULES: ReadonlyMap<number, ServerExtensionRule> = new Map<number, ServerExtensionRule>([
+  [EXTENSION_TYPE.extendedMasterSecret, {
+    offered: (o) => o.extendedMasterSecret,
+    accept: (body, _o, into) => { requireEmpty('extended_master_secret', EXTENSION_TYPE.extendedMasterSecret, body); into.extendedMasterSecret = true; },
+  }],
+  [EXTENSION_TYPE.encryptThenMac, {
+    offered: (o) => o.encryptThenMac,
+    accept: (body, _o, into) => { requireEmpty('encrypt_then_mac', EXTENSION_TYPE.encryptThenMac, body); into.encryptThenMac = true; },
+  }],
+  [EXTENSION_TYPE.sessionTicket, {
+    offered: (o) => o.sessionTicket !== false,
+    accept: (body, _o, into) => { requireEmpty('session_ticket', EXTENSION_TYPE.sessionTicket, body); into.sessionTicket = true; },
+  }],
+  [EXTENSION_TYPE.maxFragmentLength, {
+    offered: (o) => o.maxFragmentLength !== undefined,
+    accept: (body, o, into) => {
+      if (body.length !== 1) helloError('decode_error', `max_fragment_length extension must be 1 byte, has ${body.length}`, EXTENSION_TYPE.maxFragmentLength);
+      const code = body[0]!;
+      // RFC 6066 4: an answer different from the request is an illegal_parameter abort.
+      if (code !== maxFragmentLengthCode(o.maxFragmentLength!)) {
+        helloError('illegal_parameter', `max_fragment_length code ${code} differs from the offered ${maxFragmentLengthCode(o.maxFragmentLength!)}`, EXTENSION_TYPE.maxFragmentLength);
+      }
+      into.maxFragmentLength = o.maxFragmentLength!;
+    },
+  }],
+]);
+
+/**
+ * Reads the server's answers to `offer` from the ServerHello extensions. Extensions of other
+ * types are left to their own handlers (server_name, renegotiation_info, ...). An answer to
+ * something not offered is an unsupported_extension abort (RFC 5246 7.4.1.4).
+ * `cbcSuite`: whether the selected suite is CBC; ETM is ignored for AEAD suites, as
+ * OpenSSL and Mbed TLS do, since RFC 7366 3 forbids the server only from sending it.
+ */
+export function negotiateExtensions(serverExtensions: readonly Extension[], offer: ExtensionOffer, cbcSuite: boolean): NegotiatedExtensions {
+  const into: { -readonly [K in keyof NegotiatedExtensions]: NegotiatedExtensions[K] } = {
+    sessionTicket: false,
+    extendedMasterSecret: false,
+    encryptThenMac: false,
+  };
+  const seen = new Set<number>();
+  for (const ext of serverExtensions) {
+    const rule = SERVER_RULES.get(ext.type);
+    if (!rule) continue;
+    if (seen.has(ext.type)) helloError('decode_error', `extension 0x${ext.type.toString(16).padStart(4, '0')} appears twice`, ext.type);
+    seen.add(ext.type);
+    if (!rule.offered(offer)) helloError('unsupported_extension', `extension 0x${ext.type.toString(16).padStart(4, '0')} was not offered`, ext.type);
+    rule.accept(ext.body, offer, into);
+  }
+  if (!cbcSuite) into.encryptThenMac = false;
+  return into;
+}

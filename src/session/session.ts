@@ -1,0 +1,197 @@
+/**
+ * A resumable TLS 1.2 session: what the client keeps after a full handshake so that a later
+ * connection can take the abbreviated handshake (RFC 5077 ticket or RFC 5246 session ID).
+ *
+ * The text form is what `--sess-out` writes and `--sess-in` reads. It is parsed strictly
+ * (exact key set, exact types, exact lengths) because a session file is trusted with a
+ * master secret: a half-understood file must be refused, never "repaired".
+ */
+import { MicroTlsError } from '../errors.js';
+import { fromHex, toHex } from '../encoding/bytes.js';
+
+/** RFC 6066 max_fragment_length values microtls can negotiate. */
+export type MaxFragmentLength = 512 | 1024 | 2048 | 4096;
+
+export interface TlsSession {
+  /** Only TLS 1.2 exists in microtls; kept so a future version cannot resume a 1.2 session by accident. */
+  readonly protocol: 'TLSv1.2';
+  /** IANA cipher suite code (e.g. 0x009c); resumption must get exactly this suite back. */
+  readonly cipherSuite: number;
+  /** 48 bytes. */
+  readonly masterSecret: Uint8Array;
+  /** 0..32 bytes; empty when the server issued only a ticket. */
+  readonly sessionId: Uint8Array;
+  /** RFC 5077 ticket (opaque to the client), absent for session-ID-only sessions. */
+  readonly ticket?: Uint8Array;
+  /** Seconds, from NewSessionTicket; 0 = unspecified (RFC 5077 3.3). */
+  readonly ticketLifetimeHint: number;
+  /** Milliseconds since the Unix epoch when the session was established (or its ticket received). */
+  readonly receivedAt: number;
+  /** The SNI name the session was made with; it is offered to that exact name only. */
+  readonly serverName: string;
+  /** RFC 7627: the master secret was derived from the session hash. */
+  readonly extendedMasterSecret: boolean;
+  /** RFC 7366 was negotiated (it only changes CBC suites). */
+  readonly encryptThenMac: boolean;
+  /** RFC 6066 limit negotiated for the session, if any; it stays in force on resumption. */
+  readonly maxFragmentLength?: MaxFragmentLength;
+}
+
+export const SESSION_FORMAT = 'microtls-session';
+export const SESSION_FORMAT_VERSION = 1;
+
+const MAX_FRAGMENT_LENGTHS: readonly number[] = [512, 1024, 2048, 4096];
+const MASTER_SECRET_LENGTH = 48;
+const MAX_SESSION_ID_LENGTH = 32;
+const MAX_TICKET_LENGTH = 0xffff;
+/** RFC 5246 F.1.4 suggests 24 hours as the upper bound of a session's life. */
+export const DEFAULT_SESSION_MAX_AGE_SECONDS = 24 * 3600;
+/** RFC 8446 caps ticket lifetimes at 7 days; a 1.2 hint above that is not believed either. */
+export const MAX_TICKET_LIFETIME_SECONDS = 7 * 24 * 3600;
+
+/** Keys of the text form, in the order they are written; parsing requires exactly these. */
+const REQUIRED_KEYS = [
+  'format', 'version', 'protocol', 'cipherSuite', 'masterSecret', 'sessionId', 'ticketLifetimeHint',
+  'receivedAt', 'serverName', 'extendedMasterSecret', 'encryptThenMac',
+] as const;
+const OPTIONAL_KEYS = ['ticket', 'maxFragmentLength'] as const;
+const KNOWN_KEYS: ReadonlySet<string> = new Set<string>([...REQUIRED_KEYS, ...OPTIONAL_KEYS]);
+
+function bad(message: string): never {
+  throw new MicroTlsError('SSL_BAD_INPUT_DATA', `session: ${message}`);
+}
+
+/**
+ * Checks the invariants every session must satisfy; used on both sides of serialization so a
+ * bad in-memory session is not written out and a bad file is not read in.
+ */
+export function validateSession(s: TlsSession): void {
+  if (s.protocol !== 'TLSv1.2') bad(`protocol ${String(s.protocol)} is not TLSv1.2`);
+  if (!Number.isInteger(s.cipherSuite) || s.cipherSuite < 0 || s.cipherSuite > 0xffff) bad('cipherSuite is not a 16-bit code');
+  if (!(s.masterSecret instanceof Uint8Array) || s.masterSecret.length !== MASTER_SECRET_LENGTH) {
+    bad(`masterSecret must be ${MASTER_SECRET_LENGTH} bytes`);
+  }
+  if (!(s.sessionId instanceof Uint8Array) || s.sessionId.length > MAX_SESSION_ID_LENGTH) bad(`sessionId must be 0..${MAX_SESSION_ID_LENGTH} bytes`);
+  if (s.ticket !== undefined && (!(s.ticket instanceof Uint8Array) || s.ticket.length === 0 || s.ticket.length > MAX_TICKET_LENGTH)) {
+    bad(`ticket must be 1..${MAX_TICKET_LENGTH} bytes when present`);
+  }
+  // Without either there is nothing to offer the server: such a session cannot resume.
+  if (s.ticket === undefined && s.sessionId.length === 0) bad('neither a session ID nor a ticket');
+  if (!Number.isInteger(s.ticketLifetimeHint) || s.ticketLifetimeHint < 0 || s.ticketLifetimeHint > 0xffffffff) {
+    bad('ticketLifetimeHint is not a 32-bit count of seconds');
+  }
+  if (!Number.isSafeInteger(s.receivedAt) || s.receivedAt < 0) bad('receivedAt is not a time in milliseconds');
+  if (typeof s.serverName !== 'string' || s.serverName.length === 0 || s.serverName.length > 255) bad('serverName must be 1..255 characters');
+  if (typeof s.extendedMasterSecret !== 'boolean') bad('extendedMasterSecret is not a boolean');
+  if (typeof s.encryptThenMac !== 'boolean') bad('encryptThenMac is not a boolean');
+  if (s.maxFragmentLength !== undefined && !MAX_FRAGMENT_LENGTHS.includes(s.maxFragmentLength)) {
+    bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
+  }
+}
+
+/** One JSON object, one key per line, so a person can see what a session file holds (and diff two). */
+export function serializeSession(s: TlsSession): string {
+  validateSession(s);
+  const obj: Record<string, unknown> = {
+    format: SESSION_FORMAT,
+    version: SESSION_FORMAT_VERSION,
+    protocol: s.protocol,
+    cipherSuite: s.cipherSuite,
+    masterSecret: toHex(s.masterSecret),
+    sessionId: toHex(s.sessionId),
+    ticketLifetimeHint: s.ticketLifetimeHint,
+    receivedAt: s.receivedAt,
+    serverName: s.serverName,
+    extendedMasterSecret: s.extendedMasterSecret,
+    encryptThenMac: s.encryptThenMac,
+  };
+  if (s.ticket !== undefined) obj.ticket = toHex(s.ticket);
+  if (s.maxFragmentLength !== undefined) obj.maxFragmentLength = s.maxFragmentLength;
+  return JSON.stringify(obj, null, 2) + '\n';
+}
+
+function hexField(obj: Record<string, unknown>, key: string): Uint8Array {
+  const v = obj[key];
+  // Lower-case only: the writer never produces anything else, so anything else was edited.
+  if (typeof v !== 'string' || !/^(?:[0-9a-f]{2})*$/.test(v)) bad(`${key} is not lower-case hex`);
+  return fromHex(v);
+}
+
+function intField(obj: Record<string, unknown>, key: string): number {
+  const v = obj[key];
+  if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(`${key} is not an integer`);
+  return v;
+}
+
+function boolField(obj: Record<string, unknown>, key: string): boolean {
+  const v = obj[key];
+  if (typeof v !== 'boolean') bad(`${key} is not a boolean`);
+  return v;
+}
+
+/** Parses the text written by serializeSession; anything else is MBEDTLS_ERR_SSL_BAD_INPUT_DATA. */
+export function parseSession(text: string): TlsSession {
+  if (typeof text !== 'string') bad('input is not text');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    bad('not a microtls session file (not JSON)');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) bad('not a JSON object');
+  const obj = parsed as Record<string, unknown>;
+  if (obj.format !== SESSION_FORMAT) bad(`format is not "${SESSION_FORMAT}"`);
+  // A newer writer may change meanings, not only add fields: refuse rather than guess.
+  if (obj.version !== SESSION_FORMAT_VERSION) {
+    throw new MicroTlsError('SSL_VERSION_MISMATCH', `session: file version ${String(obj.version)}, this microtls reads version ${SESSION_FORMAT_VERSION}`);
+  }
+  for (const key of Object.keys(obj)) if (!KNOWN_KEYS.has(key)) bad(`unknown key "${key}"`);
+  for (const key of REQUIRED_KEYS) if (!(key in obj)) bad(`missing key "${key}"`);
+  if (obj.protocol !== 'TLSv1.2') bad(`protocol ${String(obj.protocol)} is not TLSv1.2`);
+  if (typeof obj.serverName !== 'string') bad('serverName is not a string');
+  const mfl = 'maxFragmentLength' in obj ? intField(obj, 'maxFragmentLength') : undefined;
+  const session: TlsSession = {
+    protocol: 'TLSv1.2',
+    cipherSuite: intField(obj, 'cipherSuite'),
+    masterSecret: hexField(obj, 'masterSecret'),
+    sessionId: hexField(obj, 'sessionId'),
+    ...('ticket' in obj ? { ticket: hexField(obj, 'ticket') } : {}),
+    ticketLifetimeHint: intField(obj, 'ticketLifetimeHint'),
+    receivedAt: intField(obj, 'receivedAt'),
+    serverName: obj.serverName,
+    extendedMasterSecret: boolField(obj, 'extendedMasterSecret'),
+    encryptThenMac: boolField(obj, 'encryptThenMac'),
+    ...(mfl !== undefined ? { maxFragmentLength: mfl as MaxFragmentLength } : {}),
+  };
+  validateSession(session);
+  return session;
+}
+
+export interface SessionLifetimeOptions {
+  /** Upper bound on a session's age, and the lifetime of a session without a ticket hint. Default 24 h. */
+  maxAgeSeconds?: number;
+}
+
+/**
+ * Seconds the session may be offered for: the ticket's hint when the server gave one (capped
+ * at 7 days, RFC 8446's bound, and at maxAgeSeconds), otherwise maxAgeSeconds.
+ */
+export function sessionLifetimeSeconds(s: TlsSession, opts: SessionLifetimeOptions = {}): number {
+  const maxAge = opts.maxAgeSeconds ?? DEFAULT_SESSION_MAX_AGE_SECONDS;
+  if (s.ticket !== undefined && s.ticketLifetimeHint > 0) return Math.min(s.ticketLifetimeHint, MAX_TICKET_LIFETIME_SECONDS, maxAge);
+  return maxAge;
+}
+
+/**
+ * May `session` be offered when connecting to `serverName` at `now` (ms since the epoch)?
+ * The name must be the same string: a session is a secret shared with one server, and
+ * offering it to another name would let that server learn it was resumed (and, with a
+ * stolen ticket key, impersonate the first). A clock that went backwards (now before
+ * receivedAt) makes the age unknown, so the session is not used.
+ */
+export function isSessionUsable(session: TlsSession, serverName: string, now: number, opts: SessionLifetimeOptions = {}): boolean {
+  if (session.serverName !== serverName) return false;
+  const age = now - session.receivedAt;
+  if (!(age >= 0)) return false;
+  return age < sessionLifetimeSeconds(session, opts) * 1000;
+}

@@ -1,0 +1,64 @@
+/**
+ * Server identity (RFC 6125 as Mbed TLS applies it): an IP literal matches iPAddress
+ * SAN entries only; a DNS name matches dNSName entries, with one wildcard allowed as the
+ * whole left-most label (`*.example.com` matches `a.example.com`, not `example.com`,
+ * `a.b.example.com`, and `f*o.example.com` matches nothing). The subject CN is consulted
+ * only when the certificate has no subjectAltName at all (manual, section 3: Mosquitto
+ * how-tos still make CN-only certificates).
+ */
+import type { Certificate } from './certificate.js';
+import { parseIpAddress } from './ip.js';
+import { OID } from './oids.js';
+
+const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
+/** Lower-cased LDH name without a trailing dot, or undefined when `s` is not one. */
+export function normalizeDnsName(s: string): string | undefined {
+  const name = (s.endsWith('.') ? s.slice(0, -1) : s).toLowerCase();
+  if (name.length === 0 || name.length > 253) return undefined;
+  return name.split('.').every((l) => LABEL.test(l)) ? name : undefined;
+}
+
+/** Does a SAN/CN pattern (possibly `*.rest`) cover the host name? Both already lower-case. */
+export function dnsPatternMatches(pattern: string, host: string): boolean {
+  const p = pattern.endsWith('.') ? pattern.slice(0, -1).toLowerCase() : pattern.toLowerCase();
+  if (p.startsWith('*.')) {
+    const base = normalizeDnsName(p.slice(2));
+    // `*.com` would cover a whole top-level domain: never a legitimate certificate name.
+    if (base === undefined || !base.includes('.')) return false;
+    const dot = host.indexOf('.');
+    return dot > 0 && host.slice(dot + 1) === base;
+  }
+  const exact = normalizeDnsName(p);
+  return exact !== undefined && exact === host;
+}
+
+export interface HostnameResult {
+  readonly ok: boolean;
+  readonly reason?: string;
+}
+
+export function checkServerName(cert: Certificate, serverName: string, opts: { allowCnFallback: boolean }): HostnameResult {
+  const ip = parseIpAddress(serverName);
+  const host = ip ? undefined : normalizeDnsName(serverName);
+  if (!ip && host === undefined) return { ok: false, reason: `'${serverName}' is neither a DNS name nor an IP address` };
+  const san = cert.extensions.subjectAltName;
+  if (san) {
+    const ok = san.some((g) => (ip ? g.type === 'ip' && sameBytes(g.bytes, ip) : g.type === 'dns' && dnsPatternMatches(g.value, host!)));
+    return ok ? { ok } : { ok, reason: `'${serverName}' is not among the certificate's subjectAltName entries` };
+  }
+  if (!opts.allowCnFallback) return { ok: false, reason: 'the certificate has no subjectAltName' };
+  const cns = cert.subject.values(OID.commonName);
+  const ok = cns.some((cn) => {
+    if (ip) {
+      const cnIp = parseIpAddress(cn);
+      return cnIp !== undefined && sameBytes(cnIp, ip);
+    }
+    return dnsPatternMatches(cn, host!);
+  });
+  return ok ? { ok } : { ok, reason: `'${serverName}' does not match the certificate CN ${cns.map((c) => `'${c}'`).join(', ') || '(none)'}` };
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}

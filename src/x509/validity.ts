@@ -1,0 +1,48 @@
+/**
+ * Validity dates. RFC 5280 4.1.2.5 fixes the forms exactly: UTCTime YYMMDDHHMMSSZ and
+ * GeneralizedTime YYYYMMDDHHMMSSZ, both in UTC with seconds and without fractions. Anything
+ * looser is refused (INVALID_DATE) rather than guessed at, since a mis-read date is a
+ * mis-judged expiry.
+ */
+import { MicroTlsError } from '../errors.js';
+import { asciiDecode } from '../encoding/bytes.js';
+import { isUniversal, Tag, type DerNode } from './der.js';
+
+export function parseTime(n: DerNode | undefined, what: string): Date {
+  const code = 'X509_INVALID_DATE';
+  let text: string;
+  let year: number;
+  if (isUniversal(n, Tag.UTC_TIME) && !n.constructed) {
+    text = asciiDecode(n.value);
+    if (!/^\d{12}Z$/.test(text)) throw new MicroTlsError(code, `${what}: UTCTime '${text}' is not YYMMDDHHMMSSZ`);
+    const yy = Number(text.slice(0, 2));
+    // RFC 5280: YY >= 50 is 19YY, otherwise 20YY.
+    year = yy >= 50 ? 1900 + yy : 2000 + yy;
+    text = text.slice(2);
+  } else if (isUniversal(n, Tag.GENERALIZED_TIME) && !n.constructed) {
+    text = asciiDecode(n.value);
+    if (!/^\d{14}Z$/.test(text)) throw new MicroTlsError(code, `${what}: GeneralizedTime '${text}' is not YYYYMMDDHHMMSSZ`);
+    year = Number(text.slice(0, 4));
+    text = text.slice(4);
+  } else {
+    throw new MicroTlsError(code, `${what}: expected UTCTime or GeneralizedTime`);
+  }
+  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((i) => Number(text.slice(i, i + 2))) as [number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
+    throw new MicroTlsError(code, `${what}: date out of range`);
+  }
+  const d = new Date(0);
+  d.setUTCFullYear(year, month - 1, day);
+  d.setUTCHours(hour, minute, second, 0);
+  return d;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/** `2031-04-07`, the form the device description ends with. */
+export function isoDate(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,227 @@
+/**
+ * Certificate chain verification with Mbed TLS semantics: the result carries
+ * MBEDTLS_ERR_X509_CERT_VERIFY_FAILED and the MBEDTLS_X509_BADCERT_* flags the reference
+ * device would log, plus a sentence saying what to fix.
+ *
+ * Decisions (see also policy.ts):
+ * - Every certificate of the path is checked against the time, the trust anchor too
+ *   (Mbed TLS does; an expired root is refused by x509-limbo as well).
+ * - The trust anchor's own signature is not checked; its basicConstraints, keyUsage,
+ *   pathLenConstraint and name constraints are (Mbed TLS requires the CA bit of trusted
+ *   roots; constraints in an anchor are the CA's own statement of its limits).
+ * - maxDepth counts intermediates that are not self-issued (RFC 5280 6.1.4 (l));
+ *   default 8, Mbed TLS's MBEDTLS_X509_MAX_INTERMEDIATE_CA.
+ * - Trusted or presented certificates that do not parse are set aside (reported in
+ *   `ignored`), as Mbed TLS loads what it can of a CA file; the peer must parse.
+ */
+import type { FullCryptoProvider } from '../../hw/provider.js';
+import { getDefaultProvider } from '../../hw/index.js';
+import { verifySignature } from '../crypto/signature.js';
+import { errorCode, MicroTlsError } from '../errors.js';
+import { toHex } from '../encoding/bytes.js';
+import { getDefaultClock, type Clock } from '../time/clock.js';
+import type { Certificate } from './certificate.js';
+import { flagNames, VERIFY_FLAGS } from './flags.js';
+import { checkServerName } from './hostname.js';
+import { isCertificate, loadCertificates, loadCertificatesLeniently, type CertificateInput } from './input.js';
+import { checkNameConstraints, constrainedNames, MAX_CONSTRAINT_CHECKS } from './name-constraints.js';
+import { EKU } from './oids.js';
+import { buildPath, type PoolEntry } from './path.js';
+import { resolvePolicy, type VerifyPolicy } from './policy.js';
+import { WEBPKI_RULES, type Position } from './webpki.js';
+
+export const DEFAULT_MAX_DEPTH = 8;
+
+export interface VerifyOptions {
+  /** The server's (or client's) certificate; a PEM text with several takes the first as peer, the rest as intermediates. */
+  readonly peer: CertificateInput;
+  readonly intermediates?: CertificateInput | readonly CertificateInput[];
+  readonly trusted: CertificateInput | readonly CertificateInput[];
+  /** Validation time; default: `clock.now()`. */
+  readonly time?: Date;
+  /** Default: the process-wide clock (time/clock.ts). Verification refuses to run while it is not set. */
+  readonly clock?: Clock;
+  /** DNS name or IP literal (v4, v6) to match; omitted: no name check. */
+  readonly serverName?: string;
+  /** Maximum intermediates (self-issued ones not counted). */
+  readonly maxDepth?: number;
+  /** serverAuth when verifying a server (default), clientAuth for a client certificate. */
+  readonly usage?: 'serverAuth' | 'clientAuth';
+  readonly policy?: Partial<VerifyPolicy>;
+  readonly provider?: FullCryptoProvider;
+}
+
+export type VerifyResult =
+  | { readonly ok: true; readonly chain: readonly Certificate[]; readonly ignored: readonly MicroTlsError[] }
+  | {
+      readonly ok: false;
+      readonly code: number;
+      readonly flags: number;
+      readonly flagNames: readonly string[];
+      readonly reason: string;
+      /** The path that came closest (leaf first). */
+      readonly chain: readonly Certificate[];
+      readonly ignored: readonly MicroTlsError[];
+    };
+
+const F = VERIFY_FLAGS;
+
+export function verifyChain(opts: VerifyOptions): VerifyResult {
+  const time = opts.time ?? (opts.clock ?? getDefaultClock()).now();
+  if (time === undefined) {
+    throw new MicroTlsError('X509_BAD_INPUT_DATA', 'the clock is not set: certificates cannot be checked before the time is known (set it, e.g. by SNTP)');
+  }
+  const policy = resolvePolicy(opts.policy);
+  const provider = opts.provider ?? getDefaultProvider();
+  const usageOid = opts.usage === 'clientAuth' ? EKU.clientAuth : EKU.serverAuth;
+  const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+
+  const peerList = isCertificate(opts.peer) ? [opts.peer] : loadCertificates(opts.peer);
+  const leafCert = peerList[0];
+  if (!leafCert) throw new MicroTlsError('X509_BAD_INPUT_DATA', 'no peer certificate');
+  const trusted = loadCertificatesLeniently(opts.trusted);
+  const presented = loadCertificatesLeniently([...peerList.slice(1), ...(Array.isArray(opts.intermediates) ? opts.intermediates : opts.intermediates === undefined ? [] : [opts.intermediates as CertificateInput])]);
+  const ignored = [...trusted.rejected, ...presented.rejected];
+
+  // One entry per distinct DER, so a certificate sent twice or both sent and trusted is one candidate.
+  const entries = new Map<string, PoolEntry>();
+  for (const c of trusted.certs) entries.set(toHex(c.der), { cert: c, trusted: true });
+  for (const c of [leafCert, ...presented.certs]) {
+    const k = toHex(c.der);
+    if (!entries.has(k)) entries.set(k, { cert: c, trusted: false });
+  }
+  const leaf = entries.get(toHex(leafCert.der))!;
+  const pool = [...entries.values()].filter((e) => e !== leaf).sort((a, b) => Number(b.trusted) - Number(a.trusted) || Number(isCurrent(b.cert, time)) - Number(isCurrent(a.cert, time)));
+
+  const signatureCache = new Map<Certificate, Map<Certificate, boolean>>();
+  const signedBy = (child: Certificate, parent: Certificate): boolean => {
+    let m = signatureCache.get(child);
+    if (!m) signatureCache.set(child, (m = new Map()));
+    let ok = m.get(parent);
+    if (ok === undefined) {
+      ok = verifySignature(provider, parent.publicKey, child.signatureAlgorithm.hash, child.tbs, child.signature);
+      m.set(parent, ok);
+    }
+    return ok;
+  };
+
+  // Flags that depend on the leaf only, reported whether or not a path is found (as Mbed TLS does).
+  const leafFlags = { flags: 0, reasons: [] as string[] };
+  const addLeaf = (flag: number, reason: string) => { leafFlags.flags |= flag; leafFlags.reasons.push(reason); };
+  if (opts.serverName !== undefined) {
+    const r = checkServerName(leafCert, opts.serverName, policy);
+    if (!r.ok) addLeaf(F.BADCERT_CN_MISMATCH, r.reason!);
+  }
+  const eku = leafCert.extensions.extKeyUsage;
+  if (eku && !eku.includes(usageOid) && !(policy.acceptAnyEku && eku.includes(EKU.any))) {
+    addLeaf(F.BADCERT_EXT_KEY_USAGE, `the certificate's extKeyUsage does not allow ${opts.usage ?? 'serverAuth'}`);
+  }
+
+  const outcome = buildPath({
+    leaf,
+    pool,
+    edgeProblem: (child, parent, path) => edgeProblem(child, parent, path, maxDepth, signedBy),
+    evaluate: (path) => evaluatePath(path, time, policy, usageOid, leafFlags),
+  });
+
+  if (outcome.valid) return { ok: true, chain: outcome.valid, ignored };
+  const fail = (flags: number, reason: string, chain: readonly Certificate[]): VerifyResult => ({
+    ok: false, code: errorCode('X509_CERT_VERIFY_FAILED'), flags, flagNames: flagNames(flags), reason, chain, ignored,
+  });
+  if (outcome.best) return fail(outcome.best.flags, outcome.best.reason, outcome.best.path);
+
+  let flags = leafFlags.flags | F.BADCERT_NOT_TRUSTED;
+  const reasons = [...leafFlags.reasons];
+  if (!isCurrent(leafCert, time)) flags |= leafCert.notAfter.getTime() < time.getTime() ? F.BADCERT_EXPIRED : F.BADCERT_FUTURE;
+  const top = outcome.longestPartial[outcome.longestPartial.length - 1]!;
+  const why = outcome.exhausted
+    ? 'path building gave up (too many candidate issuers)'
+    : outcome.refusals.length > 0
+      ? outcome.refusals.join('; ')
+      : `no trusted certificate for issuer '${top.issuer.toString()}'`;
+  return fail(flags, [why, ...reasons].join('; '), outcome.longestPartial);
+}
+
+function isCurrent(c: Certificate, time: Date): boolean {
+  return c.notBefore.getTime() <= time.getTime() && time.getTime() <= c.notAfter.getTime();
+}
+
+/** Can `parent` have issued `child`? Failing any of these, it is not an issuer at all (Mbed TLS x509_crt_check_parent). */
+function edgeProblem(
+  child: Certificate,
+  parent: PoolEntry,
+  path: readonly Certificate[],
+  maxDepth: number,
+  signedBy: (child: Certificate, parent: Certificate) => boolean,
+): string | undefined {
+  const p = parent.cert;
+  const name = `'${p.subject.toString()}'`;
+  if (p.subject.isEmpty) return `issuer candidate with an empty subject`;
+  if (p.extensions.basicConstraints?.ca !== true) return `${name} is not a CA (basicConstraints cA is not TRUE)`;
+  if (p.extensions.keyUsage && !p.extensions.keyUsage.has('keyCertSign')) return `${name} keyUsage does not allow keyCertSign`;
+  // Intermediates below `parent`: the path minus the leaf; self-issued ones do not count (RFC 5280 6.1.4 (h), (l)).
+  const below = path.slice(1).filter((c) => !c.selfIssued).length;
+  const pathLen = p.extensions.basicConstraints.pathLen;
+  if (pathLen !== undefined && below > pathLen) return `${name} pathLenConstraint ${pathLen} is exceeded`;
+  const depth = below + (parent.trusted || p.selfIssued ? 0 : 1);
+  if (depth > maxDepth) return `chain longer than the maximum depth ${maxDepth}`;
+  if (child.signatureAlgorithm.key !== p.publicKey.type) return `${name} has a ${p.publicKey.type.toUpperCase()} key but the certificate is signed with ${child.signatureAlgorithm.name}`;
+  if (!signedBy(child, p)) return `the signature of '${child.subject.toString()}' does not verify with the key of ${name}`;
+  return undefined;
+}
+
+function evaluatePath(
+  path: readonly Certificate[],
+  time: Date,
+  policy: VerifyPolicy,
+  usageOid: string,
+  leafFlags: { flags: number; reasons: string[] },
+): { flags: number; reason: string } {
+  let flags = leafFlags.flags;
+  const reasons = [...leafFlags.reasons];
+  const add = (flag: number, reason: string) => { flags |= flag; reasons.push(reason); };
+  // Certificate times have whole seconds: compare with the validation time floored to its second (x509-limbo notafter-fractional).
+  const t = Math.floor(time.getTime() / 1000) * 1000;
+  path.forEach((c, i) => {
+    const who = `'${c.subject.toString()}'`;
+    if (c.notAfter.getTime() < t) add(F.BADCERT_EXPIRED, `${who} expired on ${c.notAfter.toISOString()}`);
+    if (c.notBefore.getTime() > t) add(F.BADCERT_FUTURE, `${who} is not valid before ${c.notBefore.toISOString()}`);
+    if (c.publicKey.type === 'rsa' && c.publicKey.bits < policy.minRsaBits) {
+      add(F.BADCERT_BAD_KEY, `${who} has a ${c.publicKey.bits}-bit RSA key (minimum ${policy.minRsaBits})`);
+    }
+    const isAnchor = i === path.length - 1;
+    if (!isAnchor && !policy.allowedHashes.includes(c.signatureAlgorithm.hash)) {
+      add(F.BADCERT_BAD_MD, `${who} is signed with ${c.signatureAlgorithm.name}, which the policy refuses`);
+    }
+    if (policy.webPki) {
+      const pos: Position = { isLeaf: i === 0, isAnchor, usageOid };
+      for (const rule of WEBPKI_RULES) {
+        if (!rule.applies(pos)) continue;
+        const problem = rule.check(c, pos);
+        if (problem) add(rule.flag, `${who}: ${problem} (${rule.id})`);
+      }
+    }
+  });
+  const nc = nameConstraintProblem(path);
+  if (nc) add(F.BADCERT_OTHER, nc);
+  return { flags, reason: reasons.join('; ') };
+}
+
+/** Every CA's constraints apply to all certificates below it, except self-issued intermediates (RFC 5280 6.1.4 (b)). */
+function nameConstraintProblem(path: readonly Certificate[]): string | undefined {
+  const budget = { remaining: MAX_CONSTRAINT_CHECKS };
+  for (let j = 1; j < path.length; j++) {
+    const nc = path[j]!.extensions.nameConstraints;
+    if (!nc) continue;
+    for (let i = 0; i < j; i++) {
+      const c = path[i]!;
+      if (i > 0 && c.selfIssued) continue;
+      const problem = checkNameConstraints(nc, constrainedNames(c, i === 0), budget);
+      if (problem) return `'${c.subject.toString()}': ${problem} of '${path[j]!.subject.toString()}'`;
+    }
+  }
+  // RFC 5280 4.2.1.10: name constraints belong in CA certificates only.
+  const leaf = path[0]!;
+  if (leaf.extensions.nameConstraints && leaf.extensions.basicConstraints?.ca !== true) return `'${leaf.subject.toString()}': nameConstraints in a non-CA certificate`;
+  return undefined;
+}

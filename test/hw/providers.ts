@@ -1,0 +1,24 @@
+/** The providers every vector suite runs against, built fresh per suite. */
+import { createNodeProvider } from '../../hw/node.js';
+import {
+  completeProvider, createCountingProvider, createEspruinoProvider, nobleProvider,
+  type FullCryptoProvider,
+} from '../../hw/index.js';
+import { createEspruinoStandIn } from './espruino-standin.js';
+
+export interface ProviderUnderTest {
+  label: string;
+  provider: FullCryptoProvider;
+}
+
+export function providersUnderTest(): ProviderUnderTest[] {
+  const counting = createCountingProvider(nobleProvider);
+  return [
+    { label: 'noble', provider: completeProvider(nobleProvider) },
+    { label: 'node', provider: completeProvider(createNodeProvider()) },
+    { label: 'espruino-stand-in', provider: completeProvider(createEspruinoProvider(createEspruinoStandIn())) },
+    { label: 'counting(noble)', provider: completeProvider(counting.provider) },
+    // Only a hash: HMAC comes from hw/hmac.ts on that hash, AES from noble.
+    { label: 'hash-only', provider: completeProvider({ name: 'hash-only', hash: nobleProvider.hash }) },
+  ];
+}
