@@ -20,12 +20,16 @@ export function hmacOnHash(hash: HashFactory, alg: HashName, key: Uint8Array): M
   const outer = hash(alg).update(opad);
   ipad.fill(0);
   opad.fill(0);
-  const ctx: MacContext = {
-    update(data) {
-      inner.update(data);
-      return ctx;
-    },
-    digest: () => outer.update(inner.digest()).digest(),
-  };
-  return ctx;
+  return new HmacContext(inner, outer);
+}
+
+class HmacContext implements MacContext {
+  constructor(private readonly inner: HashContext, private readonly outer: HashContext) {}
+  update(data: Uint8Array): MacContext {
+    this.inner.update(data);
+    return this;
+  }
+  digest(): Uint8Array {
+    return this.outer.update(this.inner.digest()).digest();
+  }
 }

@@ -11,7 +11,7 @@ const HASHES: Readonly<Record<HashName, CHash>> = { md5, sha1, sha224, sha256, s
 export function nobleHashFunction(alg: HashName): CHash {
   const h = HASHES[alg];
   // Mbed TLS would say MD_FEATURE_UNAVAILABLE; that row is not in src/error-codes.ts yet.
-  if (!h) fail('CIPHER_FEATURE_UNAVAILABLE', `unknown hash algorithm ${String(alg)}`);
+  if (!h) fail('MD_FEATURE_UNAVAILABLE', `unknown hash algorithm ${String(alg)}`);
   return h;
 }
 
@@ -33,14 +33,17 @@ export function nobleHash(alg: HashName): HashContext {
   return new NobleHashContext(nobleHashFunction(alg).create());
 }
 
+class NobleMacContext implements MacContext {
+  constructor(private readonly mac: ReturnType<typeof hmac.create>) {}
+  update(data: Uint8Array): MacContext {
+    this.mac.update(data);
+    return this;
+  }
+  digest(): Uint8Array {
+    return this.mac.digest();
+  }
+}
+
 export function nobleHmac(alg: HashName, key: Uint8Array): MacContext {
-  const mac = hmac.create(nobleHashFunction(alg), key);
-  const ctx: MacContext = {
-    update(data) {
-      mac.update(data);
-      return ctx;
-    },
-    digest: () => mac.digest(),
-  };
-  return ctx;
+  return new NobleMacContext(hmac.create(nobleHashFunction(alg), key));
 }

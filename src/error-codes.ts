@@ -146,6 +146,9 @@ const table: ReadonlyArray<readonly [number, string, string]> = [
   [-0x0014, 'MBEDTLS_ERR_GCM_BAD_INPUT', 'Bad input parameters to function.'],
   [-0x000d, 'MBEDTLS_ERR_CCM_BAD_INPUT', 'Bad input parameters to the function.'],
   [-0x000f, 'MBEDTLS_ERR_CCM_AUTH_FAILED', 'Authenticated decryption failed.'],
+  // Message digest
+  [-0x5080, 'MBEDTLS_ERR_MD_FEATURE_UNAVAILABLE', 'The selected feature is not available.'],
+  [-0x5100, 'MBEDTLS_ERR_MD_BAD_INPUT_DATA', 'Bad input parameters to function.'],
   // Entropy / network
   [-0x003c, 'MBEDTLS_ERR_ENTROPY_SOURCE_FAILED', 'Critical entropy source failure.'],
   [-0x0042, 'MBEDTLS_ERR_NET_SOCKET_FAILED', 'Failed to open a socket.'],

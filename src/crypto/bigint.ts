@@ -13,6 +13,10 @@
  *   Barrett sliding w=4/5/6   5.3 / 4.8 / 4.8 ms
  * so windowing (fewer multiplications) is the win and `%` the fastest reduction here. A
  * limb backend should use Montgomery (CIOS), where the reduction is interleaved for free.
+ * About 2 x 1250 modular products per RSA-2048 signature at ~1.6 us is the floor of this
+ * backend. Against node:crypto (OpenSSL 3.0, same machine, interleaved runs): RSA-2048 sign
+ * 4.8 ms vs 0.30 ms (~16x; OpenSSL uses its AVX-512 IFMA kernel for 2048-bit keys only,
+ * ~1.2 ms without it, ~4x), RSA-3072 / 4096 sign ~6x; public operations (e = 65537) ~4-5x.
  *
  * Secret exponents use a fixed window: the sequence of squarings and multiplications is
  * then the same for every exponent of a given length, so power traces or timing of that

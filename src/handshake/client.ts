@@ -8,7 +8,6 @@ import { AlertDescription, AlertLevel, alertName, tlsError, type Alert } from '.
 import { ContentType, MAX_PLAINTEXT } from '../record/constants.js';
 import { DEFAULT_MAX_HANDSHAKE_MESSAGE, HandshakeAssembler, type HandshakeMessage } from '../record/handshake-assembler.js';
 import { RecordLayer, type TlsRecord } from '../record/record-layer.js';
-import { parseCertificate } from '../x509/certificate.js';
 import { parseCertificateRequest, type CertificateRequest } from './certificate-request.js';
 import { encodeCertificateMessage, parseCertificateMessage } from './certificate.js';
 import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite } from './cipher-suites.js';
@@ -23,6 +22,7 @@ import {
   type CertificateVerifier, type TlsClientOptions,
 } from './options.js';
 import { parseServerHello } from './server-hello.js';
+import { serverPublicKey } from './server-key.js';
 import { OFFERED_SIGNATURE_ALGORITHMS } from './signature-algorithms.js';
 import { Transcript } from './transcript.js';
 
@@ -407,13 +407,7 @@ export class TlsClient {
       throw tlsError('SSL_BAD_HS_CERTIFICATE', 'decode_error', 'the server sent an empty certificate chain; RSA key exchange needs its certificate');
     }
     this.chain = chain.map((c) => c.slice());
-    let key;
-    try {
-      key = parseCertificate(this.chain[0]!).publicKey;
-    } catch (e) {
-      const err = asMicroTlsError(e, 'X509_INVALID_FORMAT', 'server certificate');
-      throw new MicroTlsError(err.code, `cannot parse the server certificate: ${err.message}`, { ...err.details, alert: AlertDescription.bad_certificate });
-    }
+    const key = serverPublicKey(this.chain[0]!, this.verifier !== undefined);
     if (key.type !== 'rsa') {
       throw tlsError('SSL_PK_TYPE_MISMATCH', 'handshake_failure',
         `the server certificate has an ${key.type.toUpperCase()} key, but the negotiated suite uses RSA key exchange (configure an RSA server certificate)`);
@@ -521,12 +515,18 @@ export class TlsClient {
     this.out.push(record);
   }
 
-  /** One output call per burst: a whole flight goes out as one transport write. */
+  /**
+   * One output call per burst of small records (a whole handshake flight goes out as one
+   * transport write); bulk application data goes record by record, since joining
+   * megabytes would only add a copy (drivers can cork their transport instead).
+   */
   private flush(): void {
-    if (this.out.length === 0) return;
-    const bytes = this.out.length === 1 ? this.out[0]! : concatBytes(...this.out);
-    this.out.length = 0;
-    this.events.output(bytes);
+    const n = this.out.length;
+    if (n === 0) return;
+    let total = 0;
+    for (const b of this.out) total += b.length;
+    const parts = n === 1 || total > MAX_PLAINTEXT ? this.out.splice(0, n) : [concatBytes(...this.out.splice(0, n))];
+    for (const p of parts) this.events.output(p);
   }
 
   private guard(fn: () => void): void {

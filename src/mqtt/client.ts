@@ -527,8 +527,9 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.emit('error', err);
   }
 
+  /** `codes` newest first, as TlsSocket.lastErrors keeps them. */
   private noteCodes(codes: readonly number[] | undefined): void {
-    for (const c of codes ?? []) {
+    for (const c of [...(codes ?? [])].reverse()) {
       if (this.recentCodes[this.recentCodes.length - 1] === c) continue;
       this.recentCodes.push(c);
       if (this.recentCodes.length > 2) this.recentCodes.shift();

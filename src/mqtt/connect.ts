@@ -80,7 +80,11 @@ export function connect(urlOrOptions: string | ConnectOptions, options?: Connect
 
 /** Resolves on the first CONNACK; rejects (and ends the client) on the first error before it. */
 export function connectAsync(urlOrOptions: string | ConnectOptions, options?: ConnectOptions): Promise<MqttClient> {
-  const client = connect(urlOrOptions, options);
+  return whenConnected(connect(urlOrOptions, options));
+}
+
+/** For a client from connect(): resolves on its first CONNACK, rejects (and ends it) on an error before that. */
+export function whenConnected(client: MqttClient): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const onConnect = (): void => {
       client.off('error', onError);

@@ -2,7 +2,7 @@
  * microtls/mqtt: MQTT 3.1.1 client and codec. Portable except for the lazily loaded
  * default transports (pass `transport` on engines without Node).
  */
-export { connect, connectAsync, resolveConnectOptions } from './connect.js';
+export { connect, connectAsync, resolveConnectOptions, whenConnected } from './connect.js';
 export type { ConnectOptions, DeviceTlsSettings, TlsTuning } from './connect.js';
 export { MqttClient, type MqttClientEvents } from './client.js';
 export type {

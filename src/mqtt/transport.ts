@@ -11,7 +11,7 @@ export interface DuplexLike {
   on(event: 'close', listener: () => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
   removeAllListeners?(event?: string): unknown;
-  /** microtls TLS sockets: the most recent Mbed TLS error codes, newest last (the device's "Status codes"). */
+  /** microtls TLS sockets: the most recent Mbed TLS error codes, newest first (the device's "Status codes"). */
   readonly lastErrors?: readonly number[];
 }
 

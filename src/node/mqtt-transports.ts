@@ -71,7 +71,9 @@ export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
     } catch (e) {
       throw new MicroTlsError('SSL_FEATURE_UNAVAILABLE', 'mqtts:// needs src/node/connect.ts (microtls TLS), which is not available', {}, { cause: e });
     }
-    const options: Record<string, unknown> = { host: o.host, port: o.port, servername: o.servername ?? o.host, verify };
+    // No servername unless given: connect.ts derives SNI from the host and omits it for IP literals (RFC 6066).
+    const options: Record<string, unknown> = { host: o.host, port: o.port, verify };
+    if (o.servername !== undefined) options.servername = o.servername;
     const ca = pemOrFile(o.caCertificate);
     const cert = pemOrFile(o.clientCertificate);
     const key = pemOrFile(o.privateKey);

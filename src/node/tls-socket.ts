@@ -6,6 +6,9 @@ import { parseCertificate, type Certificate } from '../x509/certificate.js';
 
 const recentErrors: number[] = [];
 
+/** Ciphertext allowed to queue in the transport before writes wait for it to drain. */
+const TRANSPORT_QUEUE_LIMIT = 256 * 1024;
+
 /** The two most recent error codes of any connection in this process (the manual's "Status codes"). */
 export function lastErrors(): readonly number[] {
   return [...recentErrors];
@@ -109,13 +112,20 @@ export class TlsSocket extends Duplex {
       cb(new MicroTlsError('SSL_CONN_EOF', 'cannot write: the connection is closed'));
       return;
     }
+    // Corked, the records of one write leave in one writev.
+    const corkable = typeof (this.transport as Partial<Socket>).cork === 'function';
+    if (corkable) this.transport.cork();
     try {
       this.engine.write(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     } catch (e) {
       cb(e as Error);
       return;
+    } finally {
+      if (corkable) this.transport.uncork();
     }
-    if (this.transport.writableNeedDrain) this.transport.once('drain', () => cb());
+    // Waiting for 'drain' after every 16 KB record halves throughput (one event-loop turn
+    // per record); a bounded amount of queued ciphertext keeps the pipe full.
+    if (this.transport.writableLength > TRANSPORT_QUEUE_LIMIT) this.transport.once('drain', () => cb());
     else cb();
   }
 

@@ -24,11 +24,11 @@ export class AeadProtection implements RecordProtection {
     return n;
   }
 
-  seal(type: number, seq: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  seal(type: number, seq: Uint8Array, plaintext: Uint8Array, headroom = 0): Uint8Array {
     const sealed = this.cipher.seal(this.nonce(seq), plaintext, recordAad(seq, type, plaintext.length));
-    const out = new Uint8Array(8 + sealed.length);
-    out.set(seq, 0);
-    out.set(sealed, 8);
+    const out = new Uint8Array(headroom + 8 + sealed.length);
+    out.set(seq, headroom);
+    out.set(sealed, headroom + 8);
     return out;
   }
 

@@ -44,7 +44,7 @@ export class CbcProtection implements RecordProtection {
     return this.provider.hmac(this.macHash, this.macKey).update(recordAad(seq, type, data.length)).update(data).digest();
   }
 
-  seal(type: number, seq: Uint8Array, plaintext: Uint8Array): Uint8Array {
+  seal(type: number, seq: Uint8Array, plaintext: Uint8Array, headroom = 0): Uint8Array {
     const mac = this.mac(seq, type, plaintext);
     const unpadded = plaintext.length + mac.length;
     const padLen = 15 - (unpadded % 16); // value of each padding byte; padLen + 1 bytes total
@@ -54,9 +54,9 @@ export class CbcProtection implements RecordProtection {
     data.fill(padLen, unpadded);
     const iv = this.random(16);
     const ct = this.cipher.encrypt(iv, data);
-    const out = new Uint8Array(16 + ct.length);
-    out.set(iv, 0);
-    out.set(ct, 16);
+    const out = new Uint8Array(headroom + 16 + ct.length);
+    out.set(iv, headroom);
+    out.set(ct, headroom + 16);
     return out;
   }
 

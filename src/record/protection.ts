@@ -6,8 +6,12 @@
 export interface RecordProtection {
   /** For diagnostics: 'null', 'aes-128-gcm', 'aes-256-cbc-hmac-sha1', ... */
   readonly name: string;
-  /** Builds the fragment for a record of `type` with sequence number `seq` (8 bytes). */
-  seal(type: number, seq: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /**
+   * Builds the fragment for a record of `type` with sequence number `seq` (8 bytes). With
+   * `headroom`, the result starts with that many unused bytes (the record layer writes
+   * the header there), saving a copy of every record on the send path.
+   */
+  seal(type: number, seq: Uint8Array, plaintext: Uint8Array, headroom?: number): Uint8Array;
   /** Checks and removes the protection; throws INVALID_MAC (bad_record_mac) on any failure. */
   open(type: number, seq: Uint8Array, fragment: Uint8Array): Uint8Array;
 }
@@ -15,7 +19,12 @@ export interface RecordProtection {
 /** The initial epoch: records are sent as they are (RFC 5246 TLS_NULL_WITH_NULL_NULL). */
 export const nullProtection: RecordProtection = {
   name: 'null',
-  seal: (_type, _seq, plaintext) => plaintext,
+  seal: (_type, _seq, plaintext, headroom = 0) => {
+    if (headroom === 0) return plaintext;
+    const out = new Uint8Array(headroom + plaintext.length);
+    out.set(plaintext, headroom);
+    return out;
+  },
   open: (_type, _seq, fragment) => fragment,
 };
 

@@ -91,14 +91,13 @@ export class RecordLayer {
   /** One protected record (header included) carrying `data` (at most 2^14 bytes). */
   seal(type: number, data: Uint8Array): Uint8Array {
     if (data.length > MAX_PLAINTEXT) throw new RangeError('record plaintext over 2^14');
-    const fragment = this.writeProtection.seal(type, this.writeSeq.next(), data);
-    const out = new Uint8Array(RECORD_HEADER_LENGTH + fragment.length);
+    const out = this.writeProtection.seal(type, this.writeSeq.next(), data, RECORD_HEADER_LENGTH);
+    const length = out.length - RECORD_HEADER_LENGTH;
     out[0] = type;
     out[1] = TLS12 >> 8;
     out[2] = TLS12 & 0xff;
-    out[3] = fragment.length >>> 8;
-    out[4] = fragment.length & 0xff;
-    out.set(fragment, RECORD_HEADER_LENGTH);
+    out[3] = length >>> 8;
+    out[4] = length & 0xff;
     return out;
   }
 

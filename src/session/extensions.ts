@@ -61,7 +61,7 @@ export interface ExtensionOffer {
   readonly maxFragmentLength?: MaxFragmentLength;
 }
 
-/** The offered extensions, each encoded, in a fixed order (ascending type, as OpenSSL sends them). */
+/** The offered extensions, each encoded (type, length, body), in ascending type order; order carries no meaning. */
 export function encodeOfferedExtensions(offer: ExtensionOffer): Uint8Array[] {
   const out: Uint8Array[] = [];
   if (offer.maxFragmentLength !== undefined) {

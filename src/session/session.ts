@@ -55,6 +55,8 @@ const REQUIRED_KEYS = [
   'receivedAt', 'serverName', 'extendedMasterSecret', 'encryptThenMac',
 ] as const;
 const OPTIONAL_KEYS = ['ticket', 'maxFragmentLength'] as const;
+/** A maximal ticket in hex plus the other fields with room to spare: larger input is not a session. */
+const MAX_SESSION_TEXT_LENGTH = 2 * MAX_TICKET_LENGTH + 4096;
 const KNOWN_KEYS: ReadonlySet<string> = new Set<string>([...REQUIRED_KEYS, ...OPTIONAL_KEYS]);
 
 function bad(message: string): never {
@@ -132,6 +134,7 @@ function boolField(obj: Record<string, unknown>, key: string): boolean {
 /** Parses the text written by serializeSession; anything else is MBEDTLS_ERR_SSL_BAD_INPUT_DATA. */
 export function parseSession(text: string): TlsSession {
   if (typeof text !== 'string') bad('input is not text');
+  if (text.length > MAX_SESSION_TEXT_LENGTH) bad(`${text.length} characters, more than a session can take (${MAX_SESSION_TEXT_LENGTH})`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -54,3 +54,26 @@ export function flagNames(flags: number): string[] {
   if (rest !== 0) out.push('0x' + rest.toString(16));
   return out;
 }
+
+/**
+ * The alert a client sends for a failed verification, first matching row wins: Mbed TLS's
+ * order in mbedtls_ssl_parse_certificate (ssl_tls.c), so the server sees what it would see
+ * from the reference device.
+ */
+export const VERIFY_FLAG_ALERTS: ReadonlyArray<readonly [number, string]> = [
+  [VERIFY_FLAGS.BADCERT_OTHER, 'access_denied'],
+  [VERIFY_FLAGS.BADCERT_CN_MISMATCH, 'bad_certificate'],
+  [VERIFY_FLAGS.BADCERT_KEY_USAGE, 'unsupported_certificate'],
+  [VERIFY_FLAGS.BADCERT_EXT_KEY_USAGE, 'unsupported_certificate'],
+  [VERIFY_FLAGS.BADCERT_NS_CERT_TYPE, 'unsupported_certificate'],
+  [VERIFY_FLAGS.BADCERT_BAD_PK, 'unsupported_certificate'],
+  [VERIFY_FLAGS.BADCERT_BAD_KEY, 'unsupported_certificate'],
+  [VERIFY_FLAGS.BADCERT_EXPIRED, 'certificate_expired'],
+  [VERIFY_FLAGS.BADCERT_REVOKED, 'certificate_revoked'],
+  [VERIFY_FLAGS.BADCERT_NOT_TRUSTED, 'unknown_ca'],
+];
+
+/** Alert name (record/alerts.ts AlertName) for a set of verify flags; certificate_unknown when none matches. */
+export function alertForFlags(flags: number): string {
+  return VERIFY_FLAG_ALERTS.find(([bit]) => (flags & bit) !== 0)?.[1] ?? 'certificate_unknown';
+}

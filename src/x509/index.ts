@@ -4,7 +4,7 @@ export type { Name, NameAttribute } from './name.js';
 export type { Extensions, BasicConstraints, NameConstraints, AuthorityKeyIdentifier } from './extensions.js';
 export type { GeneralName } from './general-name.js';
 export { verifyChain, DEFAULT_MAX_DEPTH, type VerifyOptions, type VerifyResult } from './verify.js';
-export { VERIFY_FLAGS, VERIFY_FLAG_MEANINGS, flagNames, type VerifyFlagName } from './flags.js';
+export { VERIFY_FLAGS, VERIFY_FLAG_MEANINGS, VERIFY_FLAG_ALERTS, alertForFlags, flagNames, type VerifyFlagName } from './flags.js';
 export { DEFAULT_POLICY, WEBPKI_POLICY, type VerifyPolicy } from './policy.js';
 export { describeCertificate, describeKey, certificateLine } from './describe.js';
 export { suggestTrustAnchor, type TrustAnchorSuggestion } from './suggest.js';

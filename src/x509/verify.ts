@@ -71,10 +71,13 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   if (time === undefined) {
     throw new MicroTlsError('X509_BAD_INPUT_DATA', 'the clock is not set: certificates cannot be checked before the time is known (set it, e.g. by SNTP)');
   }
+  // An Invalid Date compares false with everything, which would pass every validity check.
+  if (!Number.isFinite(time.getTime())) throw new MicroTlsError('X509_BAD_INPUT_DATA', 'validation time is an invalid Date');
   const policy = resolvePolicy(opts.policy);
   const provider = opts.provider ?? getDefaultProvider();
   const usageOid = opts.usage === 'clientAuth' ? EKU.clientAuth : EKU.serverAuth;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
+  if (!Number.isInteger(maxDepth) || maxDepth < 0) throw new MicroTlsError('X509_BAD_INPUT_DATA', `maxDepth ${maxDepth} is not a non-negative integer`);
 
   const peerList = isCertificate(opts.peer) ? [opts.peer] : loadCertificates(opts.peer);
   const leafCert = peerList[0];

@@ -30,7 +30,7 @@ export interface IssueSpec {
   readonly issuer?: Issued;
   /** Lines of the extension section (openssl x509v3_config). */
   readonly ext?: readonly string[];
-  readonly md?: 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
+  readonly md?: 'md5' | 'sha1' | 'sha224' | 'sha256' | 'sha384' | 'sha512';
   readonly days?: number;
   /** Reuse the key of an earlier certificate (same name as a key stem). */
   readonly reuseKeyOf?: Issued;

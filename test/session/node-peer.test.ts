@@ -30,6 +30,8 @@ const SSL_OP_NO_EXTENDED_MASTER_SECRET = 1;
 const provider = completeProvider(createNodeProvider());
 const ca = issueCertificate({ subject: [['CN', 'Capture CA']], ca: true, key: { type: 'rsa', bits: 2048 } });
 const server = issueCertificate({ subject: [['CN', 'localhost']], issuer: ca, key: { type: 'rsa', bits: 2048 }, dnsNames: ['localhost'] });
+/** Shared by every server this file starts, so a ticket from one capture is accepted by the next. */
+const TICKET_KEYS = Buffer.alloc(48, 0x5a);
 
 interface Message { readonly type: number; readonly body: Uint8Array; readonly raw: Uint8Array }
 interface Flight { readonly messages: Message[] }
@@ -37,7 +39,7 @@ interface Flight { readonly messages: Message[] }
 /** Handshake messages sent in the clear in one direction (everything before ChangeCipherSpec). */
 function clearHandshake(stream: Uint8Array): Flight {
   const r = new ByteReader(stream);
-  let hs = new Uint8Array(0);
+  let hs: Uint8Array = new Uint8Array(0);
   while (r.remaining >= 5) {
     const type = r.u8();
     r.u16();
@@ -113,7 +115,7 @@ interface Capture {
 async function capture(serverOpts: tls.TlsOptions, clientSession?: Buffer): Promise<Capture> {
   const tlsServer = tls.createServer({
     key: server.keyPem, cert: server.certPem, ca: [ca.certPem], requestCert: true, rejectUnauthorized: false,
-    minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', sessionTimeout: 1234, ...serverOpts,
+    minVersion: 'TLSv1.2', maxVersion: 'TLSv1.2', sessionTimeout: 1234, ticketKeys: TICKET_KEYS, ...serverOpts,
   }, (s) => s.end());
   const toServer: Buffer[] = [];
   const toClient: Buffer[] = [];
@@ -212,7 +214,10 @@ test('OpenSSL peer without EMS: classic master secret matches, and an EMS sessio
   assert.is(negotiated.extendedMasterSecret, false);
   const premaster = decryptPremaster(find(c.client, HS.clientKeyExchange)!.body, server.key);
   assert.is(toHex(classicMasterSecret(provider, 'sha256', premaster, ch.random, sh.random)), toHex(c.masterSecret));
-  const session = sessionFromHandshake({ cipherSuite: sh.suite!, masterSecret: c.masterSecret, sessionId: sh.sessionId, serverName: 'localhost', negotiated, now: Date.now() })!;
+  const newTicket = parseNewSessionTicket(find(c.server, HS.newSessionTicket)!.body);
+  const session = sessionFromHandshake({ cipherSuite: sh.suite!, masterSecret: c.masterSecret, sessionId: sh.sessionId, serverName: 'localhost', negotiated, newTicket, now: Date.now() })!;
+  assert.is(session.extendedMasterSecret, false);
+  checkResumedServerHello(session, sh.suite!, negotiated);
   assert.throws(() => checkResumedServerHello({ ...session, extendedMasterSecret: true }, sh.suite!, negotiated), /RFC 7627/);
 });
 

@@ -124,6 +124,14 @@ test('garbage is refused', () => {
   }
 });
 
+test('a maximal ticket round-trips; oversized text is refused before JSON parsing', () => {
+  const s = sample({ ticket: new Uint8Array(0xffff).fill(0xab) });
+  const text = serializeSession(s);
+  assert.equal(parseSession(text), s);
+  throwsCode(() => parseSession(text + ' '.repeat(4096)), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /more than a session can take/);
+  throwsCode(() => serializeSession(sample({ ticket: new Uint8Array(0x10000) })), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /ticket/);
+});
+
 test('serialize refuses an invalid in-memory session', () => {
   throwsCode(() => serializeSession(sample({ masterSecret: new Uint8Array(47) })), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /masterSecret/);
   throwsCode(() => validateSession(sample({ ticket: new Uint8Array(0) })), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /ticket/);

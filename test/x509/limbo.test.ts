@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { verifyChain } from '../../src/x509/verify.js';
-import { WEBPKI_POLICY } from '../../src/x509/policy.js';
+import { DEFAULT_POLICY, WEBPKI_POLICY, type VerifyPolicy } from '../../src/x509/policy.js';
 
 interface LimboCase {
   id: string;
@@ -54,7 +54,7 @@ function skipReason(c: LimboCase, byId: Map<string, LimboCase>): string | undefi
   return undefined;
 }
 
-function run(c: LimboCase): { ok: boolean; detail: string } {
+function run(c: LimboCase, policy: VerifyPolicy = WEBPKI_POLICY): { ok: boolean; detail: string } {
   try {
     const r = verifyChain({
       peer: c.peer_certificate,
@@ -65,7 +65,7 @@ function run(c: LimboCase): { ok: boolean; detail: string } {
       ...(c.expected_peer_name ? { serverName: c.expected_peer_name.value } : {}),
       ...(c.max_chain_depth !== null ? { maxDepth: c.max_chain_depth } : {}),
       usage: c.validation_kind === 'CLIENT' ? 'clientAuth' : 'serverAuth',
-      policy: WEBPKI_POLICY,
+      policy,
     });
     return r.ok ? { ok: true, detail: 'accepted' } : { ok: false, detail: `${r.flagNames.join('|')}: ${r.reason}` };
   } catch (err) {
@@ -105,6 +105,47 @@ test('x509-limbo: no unexpected success, known failures only', () => {
   const unknown = unexpectedFailure.filter((f) => !(f.id in KNOWN_FAILURES)).map((f) => `${f.id}: ${f.detail}`);
   assert.equal(unknown, [], 'unexpected failures without a stated reason');
   assert.ok(totals.pass >= 180, `pass count fell to ${totals.pass}`);
+});
+
+/**
+ * The device policy (Mbed TLS-compatible default) accepts what Mbed TLS accepts: these
+ * FAILURE cases are structural RFC 5280 / CA/B Forum lints it does not enforce on
+ * purpose (CN fallback without SAN, anyExtendedKeyUsage, CA or v1 leaf, AKI/SKI/serial
+ * shape). Anything else accepted under the device policy fails the suite, so a real
+ * check (signature, trust, time, name, constraint) cannot regress unnoticed.
+ */
+const DEVICE_POLICY_LINTS = new Set([
+  'rfc5280::aki::leaf-missing-aki', 'rfc5280::aki::intermediate-missing-aki', 'rfc5280::aki::cross-signed-root-missing-aki',
+  'rfc5280::nc::permitted-dns-match-noncritical', 'rfc5280::pc::ica-noncritical-pc', 'rfc5280::san::noncritical-with-empty-subject',
+  'rfc5280::serial::too-long', 'rfc5280::serial::zero', 'rfc5280::ski::root-missing-ski', 'rfc5280::ski::intermediate-missing-ski',
+  'rfc5280::root-non-critical-basic-constraints', 'rfc5280::leaf-ku-keycertsign',
+  'webpki::aki::root-with-aki-missing-keyidentifier', 'webpki::aki::root-with-aki-all-fields', 'webpki::aki::root-with-aki-ski-mismatch',
+  'webpki::cn::ipv4-hex-mismatch', 'webpki::cn::ipv4-leading-zeros-mismatch', 'webpki::cn::ipv6-uppercase-mismatch',
+  'webpki::cn::ipv6-uncompressed-mismatch', 'webpki::cn::ipv6-non-rfc5952-mismatch', 'webpki::cn::punycode-not-in-san',
+  'webpki::cn::utf8-vs-punycode-mismatch', 'webpki::cn::not-in-san', 'webpki::cn::case-mismatch',
+  'webpki::eku::ee-anyeku', 'webpki::eku::ee-critical-eku', 'webpki::eku::ee-without-eku', 'webpki::eku::root-has-eku',
+  'webpki::san::public-suffix-multi-label-wildcard-san', 'webpki::san::public-suffix-private-namespace-wildcard-san',
+  'webpki::san::no-san', 'webpki::san::san-critical-with-nonempty-subject',
+  'webpki::forbidden-rsa-not-divisible-by-8-in-root', 'webpki::forbidden-rsa-key-not-divisible-by-8-in-leaf',
+  'webpki::v1-cert', 'webpki::ee-basicconstraints-ca', 'webpki::ca-as-leaf',
+]);
+
+test('x509-limbo under the device policy: only the documented lints are accepted', () => {
+  const accepted: string[] = [];
+  let pass = 0;
+  let unexpectedFailures = 0;
+  let ran = 0;
+  for (const c of limbo.testcases) {
+    if (c.features.includes('has-crl')) continue;
+    ran++;
+    const r = run(c, DEFAULT_POLICY);
+    if (r.ok === (c.expected_result === 'SUCCESS')) pass++;
+    else if (r.ok) accepted.push(c.id);
+    else unexpectedFailures++;
+  }
+  console.log(`\nx509-limbo, device policy (${ran} cases without CRLs): ${pass} pass, ${accepted.length} accepted lints, ${unexpectedFailures} unexpected failures`);
+  assert.equal(accepted.filter((id) => !DEVICE_POLICY_LINTS.has(id)), [], 'accepted under the device policy beyond the documented lints');
+  assert.is(unexpectedFailures, 0);
 });
 
 test.run();

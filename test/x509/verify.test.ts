@@ -5,7 +5,7 @@ import { VERIFY_FLAGS, flagNames } from '../../src/x509/flags.js';
 import { parseCertificates } from '../../src/x509/certificate.js';
 import { fixedClock, settableClock } from '../../src/time/clock.js';
 import { MicroTlsError } from '../../src/errors.js';
-import { EXT, issue, type Issued, type KeySpec } from '../helpers/chains.js';
+import { EXT, issue, type KeySpec } from '../helpers/chains.js';
 
 const F = VERIFY_FLAGS;
 // An hour ahead: certificates made during the run start "now", after this module loaded.
@@ -125,6 +125,23 @@ test('SHA-1 signatures: BAD_MD by default (Mbed TLS default profile), accepted w
   const root = issue({ name: 'sha1-root-rsa2048', key: 'rsa2048', subject: '/CN=SHA1 Root rsa2048', ext: EXT.root, md: 'sha1' });
   const leaf = issue({ name: 'sha256-under-sha1-root', key: 'rsa2048', subject: '/CN=mqtt.example.com', issuer: root, ext: EXT.server('DNS:mqtt.example.com') });
   ok(verify({ peer: leaf.pem, trusted: root.pem }));
+});
+
+test('MD5 signatures parse but are always BAD_MD', () => {
+  const root = issue({ name: 'md5-root', key: 'rsa2048', subject: '/CN=MD5 Root', ext: EXT.root });
+  const leaf = issue({ name: 'md5-leaf', key: 'rsa2048', subject: '/CN=mqtt.example.com', issuer: root, ext: EXT.server('DNS:mqtt.example.com'), md: 'md5' });
+  assert.is(parseCertificates(leaf.pem)[0]!.signatureAlgorithm.name, 'md5WithRSAEncryption');
+  expectFlags(verify({ peer: leaf.pem, trusted: root.pem }), F.BADCERT_BAD_MD, /md5/);
+  expectFlags(verify({ peer: leaf.pem, trusted: root.pem, policy: { allowedHashes: ['sha1', 'sha256'] } }), F.BADCERT_BAD_MD);
+});
+
+test('bad inputs are refused, not silently accepted', () => {
+  const c = rsa();
+  const base = { peer: c.leaf.pem, intermediates: [c.inter.pem], trusted: [c.root.pem] };
+  assert.throws(() => verify({ ...base, time: new Date('not a date') }), /invalid Date/);
+  assert.throws(() => verify({ ...base, maxDepth: -1 }), /maxDepth/);
+  expectFlags(verify({ ...base, serverName: '' }), F.BADCERT_CN_MISMATCH);
+  expectFlags(verify({ ...base, serverName: 'foo_bar.example.com' }), F.BADCERT_CN_MISMATCH, /neither a DNS name nor an IP/);
 });
 
 test('every signature is checked: a leaf not signed by the intermediate it presents', () => {
