@@ -6,12 +6,13 @@ export type { ErrorCodeInfo } from './error-codes.js';
 /**
  * The one error class of the stack. `code` is a Mbed TLS error code (negative number),
  * `name` its Mbed TLS name; `message` says what happened in words a person can act on.
- * Extra details (verify flags, alert numbers, MQTT rule) ride along in `details`.
+ * Extra details (verify flags, alert numbers, MQTT rule) ride along in `info`.
  */
 export class MicroTlsError extends Error {
   readonly code: number;
   readonly codeName: string;
-  readonly details: Readonly<Record<string, unknown>>;
+  /** Named `info`, not `details`: test runners (uvu) treat `err.details` as a printable string. */
+  readonly info: Readonly<Record<string, unknown>>;
 
   constructor(code: number | string, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     const numeric = typeof code === 'string' ? errorCode(code) : code;
@@ -21,7 +22,7 @@ export class MicroTlsError extends Error {
     this.name = 'MicroTlsError';
     this.code = numeric;
     this.codeName = codeName;
-    this.details = details;
+    this.info = details;
   }
 
   /** `-0x7780 MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE`, as the reference device and the CLI print it. */

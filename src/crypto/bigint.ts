@@ -29,24 +29,35 @@ import type { RsaPrivateKey } from './key-types.js';
 
 // ---- conversions -------------------------------------------------------------------
 
-const HEX = '0123456789abcdef';
+// Conversions go through hex strings, the fastest path V8 offers (~3 us each way for 256
+// bytes, a tenth of an RSA-2048 public operation, so they are worth keeping lean).
+const BYTE_HEX: readonly string[] = (() => {
+  const t: string[] = [];
+  for (let i = 0; i < 256; i++) t.push((i < 16 ? '0' : '') + i.toString(16));
+  return t;
+})();
 
 function toBig(bytes: Uint8Array): bigint {
   if (bytes.length === 0) return 0n;
   let s = '0x';
-  for (const b of bytes) s += HEX[b >> 4]! + HEX[b & 15]!;
+  for (let i = 0; i < bytes.length; i++) s += BYTE_HEX[bytes[i]!]!;
   return BigInt(s);
+}
+
+function hexNibble(c: number): number {
+  return c > 57 ? c - 87 : c - 48; // '0'-'9', 'a'-'f' (toString(16) is lower case)
 }
 
 /** Big-endian bytes, left-padded to `length` (or minimal when omitted). */
 function toBytes(x: bigint, length?: number): Uint8Array {
   let hex = x.toString(16);
   if (hex.length % 2) hex = '0' + hex;
-  const n = hex.length / 2;
-  const len = length ?? n;
-  if (n > len) throw new MicroTlsError('MPI_BAD_INPUT_DATA', `value of ${n} bytes does not fit in ${len}`);
+  const len = length ?? hex.length / 2;
+  if (hex.length > len * 2) throw new MicroTlsError('MPI_BAD_INPUT_DATA', `value of ${hex.length / 2} bytes does not fit in ${len}`);
   const out = new Uint8Array(len);
-  for (let i = 0, o = len - n; i < n; i++, o++) out[o] = parseInt(hex.substr(i * 2, 2), 16);
+  for (let i = 0, o = len - hex.length / 2; o < len; i += 2, o++) {
+    out[o] = (hexNibble(hex.charCodeAt(i)) << 4) | hexNibble(hex.charCodeAt(i + 1));
+  }
   return out;
 }
 

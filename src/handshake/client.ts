@@ -5,7 +5,7 @@ import { rsaEncryptPkcs1v15 } from '../crypto/rsa.js';
 import { concatBytes, constantTimeEqual, toHex } from '../encoding/bytes.js';
 import { asMicroTlsError, MicroTlsError } from '../errors.js';
 import { AlertDescription, AlertLevel, alertName, tlsError, type Alert } from '../record/alerts.js';
-import { ContentType, MAX_PLAINTEXT } from '../record/constants.js';
+import { ContentType, MAX_CIPHERTEXT, MAX_PLAINTEXT } from '../record/constants.js';
 import { DEFAULT_MAX_HANDSHAKE_MESSAGE, HandshakeAssembler, type HandshakeMessage } from '../record/handshake-assembler.js';
 import { RecordLayer, type TlsRecord } from '../record/record-layer.js';
 import { parseCertificateRequest, type CertificateRequest } from './certificate-request.js';
@@ -77,6 +77,9 @@ export type TlsClientState =
   | 'connected'
   | 'closed'
   | 'failed';
+
+/** Input allowed to queue while the engine waits for an asynchronous certificate verifier. */
+const MAX_BUFFERED_WHILE_PAUSED = 2 * (MAX_CIPHERTEXT + 5);
 
 type HandlerName = 'onServerHello' | 'onCertificate' | 'onCertificateRequest' | 'onServerHelloDone' | 'onNewSessionTicket' | 'onFinished';
 
@@ -203,10 +206,12 @@ export class TlsClient {
   /** Bytes from the server, in any chunking. Never throws: failures become the error event. */
   receive(bytes: Uint8Array): void {
     if (this.stateValue === 'failed' || this.stateValue === 'closed') return;
-    try {
-      this.records.feed(bytes);
-    } catch (e) {
-      this.fail(e);
+    this.records.feed(bytes);
+    if (this.paused && this.records.buffered > MAX_BUFFERED_WHILE_PAUSED) {
+      // A server has nothing to send while we verify its certificate; one flooding us
+      // must not grow the buffer without bound.
+      this.fail(tlsError('SSL_BUFFER_TOO_SMALL', 'unexpected_message',
+        `the server sent ${this.records.buffered} bytes while its certificate was being verified`));
       return;
     }
     this.pump();
@@ -542,7 +547,7 @@ export class TlsClient {
   private fail(e: unknown): void {
     const err = asMicroTlsError(e, 'SSL_INTERNAL_ERROR', 'internal error');
     if (this.stateValue === 'failed' || this.stateValue === 'closed') return;
-    const alert = err.details['alert'];
+    const alert = err.info['alert'];
     if (typeof alert === 'number') {
       try {
         this.sendAlert(AlertLevel.fatal, alert);

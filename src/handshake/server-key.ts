@@ -33,6 +33,6 @@ export function serverPublicKey(leaf: Uint8Array, fullParse: boolean): PublicKey
   } catch (e) {
     const err = asMicroTlsError(e, 'X509_INVALID_FORMAT', 'server certificate');
     throw new MicroTlsError(err.code, `cannot read the server certificate's public key: ${err.message}`,
-      { ...err.details, alert: AlertDescription.bad_certificate }, { cause: err });
+      { ...err.info, alert: AlertDescription.bad_certificate }, { cause: err });
   }
 }

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { readFileSync } from 'node:fs';
 import { MicroTlsError } from '../errors.js';
 import type { NodeTransportModule, ResolvedConnectOptions } from '../mqtt/connect.js';
+import { describeCertificate, describeKey } from '../x509/describe.js';
 import type { CertificateDescription } from '../mqtt/options.js';
 import type { DuplexLike, TransportFactory } from '../mqtt/transport.js';
 
@@ -90,33 +91,26 @@ export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
   };
 }
 
-/** Device-style one-line descriptions of the configured files, via src/x509/describe.ts when present. */
+/** Device-style one-line descriptions of the configured files (manual section 1), for status(). */
 function describe(o: ResolvedConnectOptions): CertificateDescription[] {
   const out: CertificateDescription[] = [];
-  const entries: [string, string | Uint8Array | undefined][] = [
-    ['CA certificate', o.caCertificate], ['Client certificate', o.clientCertificate], ['Private key', o.privateKey],
+  const entries: [string, string | Uint8Array | undefined, (v: string | Uint8Array) => string][] = [
+    ['CA certificate', o.caCertificate, describeCertificate],
+    ['Client certificate', o.clientCertificate, describeCertificate],
+    ['Private key', o.privateKey, describeKey],
   ];
-  for (const [role, value] of entries) {
+  for (const [role, value, fn] of entries) {
     if (value === undefined) continue;
-    out.push({ role, description: describeHook ? safeDescribe(describeHook, role, pemOrFile(value)!) : '(description not available)' });
+    let description: string;
+    try {
+      description = fn(pemOrFile(value)!);
+    } catch (e) {
+      // An unreadable path: the device would show the decoding error; we show the file error.
+      description = e instanceof MicroTlsError ? e.label : String((e as Error).message ?? e);
+    }
+    out.push({ role, description });
   }
   return out;
-}
-
-type DescribeHook = (role: string, pem: string | Uint8Array) => string;
-let describeHook: DescribeHook | undefined;
-
-/** Lets the x509 layer (or the demo) supply the describer without this module importing it eagerly. */
-export function setCertificateDescriber(hook: DescribeHook | undefined): void {
-  describeHook = hook;
-}
-
-function safeDescribe(hook: DescribeHook, role: string, value: string | Uint8Array): string {
-  try {
-    return hook(role, value);
-  } catch (e) {
-    return e instanceof MicroTlsError ? e.label : String(e);
-  }
 }
 
 export const transportFor: NodeTransportModule['transportFor'] = (o) =>

@@ -1,4 +1,3 @@
-import { concatBytes } from '../encoding/bytes.js';
 import { tlsError } from './alerts.js';
 import { CONTENT_TYPE_NAMES, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12 } from './constants.js';
 import { nullProtection, type RecordProtection } from './protection.js';
@@ -17,8 +16,10 @@ export interface TlsRecord {
  * partial record is buffered beyond what the transport handed over.
  */
 export class RecordLayer {
-  private input: Uint8Array = new Uint8Array(0);
-  private inputOffset = 0;
+  /** Received bytes not yet returned as records, as the transport delivered them. */
+  private chunks: Uint8Array[] = [];
+  private chunkOffset = 0; // consumed bytes of chunks[0]
+  private bufferedBytes = 0;
   private readProtection: RecordProtection = nullProtection;
   private writeProtection: RecordProtection = nullProtection;
   private readSeq = new SequenceNumber();
@@ -39,27 +40,68 @@ export class RecordLayer {
 
   /** Bytes buffered but not yet returned as records. */
   get buffered(): number {
-    return this.input.length - this.inputOffset;
+    return this.bufferedBytes;
   }
 
+  /**
+   * Chunks are kept as delivered and joined only when a whole record is there, so a peer
+   * trickling a record byte by byte costs one copy of it, not one copy per byte.
+   */
   feed(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    if (this.inputOffset === this.input.length) {
-      this.input = bytes;
-    } else {
-      this.input = concatBytes(this.input.subarray(this.inputOffset), bytes);
+    this.chunks.push(bytes);
+    this.bufferedBytes += bytes.length;
+  }
+
+  /** `n` bytes from the front of the buffer, consumed; a view when they sit in one chunk. */
+  private take(n: number): Uint8Array {
+    const first = this.chunks[0]!;
+    if (first.length - this.chunkOffset >= n) {
+      const out = first.subarray(this.chunkOffset, this.chunkOffset + n);
+      this.chunkOffset += n;
+      if (this.chunkOffset === first.length) {
+        this.chunks.shift();
+        this.chunkOffset = 0;
+      }
+      this.bufferedBytes -= n;
+      return out;
     }
-    this.inputOffset = 0;
+    const out = new Uint8Array(n);
+    let filled = 0;
+    while (filled < n) {
+      const c = this.chunks[0]!;
+      const k = Math.min(n - filled, c.length - this.chunkOffset);
+      out.set(c.subarray(this.chunkOffset, this.chunkOffset + k), filled);
+      filled += k;
+      this.chunkOffset += k;
+      if (this.chunkOffset === c.length) {
+        this.chunks.shift();
+        this.chunkOffset = 0;
+      }
+    }
+    this.bufferedBytes -= n;
+    return out;
+  }
+
+  private peekHeader(): Uint8Array {
+    const h = new Uint8Array(RECORD_HEADER_LENGTH);
+    let filled = 0;
+    let off = this.chunkOffset;
+    for (const c of this.chunks) {
+      while (off < c.length && filled < RECORD_HEADER_LENGTH) h[filled++] = c[off++]!;
+      if (filled === RECORD_HEADER_LENGTH) break;
+      off = 0;
+    }
+    return h;
   }
 
   /** The next complete record, or undefined when more bytes are needed. Throws on bad input. */
   nextRecord(): TlsRecord | undefined {
-    const avail = this.input.length - this.inputOffset;
-    if (avail < RECORD_HEADER_LENGTH) return undefined;
-    const h = this.inputOffset;
-    const type = this.input[h]!;
-    const version = (this.input[h + 1]! << 8) | this.input[h + 2]!;
-    const length = (this.input[h + 3]! << 8) | this.input[h + 4]!;
+    if (this.bufferedBytes < RECORD_HEADER_LENGTH) return undefined;
+    const h = this.peekHeader();
+    const type = h[0]!;
+    const version = (h[1]! << 8) | h[2]!;
+    const length = (h[3]! << 8) | h[4]!;
     // Check the header before waiting for the body: garbage must fail now, not after
     // buffering up to 64 KiB that will never arrive.
     if (!(type in CONTENT_TYPE_NAMES)) {
@@ -73,13 +115,9 @@ export class RecordLayer {
     if (length > limit) {
       throw tlsError('SSL_INVALID_RECORD', 'record_overflow', `record of ${length} bytes exceeds the limit of ${limit}`);
     }
-    if (avail < RECORD_HEADER_LENGTH + length) return undefined;
-    const body = this.input.subarray(h + RECORD_HEADER_LENGTH, h + RECORD_HEADER_LENGTH + length);
-    this.inputOffset += RECORD_HEADER_LENGTH + length;
-    if (this.inputOffset === this.input.length) {
-      this.input = new Uint8Array(0);
-      this.inputOffset = 0;
-    }
+    if (this.bufferedBytes < RECORD_HEADER_LENGTH + length) return undefined;
+    this.take(RECORD_HEADER_LENGTH);
+    const body = this.take(length);
     const seq = this.readSeq.next();
     const fragment = this.readProtection.open(type, seq, body);
     if (fragment.length > MAX_PLAINTEXT) {

@@ -4,6 +4,8 @@
  * device. Several can be set at once: an expired certificate for the wrong host is
  * EXPIRED | CN_MISMATCH.
  */
+import type { AlertName } from '../record/alerts.js';
+
 export const VERIFY_FLAGS = {
   BADCERT_EXPIRED: 0x01,
   BADCERT_REVOKED: 0x02,
@@ -60,7 +62,7 @@ export function flagNames(flags: number): string[] {
  * order in mbedtls_ssl_parse_certificate (ssl_tls.c), so the server sees what it would see
  * from the reference device.
  */
-export const VERIFY_FLAG_ALERTS: ReadonlyArray<readonly [number, string]> = [
+export const VERIFY_FLAG_ALERTS: ReadonlyArray<readonly [number, AlertName]> = [
   [VERIFY_FLAGS.BADCERT_OTHER, 'access_denied'],
   [VERIFY_FLAGS.BADCERT_CN_MISMATCH, 'bad_certificate'],
   [VERIFY_FLAGS.BADCERT_KEY_USAGE, 'unsupported_certificate'],
@@ -73,7 +75,7 @@ export const VERIFY_FLAG_ALERTS: ReadonlyArray<readonly [number, string]> = [
   [VERIFY_FLAGS.BADCERT_NOT_TRUSTED, 'unknown_ca'],
 ];
 
-/** Alert name (record/alerts.ts AlertName) for a set of verify flags; certificate_unknown when none matches. */
-export function alertForFlags(flags: number): string {
+/** Alert for a set of verify flags; certificate_unknown when none matches. */
+export function alertForFlags(flags: number): AlertName {
   return VERIFY_FLAG_ALERTS.find(([bit]) => (flags & bit) !== 0)?.[1] ?? 'certificate_unknown';
 }

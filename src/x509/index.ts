@@ -10,3 +10,4 @@ export { describeCertificate, describeKey, certificateLine } from './describe.js
 export { suggestTrustAnchor, type TrustAnchorSuggestion } from './suggest.js';
 export type { CertificateInput } from './input.js';
 export { checkServerName } from './hostname.js';
+export { createChainVerifier, type ChainVerifier, type ChainVerifierOptions, type ChainVerifierOutcome } from './verifier.js';

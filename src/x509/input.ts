@@ -9,7 +9,7 @@ export function isCertificate(x: CertificateInput): x is Certificate {
   return typeof x === 'object' && !(x instanceof Uint8Array);
 }
 
-function asList(input: CertificateInput | readonly CertificateInput[] | undefined): readonly CertificateInput[] {
+export function asList(input: CertificateInput | readonly CertificateInput[] | undefined): readonly CertificateInput[] {
   if (input === undefined) return [];
   return Array.isArray(input) ? input : [input as CertificateInput];
 }

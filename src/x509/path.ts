@@ -77,6 +77,8 @@ export function buildPath(search: PathSearch): PathOutcome {
       }
       const next = [...path, cand.cert];
       if (cand.trusted) {
+        // A trusted certificate ends the path whatever its result (Mbed TLS does the same);
+        // as an intermediate it would carry the same problems.
         if (consider(next)) return next;
         continue;
       }

@@ -23,7 +23,7 @@ import { getDefaultClock, type Clock } from '../time/clock.js';
 import type { Certificate } from './certificate.js';
 import { flagNames, VERIFY_FLAGS } from './flags.js';
 import { checkServerName } from './hostname.js';
-import { isCertificate, loadCertificates, loadCertificatesLeniently, type CertificateInput } from './input.js';
+import { asList, isCertificate, loadCertificates, loadCertificatesLeniently, type CertificateInput } from './input.js';
 import { checkNameConstraints, constrainedNames, MAX_CONSTRAINT_CHECKS } from './name-constraints.js';
 import { EKU } from './oids.js';
 import { buildPath, type PoolEntry } from './path.js';
@@ -67,12 +67,14 @@ export type VerifyResult =
 const F = VERIFY_FLAGS;
 
 export function verifyChain(opts: VerifyOptions): VerifyResult {
-  const time = opts.time ?? (opts.clock ?? getDefaultClock()).now();
-  if (time === undefined) {
+  const given = opts.time ?? (opts.clock ?? getDefaultClock()).now();
+  if (given === undefined) {
     throw new MicroTlsError('X509_BAD_INPUT_DATA', 'the clock is not set: certificates cannot be checked before the time is known (set it, e.g. by SNTP)');
   }
   // An Invalid Date compares false with everything, which would pass every validity check.
-  if (!Number.isFinite(time.getTime())) throw new MicroTlsError('X509_BAD_INPUT_DATA', 'validation time is an invalid Date');
+  if (!Number.isFinite(given.getTime())) throw new MicroTlsError('X509_BAD_INPUT_DATA', 'validation time is an invalid Date');
+  // Certificate times have whole seconds: floor the validation time to its second (x509-limbo notafter-fractional).
+  const time = new Date(Math.floor(given.getTime() / 1000) * 1000);
   const policy = resolvePolicy(opts.policy);
   const provider = opts.provider ?? getDefaultProvider();
   const usageOid = opts.usage === 'clientAuth' ? EKU.clientAuth : EKU.serverAuth;
@@ -83,7 +85,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   const leafCert = peerList[0];
   if (!leafCert) throw new MicroTlsError('X509_BAD_INPUT_DATA', 'no peer certificate');
   const trusted = loadCertificatesLeniently(opts.trusted);
-  const presented = loadCertificatesLeniently([...peerList.slice(1), ...(Array.isArray(opts.intermediates) ? opts.intermediates : opts.intermediates === undefined ? [] : [opts.intermediates as CertificateInput])]);
+  const presented = loadCertificatesLeniently([...peerList.slice(1), ...asList(opts.intermediates)]);
   const ignored = [...trusted.rejected, ...presented.rejected];
 
   // One entry per distinct DER, so a certificate sent twice or both sent and trusted is one candidate.
@@ -124,7 +126,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
     leaf,
     pool,
     edgeProblem: (child, parent, path) => edgeProblem(child, parent, path, maxDepth, signedBy),
-    evaluate: (path) => evaluatePath(path, time, policy, usageOid, leafFlags),
+    evaluate: (path) => evaluatePath(path, time, policy, leafFlags),
   });
 
   if (outcome.valid) return { ok: true, chain: outcome.valid, ignored };
@@ -177,14 +179,12 @@ function evaluatePath(
   path: readonly Certificate[],
   time: Date,
   policy: VerifyPolicy,
-  usageOid: string,
   leafFlags: { flags: number; reasons: string[] },
 ): { flags: number; reason: string } {
   let flags = leafFlags.flags;
   const reasons = [...leafFlags.reasons];
   const add = (flag: number, reason: string) => { flags |= flag; reasons.push(reason); };
-  // Certificate times have whole seconds: compare with the validation time floored to its second (x509-limbo notafter-fractional).
-  const t = Math.floor(time.getTime() / 1000) * 1000;
+  const t = time.getTime();
   path.forEach((c, i) => {
     const who = `'${c.subject.toString()}'`;
     if (c.notAfter.getTime() < t) add(F.BADCERT_EXPIRED, `${who} expired on ${c.notAfter.toISOString()}`);
@@ -197,7 +197,7 @@ function evaluatePath(
       add(F.BADCERT_BAD_MD, `${who} is signed with ${c.signatureAlgorithm.name}, which the policy refuses`);
     }
     if (policy.webPki) {
-      const pos: Position = { isLeaf: i === 0, isAnchor, usageOid };
+      const pos: Position = { isLeaf: i === 0, isAnchor };
       for (const rule of WEBPKI_RULES) {
         if (!rule.applies(pos)) continue;
         const problem = rule.check(c, pos);

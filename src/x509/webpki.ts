@@ -10,8 +10,6 @@ import { EKU, OID } from './oids.js';
 export interface Position {
   readonly isLeaf: boolean;
   readonly isAnchor: boolean;
-  /** The usage the leaf must allow (serverAuth or clientAuth OID). */
-  readonly usageOid: string;
 }
 
 export interface Rule {

@@ -31,7 +31,7 @@ function expectBad(b: Uint8Array, label: string, text?: RegExp): void {
   } catch (e) {
     assert.instance(e, MicroTlsError, label);
     assert.is((e as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_BAD_HS_CERTIFICATE_REQUEST', label);
-    assert.is((e as MicroTlsError).details.alert, 50, label);
+    assert.is((e as MicroTlsError).info.alert, 50, label);
     if (text) assert.match((e as MicroTlsError).message, text, label);
     return;
   }
@@ -147,7 +147,7 @@ test('planClientCertificate: chain only when there is something the server can a
   } catch (e) {
     assert.instance(e, MicroTlsError);
     assert.is((e as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_NO_CLIENT_CERTIFICATE');
-    assert.is((e as MicroTlsError).details.alert, 40);
+    assert.is((e as MicroTlsError).info.alert, 40);
   }
 });
 

@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { connectAsync, type MqttClient } from '../../src/mqtt/index.js';
+import { connect, connectAsync, type MqttClient } from '../../src/mqtt/index.js';
 import { main } from '../../src/cli/main.js';
 import { issueCertificate } from '../../src/node/pki.js';
 import { mosquittoAvailable, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
@@ -14,6 +14,9 @@ import { mosquittoAvailable, startMosquitto, type Mosquitto } from '../helpers/m
 const available = mosquittoAvailable('mqtts');
 const tlsConnectPresent = existsSync(fileURLToPath(new URL('../../src/node/connect.ts', import.meta.url)));
 let broker: Mosquitto;
+let caPem = '';
+let clientCertPem = '';
+let clientKeyPem = '';
 const clients: MqttClient[] = [];
 
 const RSA_KX_CIPHERS = 'AES256-GCM-SHA384:AES128-GCM-SHA256:AES256-SHA256:AES128-SHA256:AES256-SHA:AES128-SHA';
@@ -25,6 +28,10 @@ test.before(async () => {
     subject: [['CN', 'localhost']], issuer: ca, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'],
     keyUsage: ['digitalSignature', 'keyEncipherment'], extKeyUsage: ['serverAuth'],
   });
+  caPem = ca.certPem;
+  const clientCert = issueCertificate({ subject: [['CN', 'device-1']], issuer: ca, key: { type: 'rsa', bits: 1024 }, extKeyUsage: ['clientAuth'] });
+  clientCertPem = clientCert.certPem;
+  clientKeyPem = clientCert.keyPem;
   broker = await startMosquitto({
     extraPorts: 1,
     files: { 'ca.pem': ca.certPem, 'server.pem': server.certPem, 'server.key': server.keyPem },
@@ -78,6 +85,31 @@ if (!available || !tlsConnectPresent) {
     clients.push(c);
     assert.ok(c.connected);
     await c.end();
+  });
+
+  test('status(): descriptions of the configured certificates and the last TLS error codes', async () => {
+    const c = await connectAsync(`mqtts://127.0.0.1:${broker.extraPorts[0]}`, {
+      verifyServerCertificate: false, caCertificate: caPem, clientCertificate: clientCertPem, privateKey: clientKeyPem, reconnectPeriod: 0,
+    });
+    clients.push(c);
+    const certs = c.status().certificates;
+    assert.is(certs.length, 3);
+    assert.equal(certs.map((x) => x.role), ['CA certificate', 'Client certificate', 'Private key']);
+    assert.match(certs[0]!.description, /CN=microtls test CA.*expires \d{4}-\d{2}-\d{2}/);
+    assert.match(certs[1]!.description, /CN=device-1/);
+    assert.match(certs[2]!.description, /RSA/);
+    await c.end();
+
+    // No suite in common (the broker has no CCM): the handshake fails and status() keeps the codes.
+    const failing = connect(`mqtts://127.0.0.1:${broker.extraPorts[0]}`, { verifyServerCertificate: false, ciphers: ['AES128-CCM'], reconnectPeriod: 0 });
+    clients.push(failing);
+    const errors: Error[] = [];
+    failing.on('error', (e) => errors.push(e));
+    await new Promise<void>((r) => failing.once('end', r));
+    const codes = failing.status().lastErrors;
+    assert.ok(codes.length >= 1, JSON.stringify(codes));
+    assert.match(codes[0]!.name, /^MBEDTLS_ERR_SSL_/);
+    assert.is(codes[0]!.code, (errors[0] as { code?: number }).code);
   });
 
   test('microtls pub/sub --tls --insecure against the TLS listener', async () => {

@@ -45,7 +45,7 @@ test('a violation is a MicroTlsError with a microtls MQTT code and the rule', ()
     assert.is(err.code, -0x5880);
     assert.is(err.codeName, 'MICROTLS_ERR_MQTT_PROTOCOL');
     assert.is(err.rule, 'MQTT-3.3.2-2');
-    assert.is(err.details.rule, 'MQTT-3.3.2-2');
+    assert.is(err.info.rule, 'MQTT-3.3.2-2');
     assert.ok(err.message.includes('MQTT-3.3.2-2'));
   }
 });

@@ -17,7 +17,7 @@ function expectHelloError(fn: () => unknown, alert: number, text: RegExp): void 
     assert.instance(e, MicroTlsError);
     const err = e as MicroTlsError;
     assert.is(err.codeName, 'MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO');
-    assert.is(err.details.alert, alert);
+    assert.is(err.info.alert, alert);
     assert.match(err.message, text);
     return;
   }

@@ -10,7 +10,7 @@ function expectBad(body: Uint8Array, label: string): void {
   } catch (e) {
     assert.instance(e, MicroTlsError, label);
     assert.is((e as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_BAD_HS_NEW_SESSION_TICKET', label);
-    assert.is((e as MicroTlsError).details.alert, 50, label);
+    assert.is((e as MicroTlsError).info.alert, 50, label);
     return;
   }
   assert.unreachable(`accepted ${label}`);

@@ -20,7 +20,7 @@ function expectHelloError(fn: () => unknown, alert: number, text: RegExp): void 
   } catch (e) {
     assert.instance(e, MicroTlsError);
     assert.is((e as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_BAD_HS_SERVER_HELLO');
-    assert.is((e as MicroTlsError).details.alert, alert);
+    assert.is((e as MicroTlsError).info.alert, alert);
     assert.match((e as MicroTlsError).message, text);
     return;
   }

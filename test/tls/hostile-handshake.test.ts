@@ -120,7 +120,7 @@ test('server never answers: TIMEOUT after the configured time', async () => {
 test('fatal alert from the server: FATAL_ALERT_MESSAGE with the alert named', async () => {
   const e = await expectFailure((s) => s.write(record(21, Uint8Array.of(2, 40))), 'SSL_FATAL_ALERT_MESSAGE', null);
   assert.match(e.message, /handshake_failure \(40\)/);
-  assert.is(e.details['receivedAlert'], 40);
+  assert.is(e.info['receivedAlert'], 40);
 });
 
 test('handshake message over maxHandshakeMessageSize: BUFFER_TOO_SMALL', async () => {

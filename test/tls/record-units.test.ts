@@ -31,7 +31,7 @@ test('reader: every length is checked against what remains, with the caller\'s c
   const r = new ByteReader(Uint8Array.of(0, 5, 1, 2), 'SSL_BAD_HS_SERVER_HELLO', 'ServerHello');
   const e = throwsCode(() => r.vec16('session_id'), 'SSL_BAD_HS_SERVER_HELLO');
   assert.match(e.message, /ServerHello: session_id needs 5 bytes but only 2 remain/);
-  assert.is(e.details['alert'], 50);
+  assert.is(e.info['alert'], 50);
   const r2 = new ByteReader(Uint8Array.of(1, 2, 3));
   assert.is(r2.u16(), 0x0102);
   throwsCode(() => r2.end(), 'SSL_BAD_INPUT_DATA');
@@ -91,7 +91,7 @@ test('CBC: bad padding and bad MAC are the same error (no padding oracle)', () =
   good[good.length - 1]! ^= 1;
   const badMac = throwsCode(() => p.open(23, seq0, good), 'SSL_INVALID_MAC');
   assert.is(badPad.message, badMac.message);
-  assert.is(badPad.details['alert'], 20);
+  assert.is(badPad.info['alert'], 20);
   // Wrong sequence number (a replayed or reordered record) fails the MAC too.
   const ok = p.seal(23, seq0, new Uint8Array(10));
   throwsCode(() => p.open(23, Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 1), ok), 'SSL_INVALID_MAC');

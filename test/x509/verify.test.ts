@@ -63,6 +63,20 @@ test('partial chain: the intermediate alone is a trust anchor (manual section 4)
   ok(verify({ peer: c.leaf.pem, intermediates: [c.inter.pem, c.root.pem], trusted: [c.inter.pem] }), 2);
 });
 
+test('an expired trusted intermediate fails; its renewal presented by the server leads to the root', () => {
+  const root = issue({ name: 'long-root', key: 'p256', subject: '/CN=Long Root', ext: EXT.root, days: 3650 });
+  const inter = issue({ name: 'short-inter', key: 'p256', subject: '/CN=Short Inter', issuer: root, ext: EXT.intermediate, days: 10 });
+  const leaf = issue({ name: 'under-short-inter', key: 'p256', subject: '/CN=mqtt.example.com', issuer: inter, ext: EXT.server('DNS:mqtt.example.com'), days: 5 });
+  const at = new Date(NOW.getTime() + 4 * DAY);
+  ok(verify({ peer: leaf.pem, trusted: [inter.pem, root.pem], time: at }), 2);
+  // Renewed intermediate (same name and key, longer validity) presented by the server: the path goes through it.
+  const renewed = issue({ name: 'short-inter-renewed', key: 'p256', subject: '/CN=Short Inter', issuer: root, ext: EXT.intermediate, days: 100, reuseKeyOf: inter });
+  const later = new Date(NOW.getTime() + 20 * DAY);
+  const leaf2 = issue({ name: 'under-renewed', key: 'p256', subject: '/CN=mqtt.example.com', issuer: inter, ext: EXT.server('DNS:mqtt.example.com'), days: 50 });
+  expectFlags(verify({ peer: leaf2.pem, trusted: [inter.pem], time: later }), F.BADCERT_EXPIRED, /Short Inter/);
+  ok(verify({ peer: leaf2.pem, intermediates: [renewed.pem], trusted: [inter.pem, root.pem], time: later }), 3);
+});
+
 test('presented order does not matter; DER, PEM bundle and parsed inputs are all accepted', () => {
   const c = rsa();
   ok(verify({ peer: c.leaf.der, intermediates: [c.root.der, c.inter.der], trusted: c.root.der }), 3);
