@@ -299,8 +299,11 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     const interrupted = [...this.awaitingAck.entries()];
     this.awaitingAck.clear();
     for (const [id] of interrupted) this.ids.release(id);
-    this.redeliveryGuard = new Set(this.completedQos2);
-    this.completedQos2 = [];
+    if (wasConnected) {
+      // Only a connection that got its CONNACK rotates the guard: failed attempts in between must keep it.
+      this.redeliveryGuard = new Set(this.completedQos2);
+      this.completedQos2 = [];
+    }
     this.queue.requeueFront(interrupted.map(([, op]) => op));
     this.emit('close');
     if (wasConnected) this.emit('offline');

@@ -91,6 +91,8 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
         handshake: (info) => { socket!.handshakeDone(info); settle(undefined); },
         data: (bytes) => socket!.deliver(bytes),
         close: () => socket!.peerClosed(),
+        // Diagnostics: every alert either way, e.g. the no_renegotiation answer to a HelloRequest.
+        alert: (a) => socket!.emit('alert', a),
         keylog: keyLogSink(options.keylog),
         error: (err) => {
           // The fatal alert is already written; closeTransport flushes it before closing.

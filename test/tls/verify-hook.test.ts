@@ -46,7 +46,7 @@ test('a failing verifier: its code and flags, the alert it chose, nothing sent a
   }).then(() => null, (e: unknown) => e) as MicroTlsError;
   assert.instance(err, MicroTlsError);
   assert.is(err.codeName, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED');
-  assert.is(err.details['flags'], 0x08);
+  assert.is(err.info['flags'], 0x08);
   assert.match(err.message, /load the CA/);
   await withTimeout(run.clientClosed, 3000, 'close');
   // Only the alert: no ClientKeyExchange went out for an unverified server.
