@@ -20,9 +20,10 @@ export interface VerifyPolicy {
 }
 
 /**
- * Mbed TLS's default profile refuses SHA-1 and MD5 certificate signatures
- * (mbedtls_x509_crt_profile_default); the device follows it. Trust anchors' own
- * signatures are never checked, so an old SHA-1 self-signed root still works.
+ * Hashes as Mbed TLS 2.x's default profile (mbedtls_x509_crt_profile_default, the
+ * reference device's generation): SHA-224 to SHA-512; SHA-1 and MD5 are BADCERT_BAD_MD
+ * (allow SHA-1 with `allowedHashes` for old private PKIs). Trust anchors' own signatures
+ * are never checked, so an old SHA-1 self-signed root still works.
  */
 export const DEFAULT_POLICY: VerifyPolicy = {
   minRsaBits: 2048,

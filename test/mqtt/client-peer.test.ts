@@ -180,7 +180,8 @@ test('a closed port: NET_CONNECT_FAILED, then backoff reconnects that emit recon
 
 test('QoS 2: a PUBLISH re-sent after PUBCOMP across a reconnect is not delivered twice; a new one with the id is', async () => {
   // Connection 1: CONNACK, PUBLISH q2 id 5 'm1', PUBREL 5 after our PUBREC, then the peer drops.
-  // Connection 2: CONNACK (session present), PUBLISH q2 DUP id 5 'm1' (what mosquitto 2.0 does after
+  // Connection 2: dropped before CONNACK (a failed attempt must not reset what the client remembers).
+  // Connection 3: CONNACK (session present), PUBLISH q2 DUP id 5 'm1' (what mosquitto 2.0 does after
   // restoring its db), later PUBLISH q2 id 5 'm2' DUP=0 (a genuinely new message).
   const publish = (dup: boolean, payload: string): Buffer =>
     Buffer.concat([Buffer.from([0x34 | (dup ? 8 : 0), 5 + payload.length, 0, 1, 0x74, 0, 5]), Buffer.from(payload)]);
@@ -189,17 +190,17 @@ test('QoS 2: a PUBLISH re-sent after PUBCOMP across a reconnect is not delivered
   const server = net.createServer((s) => {
     const n = ++connection;
     s.on('error', () => {});
+    const count = (prefix: string): number => sent.filter((x) => x.startsWith(`${n}:${prefix}`)).length;
     s.on('data', (d) => {
       sent.push(`${n}:${d.toString('hex')}`);
+      if (d[0] === 0x10 && n === 2) return void s.destroy();
       if (d[0] === 0x10) {
         s.write(Buffer.from(n === 1 ? '20020000' : '20020100', 'hex'));
         s.write(publish(n !== 1, 'm1'));
       }
-      if (d[0] === 0x50 && n === 1) s.write(Buffer.from('62020005', 'hex')); // PUBREL 5
+      if (d[0] === 0x50 && count('50') <= 2) s.write(Buffer.from('62020005', 'hex')); // PUBREL 5
       if (d[0] === 0x70 && n === 1) s.destroy(); // drop right after our PUBCOMP
-      if (d[0] === 0x50 && n === 2 && !sent.some((x) => x.startsWith('2:62'))) s.write(Buffer.from('62020005', 'hex'));
-      if (d[0] === 0x70 && n === 2 && sent.filter((x) => x.startsWith('2:70')).length === 1) s.write(publish(false, 'm2'));
-      if (d[0] === 0x50 && n === 2 && sent.filter((x) => x.startsWith('2:50')).length === 2) s.write(Buffer.from('62020005', 'hex'));
+      if (d[0] === 0x70 && n === 3 && count('70') === 1) s.write(publish(false, 'm2'));
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -210,12 +211,66 @@ test('QoS 2: a PUBLISH re-sent after PUBCOMP across a reconnect is not delivered
   try {
     for (let i = 0; i < 100 && got.length < 2; i++) await new Promise((r) => setTimeout(r, 20));
     await new Promise((r) => setTimeout(r, 100));
+    assert.is(connection, 3);
     assert.equal(got, ['m1', 'm2']);
-    assert.ok(sent.includes('2:50020005'), 'the re-sent PUBLISH is still acknowledged with PUBREC');
+    assert.ok(sent.includes('3:50020005'), 'the re-sent PUBLISH is still acknowledged with PUBREC');
   } finally {
     await c.end(true);
     await new Promise((r) => server.close(r));
   }
+});
+
+test('clean=false: unacknowledged QoS 1 PUBLISH re-sent with DUP and its id, QoS 2 PUBREL re-sent, in order', async () => {
+  // Connection 1 acknowledges nothing of the QoS 1 message and only PUBRECs the QoS 2 one, then drops.
+  let connection = 0;
+  const seen: string[][] = [];
+  const server = net.createServer((s) => {
+    const n = ++connection;
+    const mine: string[] = [];
+    seen.push(mine);
+    s.on('error', () => {});
+    s.on('data', (d) => {
+      // Split the chunk into packets (all small here: 1-byte remaining length).
+      for (let i = 0; i < d.length; i += 2 + d[i + 1]!) {
+        const pkt = d.subarray(i, i + 2 + d[i + 1]!);
+        mine.push(pkt.toString('hex'));
+        if (pkt[0] === 0x10) s.write(Buffer.from(n === 1 ? '20020000' : '20020100', 'hex'));
+        if (n === 1 && (pkt[0]! & 0xf6) === 0x34) s.write(Buffer.from([0x50, 2, pkt[5]!, pkt[6]!])); // PUBREC the QoS 2 one
+        if (n === 1 && pkt[0] === 0x62) s.destroy(); // got PUBREL: drop before PUBCOMP
+        if (n === 2 && (pkt[0]! & 0xf6) === 0x32) s.write(Buffer.from([0x40, 2, pkt[5]!, pkt[6]!])); // PUBACK
+        if (n === 2 && pkt[0] === 0x62) s.write(Buffer.from([0x70, 2, pkt[2]!, pkt[3]!])); // PUBCOMP
+      }
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const c = await connectAsync({ host: '127.0.0.1', port: (server.address() as net.AddressInfo).port, clientId: 'r', clean: false, reconnectPeriod: 20 });
+  clients.push(c);
+  try {
+    const q1 = c.publish('t', 'a', { qos: 1 });
+    const q2 = c.publish('t', 'b', { qos: 2 });
+    await Promise.race([Promise.all([q1, q2]), new Promise((_r, rej) => setTimeout(() => rej(new Error('acks never came')), 3000))]);
+    assert.is(connection, 2);
+    const [first, second] = seen;
+    // Connection 1: PUBLISH q1 id 1, PUBLISH q2 id 2, PUBREL 2.
+    assert.equal(first!.slice(1), ['3206000174000161', '3406000174000262', '62020002']);
+    // Connection 2: the QoS 1 PUBLISH again with DUP (0x3a) and id 1, then PUBREL 2 -- not the QoS 2 PUBLISH.
+    assert.equal(second!.slice(1, 3), ['3a06000174000161', '62020002']);
+    assert.is(c.status().inflight, 0);
+  } finally {
+    await c.end(true);
+    await new Promise((r) => server.close(r));
+  }
+});
+
+test('maxPacketSize: a bigger inbound packet closes the connection with the limit named', async () => {
+  const big = Buffer.concat([Buffer.from([0x30, 0x83, 0x08, 0x00, 0x01, 0x74]), Buffer.alloc(0x403 - 3)]); // PUBLISH, 1027-byte body
+  const p = await peer('20020000' + big.toString('hex'));
+  peers.push(p);
+  const c = connect({ host: '127.0.0.1', port: p.port, reconnectPeriod: 0, maxPacketSize: 1024 });
+  clients.push(c);
+  const err = await nextError(c);
+  assert.is((err as MqttProtocolError).rule, 'microtls-max-packet-size');
+  await p.closed;
 });
 
 test('invalid arguments reject with the rule, before anything is sent', async () => {
