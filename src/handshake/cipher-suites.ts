@@ -21,7 +21,7 @@ export interface CipherSuite {
   readonly macHash?: 'sha1' | 'sha256';
   /** Hash of the TLS 1.2 PRF and of the handshake transcript. */
   readonly prfHash: 'sha256' | 'sha384';
-  /** Implicit nonce part from the key block (AEAD: 4) . */
+  /** Implicit nonce part from the key block (AEAD: 4; CBC: 0, TLS 1.2 sends the whole IV). */
   readonly fixedIvLength: number;
   /** Explicit nonce / IV carried in each record (AEAD: 8, CBC: 16). */
   readonly recordIvLength: number;

@@ -1,6 +1,6 @@
 import { getDefaultProvider } from '../../hw/index.js';
 import type { FullCryptoProvider } from '../../hw/provider.js';
-import type { RsaPublicKey } from '../crypto/key-types.js';
+import type { PublicKey, RsaPublicKey } from '../crypto/key-types.js';
 import { rsaEncryptPkcs1v15 } from '../crypto/rsa.js';
 import { concatBytes, constantTimeEqual, toHex } from '../encoding/bytes.js';
 import { asMicroTlsError, MicroTlsError } from '../errors.js';
@@ -19,7 +19,7 @@ import { handshakeMessage } from './message.js';
 import { parseNewSessionTicket, type NewSessionTicket } from './new-session-ticket.js';
 import {
   resolveSuites, resolveVerifier, validateServerName,
-  type CertificateVerifier, type TlsClientOptions,
+  type CertificateVerifier, type TlsClientOptions, type VerifyOutcome,
 } from './options.js';
 import { parseServerHello } from './server-hello.js';
 import { serverPublicKey } from './server-key.js';
@@ -412,23 +412,32 @@ export class TlsClient {
       throw tlsError('SSL_BAD_HS_CERTIFICATE', 'decode_error', 'the server sent an empty certificate chain; RSA key exchange needs its certificate');
     }
     this.chain = chain.map((c) => c.slice());
-    const key = serverPublicKey(this.chain[0]!, this.verifier !== undefined);
+    if (!this.verifier) {
+      this.acceptServerKey(serverPublicKey(this.chain[0]!, false));
+      return;
+    }
+    // Verification first (as Mbed TLS does): an untrusted chain is the more useful error.
+    const outcome = this.verifier({ chain: this.chain, serverName: this.options.serverName });
+    if (outcome instanceof Promise) return outcome.then((o) => this.applyVerifyOutcome(o));
+    this.applyVerifyOutcome(outcome);
+  }
+
+  private applyVerifyOutcome(o: VerifyOutcome): void {
+    if (!o.ok) {
+      throw new MicroTlsError(o.code ?? 'X509_CERT_VERIFY_FAILED', `server certificate verification failed: ${o.reason}`,
+        { alert: AlertDescription[o.alert ?? 'bad_certificate'], flags: o.flags ?? 0 });
+    }
+    // The key of the certificate the verifier parsed and checked, not a second parse.
+    this.acceptServerKey(o.chain?.[0]?.publicKey ?? serverPublicKey(this.chain[0]!, true));
+  }
+
+  private acceptServerKey(key: PublicKey): void {
     if (key.type !== 'rsa') {
       throw tlsError('SSL_PK_TYPE_MISMATCH', 'handshake_failure',
         `the server certificate has an ${key.type.toUpperCase()} key, but the negotiated suite uses RSA key exchange (configure an RSA server certificate)`);
     }
     this.serverKey = key;
     this.stateValue = 'wait_certificate_request_or_done';
-    if (!this.verifier) return;
-    const outcome = this.verifier({ chain: this.chain, serverName: this.options.serverName });
-    if (outcome instanceof Promise) return outcome.then((o) => this.applyVerifyOutcome(o));
-    this.applyVerifyOutcome(outcome);
-  }
-
-  private applyVerifyOutcome(o: Awaited<ReturnType<CertificateVerifier>>): void {
-    if (o.ok) return;
-    throw new MicroTlsError(o.code ?? 'X509_CERT_VERIFY_FAILED', `server certificate verification failed: ${o.reason}`,
-      { alert: AlertDescription[o.alert ?? 'bad_certificate'], flags: o.flags ?? 0 });
   }
 
   private onCertificateRequest(msg: HandshakeMessage): void {

@@ -1,4 +1,5 @@
 import type { FullCryptoProvider } from '../../hw/provider.js';
+import type { PublicKey } from '../crypto/key-types.js';
 import { MicroTlsError } from '../errors.js';
 import type { AlertName } from '../record/alerts.js';
 import { CIPHER_SUITES, findSuite, type CipherSuite } from './cipher-suites.js';
@@ -10,7 +11,14 @@ export interface VerifyContext {
 }
 
 export type VerifyOutcome =
-  | { readonly ok: true }
+  | {
+    readonly ok: true;
+    /**
+     * The verified path as the verifier parsed it, leaf first. When present the engine
+     * takes the server key from chain[0], so the key used is the one that was verified.
+     */
+    readonly chain?: readonly { readonly publicKey: PublicKey }[];
+  }
   | {
     readonly ok: false;
     /** Mbed TLS code or name; default X509_CERT_VERIFY_FAILED. */

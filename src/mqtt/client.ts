@@ -21,6 +21,7 @@ import { PacketIdAllocator } from './packet-ids.js';
 import { defaultRandomSource, randomUnit, type RandomSource } from './random.js';
 import { OneShot, defaultTimers, type Timers } from './timers.js';
 import type { DuplexLike } from './transport.js';
+import { WriteBatcher } from './write-batcher.js';
 
 export interface MqttClientEvents {
   connect: (connack: ConnackPacket) => void;
@@ -84,6 +85,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   private readonly reconnectTimer: OneShot;
   private readonly recentCodes: number[] = [];
   private transport: DuplexLike | undefined;
+  private writer: WriteBatcher | undefined;
   private reader: PacketReader | undefined;
   private _state: ConnectionState = 'connecting';
   /** Bumped per attempt, so a transport that opens after its attempt timed out is discarded. */
@@ -191,6 +193,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     }
     if (this._state === 'connected' && !force) {
       this.send({ type: 'disconnect' });
+      this.writer?.flush();
       t.end();
       // A peer that never closes its side must not keep end() pending.
       const guard = new OneShot(this.timers);
@@ -249,6 +252,13 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       return;
     }
     this.transport = t;
+    this.writer = new WriteBatcher((bytes, cb) => {
+      try {
+        t.write(bytes, cb);
+      } catch (e) {
+        cb(e as Error); // a Duplex-like that throws once closed, instead of calling back
+      }
+    });
     const reader = new PacketReader(this.options.maxPacketSize !== undefined ? { maxPacketSize: this.options.maxPacketSize } : {});
     this.reader = reader;
     let lastError: Error | undefined;
@@ -428,7 +438,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       return;
     }
     this.keepalive.noteSent();
-    t.write(bytes, cb);
+    this.writer!.write(bytes, cb);
     this.emit('packetsend', packet);
   }
 

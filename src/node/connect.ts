@@ -14,7 +14,10 @@ export interface ConnectOptions {
   readonly port?: number;
   /** An already connected stream to run TLS over (a proxy tunnel, a test pipe). */
   readonly socket?: Duplex;
-  /** SNI name; default `host` unless it is an IP literal. */
+  /**
+   * Name the server is expected to have: sent as SNI (unless an IP literal, which SNI
+   * forbids) and, with verification, matched against the certificate. Default `host`.
+   */
   readonly servername?: string;
   /** Required: `false` for no certificate verification (the only choice until verification lands), or a verify function. */
   readonly verify: boolean | CertificateVerifier;
@@ -56,7 +59,8 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
     let socket: TlsSocket | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const host = options.host ?? 'localhost';
-    const servername = options.servername ?? (net.isIP(host) ? undefined : host);
+    // An IP host stays the expected name (certificates carry IP SANs); the engine leaves it out of SNI.
+    const servername = options.servername ?? host;
     const provider = options.provider === undefined
       ? (nodeProvider ??= completeProvider(createNodeProvider()))
       : completeProvider(options.provider);

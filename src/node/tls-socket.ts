@@ -33,7 +33,7 @@ export class TlsSocket extends Duplex {
   private receivedCloseNotify = false;
 
   /** @internal The adapter wires the engine; users get instances from connect(). */
-  constructor(readonly transport: Duplex & Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'setNoDelay'>>, private readonly engine: TlsClient) {
+  constructor(readonly transport: Duplex & Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'setNoDelay' | 'setKeepAlive'>>, private readonly engine: TlsClient) {
     super({ allowHalfOpen: false });
   }
 
@@ -51,7 +51,7 @@ export class TlsSocket extends Duplex {
   peerClosed(): void {
     this.receivedCloseNotify = true;
     this.push(null);
-    this.transport.end();
+    closeTransport(this.transport);
   }
 
   /** @internal */
@@ -75,6 +75,25 @@ export class TlsSocket extends Duplex {
 
   get timings(): HandshakeTimings | undefined {
     return this.info?.timings;
+  }
+
+  get remoteAddress(): string | undefined {
+    return this.transport.remoteAddress;
+  }
+
+  get remotePort(): number | undefined {
+    return this.transport.remotePort;
+  }
+
+  /** Passed to the TCP socket (a no-op over other transports), as net.Socket users expect. */
+  setNoDelay(noDelay = true): this {
+    this.transport.setNoDelay?.(noDelay);
+    return this;
+  }
+
+  setKeepAlive(enable = false, initialDelay = 0): this {
+    this.transport.setKeepAlive?.(enable, initialDelay);
+    return this;
   }
 
   /** True once the server's close_notify was received (a clean end, not a truncation). */

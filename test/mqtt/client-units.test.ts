@@ -8,6 +8,7 @@ import { PacketIdAllocator } from '../../src/mqtt/packet-ids.js';
 import { randomUnit } from '../../src/mqtt/random.js';
 import type { Timers } from '../../src/mqtt/timers.js';
 import { parseBrokerUrl } from '../../src/mqtt/url.js';
+import { WriteBatcher } from '../../src/mqtt/write-batcher.js';
 import { resolveConnectOptions } from '../../src/mqtt/connect.js';
 
 /** A manual clock: time moves only when the test says so, so timing tests are exact and instant. */
@@ -126,6 +127,31 @@ test('keepalive: PINGREQ after a period with nothing SENT; received traffic does
   k.stop();
   t.advance(10_000);
   assert.is(pings.length, 3);
+});
+
+test('write batcher: one sink write per tick, in order, every callback called; big bursts flush early', async () => {
+  const writes: number[][] = [];
+  let pendingCb: ((err?: Error | null) => void) | undefined;
+  const b = new WriteBatcher((bytes, cb) => {
+    writes.push(Array.from(bytes));
+    pendingCb = cb;
+  }, 8);
+  const done: number[] = [];
+  b.write(Uint8Array.of(1, 2), () => done.push(1));
+  b.write(Uint8Array.of(3), () => done.push(2));
+  b.write(Uint8Array.of(4));
+  assert.equal(writes, [], 'nothing written synchronously');
+  await Promise.resolve();
+  assert.equal(writes, [[1, 2, 3, 4]]);
+  pendingCb!();
+  assert.equal(done, [1, 2]);
+  b.write(new Uint8Array(9).fill(7)); // past maxBatch: written at once
+  assert.is(writes.length, 2);
+  b.write(Uint8Array.of(5));
+  b.flush();
+  assert.equal(writes[2], [5]);
+  await Promise.resolve();
+  assert.is(writes.length, 3, 'the scheduled flush finds nothing left');
 });
 
 test('broker URLs: schemes, default ports, credentials, IPv6', () => {

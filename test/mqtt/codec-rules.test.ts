@@ -8,10 +8,7 @@ import {
 } from '../../src/mqtt/codec/index.js';
 import { remainingLengthSize } from '../../src/mqtt/codec/remaining-length.js';
 
-/**
- * The rule a call violates, or 'ok'. Errors are caught here because uvu's reporter
- * chokes on MicroTlsError's `details` object (it expects an assertion diff string).
- */
+/** The rule a call violates, or 'ok' (so one assertion line per case states the expected rule). */
 function ruleOf(fn: () => unknown): string {
   try {
     fn();

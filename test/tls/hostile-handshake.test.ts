@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type net from 'node:net';
-import { connect, MicroTlsError } from '../../src/node/index.js';
+import { connect, lastErrors, MicroTlsError } from '../../src/node/index.js';
 import type { ConnectOptions } from '../../src/node/connect.js';
 import { createTestPki } from '../helpers/pki.js';
 import {
@@ -28,6 +28,7 @@ async function expectFailure(
   assert.instance(err, MicroTlsError, `expected a MicroTlsError, got ${String(err)}`);
   const e = err as MicroTlsError;
   assert.is(e.codeName, `MBEDTLS_ERR_${code}`, e.message);
+  assert.is(lastErrors()[0], e.code, 'the status-codes list has the newest error first');
   await withTimeout(run.clientClosed, 4000, 'client to close the TCP connection');
   const alerts = plaintextAlerts(run.afterHello());
   if (alert === null) assert.equal(alerts, [], 'no alert expected');
@@ -163,6 +164,22 @@ test('a full legit flight gets our ClientKeyExchange, CCS and Finished (the fixt
   const after = run.afterHello();
   assert.equal([...after.subarray(0, 1)], [22]);
   assert.ok(after.includes(20), 'ChangeCipherSpec sent');
+});
+
+test('alert record of 3 bytes: INVALID_RECORD, decode_error', async () => {
+  await expectFailure((s) => s.write(record(21, Uint8Array.of(1, 0, 0))), 'SSL_INVALID_RECORD', 50);
+});
+
+test('alert with level 3: illegal_parameter', async () => {
+  await expectFailure((s) => s.write(record(21, Uint8Array.of(3, 0))), 'SSL_INVALID_RECORD', 47);
+});
+
+test('HelloRequest during the handshake is ignored (RFC 5246 7.4.1.1), not an error', async () => {
+  const run = await hostileServer((s) => s.write(record(22, Buffer.concat([hsMessage(0, new Uint8Array(0)), hello, cert, serverHelloDone()]))));
+  runs.push(run);
+  const err = (await withTimeout(connect({ host: '127.0.0.1', port: run.port, verify: false, timeout: 500 }).then(() => null, (e: unknown) => e), 3000, 'connect')) as MicroTlsError;
+  assert.is(err.codeName, 'MBEDTLS_ERR_SSL_TIMEOUT', 'got as far as waiting for the server Finished');
+  assert.is(run.afterHello()[0], 22, 'ClientKeyExchange sent');
 });
 
 test('verify: true fails before connecting, with a clear message', async () => {

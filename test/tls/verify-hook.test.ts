@@ -78,4 +78,17 @@ test('a server flooding bytes during an async verification is cut off (bounded m
   assert.is(err.codeName, 'MBEDTLS_ERR_SSL_BUFFER_TOO_SMALL');
 });
 
+test('with a verifier, the key comes from the chain it returns; an EC key there is PK_TYPE_MISMATCH', async () => {
+  const { parseCertificate } = await import('../../src/x509/certificate.js');
+  const ecLeaf = parseCertificate(decodePem(pki.ecCertPem)[0]!.der);
+  const err = await connect({
+    host: '127.0.0.1', port: server.port, timeout: 3000,
+    // A (deliberately wrong) verifier that vouches for a different certificate: the engine
+    // must use the key it was handed, proving the verified key is the one used.
+    verify: () => ({ ok: true, chain: [ecLeaf] }),
+  }).then(() => null, (e: unknown) => e) as MicroTlsError;
+  assert.instance(err, MicroTlsError);
+  assert.is(err.codeName, 'MBEDTLS_ERR_SSL_PK_TYPE_MISMATCH');
+});
+
 test.run();

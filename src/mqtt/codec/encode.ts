@@ -4,8 +4,7 @@
  * large payload is copied once and never concatenated.
  */
 import { utf8Encode } from '../../encoding/bytes.js';
-import { protocolError } from '../errors.js';
-import { CONNACK_RETURN_CODES } from '../errors.js';
+import { CONNACK_RETURN_CODES, protocolError } from '../errors.js';
 import { PACKET_TYPE, type Packet, type PublishPacket, type ConnectPacket } from './packets.js';
 import { remainingLengthSize, writeRemainingLength } from './remaining-length.js';
 import { checkPacketId, checkPrefixedLength, checkQos, checkString, checkTopicFilter, checkTopicName } from './rules.js';
@@ -38,24 +37,23 @@ function connectFields(p: ConnectPacket): { flags: number; fields: Field[] } {
   if (!Number.isInteger(p.keepalive) || p.keepalive < 0 || p.keepalive > 0xffff) {
     protocolError('MQTT-3.1.2.10', `keepalive ${p.keepalive} is not 0-65535 seconds`);
   }
-  let flags = p.clean ? 0x02 : 0;
-  const fields: Field[] = [str(p.protocolName ?? 'MQTT', 'protocol name'), { u8: p.protocolLevel ?? 4 }, { u8: 0 }, { u16: p.keepalive }];
-  fields.push(str(p.clientId, 'client identifier'));
+  let connectFlags = p.clean ? 0x02 : 0;
+  const payload: Field[] = [str(p.clientId, 'client identifier')];
   if (p.will) {
     checkTopicName(p.will.topic);
-    flags |= 0x04 | (checkQos(p.will.qos, 'MQTT-3.1.2-14', 'will') << 3) | (p.will.retain ? 0x20 : 0);
-    fields.push(str(p.will.topic, 'will topic'), bin(p.will.payload, 'will message'));
+    connectFlags |= 0x04 | (checkQos(p.will.qos, 'MQTT-3.1.2-14', 'will') << 3) | (p.will.retain ? 0x20 : 0);
+    payload.push(str(p.will.topic, 'will topic'), bin(p.will.payload, 'will message'));
   }
   if (p.username !== undefined) {
-    flags |= 0x80;
-    fields.push(str(p.username, 'user name'));
+    connectFlags |= 0x80;
+    payload.push(str(p.username, 'user name'));
   }
   if (p.password !== undefined) {
-    flags |= 0x40;
-    fields.push(bin(p.password, 'password'));
+    connectFlags |= 0x40;
+    payload.push(bin(p.password, 'password'));
   }
-  fields[2] = { u8: flags };
-  return { flags: 0, fields };
+  const variableHeader: Field[] = [str(p.protocolName ?? 'MQTT', 'protocol name'), { u8: p.protocolLevel ?? 4 }, { u8: connectFlags }, { u16: p.keepalive }];
+  return { flags: 0, fields: [...variableHeader, ...payload] };
 }
 
 function publishFields(p: PublishPacket): { flags: number; fields: Field[] } {
