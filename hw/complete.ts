@@ -7,13 +7,13 @@
 import { ccmWithKey } from './ccm.js';
 import { hmacOnHash } from './hmac.js';
 import { nobleProvider } from './noble.js';
-import type { CryptoProvider, FullCryptoProvider, HashName } from './provider.js';
+import type { CryptoProvider, FullCryptoProvider, HashName, PublicKeyOpName } from './provider.js';
 
 export function completeProvider(p: CryptoProvider = nobleProvider): FullCryptoProvider {
   // Bound copies: a provider may be a class instance whose methods rely on `this`.
   const hash = p.hash?.bind(p);
   const aesBlock = p.aesBlock?.bind(p);
-  return Object.freeze({
+  const full: FullCryptoProvider = {
     name: p.name,
     hash: hash ?? nobleProvider.hash,
     hmac: p.hmac?.bind(p) ?? (hash ? (alg: HashName, key: Uint8Array) => hmacOnHash(hash, alg, key) : nobleProvider.hmac),
@@ -23,7 +23,15 @@ export function completeProvider(p: CryptoProvider = nobleProvider): FullCryptoP
     aesCcm: p.aesCcm?.bind(p) ??
       (aesBlock ? (key: Uint8Array, tagLength: 8 | 16) => ccmWithKey(aesBlock, key, tagLength) : nobleProvider.aesCcm),
     randomBytes: p.randomBytes?.bind(p) ?? nobleProvider.randomBytes,
-  });
+  };
+  // Public-key operations are passed through only when the provider has them, never filled
+  // in: src/crypto checks for their presence and uses its own code otherwise, so inventing a
+  // noble-backed one here would only add a layer (and hide from callers which engine runs).
+  const pk: { -readonly [K in PublicKeyOpName]?: CryptoProvider[K] } = full;
+  if (p.rsaPublic) pk.rsaPublic = p.rsaPublic.bind(p);
+  if (p.rsaPrivate) pk.rsaPrivate = p.rsaPrivate.bind(p);
+  if (p.ecdsaVerify) pk.ecdsaVerify = p.ecdsaVerify.bind(p);
+  return Object.freeze(full);
 }
 
 let current: FullCryptoProvider | undefined;

@@ -8,8 +8,11 @@
  * that is cloned and digested twice counts its shared prefix twice; that is the real cost on
  * providers that buffer and hash at digest() (Espruino) and an upper bound elsewhere.
  * AEAD counts are the work of a full seal/open, also when open() rejects early.
+ * Public-key operations are counted per modulus size / curve (their cost depends on little
+ * else), and only when the inner provider has them: the wrapper never adds one, so routing
+ * is unchanged, and work src/crypto does in pure JS for lack of an engine op is not counted.
  */
-import { HASH_INFO, type AeadCipher, type AesBlockCipher, type CryptoProvider, type HashContext, type HashName, type MacContext } from './provider.js';
+import { HASH_INFO, type EcCurveName, type AeadCipher, type AesBlockCipher, type CryptoProvider, type HashContext, type HashName, type MacContext } from './provider.js';
 
 export interface OpCount {
   calls: number;
@@ -26,6 +29,12 @@ export interface CryptoCounts {
   /** GF(2^128) multiplications done by GCM (one per 16-byte block of AAD, ciphertext and lengths). */
   ghashBlocks: number;
   random: { calls: number; bytes: number };
+  /** rsaPublic / rsaPrivate calls per modulus bit length ("2048"), ecdsaVerify per curve. */
+  publicKey: {
+    rsaPublic: { calls: number; byBits: Record<string, number> };
+    rsaPrivate: { calls: number; byBits: Record<string, number> };
+    ecdsaVerify: { calls: number; byCurve: Record<string, number> };
+  };
 }
 
 export interface CountingProvider {
@@ -48,7 +57,24 @@ function emptyCounts(): CryptoCounts {
     aes: { keySetups: 0, block: zero(), cbc: zero(), gcm: zero(), ccm: zero() },
     ghashBlocks: 0,
     random: { calls: 0, bytes: 0 },
+    publicKey: {
+      rsaPublic: { calls: 0, byBits: {} },
+      rsaPrivate: { calls: 0, byBits: {} },
+      ecdsaVerify: { calls: 0, byCurve: {} },
+    },
   };
+}
+
+/** Bit length of a big-endian modulus, without bigint.ts (this file must run where BigInt does not). */
+function modulusBits(n: Uint8Array): number {
+  let i = 0;
+  while (i < n.length && n[i] === 0) i++;
+  return i === n.length ? 0 : (n.length - i - 1) * 8 + (32 - Math.clz32(n[i]!));
+}
+
+function tally(r: { calls: number }, table: Record<string, number>, key: string): void {
+  r.calls++;
+  table[key] = (table[key] ?? 0) + 1;
 }
 
 /** Compression blocks for an n-byte message: 0x80, zero fill, 64- or 128-bit length. */
@@ -220,6 +246,31 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       c.random.calls++;
       c.random.bytes += length;
       return randomBytes(length);
+    };
+  }
+
+  if (inner.rsaPublic) {
+    const rsaPublic = inner.rsaPublic.bind(inner);
+    p.rsaPublic = (modulus, e, input) => {
+      const r = c.publicKey.rsaPublic;
+      tally(r, r.byBits, String(modulusBits(modulus)));
+      return rsaPublic(modulus, e, input);
+    };
+  }
+  if (inner.rsaPrivate) {
+    const rsaPrivate = inner.rsaPrivate.bind(inner);
+    p.rsaPrivate = (key, input) => {
+      const r = c.publicKey.rsaPrivate;
+      tally(r, r.byBits, String(modulusBits(key.modulus)));
+      return rsaPrivate(key, input);
+    };
+  }
+  if (inner.ecdsaVerify) {
+    const ecdsaVerify = inner.ecdsaVerify.bind(inner);
+    p.ecdsaVerify = (curve: EcCurveName, point, digest, sig) => {
+      const r = c.publicKey.ecdsaVerify;
+      tally(r, r.byCurve, curve);
+      return ecdsaVerify(curve, point, digest, sig);
     };
   }
 

@@ -2,10 +2,18 @@
  * Node's OpenSSL behind the provider interface: the fast path on a PC, and the reference
  * the portable providers are benchmarked against. Node-only, so not exported from
  * hw/index.ts (the portable core must not pull in node:crypto).
+ *
+ * Public-key operations: rsaPublic and rsaPrivate (raw RSA_NO_PADDING operations; the
+ * padding stays in src/crypto/rsa.ts). No ecdsaVerify: node:crypto cannot verify ECDSA over
+ * a precomputed digest. crypto.verify(null, digest, ecKey, sig) hashes `digest` with the
+ * key's default digest (SHA-256 under OpenSSL 3), measured: it returns false for correct
+ * signatures over the SHA-256 and SHA-384 digest and true only when given the message; the
+ * identity digests ("NULL", "md_null") are refused as invalid digests; WebCrypto also hashes.
+ * src/crypto therefore keeps verifying ECDSA with noble when this provider is used.
  */
 import * as nc from 'node:crypto';
-import { fail } from '../src/errors.js';
-import type { AeadCipher, CryptoProvider, HashContext, HashName, MacContext } from './provider.js';
+import { asMicroTlsError, fail, MicroTlsError } from '../src/errors.js';
+import type { AeadCipher, CryptoProvider, HashContext, HashName, MacContext, RsaPrivateKeyParts } from './provider.js';
 
 /** Plain Uint8Array view of a Buffer, so Buffer methods never leak into the portable core. */
 function u8(b: Buffer): Uint8Array {
@@ -121,6 +129,142 @@ function nodeCcm(key: Uint8Array, tagLength: number): AeadCipher {
   };
 }
 
+// ---- RSA ------------------------------------------------------------------------------
+
+function stripZeros(b: Uint8Array): Uint8Array {
+  let i = 0;
+  while (i < b.length && b[i] === 0) i++;
+  return b.subarray(i);
+}
+
+function b64u(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64url');
+}
+
+/**
+ * The input as exactly k bytes (OpenSSL's RSA_NO_PADDING wants the modulus length), after
+ * checking it is below the modulus ourselves: OpenSSL would throw "data too large for
+ * modulus", and the contract is a MicroTlsError with the Mbed TLS code, as bigint.ts gives.
+ */
+function rsaInput(n: Uint8Array, input: Uint8Array): Buffer {
+  const x = stripZeros(input);
+  const k = n.length;
+  let below = x.length < k;
+  if (x.length === k) {
+    for (let i = 0; i < k; i++) {
+      if (x[i] !== n[i]) {
+        below = x[i]! < n[i]!;
+        break;
+      }
+    }
+  }
+  if (!below) throw new MicroTlsError('RSA_BAD_INPUT_DATA', 'input is not smaller than the modulus');
+  const out = Buffer.alloc(k);
+  out.set(x, k - x.length);
+  return out;
+}
+
+/**
+ * KeyObjects are cached per key: importing a JWK parses it into OpenSSL bignums (and, for a
+ * private key, checks and precomputes), which costs more than the RSA-2048 public operation
+ * itself (measured, see the report in docs/internal-api.md). First by the caller's array
+ * object, so a parsed key that is reused costs one WeakMap lookup and entries die with the
+ * key; then by a small bounded map keyed by hex, so a key re-parsed per connection (the same
+ * server certificate every time) still hits. Arrays are assumed not to be mutated after use,
+ * as bigint.ts already assumes for its own cache.
+ */
+const HEX_CACHE_SIZE = 16;
+
+class HexCache {
+  private readonly map = new Map<string, nc.KeyObject>();
+  get(id: string, make: () => nc.KeyObject): nc.KeyObject {
+    let key = this.map.get(id);
+    if (key === undefined) {
+      key = make();
+      // Oldest first out: Map iterates in insertion order.
+      if (this.map.size >= HEX_CACHE_SIZE) this.map.delete(this.map.keys().next().value!);
+      this.map.set(id, key);
+    }
+    return key;
+  }
+}
+
+const hex = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function rsaOps(): Pick<CryptoProvider, 'rsaPublic' | 'rsaPrivate'> {
+  const publicByModulus = new WeakMap<Uint8Array, { e: Uint8Array; key: nc.KeyObject }>();
+  const privateByKey = new WeakMap<RsaPrivateKeyParts, nc.KeyObject>();
+  const byHex = new HexCache();
+
+  function publicKeyObject(modulus: Uint8Array, n: Uint8Array, e: Uint8Array): nc.KeyObject {
+    const hit = publicByModulus.get(modulus);
+    // Compared, not trusted: one modulus array could be used with two exponents.
+    if (hit !== undefined && sameBytes(hit.e, e)) return hit.key;
+    const key = byHex.get(`pub:${hex(n)}:${hex(stripZeros(e))}`, () => {
+      try {
+        return nc.createPublicKey({ key: { kty: 'RSA', n: b64u(n), e: b64u(stripZeros(e)) }, format: 'jwk' });
+      } catch (err) {
+        throw asMicroTlsError(err, 'RSA_BAD_INPUT_DATA', 'node:crypto refused the RSA public key');
+      }
+    });
+    publicByModulus.set(modulus, { e, key });
+    return key;
+  }
+
+  function privateKeyObject(parts: RsaPrivateKeyParts, n: Uint8Array): nc.KeyObject {
+    let key = privateByKey.get(parts);
+    if (key !== undefined) return key;
+    // Modulus and private exponent identify the key; an inconsistent key (wrong CRT values)
+    // is refused by OpenSSL's import check or caught by the caller's public-key check.
+    key = byHex.get(`priv:${hex(n)}:${hex(stripZeros(parts.privateExponent))}`, () => {
+      const z = (b: Uint8Array) => b64u(stripZeros(b));
+      const jwk = {
+        kty: 'RSA', n: b64u(n), e: z(parts.publicExponent), d: z(parts.privateExponent),
+        p: z(parts.prime1), q: z(parts.prime2), dp: z(parts.exponent1), dq: z(parts.exponent2), qi: z(parts.coefficient),
+      };
+      try {
+        return nc.createPrivateKey({ key: jwk, format: 'jwk' });
+      } catch (err) {
+        throw asMicroTlsError(err, 'RSA_BAD_INPUT_DATA', 'node:crypto refused the RSA private key');
+      }
+    });
+    privateByKey.set(parts, key);
+    return key;
+  }
+
+  return {
+    rsaPublic(modulus, publicExponent, input) {
+      const n = stripZeros(modulus);
+      const x = rsaInput(n, input);
+      const key = publicKeyObject(modulus, n, publicExponent);
+      try {
+        return u8(nc.publicEncrypt({ key, padding: nc.constants.RSA_NO_PADDING }, x));
+      } catch (err) {
+        throw asMicroTlsError(err, 'RSA_PUBLIC_FAILED', 'node:crypto RSA public operation');
+      }
+    },
+    rsaPrivate(parts, input) {
+      const n = stripZeros(parts.modulus);
+      const x = rsaInput(n, input);
+      const key = privateKeyObject(parts, n);
+      try {
+        // OpenSSL blinds the base and checks its CRT result with the public exponent itself;
+        // src/crypto checks again before releasing a signature.
+        return u8(nc.privateDecrypt({ key, padding: nc.constants.RSA_NO_PADDING }, x));
+      } catch (err) {
+        throw asMicroTlsError(err, 'RSA_PRIVATE_FAILED', 'node:crypto RSA private operation');
+      }
+    },
+  };
+}
+
 export function createNodeProvider(): CryptoProvider {
   return {
     name: 'node',
@@ -162,5 +306,7 @@ export function createNodeProvider(): CryptoProvider {
     aesGcm: nodeGcm,
     aesCcm: nodeCcm,
     randomBytes: (length: number) => u8(nc.randomBytes(length)),
+    // Per provider instance, so two providers do not share (or pin) each other's KeyObjects.
+    ...rsaOps(),
   };
 }

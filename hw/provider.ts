@@ -5,6 +5,14 @@
  * (HMAC is built on the provider's own hash, so a device with a SHA engine but no HMAC
  * still uses its SHA engine; everything else falls back to @noble).
  *
+ * The public-key operations (rsaPublic, rsaPrivate, ecdsaVerify) are different: they stay
+ * optional even after completion, because src/crypto has its own pure-JS code for them and
+ * uses it whenever the provider lacks the operation. They are deliberately low level (a
+ * modular exponentiation, a verification over a digest) so that the security-relevant
+ * encoding work -- PKCS#1 padding and DigestInfo, strict DER signature parsing, the
+ * constant-time comparison, the fault check after signing -- stays in src/crypto and is the
+ * same whatever engine does the arithmetic.
+ *
  * Keys are "prepared" once (aesGcm(key) etc.) because accelerators and software AES
  * both pay for key expansion; a TLS connection keeps its record ciphers for its life.
  */
@@ -49,6 +57,27 @@ export interface AeadCipher {
   open(nonce: Uint8Array, ciphertextAndTag: Uint8Array, aad: Uint8Array): Uint8Array | null;
 }
 
+export type EcCurveName = 'P-256' | 'P-384' | 'P-521';
+
+/**
+ * The parts of an RSA private key an engine may need (CRT engines use p, q, dP, dQ, qInv;
+ * plain-exponent engines use d). Structural, so src/crypto's RsaPrivateKey fits as is.
+ * Big-endian unsigned byte strings.
+ */
+export interface RsaPrivateKeyParts {
+  readonly modulus: Uint8Array;
+  readonly publicExponent: Uint8Array;
+  readonly privateExponent: Uint8Array;
+  readonly prime1: Uint8Array;
+  readonly prime2: Uint8Array;
+  readonly exponent1: Uint8Array;
+  readonly exponent2: Uint8Array;
+  readonly coefficient: Uint8Array;
+}
+
+/** The optional public-key operations; never filled in by completeProvider. */
+export type PublicKeyOpName = 'rsaPublic' | 'rsaPrivate' | 'ecdsaVerify';
+
 export interface CryptoProvider {
   readonly name: string;
   hash?(alg: HashName): HashContext;
@@ -60,10 +89,43 @@ export interface CryptoProvider {
   /** 12-byte nonce (RFC 6655: 4-byte salt + 8-byte explicit), tag 16 or 8 bytes. */
   aesCcm?(key: Uint8Array, tagLength: 8 | 16): AeadCipher;
   randomBytes?(length: number): Uint8Array;
+
+  /**
+   * Raw RSA public operation input^e mod n (no padding), output left-padded to the modulus
+   * length (the modulus without leading zero bytes). `input` is big-endian and may be shorter
+   * than the modulus; an input not smaller than the modulus must be refused with
+   * MicroTlsError RSA_BAD_INPUT_DATA (src/crypto checks this before calling, so it is a
+   * second line). Other engine failures: MicroTlsError RSA_PUBLIC_FAILED.
+   */
+  rsaPublic?(modulus: Uint8Array, publicExponent: Uint8Array, input: Uint8Array): Uint8Array;
+  /**
+   * Raw RSA private operation input^d mod n (no padding), output left-padded to the modulus
+   * length. Input not smaller than the modulus: MicroTlsError RSA_BAD_INPUT_DATA; other
+   * failures: RSA_PRIVATE_FAILED. The engine is responsible for its own side-channel
+   * protection (blinding, constant-time exponentiation); src/crypto does not blind what it
+   * hands over. src/crypto still checks every signature with the public key before it is
+   * released (rsaSignPkcs1v15), so a faulty engine result (Boneh-DeMillo-Lipton: one wrong
+   * CRT half factors the modulus) never leaves the library.
+   */
+  rsaPrivate?(key: RsaPrivateKeyParts, input: Uint8Array): Uint8Array;
+  /**
+   * ECDSA verification of `derSignature` over `digest` (already hashed; longer or shorter
+   * than the group order is truncated/used by the standard leftmost-bits rule) with the
+   * uncompressed SEC1 point (04 || X || Y). src/crypto has already refused every signature
+   * that is not strict DER with 0 < length(r), length(s) <= field size, so the engine sees only
+   * canonical encodings; it must still range-check r and s and the point. Returns false for
+   * any invalid signature, point or input; should not throw (src/crypto treats a throw as false).
+   */
+  ecdsaVerify?(curve: EcCurveName, publicPoint: Uint8Array, digest: Uint8Array, derSignature: Uint8Array): boolean;
 }
 
-/** A provider with every operation present, as the TLS engine consumes it. */
-export type FullCryptoProvider = { readonly name: string } & Required<Omit<CryptoProvider, 'name'>>;
+/**
+ * A provider as the TLS engine consumes it: every symmetric operation present, the
+ * public-key operations still optional (absent means src/crypto's own code is used).
+ */
+export type FullCryptoProvider = { readonly name: string } &
+  Required<Omit<CryptoProvider, 'name' | PublicKeyOpName>> &
+  Pick<CryptoProvider, PublicKeyOpName>;
 
 export interface HashInfo {
   readonly name: HashName;

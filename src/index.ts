@@ -5,3 +5,6 @@ export type { HandshakeInfo, HandshakeTimings, TlsClientEvents, TlsClientState }
 export type { CertificateVerifier, TlsClientOptions, VerifyContext, VerifyOutcome } from './handshake/options.js';
 export { CIPHER_SUITES, findSuite, suiteByCode, type CipherSuite, type RecordMode } from './handshake/cipher-suites.js';
 export { AlertDescription, AlertLevel, alertName, type Alert } from './record/alerts.js';
+export * from './x509/index.js';
+export * from './time/index.js';
+export * from './crypto/index.js';

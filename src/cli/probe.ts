@@ -6,10 +6,16 @@
 import { MicroTlsError, asMicroTlsError, formatCode } from '../errors.js';
 import { connect, type ConnectOptions } from '../node/connect.js';
 import type { TlsSocket } from '../node/tls-socket.js';
+import type { VerifyContext, VerifyOutcome } from '../handshake/options.js';
+import { parseCertificate } from '../x509/certificate.js';
+import { flagNames } from '../x509/flags.js';
+import { createChainVerifier } from '../x509/verifier.js';
+import { readFileSync } from 'node:fs';
 import type { CliIo } from './main.js';
 
 const USAGE = `usage: microtls probe HOST[:PORT] [options]   (port 8883 by default)
-  --insecure          do not verify the server certificate (required until verification is available)
+  --cafile FILE       CA certificate(s) (PEM, one or more; or DER) to verify the server against
+  --insecure          do not verify the server certificate
   --ciphers LIST      comma-separated IANA suite names, e.g. TLS_RSA_WITH_AES_128_CCM_8
   --servername NAME   SNI name to send (default: HOST unless it is an IP address)
   --keylog FILE       append NSS key-log lines for Wireshark (SSLKEYLOGFILE also works)
@@ -20,6 +26,7 @@ export interface ProbeArgs {
   host: string;
   port: number;
   insecure: boolean;
+  cafile?: string;
   ciphers?: string[];
   servername?: string;
   keylog?: string;
@@ -31,7 +38,7 @@ export interface ProbeReport {
   protocol: string | null;
   cipherSuite: string | null;
   resumed: boolean;
-  verify: { ok: boolean; flags: number; skipped?: boolean };
+  verify: { ok: boolean; flags: number; skipped?: boolean; flagNames?: string[]; reason?: string };
   chain: { subject: string; issuer: string; notAfter: string }[];
   handshakeMs: number | null;
   error?: { code: string; name: string; message: string };
@@ -52,6 +59,7 @@ export function parseProbeArgs(argv: string[]): ProbeArgs {
     switch (a) {
       case '--insecure': out.insecure = true; break;
       case '--json': out.json = true; break;
+      case '--cafile': out.cafile = value(); break;
       case '--ciphers': out.ciphers = value().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--servername': out.servername = value(); break;
       case '--keylog': out.keylog = value(); break;
@@ -96,6 +104,19 @@ function describeChain(sock: TlsSocket): ProbeReport['chain'] {
   }));
 }
 
+/** The presented chain when the handshake stopped at verification (the socket never came). */
+function describeDerChain(chain: readonly Uint8Array[]): ProbeReport['chain'] {
+  return chain.map((der) => {
+    try {
+      const c = parseCertificate(der);
+      return { subject: c.subject.toString(), issuer: c.issuer.toString(), notAfter: c.notAfter.toISOString() };
+    } catch (e) {
+      const label = e instanceof MicroTlsError ? e.label : 'unparseable';
+      return { subject: `(${label})`, issuer: '', notAfter: '' };
+    }
+  });
+}
+
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let args: ProbeArgs;
   try {
@@ -115,11 +136,33 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     protocol: null, cipherSuite: null, resumed: false,
     verify: { ok: false, flags: 0 }, chain: [], handshakeMs: null,
   };
+  // Verification runs through a wrapper so that a failure still shows the presented chain
+  // and the flags, like s_client's "verify error" lines. Without --cafile the trust store is
+  // empty: the chain is shown with advice on which certificate to load (manual, section 4).
+  let presented: readonly Uint8Array[] = [];
+  let outcome: VerifyOutcome | undefined;
+  let verify: ConnectOptions['verify'] = false;
+  if (!args.insecure) {
+    let trusted: Uint8Array[] = [];
+    if (args.cafile) {
+      try {
+        trusted = [new Uint8Array(readFileSync(args.cafile))];
+      } catch (e) {
+        io.err(`microtls probe: cannot read --cafile ${args.cafile}: ${(e as Error).message}`);
+        return 2;
+      }
+    }
+    const chainVerifier = createChainVerifier({ trusted });
+    verify = (ctx: VerifyContext) => {
+      presented = ctx.chain;
+      outcome = chainVerifier(ctx);
+      return outcome;
+    };
+  }
   const options: ConnectOptions = {
     host: args.host,
     port: args.port,
-    // Without --insecure we ask for verification, which fails clearly until it exists.
-    verify: !args.insecure,
+    verify,
     ...(args.servername ? { servername: args.servername } : {}),
     ...(args.ciphers ? { cipherSuites: args.ciphers } : {}),
     ...(args.keylog ? { keylog: args.keylog } : {}),
@@ -138,9 +181,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     closedCleanly = await closeGracefully(sock, args.timeout ?? 5000);
   } catch (e) {
     const err = asMicroTlsError(e, 'SSL_INTERNAL_ERROR', 'probe');
-    let message = stripLabel(err);
-    if (err.codeName === 'MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE' && !args.insecure) message += ' (microtls probe: add --insecure)';
-    report.error = { code: formatCode(err.code), name: err.codeName, message };
+    report.error = { code: formatCode(err.code), name: err.codeName, message: stripLabel(err) };
+    if (outcome && !outcome.ok) {
+      const flags = outcome.flags ?? 0;
+      report.verify = { ok: false, flags, flagNames: flagNames(flags), reason: outcome.reason };
+      report.chain = describeDerChain(presented);
+    }
     sock?.destroy();
   }
   if (args.json) {
@@ -157,7 +203,7 @@ function stripLabel(err: MicroTlsError): string {
 }
 
 function printText(io: CliIo, args: ProbeArgs, r: ProbeReport, closedCleanly: boolean): void {
-  if (r.protocol) {
+  if (r.protocol || r.chain.length > 0) {
     io.out(`CONNECTED ${args.host}:${args.port}`);
     io.out('---');
     io.out('Certificate chain');
@@ -167,11 +213,15 @@ function printText(io: CliIo, args: ProbeArgs, r: ProbeReport, closedCleanly: bo
       io.out(`   notAfter: ${c.notAfter}`);
     });
     io.out('---');
+  }
+  if (r.protocol) {
     io.out(`Protocol  : ${r.protocol}`);
     io.out(`Cipher    : ${r.cipherSuite}`);
     io.out(`Session   : ${r.resumed ? 'Reused' : 'New'}`);
-    io.out(`Verify return code: ${r.verify.skipped ? 'not verified (--insecure)' : r.verify.ok ? '0 (ok)' : `flags 0x${r.verify.flags.toString(16)}`}`);
+    io.out(`Verify return code: ${r.verify.skipped ? 'not verified (--insecure)' : '0 (ok)'}`);
     io.out(`Handshake : ${r.handshakeMs} ms`);
+  } else if (r.verify.flags) {
+    io.out(`Verify return code: flags 0x${r.verify.flags.toString(16)} (${(r.verify.flagNames ?? []).join(', ')})`);
   }
   if (r.error) {
     io.err(`${r.error.code} ${r.error.name}`);

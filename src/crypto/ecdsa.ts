@@ -4,7 +4,12 @@
  * malleability cases (long-form lengths, leading zeros, trailing bytes, negative or
  * zero integers) must all be refused, and a parser we own keeps that independent of the
  * library version. High-S signatures are valid (TLS and X.509 have no low-S rule).
+ *
+ * A provider with ecdsaVerify (an ECC accelerator) gets the signature only after that parse
+ * accepted it, so what reaches an engine is always canonical DER and the verdict on
+ * malformed encodings does not depend on the engine's own parser.
  */
+import type { CryptoProvider } from '../../hw/provider.js';
 import { DerReader } from '../encoding/der.js';
 import { stripLeadingZeros } from './bigint.js';
 import { NOBLE_CURVES } from './ec-curves.js';
@@ -35,13 +40,15 @@ function derToCompact(der: Uint8Array, size: number): Uint8Array | undefined {
  * than the group order is handled by the standard leftmost-bits truncation). Returns
  * false for every malformed input; never throws.
  */
-export function ecdsaVerify(key: EcPublicKey, digest: Uint8Array, derSignature: Uint8Array): boolean {
+export function ecdsaVerify(key: EcPublicKey, digest: Uint8Array, derSignature: Uint8Array, provider?: Pick<CryptoProvider, 'ecdsaVerify'>): boolean {
   try {
     const curve = NOBLE_CURVES[key.curve];
     if (curve === undefined) return false;
     const size = Math.ceil(curveByName(key.curve).bits / 8);
     const compact = derToCompact(derSignature, size);
     if (compact === undefined) return false;
+    // `=== true`: only a real boolean true from the engine counts as valid.
+    if (provider?.ecdsaVerify) return provider.ecdsaVerify(key.curve, key.point, digest, derSignature) === true;
     return curve.verify(compact, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
   } catch {
     return false;

@@ -11,7 +11,7 @@ export {
   rsaCheckPrivateKey,
   rsaPublicKeyOf,
 } from './keys.js';
-export { rsaEncryptPkcs1v15, rsaSignPkcs1v15, rsaVerifyPkcs1v15, type RandomBytes } from './rsa.js';
+export { rsaEncryptPkcs1v15, rsaSignPkcs1v15, rsaVerifyPkcs1v15, type RandomBytes, type RsaEngine, type RsaPublicEngine } from './rsa.js';
 export { ecdsaVerify } from './ecdsa.js';
 export { verifySignature } from './signature.js';
 export { SIGNATURE_SCHEMES, signatureSchemeByCode, type SignatureScheme } from './signature-schemes.js';

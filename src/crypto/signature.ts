@@ -1,4 +1,7 @@
-/** Message signature verification: hash with the provider (so an accelerator does it), then RSA or ECDSA. */
+/**
+ * Message signature verification: hash with the provider (so an accelerator does it), then
+ * RSA or ECDSA, with the provider's rsaPublic / ecdsaVerify when it has them.
+ */
 import { HASH_INFO, type FullCryptoProvider, type HashName } from '../../hw/provider.js';
 import { ecdsaVerify } from './ecdsa.js';
 import type { PublicKey } from './key-types.js';
@@ -14,5 +17,5 @@ export function verifySignature(
 ): boolean {
   if (!Object.prototype.hasOwnProperty.call(HASH_INFO, hash)) return false;
   const digest = provider.hash(hash).update(message).digest();
-  return key.type === 'rsa' ? rsaVerifyPkcs1v15(key, hash, digest, signature) : ecdsaVerify(key, digest, signature);
+  return key.type === 'rsa' ? rsaVerifyPkcs1v15(key, hash, digest, signature, provider) : ecdsaVerify(key, digest, signature, provider);
 }

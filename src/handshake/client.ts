@@ -18,13 +18,14 @@ import { createProtection, deriveMasterSecret, deriveTrafficKeys, finishedVerify
 import { handshakeMessage } from './message.js';
 import { parseNewSessionTicket, type NewSessionTicket } from './new-session-ticket.js';
 import {
-  resolveSuites, resolveVerifier, validateServerName,
+  requireClockSet, resolveSuites, resolveVerifier, validateServerName,
   type CertificateVerifier, type TlsClientOptions, type VerifyOutcome,
 } from './options.js';
 import { parseServerHello } from './server-hello.js';
 import { serverPublicKey } from './server-key.js';
 import { OFFERED_SIGNATURE_ALGORITHMS } from './signature-algorithms.js';
 import { Transcript } from './transcript.js';
+import type { Clock } from '../time/clock.js';
 
 export interface HandshakeTimings {
   /** `now()` values (ms) at ClientHello, ServerHello, ServerHelloDone and server Finished. */
@@ -113,6 +114,7 @@ export class TlsClient {
   private readonly now: () => number;
   private readonly suites: CipherSuite[];
   private readonly verifier: CertificateVerifier | undefined;
+  private readonly verifyClock: Clock | undefined;
   private readonly records = new RecordLayer();
   private readonly assembler: HandshakeAssembler;
   private readonly transcript: Transcript;
@@ -141,10 +143,12 @@ export class TlsClient {
 
   constructor(private readonly options: TlsClientOptions, private readonly events: TlsClientEvents) {
     // Configuration errors surface here, before any byte goes out.
-    this.verifier = resolveVerifier(options.verify);
+    this.provider = options.provider ?? getDefaultProvider();
+    const resolved = resolveVerifier(options, this.provider);
+    this.verifier = resolved.verify;
+    this.verifyClock = resolved.clock;
     validateServerName(options.serverName);
     this.suites = resolveSuites(options.cipherSuites);
-    this.provider = options.provider ?? getDefaultProvider();
     this.random = options.random ?? ((n) => this.provider.randomBytes(n));
     this.now = options.now ?? (() => Date.now());
     const max = options.maxHandshakeMessageSize ?? DEFAULT_MAX_HANDSHAKE_MESSAGE;
@@ -181,6 +185,7 @@ export class TlsClient {
   start(): void {
     if (this.stateValue !== 'idle') throw new MicroTlsError('SSL_BAD_INPUT_DATA', 'start() called twice');
     this.guard(() => {
+      requireClockSet(this.verifyClock);
       this.times.start = this.now();
       this.clientRandom = this.random(32).slice();
       const extensions: [number, Uint8Array][] = [];

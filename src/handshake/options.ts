@@ -2,6 +2,10 @@ import type { FullCryptoProvider } from '../../hw/provider.js';
 import type { PublicKey } from '../crypto/key-types.js';
 import { MicroTlsError } from '../errors.js';
 import type { AlertName } from '../record/alerts.js';
+import { getDefaultClock, type Clock } from '../time/clock.js';
+import type { CertificateInput } from '../x509/input.js';
+import type { VerifyPolicy } from '../x509/policy.js';
+import { createChainVerifier } from '../x509/verifier.js';
 import { CIPHER_SUITES, findSuite, type CipherSuite } from './cipher-suites.js';
 
 /** What a certificate verifier is given: the chain as the server presented it (leaf first, DER). */
@@ -37,14 +41,23 @@ export type VerifyOutcome =
 export type CertificateVerifier = (ctx: VerifyContext) => VerifyOutcome | Promise<VerifyOutcome>;
 
 export interface TlsClientOptions {
-  /** Host name for SNI (omitted for IP literals) and, once verification exists, for the name check. */
+  /** Host name for SNI (omitted for IP literals) and for the certificate name check (DNS name or IP literal). */
   readonly serverName?: string;
   /**
    * Certificate verification. Required so nobody gets an unverified connection by
-   * omission: `false` skips it, a function verifies. `true` (built-in chain verification)
-   * is not available yet and fails before any byte is sent.
+   * omission: `true` verifies the chain against `ca` (src/x509), `false` skips it (the
+   * device's "Verify Server Certificate = Disable"), a function verifies its own way.
    */
   readonly verify: boolean | CertificateVerifier;
+  /** Trust anchors for `verify: true`: the CA file (PEM, one or more certificates), DER, or parsed certificates. */
+  readonly ca?: CertificateInput | readonly CertificateInput[];
+  /**
+   * Time for certificate validity; default the process-wide clock (src/time/clock.ts).
+   * With `verify: true` and a clock that is not set, no handshake starts.
+   */
+  readonly clock?: Clock;
+  /** What verification accepts beyond RFC 5280 (minimum RSA size, hashes, CN fallback); see src/x509/policy.ts. */
+  readonly verifyPolicy?: Partial<VerifyPolicy>;
   readonly provider?: FullCryptoProvider;
   /** Random source (client random, premaster, CBC IVs, RSA padding); default provider.randomBytes. */
   readonly random?: (n: number) => Uint8Array;
@@ -79,14 +92,40 @@ export function resolveSuites(ids: readonly (string | number)[] | undefined): Ci
   return CIPHER_SUITES.filter((s) => wanted.has(s.code));
 }
 
-export function resolveVerifier(verify: TlsClientOptions['verify'] | undefined): CertificateVerifier | undefined {
-  if (verify === false) return undefined;
-  if (typeof verify === 'function') return verify;
-  if (verify === true) {
-    throw new MicroTlsError('SSL_FEATURE_UNAVAILABLE',
-      'certificate verification is not available yet in this version of microtls; pass verify: false to connect without verifying the server (or supply a verify function)');
+export interface ResolvedVerifier {
+  readonly verify: CertificateVerifier | undefined;
+  /** Set for built-in verification: its clock must be set before a handshake may start. */
+  readonly clock: Clock | undefined;
+}
+
+export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' | 'clock' | 'verifyPolicy'>, provider: FullCryptoProvider): ResolvedVerifier {
+  const { verify } = options;
+  if (verify === false) return { verify: undefined, clock: undefined };
+  if (typeof verify === 'function') return { verify, clock: undefined };
+  if (verify !== true) {
+    throw new MicroTlsError('SSL_BAD_CONFIG', 'the verify option is required: pass verify: true with ca (the CA certificate), or verify: false explicitly to connect without certificate verification');
   }
-  throw new MicroTlsError('SSL_BAD_CONFIG', 'the verify option is required: pass verify: false explicitly to connect without certificate verification');
+  const clock = options.clock ?? getDefaultClock();
+  const given = options.ca === undefined ? [] : Array.isArray(options.ca) ? options.ca : [options.ca];
+  if (given.length === 0) {
+    throw new MicroTlsError('SSL_CA_CHAIN_REQUIRED',
+      'verify: true needs ca: the certificate of the CA that issued the server certificate (PEM text or DER); or pass verify: false to connect without verification');
+  }
+  const chainVerifier = createChainVerifier({ trusted: given, clock, provider, usage: 'serverAuth', ...(options.verifyPolicy ? { policy: options.verifyPolicy } : {}) });
+  if (chainVerifier.rejectedTrusted.length === given.length && chainVerifier.rejectedTrusted.length > 0) {
+    // Nothing usable in the CA file: say why, with the decoding error the device would show.
+    const first = chainVerifier.rejectedTrusted[0]!;
+    throw new MicroTlsError(first.code, `the CA certificate could not be read: ${first.message}`);
+  }
+  return { verify: chainVerifier, clock };
+}
+
+/** The reference device's rule: "MQTTS is activated only after a correctly adjusted clock". */
+export function requireClockSet(clock: Clock | undefined): void {
+  if (clock && clock.now() === undefined) {
+    throw new MicroTlsError('X509_BAD_INPUT_DATA',
+      'the clock is not set, so certificate validity cannot be checked and no handshake is started: set the time first (e.g. with SNTP: sntpQuery from microtls/node, then clock.set())');
+  }
 }
 
 export function validateServerName(name: string | undefined): void {

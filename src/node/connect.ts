@@ -6,6 +6,9 @@ import type { CryptoProvider, FullCryptoProvider } from '../../hw/provider.js';
 import { MicroTlsError } from '../errors.js';
 import { TlsClient } from '../handshake/client.js';
 import type { CertificateVerifier } from '../handshake/options.js';
+import type { Clock } from '../time/clock.js';
+import type { CertificateInput } from '../x509/input.js';
+import type { VerifyPolicy } from '../x509/policy.js';
 import { keyLogSink, type KeyLogOption } from './keylog.js';
 import { closeTransport, TlsSocket } from './tls-socket.js';
 
@@ -19,8 +22,16 @@ export interface ConnectOptions {
    * forbids) and, with verification, matched against the certificate. Default `host`.
    */
   readonly servername?: string;
-  /** Required: `false` for no certificate verification (the only choice until verification lands), or a verify function. */
+  /**
+   * Required: `true` verifies the server's chain against `ca` and its name against `servername`/`host`;
+   * `false` connects without verification (the device's "Verify Server Certificate = Disable"); or a verify function.
+   */
   readonly verify: boolean | CertificateVerifier;
+  /** CA certificate(s) for `verify: true`: PEM text (one or more), DER, or parsed certificates. */
+  readonly ca?: CertificateInput | readonly CertificateInput[];
+  /** Time source for certificate validity (default: the process clock; see src/time/clock.ts). */
+  readonly clock?: Clock;
+  readonly verifyPolicy?: Partial<VerifyPolicy>;
   /** IANA names (or OpenSSL names or codes) to offer, in any order; default all ten. */
   readonly cipherSuites?: readonly (string | number)[];
   /** Crypto provider; default Node's crypto (completed with noble). */
@@ -84,6 +95,9 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
       engine = new TlsClient({
         serverName: servername,
         verify: options.verify,
+        ...(options.ca !== undefined ? { ca: options.ca } : {}),
+        ...(options.clock ? { clock: options.clock } : {}),
+        ...(options.verifyPolicy ? { verifyPolicy: options.verifyPolicy } : {}),
         provider,
         ...(options.random ? { random: options.random } : {}),
         ...(options.now ? { now: options.now } : {}),

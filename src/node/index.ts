@@ -3,3 +3,5 @@ export { connect, DEFAULT_HANDSHAKE_TIMEOUT, type ConnectOptions } from './conne
 export { TlsSocket, lastErrors } from './tls-socket.js';
 export { keyLogSink, type KeyLogOption } from './keylog.js';
 export { MicroTlsError } from '../errors.js';
+export { sntpQuery } from './sntp-udp.js';
+export { createNodeProvider } from '../../hw/node.js';

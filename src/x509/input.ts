@@ -1,6 +1,7 @@
 /** Certificates as the verifier accepts them: PEM text (one or more), DER bytes, or already parsed. */
 import { MicroTlsError } from '../errors.js';
-import { decodePem } from '../encoding/pem.js';
+import { asciiDecode } from '../encoding/bytes.js';
+import { decodePem, looksLikePem } from '../encoding/pem.js';
 import { parseCertificate, parseCertificates, type Certificate } from './certificate.js';
 
 export type CertificateInput = Certificate | Uint8Array | string;
@@ -35,7 +36,9 @@ export function loadCertificatesLeniently(input: CertificateInput | readonly Cer
     // One PEM text may hold many certificates: each stands or falls alone.
     let parts: Uint8Array[] | undefined;
     try {
-      parts = typeof x === 'string' ? decodePem(x).filter((b) => b.label === 'CERTIFICATE').map((b) => b.der) : [x];
+      // A CA file read from disk arrives as bytes, PEM or DER.
+      const text = typeof x === 'string' ? x : looksLikePem(x) ? asciiDecode(x) : undefined;
+      parts = text !== undefined ? decodePem(text).filter((b) => b.label === 'CERTIFICATE').map((b) => b.der) : [x as Uint8Array];
     } catch (err) {
       if (!(err instanceof MicroTlsError)) throw err;
       rejected.push(err);

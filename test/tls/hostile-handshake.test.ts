@@ -182,15 +182,15 @@ test('HelloRequest during the handshake is ignored (RFC 5246 7.4.1.1), not an er
   assert.is(run.afterHello()[0], 22, 'ClientKeyExchange sent');
 });
 
-test('verify: true fails before connecting, with a clear message', async () => {
+test('verify: true without a CA fails before connecting, with a clear message', async () => {
   const run = await hostileServer(() => undefined);
   runs.push(run);
   let connected = false;
   run.clientClosed.then(() => { connected = true; });
   const err = await connect({ host: '127.0.0.1', port: run.port, verify: true }).then(() => null, (e: unknown) => e);
   assert.instance(err, MicroTlsError);
-  assert.is((err as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE');
-  assert.match((err as MicroTlsError).message, /not available yet.*verify: false/);
+  assert.is((err as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_CA_CHAIN_REQUIRED');
+  assert.match((err as MicroTlsError).message, /needs ca.*verify: false/);
   await new Promise((r) => setTimeout(r, 50));
   assert.is(run.clientHello().length, 0, 'no ClientHello was sent');
   assert.not.ok(connected);

@@ -1,5 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { createTestPki } from '../helpers/pki.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -72,11 +73,21 @@ test('failure: Mbed TLS code and name, exit 1 (no common suite -> fatal alert)',
   assert.equal(rep.error?.name, 'MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE');
 });
 
-test('without --insecure: verification not available yet, said clearly', async () => {
+test('without --insecure or --cafile: the chain is shown, NOT_TRUSTED, and which CA to load', async () => {
   const r = await probe([`127.0.0.1:${server.port}`]);
   assert.is(r.code, 1);
-  assert.is(r.err[0], '-0x7080 MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE');
-  assert.match(r.err[1]!, /--insecure/);
+  assert.is(r.err[0], '-0x2700 MBEDTLS_ERR_X509_CERT_VERIFY_FAILED');
+  assert.match(r.err[1]!, /load that CA certificate/);
+  assert.ok(r.out.some((l) => /^ 0 s:.*CN=localhost/.test(l)), r.out.join('\n'));
+  assert.ok(r.out.some((l) => /BADCERT_NOT_TRUSTED/.test(l)), r.out.join('\n'));
+});
+
+test('--cafile: verified, and --json reports verify ok', async () => {
+  const j = await probe([`localhost:${server.port}`, '--cafile', createTestPki().caCertPath, '--json']);
+  assert.is(j.code, 0, j.err.join('\n'));
+  const rep = JSON.parse(j.out[0]!) as ProbeReport;
+  assert.equal(rep.verify, { ok: true, flags: 0 });
+  assert.is(rep.chain.length, 2);
 });
 
 test('unknown suite name and bad usage', async () => {
