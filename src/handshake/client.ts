@@ -5,20 +5,27 @@ import { rsaEncryptPkcs1v15 } from '../crypto/rsa.js';
 import { concatBytes, constantTimeEqual, toHex } from '../encoding/bytes.js';
 import { asMicroTlsError, MicroTlsError } from '../errors.js';
 import { AlertDescription, AlertLevel, alertName, tlsError, type Alert } from '../record/alerts.js';
-import { ContentType, MAX_CIPHERTEXT, MAX_PLAINTEXT } from '../record/constants.js';
+import { ContentType, MAX_CIPHERTEXT } from '../record/constants.js';
 import { DEFAULT_MAX_HANDSHAKE_MESSAGE, HandshakeAssembler, type HandshakeMessage } from '../record/handshake-assembler.js';
 import { RecordLayer, type TlsRecord } from '../record/record-layer.js';
-import { parseCertificateRequest, type CertificateRequest } from './certificate-request.js';
+import { parseCertificateRequest, planClientCertificate, type CertificateRequest } from '../client-auth/certificate-request.js';
+import { encodeCertificateVerify } from '../client-auth/certificate-verify.js';
+import type { ClientCredentials } from '../client-auth/credentials.js';
+import { deriveMasterSecret } from '../session/ems.js';
+import { negotiateExtensions, offeredExtensionList, type ExtensionOffer, type NegotiatedExtensions } from '../session/extensions.js';
+import { parseNewSessionTicket, type NewSessionTicket } from '../session/new-session-ticket.js';
+import { checkResumedServerHello, serverResumed, sessionFromHandshake, sessionMatchesOffer } from '../session/resumption.js';
+import { isSessionUsable, type MaxFragmentLength, type TlsSession } from '../session/session.js';
+import { getDefaultClock } from '../time/clock.js';
 import { encodeCertificateMessage, parseCertificateMessage } from './certificate.js';
 import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite } from './cipher-suites.js';
 import { encodeClientHello, isIpLiteral, serverNameExtension, signatureAlgorithmsExtension } from './client-hello.js';
 import { encodeRsaClientKeyExchange, rsaPremasterSecret } from './client-key-exchange.js';
 import { ExtensionType, HandshakeType, handshakeName } from './constants.js';
-import { createProtection, deriveMasterSecret, deriveTrafficKeys, finishedVerifyData } from './key-schedule.js';
+import { createProtection, deriveTrafficKeys, finishedVerifyData } from './key-schedule.js';
 import { handshakeMessage } from './message.js';
-import { parseNewSessionTicket, type NewSessionTicket } from './new-session-ticket.js';
 import {
-  requireClockSet, resolveSuites, resolveVerifier, validateServerName,
+  requireClockSet, resolveCredentials, resolveSuites, resolveVerifier, validateMaxFragmentLength, validateServerName,
   type CertificateVerifier, type TlsClientOptions, type VerifyOutcome,
 } from './options.js';
 import { parseServerHello } from './server-hello.js';
@@ -43,10 +50,26 @@ export interface HandshakeInfo {
   /** DER, leaf first, as presented. */
   readonly peerCertificates: readonly Uint8Array[];
   readonly sessionId: Uint8Array;
+  /** A session was offered in the ClientHello (ticket or session ID). */
+  readonly sessionOffered: boolean;
+  /** The server accepted it: abbreviated handshake, no certificates exchanged. */
   readonly resumed: boolean;
   readonly secureRenegotiation: boolean;
+  readonly extendedMasterSecret: boolean;
+  /** RFC 7366 in use (CBC suites only). */
+  readonly encryptThenMac: boolean;
+  /** RFC 6066 limit in force for records both ways, if any. */
+  readonly maxFragmentLength: MaxFragmentLength | undefined;
+  /** The NewSessionTicket of this handshake, if the server sent one. */
   readonly sessionTicket: NewSessionTicket | undefined;
+  /**
+   * What to pass as `session` next time (undefined when the server gave nothing to resume
+   * with, no serverName was set, or the clock is not set, since expiry needs it).
+   */
+  readonly session: TlsSession | undefined;
   readonly certificateRequest: CertificateRequest | undefined;
+  /** True when our certificate chain and CertificateVerify were sent. */
+  readonly clientCertificateSent: boolean;
   readonly timings: HandshakeTimings;
 }
 
@@ -75,20 +98,25 @@ export type TlsClientState =
   | 'wait_new_session_ticket'
   | 'wait_change_cipher_spec'
   | 'wait_finished'
+  | 'wait_resumed_new_session_ticket'
+  | 'wait_resumed_change_cipher_spec'
+  | 'wait_resumed_finished'
   | 'connected'
   | 'closed'
   | 'failed';
 
 /** Input allowed to queue while the engine waits for an asynchronous certificate verifier. */
 const MAX_BUFFERED_WHILE_PAUSED = 2 * (MAX_CIPHERTEXT + 5);
+/** Output records are joined into one transport write only up to this many bytes. */
+const MAX_FLUSH_JOIN = 16384;
 
-type HandlerName = 'onServerHello' | 'onCertificate' | 'onCertificateRequest' | 'onServerHelloDone' | 'onNewSessionTicket' | 'onFinished';
+type HandlerName = 'onServerHello' | 'onCertificate' | 'onCertificateRequest' | 'onServerHelloDone' | 'onNewSessionTicket' | 'onFinished' | 'onResumedFinished';
 
 /**
  * The heart of the state machine: for each state, the handshake messages that may come
  * next and the method that handles each. Anything else is unexpected_message.
- * ChangeCipherSpec is a record type, not a handshake message; it is accepted only in
- * wait_change_cipher_spec. HelloRequest is handled in every state (ignored during the
+ * ChangeCipherSpec is a record type, not a handshake message; it is accepted only in the
+ * states of AFTER_CHANGE_CIPHER_SPEC. HelloRequest is handled in every state (ignored during the
  * handshake, declined afterwards) and never enters the transcript.
  */
 const EXPECTED: Readonly<Record<TlsClientState, Readonly<Partial<Record<number, HandlerName>>>>> = {
@@ -103,9 +131,20 @@ const EXPECTED: Readonly<Record<TlsClientState, Readonly<Partial<Record<number, 
   wait_new_session_ticket: { [HandshakeType.new_session_ticket]: 'onNewSessionTicket' },
   wait_change_cipher_spec: {},
   wait_finished: { [HandshakeType.finished]: 'onFinished' },
+  // Abbreviated handshake (RFC 5246 7.3, RFC 5077 3.1): after a ServerHello that resumed,
+  // the server's CCS and Finished come first, then ours.
+  wait_resumed_new_session_ticket: { [HandshakeType.new_session_ticket]: 'onNewSessionTicket' },
+  wait_resumed_change_cipher_spec: {},
+  wait_resumed_finished: { [HandshakeType.finished]: 'onResumedFinished' },
   connected: {},
   closed: {},
   failed: {},
+};
+
+/** The states that accept ChangeCipherSpec, and the state it leads to. */
+const AFTER_CHANGE_CIPHER_SPEC: Readonly<Partial<Record<TlsClientState, TlsClientState>>> = {
+  wait_change_cipher_spec: 'wait_finished',
+  wait_resumed_change_cipher_spec: 'wait_resumed_finished',
 };
 
 export class TlsClient {
@@ -120,6 +159,10 @@ export class TlsClient {
   private readonly transcript: Transcript;
   private readonly offeredExtensions = new Set<number>();
   private readonly out: Uint8Array[] = [];
+  private readonly credentials: ClientCredentials | undefined;
+  private readonly maxFragmentLength: MaxFragmentLength | undefined;
+  /** Wall clock for session lifetimes (undefined while not set: then no session is offered or stored). */
+  private readonly sessionClock: () => number | undefined;
 
   private stateValue: TlsClientState = 'idle';
   private busy = false;
@@ -134,10 +177,15 @@ export class TlsClient {
   private chain: Uint8Array[] = [];
   private serverKey: RsaPublicKey | undefined;
   private masterSecret: Uint8Array | undefined;
-  private ticketExpected = false;
   private secureRenegotiation = false;
   private ticket: NewSessionTicket | undefined;
   private certRequest: CertificateRequest | undefined;
+  private clientCertificateSent = false;
+  private offer: ExtensionOffer | undefined;
+  private negotiated: NegotiatedExtensions | undefined;
+  /** The session put in the ClientHello, if any. */
+  private offeredSession: TlsSession | undefined;
+  private resumed = false;
   private readonly times = { start: 0, serverHello: 0, serverHelloDone: 0, finished: 0 };
   private info: HandshakeInfo | undefined;
 
@@ -156,7 +204,12 @@ export class TlsClient {
       throw new MicroTlsError('SSL_BAD_CONFIG', `maxHandshakeMessageSize ${max} must be an integer between 1024 and 16777215`);
     }
     this.assembler = new HandshakeAssembler(max);
-    this.transcript = new Transcript(this.provider);
+    this.credentials = resolveCredentials(options);
+    this.maxFragmentLength = validateMaxFragmentLength(options.maxFragmentLength);
+    const clock = options.clock ?? getDefaultClock();
+    this.sessionClock = () => clock.now()?.getTime();
+    // Only a client that may have to sign the transcript keeps its messages (see Transcript).
+    this.transcript = new Transcript(this.provider, this.credentials !== undefined);
   }
 
   get state(): TlsClientState {
@@ -192,7 +245,25 @@ export class TlsClient {
       const host = this.options.serverName;
       if (host !== undefined && !isIpLiteral(host)) extensions.push([ExtensionType.server_name, serverNameExtension(host)]);
       extensions.push([ExtensionType.signature_algorithms, signatureAlgorithmsExtension(OFFERED_SIGNATURE_ALGORITHMS)]);
-      if (this.options.sessionTickets !== false) extensions.push([ExtensionType.session_ticket, new Uint8Array(0)]);
+      const tickets = this.options.sessionTickets !== false;
+      const baseOffer: ExtensionOffer = {
+        sessionTicket: tickets,
+        extendedMasterSecret: this.options.extendedMasterSecret !== false,
+        // RFC 7366 changes only CBC records: with AEAD suites alone it would be 4 wasted bytes.
+        encryptThenMac: this.options.encryptThenMac !== false && this.suites.some((s) => s.mode === 'cbc'),
+        ...(this.maxFragmentLength !== undefined ? { maxFragmentLength: this.maxFragmentLength } : {}),
+      };
+      const session = this.resumableSession(baseOffer, tickets);
+      if (session?.ticket !== undefined && tickets) {
+        // RFC 5077 3.4: a fresh session ID, echoed by a server that accepts the ticket.
+        this.sessionId = this.random(32).slice();
+        this.offer = { ...baseOffer, sessionTicket: session.ticket };
+      } else {
+        if (session) this.sessionId = session.sessionId.slice();
+        this.offer = baseOffer;
+      }
+      this.offeredSession = session;
+      extensions.push(...offeredExtensionList(this.offer));
       for (const [type] of extensions) this.offeredExtensions.add(type);
       // Secure renegotiation is signalled with the SCSV instead of an empty extension (RFC 5746 3.3).
       this.offeredExtensions.add(ExtensionType.renegotiation_info);
@@ -206,6 +277,21 @@ export class TlsClient {
       this.sendHandshake(hello);
       this.stateValue = 'wait_server_hello';
     });
+  }
+
+  /**
+   * The `session` option if it may be offered: same server name, not expired by the
+   * session clock, its suite still offered, and resumable with this offer (EMS, MFL). Any
+   * other session is left out silently: the handshake is then simply a full one.
+   */
+  private resumableSession(offer: ExtensionOffer, tickets: boolean): TlsSession | undefined {
+    const s = this.options.session;
+    const now = this.sessionClock();
+    if (!s || now === undefined || this.options.serverName === undefined) return undefined;
+    if (!isSessionUsable(s, this.options.serverName, now)) return undefined;
+    if (!this.suites.some((suite) => suite.code === s.cipherSuite)) return undefined;
+    if (s.ticket !== undefined && !tickets && s.sessionId.length === 0) return undefined;
+    return sessionMatchesOffer(s, offer) ? s : undefined;
   }
 
   /** Bytes from the server, in any chunking. Never throws: failures become the error event. */
@@ -231,9 +317,10 @@ export class TlsClient {
       throw new MicroTlsError('SSL_BAD_INPUT_DATA', `cannot write application data in state ${this.stateValue}${this.closeSent ? ' after close' : ''}`);
     }
     this.guard(() => {
+      const max = this.records.maxFragmentLength;
       let off = 0;
       do {
-        const end = Math.min(off + MAX_PLAINTEXT, data.length);
+        const end = Math.min(off + max, data.length);
         this.emit(this.records.seal(ContentType.applicationData, data.subarray(off, end)));
         off = end;
       } while (off < data.length);
@@ -315,7 +402,7 @@ export class TlsClient {
     const handler = EXPECTED[this.stateValue][msg.type];
     if (!handler) {
       const expected = Object.keys(EXPECTED[this.stateValue]).map((t) => handshakeName(Number(t)));
-      if (this.stateValue === 'wait_change_cipher_spec') expected.push('ChangeCipherSpec');
+      if (AFTER_CHANGE_CIPHER_SPEC[this.stateValue]) expected.push('ChangeCipherSpec');
       throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message',
         `received ${handshakeName(msg.type)} while waiting for ${expected.join(' or ') || 'nothing'} (state ${this.stateValue})`);
     }
@@ -355,15 +442,16 @@ export class TlsClient {
   }
 
   private onChangeCipherSpec(fragment: Uint8Array): void {
-    if (this.stateValue !== 'wait_change_cipher_spec') {
+    const next = AFTER_CHANGE_CIPHER_SPEC[this.stateValue];
+    if (!next) {
       throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message', `ChangeCipherSpec received in state ${this.stateValue}`);
     }
     if (fragment.length !== 1 || fragment[0] !== 1) {
       throw tlsError('SSL_BAD_HS_CHANGE_CIPHER_SPEC', 'decode_error', 'ChangeCipherSpec must be the single byte 1');
     }
     const keys = deriveTrafficKeys(this.provider, this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom);
-    this.records.setReadProtection(createProtection(this.provider, this.suite!, keys.server, this.random));
-    this.stateValue = 'wait_finished';
+    this.records.setReadProtection(createProtection(this.provider, this.suite!, keys.server, this.random, this.negotiated!.encryptThenMac));
+    this.stateValue = next;
   }
 
   // ---- handshake message handlers (called through EXPECTED) ------------------------------
@@ -392,23 +480,40 @@ export class TlsClient {
           throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'renegotiation_info in the ServerHello is not empty');
         }
         this.secureRenegotiation = true;
-      } else if (type === ExtensionType.session_ticket || type === ExtensionType.server_name) {
+      } else if (type === ExtensionType.server_name) {
         if (data.length !== 0) throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'decode_error', `extension ${type} in the ServerHello must be empty`);
-        if (type === ExtensionType.session_ticket) this.ticketExpected = true;
-      } else {
-        throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'unsupported_extension', `extension ${type} is not supported in a ServerHello`);
       }
+      // The offered issue-5 extensions are checked by negotiateExtensions below.
     }
     if (!this.secureRenegotiation && this.options.requireSecureRenegotiation) {
       throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'the server does not support secure renegotiation (RFC 5746) and requireSecureRenegotiation is set');
     }
+    let negotiated = negotiateExtensions([...sh.extensions].map(([type, body]) => ({ type, body })), this.offer!, suite.mode === 'cbc');
+    const session = this.offeredSession;
+    this.resumed = session !== undefined && serverResumed(this.sessionId, sh.sessionId);
+    if (this.resumed) {
+      checkResumedServerHello(session!, suite.code, negotiated);
+      // RFC 6066 4: the limit is a property of the session; a server need not repeat it.
+      if (negotiated.maxFragmentLength === undefined && session!.maxFragmentLength !== undefined) {
+        negotiated = { ...negotiated, maxFragmentLength: session!.maxFragmentLength };
+      }
+      this.masterSecret = session!.masterSecret.slice();
+    }
+    this.negotiated = negotiated;
     this.suite = suite;
     this.serverRandom = sh.random.slice();
     this.sessionId = sh.sessionId.slice();
     this.records.strictVersion = true;
+    if (negotiated.maxFragmentLength !== undefined) this.records.setMaxFragmentLength(negotiated.maxFragmentLength);
     this.transcript.start(suite.prfHash);
     this.times.serverHello = this.now();
-    this.stateValue = 'wait_certificate';
+    if (this.resumed) {
+      this.transcript.release();
+      this.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret!)}`);
+      this.stateValue = negotiated.sessionTicket ? 'wait_resumed_new_session_ticket' : 'wait_resumed_change_cipher_spec';
+    } else {
+      this.stateValue = 'wait_certificate';
+    }
   }
 
   private onCertificate(msg: HandshakeMessage): void | Promise<void> {
@@ -455,58 +560,121 @@ export class TlsClient {
     this.times.serverHelloDone = this.now();
     const suite = this.suite!;
     const flight: Uint8Array[] = [];
-    if (this.certRequest) {
-      // No client certificate configured yet: an empty Certificate lets servers that only
-      // request (not require) one continue (RFC 5246 7.4.6).
-      const cert = encodeCertificateMessage([]);
+    const plan = this.certRequest ? planClientCertificate(this.certRequest, this.credentials) : undefined;
+    if (plan) {
+      // Without a usable certificate an empty one lets servers that only request (not
+      // require) client authentication continue (RFC 5246 7.4.6); the policy is theirs.
+      const cert = encodeCertificateMessage(plan.send === 'chain' ? plan.chain : []);
       this.transcript.add(cert);
       flight.push(cert);
     }
     const premaster = rsaPremasterSecret(this.random);
-    const cke = encodeRsaClientKeyExchange(rsaEncryptPkcs1v15(this.serverKey!, premaster, this.random));
+    const cke = encodeRsaClientKeyExchange(rsaEncryptPkcs1v15(this.serverKey!, premaster, this.random, this.provider));
     this.transcript.add(cke);
     flight.push(cke);
-    this.masterSecret = deriveMasterSecret(this.provider, suite, premaster, this.clientRandom, this.serverRandom);
+    // RFC 7627 4: the session hash covers ClientHello through ClientKeyExchange, not CertificateVerify.
+    this.masterSecret = deriveMasterSecret(this.provider, suite.prfHash, premaster, this.negotiated!.extendedMasterSecret
+      ? { extendedMasterSecret: true, sessionHash: this.transcript.digest() }
+      : { extendedMasterSecret: false, clientRandom: this.clientRandom, serverRandom: this.serverRandom });
     premaster.fill(0);
+    if (plan?.send === 'chain') {
+      const body = encodeCertificateVerify(this.credentials!.key, plan.scheme, (h) => this.transcript.digestWith(h), this.random, this.provider);
+      const verify = handshakeMessage(HandshakeType.certificate_verify, body);
+      this.transcript.add(verify);
+      flight.push(verify);
+      this.clientCertificateSent = true;
+    }
+    this.transcript.release();
     this.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret)}`);
     this.sendHandshake(concatBytes(...flight));
+    this.sendChangeCipherSpecAndFinished();
+    this.stateValue = this.negotiated!.sessionTicket ? 'wait_new_session_ticket' : 'wait_change_cipher_spec';
+  }
+
+  /** Our ChangeCipherSpec, then Finished under the new keys (which then enters the transcript). */
+  private sendChangeCipherSpecAndFinished(): void {
+    const suite = this.suite!;
     this.emit(this.records.seal(ContentType.changeCipherSpec, Uint8Array.of(1)));
-    const keys = deriveTrafficKeys(this.provider, suite, this.masterSecret, this.clientRandom, this.serverRandom);
-    this.records.setWriteProtection(createProtection(this.provider, suite, keys.client, this.random));
-    const verifyData = finishedVerifyData(this.provider, suite, this.masterSecret, 'client finished', this.transcript.digest());
+    const keys = deriveTrafficKeys(this.provider, suite, this.masterSecret!, this.clientRandom, this.serverRandom);
+    this.records.setWriteProtection(createProtection(this.provider, suite, keys.client, this.random, this.negotiated!.encryptThenMac));
+    const verifyData = finishedVerifyData(this.provider, suite, this.masterSecret!, 'client finished', this.transcript.digest());
     const finished = handshakeMessage(HandshakeType.finished, verifyData);
     this.transcript.add(finished);
     this.sendHandshake(finished);
-    this.stateValue = this.ticketExpected ? 'wait_new_session_ticket' : 'wait_change_cipher_spec';
   }
 
   private onNewSessionTicket(msg: HandshakeMessage): void {
     this.ticket = parseNewSessionTicket(msg.body);
-    this.stateValue = 'wait_change_cipher_spec';
+    this.stateValue = this.resumed ? 'wait_resumed_change_cipher_spec' : 'wait_change_cipher_spec';
   }
 
-  private onFinished(msg: HandshakeMessage): void {
+  /** Checks the server's Finished against the transcript before it, then adds it. */
+  private checkServerFinished(msg: HandshakeMessage): void {
     if (msg.body.length !== 12) throw tlsError('SSL_BAD_HS_FINISHED', 'decode_error', `Finished of ${msg.body.length} bytes (must be 12)`);
     const expected = finishedVerifyData(this.provider, this.suite!, this.masterSecret!, 'server finished', this.transcript.digest());
     if (!constantTimeEqual(expected, msg.body)) {
       throw tlsError('SSL_BAD_HS_FINISHED', 'decrypt_error', 'the server Finished does not match the handshake (tampering or a broken server)');
     }
     this.transcript.add(msg.raw);
+  }
+
+  private onFinished(msg: HandshakeMessage): void {
+    this.checkServerFinished(msg);
+    this.complete();
+  }
+
+  /** Abbreviated handshake: the server finished first; our CCS and Finished complete it. */
+  private onResumedFinished(msg: HandshakeMessage): void {
+    this.checkServerFinished(msg);
+    this.sendChangeCipherSpecAndFinished();
+    this.complete();
+  }
+
+  private complete(): void {
     this.times.finished = this.now();
     this.stateValue = 'connected';
     const t = this.times;
+    const n = this.negotiated!;
     this.info = {
       protocol: 'TLSv1.2',
       cipherSuite: this.suite!,
       peerCertificates: this.chain,
       sessionId: this.sessionId,
-      resumed: false,
+      sessionOffered: this.offeredSession !== undefined,
+      resumed: this.resumed,
       secureRenegotiation: this.secureRenegotiation,
+      extendedMasterSecret: n.extendedMasterSecret,
+      encryptThenMac: n.encryptThenMac,
+      maxFragmentLength: n.maxFragmentLength,
       sessionTicket: this.ticket,
+      session: this.sessionToKeep(),
       certificateRequest: this.certRequest,
+      clientCertificateSent: this.clientCertificateSent,
       timings: { ...t, handshakeMs: t.finished - t.start },
     };
     this.events.handshake?.(this.info);
+  }
+
+  /**
+   * After a full handshake, the new session; after a resumption, the same session, or a
+   * refreshed one when the server sent a new ticket (its lifetime counts from now).
+   */
+  private sessionToKeep(): TlsSession | undefined {
+    const now = this.sessionClock();
+    const serverName = this.options.serverName;
+    // No clock, no expiry: a session that could outlive its ticket is not kept at all.
+    if (now === undefined || serverName === undefined) return undefined;
+    const fresh = (this.ticket?.ticket.length ?? 0) > 0;
+    if (this.resumed && !fresh) return this.offeredSession;
+    return sessionFromHandshake({
+      cipherSuite: this.suite!.code,
+      masterSecret: this.masterSecret!,
+      sessionId: this.sessionId,
+      serverName,
+      negotiated: this.negotiated!,
+      ...(this.ticket ? { newTicket: this.ticket } : {}),
+      now,
+    });
   }
 
   private onHelloRequest(msg: HandshakeMessage): void {
@@ -519,8 +687,9 @@ export class TlsClient {
   // ---- output and failure -------------------------------------------------------------
 
   private sendHandshake(bytes: Uint8Array): void {
-    for (let off = 0; off < bytes.length; off += MAX_PLAINTEXT) {
-      this.emit(this.records.seal(ContentType.handshake, bytes.subarray(off, Math.min(off + MAX_PLAINTEXT, bytes.length))));
+    const max = this.records.maxFragmentLength;
+    for (let off = 0; off < bytes.length; off += max) {
+      this.emit(this.records.seal(ContentType.handshake, bytes.subarray(off, Math.min(off + max, bytes.length))));
     }
   }
 
@@ -544,7 +713,7 @@ export class TlsClient {
     if (n === 0) return;
     let total = 0;
     for (const b of this.out) total += b.length;
-    const parts = n === 1 || total > MAX_PLAINTEXT ? this.out.splice(0, n) : [concatBytes(...this.out.splice(0, n))];
+    const parts = n === 1 || total > MAX_FLUSH_JOIN ? this.out.splice(0, n) : [concatBytes(...this.out.splice(0, n))];
     for (const p of parts) this.events.output(p);
   }
 

@@ -3,22 +3,9 @@ import { prf } from '../crypto/prf.js';
 import { concatBytes } from '../encoding/bytes.js';
 import { AeadProtection } from '../record/aead.js';
 import { CbcProtection } from '../record/cbc.js';
+import { EtmCbcProtection } from '../record/cbc-etm.js';
 import type { RecordProtection } from '../record/protection.js';
 import { keyBlockLength, type CipherSuite } from './cipher-suites.js';
-
-/** RFC 5246 8.1: master_secret = PRF(pre_master_secret, "master secret", client_random + server_random)[0..47]. */
-export function deriveMasterSecret(
-  provider: FullCryptoProvider, suite: CipherSuite, premaster: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array,
-): Uint8Array {
-  return prf(provider, suite.prfHash, premaster, 'master secret', concatBytes(clientRandom, serverRandom), 48);
-}
-
-/** RFC 7627 4: the extended master secret binds the secret to the whole handshake (issue 5). */
-export function deriveExtendedMasterSecret(
-  provider: FullCryptoProvider, suite: CipherSuite, premaster: Uint8Array, sessionHash: Uint8Array,
-): Uint8Array {
-  return prf(provider, suite.prfHash, premaster, 'extended master secret', sessionHash, 48);
-}
 
 export interface TrafficKeys {
   readonly macKey: Uint8Array;
@@ -46,9 +33,12 @@ export function deriveTrafficKeys(
   };
 }
 
-/** The record protection for one direction of a suite, with its keys prepared once. */
+/**
+ * The record protection for one direction of a suite, with its keys prepared once.
+ * `encryptThenMac` (RFC 7366, negotiated per connection) changes only CBC suites.
+ */
 export function createProtection(
-  provider: FullCryptoProvider, suite: CipherSuite, keys: TrafficKeys, random: (n: number) => Uint8Array,
+  provider: FullCryptoProvider, suite: CipherSuite, keys: TrafficKeys, random: (n: number) => Uint8Array, encryptThenMac = false,
 ): RecordProtection {
   const bits = suite.keyLength * 8;
   switch (suite.mode) {
@@ -59,6 +49,7 @@ export function createProtection(
     case 'ccm8':
       return new AeadProtection(`aes-${bits}-ccm8`, provider.aesCcm(keys.key, 8), keys.iv);
     case 'cbc':
+      if (encryptThenMac) return new EtmCbcProtection(`aes-${bits}-cbc-hmac-${suite.macHash}`, provider, provider.aesCbc(keys.key), suite.macHash!, keys.macKey, random);
       return new CbcProtection(`aes-${bits}-cbc-hmac-${suite.macHash}`, provider, provider.aesCbc(keys.key), suite.macHash!, keys.macKey, random);
   }
 }

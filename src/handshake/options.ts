@@ -7,6 +7,9 @@ import type { CertificateInput } from '../x509/input.js';
 import type { VerifyPolicy } from '../x509/policy.js';
 import { createChainVerifier } from '../x509/verifier.js';
 import { CIPHER_SUITES, findSuite, type CipherSuite } from './cipher-suites.js';
+import { loadClientCredentials, type ClientCredentials, type CredentialSource } from '../client-auth/credentials.js';
+import type { MaxFragmentLength, TlsSession } from '../session/session.js';
+import { maxFragmentLengthCode } from '../session/extensions.js';
 
 /** What a certificate verifier is given: the chain as the server presented it (leaf first, DER). */
 export interface VerifyContext {
@@ -75,6 +78,49 @@ export interface TlsClientOptions {
    * connection; this matches Mbed TLS's default (MBEDTLS_SSL_LEGACY_NO_RENEGOTIATION).
    */
   readonly requireSecureRenegotiation?: boolean;
+  /**
+   * Client certificate chain (PEM text with one or more certificates, or DER; a list of
+   * files leaf first) for servers that send a CertificateRequest. Needs `key`.
+   */
+  readonly cert?: CredentialSource | readonly CredentialSource[];
+  /** The RSA private key of `cert`: PKCS#1 or PKCS#8, PEM or DER, without a password. */
+  readonly key?: CredentialSource;
+  /** `cert` and `key` already loaded with loadClientCredentials (saves parsing them per connection). */
+  readonly credentials?: ClientCredentials;
+  /**
+   * A session from an earlier connection (`getSession()`) to resume with the abbreviated
+   * handshake. Offered only to the same serverName, before it expires, and when the rest
+   * of the offer can resume it; otherwise (or when the server declines) the handshake is full.
+   */
+  readonly session?: TlsSession;
+  /** Offer Extended Master Secret (RFC 7627); default true. */
+  readonly extendedMasterSecret?: boolean;
+  /** Offer Encrypt-then-MAC (RFC 7366) when a CBC suite is offered; default true. */
+  readonly encryptThenMac?: boolean;
+  /**
+   * Ask for records of at most this many plaintext bytes (RFC 6066), both ways, to shrink
+   * receive buffers. Handshake messages are still reassembled up to maxHandshakeMessageSize.
+   */
+  readonly maxFragmentLength?: MaxFragmentLength;
+}
+
+/**
+ * The client certificate and key, loaded and checked now (configuration time) so that a
+ * wrong, encrypted or mismatched key fails before any connection is made.
+ */
+export function resolveCredentials(o: Pick<TlsClientOptions, 'cert' | 'key' | 'credentials'>): ClientCredentials | undefined {
+  if (o.credentials) {
+    if (o.cert !== undefined || o.key !== undefined) throw new MicroTlsError('SSL_BAD_CONFIG', 'give either credentials or cert and key, not both');
+    return o.credentials;
+  }
+  if (o.cert === undefined && o.key === undefined) return undefined;
+  return loadClientCredentials({ cert: o.cert ?? '', key: o.key ?? '' });
+}
+
+export function validateMaxFragmentLength(n: number | undefined): MaxFragmentLength | undefined {
+  if (n === undefined) return undefined;
+  maxFragmentLengthCode(n); // throws SSL_BAD_CONFIG for anything but 512/1024/2048/4096
+  return n as MaxFragmentLength;
 }
 
 /** Suites to offer, in table order, validated; throws BAD_CONFIG for unknown names. */

@@ -6,6 +6,8 @@ import type { CryptoProvider, FullCryptoProvider } from '../../hw/provider.js';
 import { MicroTlsError } from '../errors.js';
 import { TlsClient } from '../handshake/client.js';
 import type { CertificateVerifier } from '../handshake/options.js';
+import type { ClientCredentials, CredentialSource } from '../client-auth/credentials.js';
+import type { MaxFragmentLength, TlsSession } from '../session/session.js';
 import type { Clock } from '../time/clock.js';
 import type { CertificateInput } from '../x509/input.js';
 import type { VerifyPolicy } from '../x509/policy.js';
@@ -44,6 +46,20 @@ export interface ConnectOptions {
   readonly random?: (n: number) => Uint8Array;
   readonly now?: () => number;
   readonly sessionTickets?: boolean;
+  /** Client certificate chain: PEM text (leaf first), DER, or a list of them. Needs `key`. */
+  readonly cert?: CredentialSource | readonly CredentialSource[];
+  /** RSA private key of `cert` (PKCS#1 or PKCS#8, PEM or DER), without a password. */
+  readonly key?: CredentialSource;
+  /** `cert` and `key` loaded once with loadClientCredentials, for many connections. */
+  readonly credentials?: ClientCredentials;
+  /** A session from `socket.getSession()` of an earlier connection to the same servername. */
+  readonly session?: TlsSession;
+  /** Offer Extended Master Secret (RFC 7627); default true. */
+  readonly extendedMasterSecret?: boolean;
+  /** Offer Encrypt-then-MAC (RFC 7366) for CBC suites; default true. */
+  readonly encryptThenMac?: boolean;
+  /** RFC 6066 record size limit to ask for: 512, 1024, 2048 or 4096. */
+  readonly maxFragmentLength?: MaxFragmentLength;
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000;
@@ -104,6 +120,13 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
         ...(options.cipherSuites ? { cipherSuites: options.cipherSuites } : {}),
         ...(options.maxHandshakeMessageSize !== undefined ? { maxHandshakeMessageSize: options.maxHandshakeMessageSize } : {}),
         ...(options.sessionTickets !== undefined ? { sessionTickets: options.sessionTickets } : {}),
+        ...(options.cert !== undefined ? { cert: options.cert } : {}),
+        ...(options.key !== undefined ? { key: options.key } : {}),
+        ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
+        ...(options.session !== undefined ? { session: options.session } : {}),
+        ...(options.extendedMasterSecret !== undefined ? { extendedMasterSecret: options.extendedMasterSecret } : {}),
+        ...(options.encryptThenMac !== undefined ? { encryptThenMac: options.encryptThenMac } : {}),
+        ...(options.maxFragmentLength !== undefined ? { maxFragmentLength: options.maxFragmentLength } : {}),
       }, {
         output: (bytes) => { if (!transport.destroyed && transport.writable) transport.write(bytes); },
         handshake: (info) => { socket!.handshakeDone(info); settle(undefined); },

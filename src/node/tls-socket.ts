@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { MicroTlsError } from '../errors.js';
 import type { HandshakeInfo, HandshakeTimings, TlsClient } from '../handshake/client.js';
 import { parseCertificate, type Certificate } from '../x509/certificate.js';
+import type { TlsSession } from '../session/session.js';
 
 const recentErrors: number[] = [];
 
@@ -71,6 +72,24 @@ export class TlsSocket extends Duplex {
 
   get handshake(): HandshakeInfo | undefined {
     return this.info;
+  }
+
+  /**
+   * The session to pass as `session` to a later connect() to the same servername (RFC 5077
+   * ticket or session ID), or undefined when the server offered none. Serialize it with
+   * serializeSession (it holds the master secret: store it like a key).
+   */
+  getSession(): TlsSession | undefined {
+    return this.info?.session;
+  }
+
+  get session(): TlsSession | undefined {
+    return this.info?.session;
+  }
+
+  /** True when the handshake resumed a session (abbreviated handshake). */
+  get resumed(): boolean {
+    return this.info?.resumed ?? false;
   }
 
   get timings(): HandshakeTimings | undefined {

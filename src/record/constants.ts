@@ -19,5 +19,7 @@ export const TLS12 = 0x0303;
 export const RECORD_HEADER_LENGTH = 5;
 /** 2^14: the largest plaintext fragment a record may carry. */
 export const MAX_PLAINTEXT = 16384;
+/** What protection may add to a fragment (RFC 5246 6.2.3; RFC 6066 4 keeps it under max_fragment_length). */
+export const CIPHERTEXT_EXPANSION = 2048;
 /** 2^14 + 2048: the largest TLSCiphertext.fragment (RFC 5246 6.2.3). */
-export const MAX_CIPHERTEXT = 16384 + 2048;
+export const MAX_CIPHERTEXT = MAX_PLAINTEXT + CIPHERTEXT_EXPANSION;

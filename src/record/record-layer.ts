@@ -1,5 +1,5 @@
 import { tlsError } from './alerts.js';
-import { CONTENT_TYPE_NAMES, MAX_CIPHERTEXT, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12 } from './constants.js';
+import { CIPHERTEXT_EXPANSION, CONTENT_TYPE_NAMES, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12 } from './constants.js';
 import { nullProtection, type RecordProtection } from './protection.js';
 import { SequenceNumber } from './sequence.js';
 
@@ -29,6 +29,22 @@ export class RecordLayer {
    * refusing TLS 1.2 answers with a 3.1 alert, and we want to report that alert).
    */
   strictVersion = false;
+  /**
+   * Largest plaintext fragment either way: 2^14, or the RFC 6066 max_fragment_length once
+   * negotiated. It bounds what one record can make us buffer, which is the RAM the option
+   * saves on a device.
+   */
+  private maxFragment = MAX_PLAINTEXT;
+
+  get maxFragmentLength(): number {
+    return this.maxFragment;
+  }
+
+  /** RFC 6066: from the ServerHello on, records either way carry at most `n` plaintext bytes. */
+  setMaxFragmentLength(n: number): void {
+    if (!Number.isInteger(n) || n < 512 || n > MAX_PLAINTEXT) throw new RangeError(`max fragment length ${n}`);
+    this.maxFragment = n;
+  }
 
   get readEncrypted(): boolean {
     return this.readProtection !== nullProtection;
@@ -111,24 +127,24 @@ export class RecordLayer {
       throw tlsError('SSL_INVALID_RECORD', 'protocol_version',
         `record version 0x${version.toString(16).padStart(4, '0')}, expected 0x0303 (TLS 1.2); is the peer speaking TLS?`);
     }
-    const limit = this.readEncrypted ? MAX_CIPHERTEXT : MAX_PLAINTEXT;
+    const limit = this.readEncrypted ? this.maxFragment + CIPHERTEXT_EXPANSION : this.maxFragment;
     if (length > limit) {
-      throw tlsError('SSL_INVALID_RECORD', 'record_overflow', `record of ${length} bytes exceeds the limit of ${limit}`);
+      throw tlsError('SSL_INVALID_RECORD', 'record_overflow', `record of ${length} bytes exceeds the limit of ${limit}${this.maxFragment < MAX_PLAINTEXT ? ` (negotiated max_fragment_length ${this.maxFragment})` : ''}`);
     }
     if (this.bufferedBytes < RECORD_HEADER_LENGTH + length) return undefined;
     this.take(RECORD_HEADER_LENGTH);
     const body = this.take(length);
     const seq = this.readSeq.next();
     const fragment = this.readProtection.open(type, seq, body);
-    if (fragment.length > MAX_PLAINTEXT) {
-      throw tlsError('SSL_INVALID_RECORD', 'record_overflow', `decrypted record of ${fragment.length} bytes exceeds 2^14`);
+    if (fragment.length > this.maxFragment) {
+      throw tlsError('SSL_INVALID_RECORD', 'record_overflow', `decrypted record of ${fragment.length} bytes exceeds the limit of ${this.maxFragment}`);
     }
     return { type, version, fragment };
   }
 
-  /** One protected record (header included) carrying `data` (at most 2^14 bytes). */
+  /** One protected record (header included) carrying `data` (at most maxFragmentLength bytes). */
   seal(type: number, data: Uint8Array): Uint8Array {
-    if (data.length > MAX_PLAINTEXT) throw new RangeError('record plaintext over 2^14');
+    if (data.length > this.maxFragment) throw new RangeError(`record plaintext over ${this.maxFragment}`);
     const out = this.writeProtection.seal(type, this.writeSeq.next(), data, RECORD_HEADER_LENGTH);
     const length = out.length - RECORD_HEADER_LENGTH;
     out[0] = type;

@@ -61,18 +61,23 @@ export interface ExtensionOffer {
   readonly maxFragmentLength?: MaxFragmentLength;
 }
 
-/** The offered extensions, each encoded (type, length, body), in ascending type order; order carries no meaning. */
-export function encodeOfferedExtensions(offer: ExtensionOffer): Uint8Array[] {
-  const out: Uint8Array[] = [];
+/** The offered extensions as [type, body], in ascending type order; order carries no meaning. */
+export function offeredExtensionList(offer: ExtensionOffer): [number, Uint8Array][] {
+  const out: [number, Uint8Array][] = [];
   if (offer.maxFragmentLength !== undefined) {
-    out.push(encodeExtension(EXTENSION_TYPE.maxFragmentLength, Uint8Array.of(maxFragmentLengthCode(offer.maxFragmentLength))));
+    out.push([EXTENSION_TYPE.maxFragmentLength, Uint8Array.of(maxFragmentLengthCode(offer.maxFragmentLength))]);
   }
-  if (offer.encryptThenMac) out.push(encodeExtension(EXTENSION_TYPE.encryptThenMac));
-  if (offer.extendedMasterSecret) out.push(encodeExtension(EXTENSION_TYPE.extendedMasterSecret));
+  if (offer.encryptThenMac) out.push([EXTENSION_TYPE.encryptThenMac, new Uint8Array(0)]);
+  if (offer.extendedMasterSecret) out.push([EXTENSION_TYPE.extendedMasterSecret, new Uint8Array(0)]);
   if (offer.sessionTicket !== false) {
-    out.push(encodeExtension(EXTENSION_TYPE.sessionTicket, offer.sessionTicket === true ? undefined : offer.sessionTicket));
+    out.push([EXTENSION_TYPE.sessionTicket, offer.sessionTicket === true ? new Uint8Array(0) : offer.sessionTicket]);
   }
   return out;
+}
+
+/** The offered extensions, each encoded (type, length, body). */
+export function encodeOfferedExtensions(offer: ExtensionOffer): Uint8Array[] {
+  return offeredExtensionList(offer).map(([type, body]) => encodeExtension(type, body));
 }
 
 function helloError(alert: AlertName, message: string, type?: number): never {

@@ -8,7 +8,7 @@ export { SessionCache } from './cache.js';
 export type { SessionCacheOptions } from './cache.js';
 export {
   EXTENSION_TYPE, MAX_FRAGMENT_LENGTH_CODES, encodeExtension, encodeOfferedExtensions, maxFragmentLengthCode,
-  maxFragmentLengthFromCode, negotiateExtensions, parseExtensionBlock,
+  maxFragmentLengthFromCode, negotiateExtensions, offeredExtensionList, parseExtensionBlock,
 } from './extensions.js';
 export type { Extension, ExtensionName, ExtensionOffer, NegotiatedExtensions } from './extensions.js';
 export { parseNewSessionTicket } from './new-session-ticket.js';

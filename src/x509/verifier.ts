@@ -3,13 +3,21 @@
  * CertificateVerifier): trusted certificates are parsed once when the verifier is made,
  * not per handshake, and a failure carries the code, flags, reason and the alert Mbed TLS
  * would send.
+ *
+ * connect({ verify: true, ca }) makes a verifier per connection, and a reconnecting client
+ * passes the same CA every time. So parsed CA inputs are kept in a small trust-store cache:
+ * a CA given as a string is found by its text (strings are immutable), one given as bytes by
+ * its object identity and then only while its content is unchanged (compared in full with a
+ * snapshot). Each trust store also carries the signature memo (memo.ts), so a reconnect to
+ * the same server does not verify the same signatures again.
  */
 import type { FullCryptoProvider } from '../../hw/provider.js';
 import type { AlertName } from '../record/alerts.js';
 import type { Clock } from '../time/clock.js';
 import type { Certificate } from './certificate.js';
 import { alertForFlags, VERIFY_FLAGS } from './flags.js';
-import { loadCertificatesLeniently, type CertificateInput } from './input.js';
+import { asList, isCertificate, loadCertificatesLeniently, type CertificateInput } from './input.js';
+import { SignatureMemo } from './memo.js';
 import type { VerifyPolicy } from './policy.js';
 import { suggestTrustAnchor } from './suggest.js';
 import { verifyChain } from './verify.js';
@@ -23,6 +31,12 @@ export interface ChainVerifierOptions {
   readonly maxDepth?: number;
   readonly usage?: 'serverAuth' | 'clientAuth';
   readonly provider?: FullCryptoProvider;
+  /**
+   * Share parsed CA certificates and remembered signature verdicts with other verifiers
+   * made from the same CA input (default true). false: parse the CA here and remember
+   * nothing across calls (what a cold start costs; used by the benchmark).
+   */
+  readonly cache?: boolean;
 }
 
 export type ChainVerifierOutcome =
@@ -36,8 +50,69 @@ export interface ChainVerifier {
   readonly rejectedTrusted: readonly MicroTlsError[];
 }
 
+interface TrustStore {
+  readonly certs: readonly Certificate[];
+  readonly rejected: readonly MicroTlsError[];
+  readonly memo: SignatureMemo;
+}
+
+/** Parsed CA inputs by text; least recently used out. Small: a device talks to one or two brokers. */
+const TEXT_STORES = new Map<string, TrustStore>();
+const MAX_TEXT_STORES = 4;
+/** Parsed CA inputs given as bytes, by object identity, with a snapshot of the content they were parsed from. */
+const BYTE_STORES = new WeakMap<Uint8Array, { readonly snapshot: Uint8Array; readonly store: TrustStore }>();
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function parseStore(input: CertificateInput | readonly CertificateInput[]): TrustStore {
+  const { certs, rejected } = loadCertificatesLeniently(input);
+  return { certs, rejected, memo: new SignatureMemo() };
+}
+
+/** One CA input (a file's content), parsed or from the cache. */
+function storeFor(x: Exclude<CertificateInput, Certificate>): TrustStore {
+  if (typeof x === 'string') {
+    let s = TEXT_STORES.get(x);
+    if (s) TEXT_STORES.delete(x);
+    else s = parseStore(x);
+    TEXT_STORES.set(x, s);
+    while (TEXT_STORES.size > MAX_TEXT_STORES) TEXT_STORES.delete(TEXT_STORES.keys().next().value as string);
+    return s;
+  }
+  const hit = BYTE_STORES.get(x);
+  if (hit && sameBytes(hit.snapshot, x)) return hit.store;
+  // Parsed from a private copy: the certificates keep views into the bytes they came from.
+  const snapshot = x.slice();
+  const store = parseStore(snapshot);
+  BYTE_STORES.set(x, { snapshot, store });
+  return store;
+}
+
+/** The trust anchors of `input`: cached per CA input when `cache`, else parsed now. */
+function trustStore(input: CertificateInput | readonly CertificateInput[], cache: boolean): TrustStore {
+  if (!cache) return parseStore(input);
+  const list = asList(input);
+  if (list.length === 1 && !isCertificate(list[0]!)) return storeFor(list[0]);
+  const certs: Certificate[] = [];
+  const rejected: MicroTlsError[] = [];
+  for (const x of list) {
+    if (isCertificate(x)) {
+      certs.push(x);
+      continue;
+    }
+    const s = storeFor(x);
+    certs.push(...s.certs);
+    rejected.push(...s.rejected);
+  }
+  return { certs, rejected, memo: list.length > 0 && !isCertificate(list[0]!) ? storeFor(list[0]).memo : new SignatureMemo() };
+}
+
 export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
-  const { certs: trusted, rejected } = loadCertificatesLeniently(opts.trusted);
+  const { certs: trusted, rejected, memo } = trustStore(opts.trusted, opts.cache ?? true);
   const verifier = (ctx: { readonly chain: readonly Uint8Array[]; readonly serverName: string | undefined }): ChainVerifierOutcome => {
     const [peer, ...intermediates] = ctx.chain;
     if (!peer) {
@@ -51,6 +126,7 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
       ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
       ...(opts.usage ? { usage: opts.usage } : {}),
       ...(opts.provider ? { provider: opts.provider } : {}),
+      signatureMemo: memo,
     });
     if (r.ok) return { ok: true, chain: r.chain };
     let reason = r.reason;
@@ -60,5 +136,5 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     }
     return { ok: false, code: r.code, flags: r.flags, reason, alert: alertForFlags(r.flags) };
   };
-  return Object.assign(verifier, { rejectedTrusted: rejected });
+  return Object.assign(verifier, { rejectedTrusted: [...rejected] });
 }

@@ -26,6 +26,7 @@ import { checkServerName } from './hostname.js';
 import { asList, isCertificate, loadCertificates, loadCertificatesLeniently, type CertificateInput } from './input.js';
 import { checkNameConstraints, constrainedNames, MAX_CONSTRAINT_CHECKS } from './name-constraints.js';
 import { EKU } from './oids.js';
+import type { SignatureMemo } from './memo.js';
 import { buildPath, type PoolEntry } from './path.js';
 import { resolvePolicy, type VerifyPolicy } from './policy.js';
 import { WEBPKI_RULES, type Position } from './webpki.js';
@@ -49,6 +50,8 @@ export interface VerifyOptions {
   readonly usage?: 'serverAuth' | 'clientAuth';
   readonly policy?: Partial<VerifyPolicy>;
   readonly provider?: FullCryptoProvider;
+  /** Signature verdicts remembered across verifications (verifier.ts keeps one per CA input); see memo.ts. */
+  readonly signatureMemo?: SignatureMemo;
 }
 
 export type VerifyResult =
@@ -104,7 +107,11 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
     if (!m) signatureCache.set(child, (m = new Map()));
     let ok = m.get(parent);
     if (ok === undefined) {
-      ok = verifySignature(provider, parent.publicKey, child.signatureAlgorithm.hash, child.tbs, child.signature);
+      ok = opts.signatureMemo?.get(child, parent);
+      if (ok === undefined) {
+        ok = verifySignature(provider, parent.publicKey, child.signatureAlgorithm.hash, child.tbs, child.signature);
+        opts.signatureMemo?.set(child, parent, ok);
+      }
       m.set(parent, ok);
     }
     return ok;

@@ -50,14 +50,16 @@ async function captureHello(opts: Partial<ConnectOptions>): Promise<Hello> {
   return { recordVersion, version, sessionId, suites, compression, extensions, extensionOrder };
 }
 
-test('default offer: TLS 1.2, the ten suites in the manual\'s order + SCSV, null compression, SNI, sig algs, empty ticket', async () => {
+test('default offer: TLS 1.2, the ten suites in the manual\'s order + SCSV, null compression, SNI, sig algs, ETM, EMS, empty ticket', async () => {
   const h = await captureHello({ host: 'localhost', servername: 'broker.example' });
   assert.is(h.recordVersion, 0x0303);
   assert.is(h.version, 0x0303);
   assert.is(h.sessionId, 0);
   assert.equal(h.suites, [0x009d, 0xc09d, 0x003d, 0x0035, 0xc0a1, 0x009c, 0xc09c, 0x003c, 0x002f, 0xc0a0, 0x00ff]);
   assert.equal(h.compression, [0]);
-  assert.equal(h.extensionOrder, [0, 13, 35]);
+  assert.equal(h.extensionOrder, [0, 13, 22, 23, 35]);
+  assert.is(h.extensions.get(22)!.length, 0, 'encrypt_then_mac is empty');
+  assert.is(h.extensions.get(23)!.length, 0, 'extended_master_secret is empty');
   const sni = new ByteReader(h.extensions.get(0)!);
   const list = sni.sub16();
   assert.is(list.u8(), 0);

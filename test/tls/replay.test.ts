@@ -24,6 +24,9 @@ for (const f of fixtures) {
     const r = replay(f);
     assert.is(r.error, undefined, r.error?.message);
     assert.is(r.handshake?.cipherSuite.name, f.suite);
+    // s_server agrees to both by default: the fixtures exercise EMS and (CBC) ETM records.
+    assert.is(r.handshake?.extendedMasterSecret, true, 'extended master secret');
+    assert.is(r.handshake?.encryptThenMac, r.handshake?.cipherSuite.mode === 'cbc', 'encrypt-then-MAC exactly for CBC');
     assert.is(r.received, f.message);
     assert.ok(r.closed, 'server close_notify processed');
     assert.is(r.clientBytes, r.expectedClientBytes);

@@ -44,6 +44,14 @@ export interface NodeServerOptions {
   readonly echo?: boolean;
   readonly requestCert?: boolean;
   readonly ec?: boolean;
+  /** CA(s) for client certificates; with it, unauthorized clients are rejected. */
+  readonly ca?: string;
+  /** RFC 5077 ticket keys (48 bytes), so tickets survive across servers in one test. */
+  readonly ticketKeys?: Buffer;
+  /** OpenSSL SSL_OP_* bits, e.g. SSL_OP_NO_TICKET. */
+  readonly secureOptions?: number;
+  /** Session-ID cache: Node's server keeps none unless told how (the 'newSession' events). */
+  readonly sessionIdCache?: boolean;
 }
 
 export async function startNodeServer(o: NodeServerOptions): Promise<RunningServer> {
@@ -58,7 +66,10 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningServ
     maxVersion: 'TLSv1.2',
     ciphers: `${o.ciphers}:@SECLEVEL=0`,
     requestCert: o.requestCert ?? false,
-    rejectUnauthorized: false,
+    rejectUnauthorized: o.ca !== undefined,
+    ...(o.ca !== undefined ? { ca: o.ca } : {}),
+    ...(o.ticketKeys ? { ticketKeys: o.ticketKeys } : {}),
+    ...(o.secureOptions !== undefined ? { secureOptions: o.secureOptions } : {}),
   }, (s) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -67,6 +78,11 @@ export async function startNodeServer(o: NodeServerOptions): Promise<RunningServ
     if (o.echo !== false) s.pipe(s);
   });
   server.on('keylog', (line: Buffer) => keylog.push(line.toString('latin1').trim()));
+  if (o.sessionIdCache) {
+    const cache = new Map<string, Buffer>();
+    server.on('newSession', (id: Buffer, data: Buffer, cb: () => void) => { cache.set(id.toString('hex'), data); cb(); });
+    server.on('resumeSession', (id: Buffer, cb: (err: Error | null, data: Buffer | null) => void) => cb(null, cache.get(id.toString('hex')) ?? null));
+  }
   server.on('tlsClientError', (e) => { log += `tlsClientError: ${e.message}\n`; });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return {
