@@ -31,6 +31,7 @@ export function completeProvider(p: CryptoProvider = nobleProvider): FullCryptoP
   if (p.rsaPublic) pk.rsaPublic = p.rsaPublic.bind(p);
   if (p.rsaPrivate) pk.rsaPrivate = p.rsaPrivate.bind(p);
   if (p.ecdsaVerify) pk.ecdsaVerify = p.ecdsaVerify.bind(p);
+  if (p.ecdsaVerifyMessage) pk.ecdsaVerifyMessage = p.ecdsaVerifyMessage.bind(p);
   return Object.freeze(full);
 }
 

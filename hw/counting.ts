@@ -11,6 +11,8 @@
  * Public-key operations are counted per modulus size / curve (their cost depends on little
  * else), and only when the inner provider has them: the wrapper never adds one, so routing
  * is unchanged, and work src/crypto does in pure JS for lack of an engine op is not counted.
+ * ecdsaVerifyMessage also counts, per hash, the compression blocks of the hash the engine runs
+ * internally: that work never goes through hash() and would otherwise be missing from the model.
  */
 import { HASH_INFO, type EcCurveName, type AeadCipher, type AesBlockCipher, type CryptoProvider, type HashContext, type HashName, type MacContext } from './provider.js';
 
@@ -29,11 +31,16 @@ export interface CryptoCounts {
   /** GF(2^128) multiplications done by GCM (one per 16-byte block of AAD, ciphertext and lengths). */
   ghashBlocks: number;
   random: { calls: number; bytes: number };
-  /** rsaPublic / rsaPrivate calls per modulus bit length ("2048"), ecdsaVerify per curve. */
+  /**
+   * rsaPublic / rsaPrivate calls per modulus bit length ("2048"), ecdsaVerify and
+   * ecdsaVerifyMessage per curve; ecdsaVerifyMessage's internal hashing in compression blocks
+   * per hash (as `hash` counts them).
+   */
   publicKey: {
     rsaPublic: { calls: number; byBits: Record<string, number> };
     rsaPrivate: { calls: number; byBits: Record<string, number> };
     ecdsaVerify: { calls: number; byCurve: Record<string, number> };
+    ecdsaVerifyMessage: { calls: number; byCurve: Record<string, number>; hashBlocks: Record<string, number> };
   };
 }
 
@@ -61,6 +68,7 @@ function emptyCounts(): CryptoCounts {
       rsaPublic: { calls: 0, byBits: {} },
       rsaPrivate: { calls: 0, byBits: {} },
       ecdsaVerify: { calls: 0, byCurve: {} },
+      ecdsaVerifyMessage: { calls: 0, byCurve: {}, hashBlocks: {} },
     },
   };
 }
@@ -271,6 +279,18 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       const r = c.publicKey.ecdsaVerify;
       tally(r, r.byCurve, curve);
       return ecdsaVerify(curve, point, digest, sig);
+    };
+  }
+  if (inner.ecdsaVerifyMessage) {
+    const ecdsaVerifyMessage = inner.ecdsaVerifyMessage.bind(inner);
+    p.ecdsaVerifyMessage = (curve: EcCurveName, point, hash, message, sig) => {
+      const r = c.publicKey.ecdsaVerifyMessage;
+      tally(r, r.byCurve, curve);
+      // Only for hashes the cost model knows; an engine refuses anything else without hashing.
+      if (Object.prototype.hasOwnProperty.call(HASH_INFO, hash)) {
+        r.hashBlocks[hash] = (r.hashBlocks[hash] ?? 0) + hashBlocks(hash, message.length);
+      }
+      return ecdsaVerifyMessage(curve, point, hash, message, sig);
     };
   }
 

@@ -5,13 +5,13 @@
  * (HMAC is built on the provider's own hash, so a device with a SHA engine but no HMAC
  * still uses its SHA engine; everything else falls back to @noble).
  *
- * The public-key operations (rsaPublic, rsaPrivate, ecdsaVerify) are different: they stay
- * optional even after completion, because src/crypto has its own pure-JS code for them and
- * uses it whenever the provider lacks the operation. They are deliberately low level (a
- * modular exponentiation, a verification over a digest) so that the security-relevant
- * encoding work -- PKCS#1 padding and DigestInfo, strict DER signature parsing, the
- * constant-time comparison, the fault check after signing -- stays in src/crypto and is the
- * same whatever engine does the arithmetic.
+ * The public-key operations (rsaPublic, rsaPrivate, ecdsaVerify, ecdsaVerifyMessage) are
+ * different: they stay optional even after completion, because src/crypto has its own pure-JS
+ * code for them and uses it whenever the provider lacks the operation. They are deliberately
+ * low level (a modular exponentiation, a verification over a digest or a message) so that the
+ * security-relevant encoding work -- PKCS#1 padding and DigestInfo, strict DER signature
+ * parsing, the constant-time comparison, the fault check after signing -- stays in src/crypto
+ * and is the same whatever engine does the arithmetic.
  *
  * Keys are "prepared" once (aesGcm(key) etc.) because accelerators and software AES
  * both pay for key expansion; a TLS connection keeps its record ciphers for its life.
@@ -76,7 +76,7 @@ export interface RsaPrivateKeyParts {
 }
 
 /** The optional public-key operations; never filled in by completeProvider. */
-export type PublicKeyOpName = 'rsaPublic' | 'rsaPrivate' | 'ecdsaVerify';
+export type PublicKeyOpName = 'rsaPublic' | 'rsaPrivate' | 'ecdsaVerify' | 'ecdsaVerifyMessage';
 
 export interface CryptoProvider {
   readonly name: string;
@@ -117,6 +117,24 @@ export interface CryptoProvider {
    * any invalid signature, point or input; should not throw (src/crypto treats a throw as false).
    */
   ecdsaVerify?(curve: EcCurveName, publicPoint: Uint8Array, digest: Uint8Array, derSignature: Uint8Array): boolean;
+  /**
+   * ECDSA verification of `derSignature` over `message`, hashed by the engine with `hash`.
+   * Why two ECDSA operations: MCU ECC accelerators (and their vendor drivers) verify over a
+   * digest, which src/crypto computes with the provider's hash engine -- that is ecdsaVerify.
+   * Engines that hash internally and cannot be handed a digest -- node:crypto/OpenSSL (its
+   * EC verify always hashes its input; the identity digests are refused), secure elements and
+   * crypto libraries with a sign/verify-message API -- offer this one instead. src/crypto
+   * prefers this operation when both are present (one engine call, no separate hash pass).
+   * The same contract as ecdsaVerify otherwise: src/crypto has already done its strict DER
+   * parse and the curve and r/s length checks, so only canonical encodings arrive; the engine
+   * range-checks r, s and the point. Returns false for any invalid signature, point or input;
+   * should not throw (src/crypto treats a throw or any result other than `true` as false).
+   * `hash` is one of sha1, sha224, sha256, sha384, sha512 (src/crypto refuses ECDSA with md5
+   * before any engine; an engine given md5 anyway returns false). An engine must support all
+   * five: false is a verdict, not "unsupported", so an engine that hashes only some of them
+   * should offer ecdsaVerify (digest) instead, or the verdict would depend on the engine.
+   */
+  ecdsaVerifyMessage?(curve: EcCurveName, publicPoint: Uint8Array, hash: HashName, message: Uint8Array, derSignature: Uint8Array): boolean;
 }
 
 /**

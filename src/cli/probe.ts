@@ -10,7 +10,8 @@ import type { VerifyContext, VerifyOutcome } from '../handshake/options.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { flagNames } from '../x509/flags.js';
 import { createChainVerifier } from '../x509/verifier.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseSession, serializeSession, type MaxFragmentLength, type TlsSession } from '../session/session.js';
 import type { CliIo } from './main.js';
 
 const USAGE = `usage: microtls probe HOST[:PORT] [options]   (port 8883 by default)
@@ -20,6 +21,13 @@ const USAGE = `usage: microtls probe HOST[:PORT] [options]   (port 8883 by defau
   --servername NAME   SNI name to send (default: HOST unless it is an IP address)
   --keylog FILE       append NSS key-log lines for Wireshark (SSLKEYLOGFILE also works)
   --timeout MS        handshake timeout, TCP connect included (default 30000)
+  --cert FILE         client certificate chain (PEM), for servers that ask for one
+  --key FILE          private key of --cert (RSA, PKCS#1 or PKCS#8 PEM, without a password)
+  --sess-out FILE     save the session (ticket or session ID) to FILE after the handshake
+  --sess-in FILE      offer the session saved in FILE (abbreviated handshake if the server agrees)
+  --max-frag N        ask for records of at most N bytes (512, 1024, 2048 or 4096; RFC 6066)
+  --no-ems            do not offer Extended Master Secret (RFC 7627)
+  --no-etm            do not offer Encrypt-then-MAC (RFC 7366)
   --json              print one JSON object instead of text`;
 
 export interface ProbeArgs {
@@ -31,6 +39,13 @@ export interface ProbeArgs {
   servername?: string;
   keylog?: string;
   timeout?: number;
+  cert?: string;
+  key?: string;
+  sessOut?: string;
+  sessIn?: string;
+  maxFrag?: MaxFragmentLength;
+  noEms: boolean;
+  noEtm: boolean;
   json: boolean;
 }
 
@@ -38,6 +53,8 @@ export interface ProbeReport {
   protocol: string | null;
   cipherSuite: string | null;
   resumed: boolean;
+  /** What the server agreed to (null when the handshake did not complete). */
+  extensions: { extendedMasterSecret: boolean; encryptThenMac: boolean; maxFragmentLength: number | null } | null;
   verify: { ok: boolean; flags: number; skipped?: boolean; flagNames?: string[]; reason?: string };
   chain: { subject: string; issuer: string; notAfter: string }[];
   handshakeMs: number | null;
@@ -47,7 +64,7 @@ export interface ProbeReport {
 class UsageError extends Error {}
 
 export function parseProbeArgs(argv: string[]): ProbeArgs {
-  const out: Partial<ProbeArgs> & { insecure: boolean; json: boolean } = { insecure: false, json: false };
+  const out: Partial<ProbeArgs> & { insecure: boolean; json: boolean; noEms: boolean; noEtm: boolean } = { insecure: false, json: false, noEms: false, noEtm: false };
   let target: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -63,6 +80,19 @@ export function parseProbeArgs(argv: string[]): ProbeArgs {
       case '--ciphers': out.ciphers = value().split(',').map((s) => s.trim()).filter(Boolean); break;
       case '--servername': out.servername = value(); break;
       case '--keylog': out.keylog = value(); break;
+      case '--cert': out.cert = value(); break;
+      case '--key': out.key = value(); break;
+      case '--sess-out': out.sessOut = value(); break;
+      case '--sess-in': out.sessIn = value(); break;
+      case '--no-ems': out.noEms = true; break;
+      case '--no-etm': out.noEtm = true; break;
+      case '--max-frag': {
+        const v = value();
+        const n = Number(v);
+        if (![512, 1024, 2048, 4096].includes(n)) throw new UsageError(`--max-frag wants 512, 1024, 2048 or 4096, got '${v}'`);
+        out.maxFrag = n as MaxFragmentLength;
+        break;
+      }
       case '--timeout': {
         const v = value();
         const n = Number(v);
@@ -77,6 +107,7 @@ export function parseProbeArgs(argv: string[]): ProbeArgs {
     }
   }
   if (target === undefined) throw new UsageError('missing HOST[:PORT]');
+  if ((out.cert === undefined) !== (out.key === undefined)) throw new UsageError('--cert and --key go together');
   const { host, port } = splitHostPort(target);
   return { ...out, host, port };
 }
@@ -133,7 +164,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     return 0;
   }
   const report: ProbeReport = {
-    protocol: null, cipherSuite: null, resumed: false,
+    protocol: null, cipherSuite: null, resumed: false, extensions: null,
     verify: { ok: false, flags: 0 }, chain: [], handshakeMs: null,
   };
   // Verification runs through a wrapper so that a failure still shows the presented chain
@@ -159,10 +190,21 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       return outcome;
     };
   }
+  let files: { cert?: string; key?: string; session?: TlsSession };
+  try {
+    files = readProbeFiles(args);
+  } catch (e) {
+    io.err(`microtls probe: ${e instanceof MicroTlsError ? stripLabel(e) : (e as Error).message}`);
+    return 2;
+  }
   const options: ConnectOptions = {
     host: args.host,
     port: args.port,
     verify,
+    ...files,
+    ...(args.maxFrag ? { maxFragmentLength: args.maxFrag } : {}),
+    ...(args.noEms ? { extendedMasterSecret: false } : {}),
+    ...(args.noEtm ? { encryptThenMac: false } : {}),
     ...(args.servername ? { servername: args.servername } : {}),
     ...(args.ciphers ? { cipherSuites: args.ciphers } : {}),
     ...(args.keylog ? { keylog: args.keylog } : {}),
@@ -174,9 +216,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     sock = await connect(options);
     report.protocol = sock.protocol ?? null;
     report.cipherSuite = sock.cipherSuite ?? null;
-    report.resumed = sock.handshake?.resumed ?? false;
+    report.resumed = sock.resumed;
+    const hs = sock.handshake!;
+    report.extensions = { extendedMasterSecret: hs.extendedMasterSecret, encryptThenMac: hs.encryptThenMac, maxFragmentLength: hs.maxFragmentLength ?? null };
     report.handshakeMs = sock.timings?.handshakeMs ?? null;
     report.chain = describeChain(sock);
+    if (args.sessOut) saveSession(io, args.sessOut, sock.getSession());
     report.verify = args.insecure ? { ok: false, flags: 0, skipped: true } : { ok: true, flags: 0 };
     closedCleanly = await closeGracefully(sock, args.timeout ?? 5000);
   } catch (e) {
@@ -195,6 +240,38 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     printText(io, args, report, closedCleanly);
   }
   return report.error ? 1 : 0;
+}
+
+/** The files the options name, read up front so a missing file is a usage problem, not a TLS one. */
+function readProbeFiles(args: ProbeArgs): { cert?: string; key?: string; session?: TlsSession } {
+  const read = (flag: string, path: string): string => {
+    try {
+      return readFileSync(path, 'utf8');
+    } catch (e) {
+      throw new Error(`cannot read ${flag} ${path}: ${(e as Error).message}`);
+    }
+  };
+  const out: { cert?: string; key?: string; session?: TlsSession } = {};
+  if (args.cert) out.cert = read('--cert', args.cert);
+  if (args.key) out.key = read('--key', args.key);
+  if (args.sessIn) {
+    const text = read('--sess-in', args.sessIn);
+    try {
+      out.session = parseSession(text);
+    } catch (e) {
+      throw new Error(`--sess-in ${args.sessIn}: ${e instanceof MicroTlsError ? stripLabel(e) : (e as Error).message}`);
+    }
+  }
+  return out;
+}
+
+/** The session file holds the master secret: owner-only, like a key. */
+function saveSession(io: CliIo, path: string, session: TlsSession | undefined): void {
+  if (!session) {
+    io.err(`microtls probe: the server issued no session (no ticket, no session ID); ${path} not written`);
+    return;
+  }
+  writeFileSync(path, serializeSession(session), { mode: 0o600 });
 }
 
 function stripLabel(err: MicroTlsError): string {
@@ -218,6 +295,8 @@ function printText(io: CliIo, args: ProbeArgs, r: ProbeReport, closedCleanly: bo
     io.out(`Protocol  : ${r.protocol}`);
     io.out(`Cipher    : ${r.cipherSuite}`);
     io.out(`Session   : ${r.resumed ? 'Reused' : 'New'}`);
+    const x = r.extensions!;
+    io.out(`Extended master secret: ${x.extendedMasterSecret ? 'yes' : 'no'}; encrypt-then-MAC: ${x.encryptThenMac ? 'yes' : 'no'}; max fragment length: ${x.maxFragmentLength ?? 'none'}`);
     io.out(`Verify return code: ${r.verify.skipped ? 'not verified (--insecure)' : '0 (ok)'}`);
     io.out(`Handshake : ${r.handshakeMs} ms`);
   } else if (r.verify.flags) {

@@ -281,7 +281,7 @@ export class TlsClient {
 
   /**
    * The `session` option if it may be offered: same server name, not expired by the
-   * session clock, its suite still offered, and resumable with this offer (EMS, MFL). Any
+   * session clock, its suite still offered, verified if we verify, and resumable with this offer (EMS, MFL). Any
    * other session is left out silently: the handshake is then simply a full one.
    */
   private resumableSession(offer: ExtensionOffer, tickets: boolean): TlsSession | undefined {
@@ -290,6 +290,8 @@ export class TlsClient {
     if (!s || now === undefined || this.options.serverName === undefined) return undefined;
     if (!isSessionUsable(s, this.options.serverName, now)) return undefined;
     if (!this.suites.some((suite) => suite.code === s.cipherSuite)) return undefined;
+    // Resuming skips the certificate: a verifying client must not inherit an unverified session.
+    if (this.verifier && !s.serverVerified) return undefined;
     if (s.ticket !== undefined && !tickets && s.sessionId.length === 0) return undefined;
     return sessionMatchesOffer(s, offer) ? s : undefined;
   }
@@ -674,6 +676,8 @@ export class TlsClient {
       negotiated: this.negotiated!,
       ...(this.ticket ? { newTicket: this.ticket } : {}),
       now,
+      // A refreshed session inherits the verification of the handshake that made its secret.
+      serverVerified: this.resumed ? this.offeredSession!.serverVerified === true : this.verifier !== undefined,
     });
   }
 

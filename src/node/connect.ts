@@ -5,16 +5,18 @@ import { createNodeProvider } from '../../hw/node.js';
 import type { CryptoProvider, FullCryptoProvider } from '../../hw/provider.js';
 import { MicroTlsError } from '../errors.js';
 import { TlsClient } from '../handshake/client.js';
-import type { CertificateVerifier } from '../handshake/options.js';
-import type { ClientCredentials, CredentialSource } from '../client-auth/credentials.js';
-import type { MaxFragmentLength, TlsSession } from '../session/session.js';
+import type { CertificateVerifier, TlsClientOptions } from '../handshake/options.js';
 import type { Clock } from '../time/clock.js';
 import type { CertificateInput } from '../x509/input.js';
 import type { VerifyPolicy } from '../x509/policy.js';
 import { keyLogSink, type KeyLogOption } from './keylog.js';
 import { closeTransport, TlsSocket } from './tls-socket.js';
 
-export interface ConnectOptions {
+/** The issue-5 options, documented on TlsClientOptions, passed to the engine as they are. */
+const ENGINE_PASSTHROUGH = ['cert', 'key', 'credentials', 'session', 'extendedMasterSecret', 'encryptThenMac', 'maxFragmentLength'] as const;
+type EnginePassthrough = Pick<TlsClientOptions, (typeof ENGINE_PASSTHROUGH)[number]>;
+
+export interface ConnectOptions extends EnginePassthrough {
   readonly host?: string;
   readonly port?: number;
   /** An already connected stream to run TLS over (a proxy tunnel, a test pipe). */
@@ -46,23 +48,15 @@ export interface ConnectOptions {
   readonly random?: (n: number) => Uint8Array;
   readonly now?: () => number;
   readonly sessionTickets?: boolean;
-  /** Client certificate chain: PEM text (leaf first), DER, or a list of them. Needs `key`. */
-  readonly cert?: CredentialSource | readonly CredentialSource[];
-  /** RSA private key of `cert` (PKCS#1 or PKCS#8, PEM or DER), without a password. */
-  readonly key?: CredentialSource;
-  /** `cert` and `key` loaded once with loadClientCredentials, for many connections. */
-  readonly credentials?: ClientCredentials;
-  /** A session from `socket.getSession()` of an earlier connection to the same servername. */
-  readonly session?: TlsSession;
-  /** Offer Extended Master Secret (RFC 7627); default true. */
-  readonly extendedMasterSecret?: boolean;
-  /** Offer Encrypt-then-MAC (RFC 7366) for CBC suites; default true. */
-  readonly encryptThenMac?: boolean;
-  /** RFC 6066 record size limit to ask for: 512, 1024, 2048 or 4096. */
-  readonly maxFragmentLength?: MaxFragmentLength;
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000;
+
+function passthrough(o: ConnectOptions): EnginePassthrough {
+  const out: Record<string, unknown> = {};
+  for (const k of ENGINE_PASSTHROUGH) if (o[k] !== undefined) out[k] = o[k];
+  return out as EnginePassthrough;
+}
 
 let nodeProvider: FullCryptoProvider | undefined;
 
@@ -120,13 +114,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
         ...(options.cipherSuites ? { cipherSuites: options.cipherSuites } : {}),
         ...(options.maxHandshakeMessageSize !== undefined ? { maxHandshakeMessageSize: options.maxHandshakeMessageSize } : {}),
         ...(options.sessionTickets !== undefined ? { sessionTickets: options.sessionTickets } : {}),
-        ...(options.cert !== undefined ? { cert: options.cert } : {}),
-        ...(options.key !== undefined ? { key: options.key } : {}),
-        ...(options.credentials !== undefined ? { credentials: options.credentials } : {}),
-        ...(options.session !== undefined ? { session: options.session } : {}),
-        ...(options.extendedMasterSecret !== undefined ? { extendedMasterSecret: options.extendedMasterSecret } : {}),
-        ...(options.encryptThenMac !== undefined ? { encryptThenMac: options.encryptThenMac } : {}),
-        ...(options.maxFragmentLength !== undefined ? { maxFragmentLength: options.maxFragmentLength } : {}),
+        ...passthrough(options),
       }, {
         output: (bytes) => { if (!transport.destroyed && transport.writable) transport.write(bytes); },
         handshake: (info) => { socket!.handshakeDone(info); settle(undefined); },

@@ -1,8 +1,7 @@
-import type { AesCbcCipher, FullCryptoProvider, HashName } from '../../hw/provider.js';
-import { HASH_INFO } from '../../hw/provider.js';
 import { constantTimeEqual } from '../encoding/bytes.js';
 import { tlsError } from './alerts.js';
-import { recordAad, type RecordProtection } from './protection.js';
+import { CbcHmacBase } from './cbc.js';
+import type { RecordProtection } from './protection.js';
 
 /**
  * AES-CBC records with Encrypt-then-MAC (RFC 7366): IV || CBC(plaintext || padding) || MAC,
@@ -11,24 +10,7 @@ import { recordAad, type RecordProtection } from './protection.js';
  * padding oracles and Lucky Thirteen timing that MAC-then-encrypt (cbc.ts) has to mask
  * cannot arise, and the padding check below may branch.
  */
-export class EtmCbcProtection implements RecordProtection {
-  private readonly macLength: number;
-
-  constructor(
-    readonly name: string,
-    private readonly provider: FullCryptoProvider,
-    private readonly cipher: AesCbcCipher,
-    private readonly macHash: HashName,
-    private readonly macKey: Uint8Array,
-    private readonly random: (n: number) => Uint8Array,
-  ) {
-    this.macLength = HASH_INFO[macHash].outputLength;
-  }
-
-  private mac(seq: Uint8Array, type: number, ivAndCiphertext: Uint8Array): Uint8Array {
-    return this.provider.hmac(this.macHash, this.macKey).update(recordAad(seq, type, ivAndCiphertext.length)).update(ivAndCiphertext).digest();
-  }
-
+export class EtmCbcProtection extends CbcHmacBase implements RecordProtection {
   seal(type: number, seq: Uint8Array, plaintext: Uint8Array, headroom = 0): Uint8Array {
     const padLen = 15 - (plaintext.length % 16); // value of each padding byte; padLen + 1 bytes total
     const data = new Uint8Array(plaintext.length + padLen + 1);

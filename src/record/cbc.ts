@@ -22,27 +22,30 @@ import { recordAad, type RecordProtection } from './protection.js';
  * JavaScript gives no hard timing guarantees (JIT, GC); this removes the large, data-
  * dependent differences the attack measures. Hardware providers keep the same call pattern.
  */
-export class CbcProtection implements RecordProtection {
-  private readonly macLength: number;
-  private readonly hashBlock: number;
-  private readonly zeroBlocks: Uint8Array;
+/** What both CBC record formats (MAC-then-encrypt here, encrypt-then-MAC in cbc-etm.ts) hold: keys and the record MAC. */
+export abstract class CbcHmacBase {
+  protected readonly macLength: number;
 
   constructor(
     readonly name: string,
-    private readonly provider: FullCryptoProvider,
-    private readonly cipher: AesCbcCipher,
-    private readonly macHash: HashName,
+    protected readonly provider: FullCryptoProvider,
+    protected readonly cipher: AesCbcCipher,
+    protected readonly macHash: HashName,
     private readonly macKey: Uint8Array,
-    private readonly random: (n: number) => Uint8Array,
+    protected readonly random: (n: number) => Uint8Array,
   ) {
     this.macLength = HASH_INFO[macHash].outputLength;
-    this.hashBlock = HASH_INFO[macHash].blockLength;
-    this.zeroBlocks = new Uint8Array(this.hashBlock * 5);
   }
 
-  private mac(seq: Uint8Array, type: number, data: Uint8Array): Uint8Array {
+  /** HMAC over seq_num || type || version || length || data (RFC 5246 6.2.3.1). */
+  protected mac(seq: Uint8Array, type: number, data: Uint8Array): Uint8Array {
     return this.provider.hmac(this.macHash, this.macKey).update(recordAad(seq, type, data.length)).update(data).digest();
   }
+}
+
+export class CbcProtection extends CbcHmacBase implements RecordProtection {
+  private readonly hashBlock = HASH_INFO[this.macHash].blockLength;
+  private readonly zeroBlocks = new Uint8Array(this.hashBlock * 5);
 
   seal(type: number, seq: Uint8Array, plaintext: Uint8Array, headroom = 0): Uint8Array {
     const mac = this.mac(seq, type, plaintext);

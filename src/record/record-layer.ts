@@ -129,7 +129,7 @@ export class RecordLayer {
     }
     const limit = this.readEncrypted ? this.maxFragment + CIPHERTEXT_EXPANSION : this.maxFragment;
     if (length > limit) {
-      throw tlsError('SSL_INVALID_RECORD', 'record_overflow', `record of ${length} bytes exceeds the limit of ${limit}${this.maxFragment < MAX_PLAINTEXT ? ` (negotiated max_fragment_length ${this.maxFragment})` : ''}`);
+      throw this.overflow(`record of ${length} bytes`, limit);
     }
     if (this.bufferedBytes < RECORD_HEADER_LENGTH + length) return undefined;
     this.take(RECORD_HEADER_LENGTH);
@@ -137,9 +137,14 @@ export class RecordLayer {
     const seq = this.readSeq.next();
     const fragment = this.readProtection.open(type, seq, body);
     if (fragment.length > this.maxFragment) {
-      throw tlsError('SSL_INVALID_RECORD', 'record_overflow', `decrypted record of ${fragment.length} bytes exceeds the limit of ${this.maxFragment}`);
+      throw this.overflow(`decrypted record of ${fragment.length} bytes`, this.maxFragment);
     }
     return { type, version, fragment };
+  }
+
+  private overflow(what: string, limit: number): Error {
+    const why = this.maxFragment < MAX_PLAINTEXT ? ` (negotiated max_fragment_length ${this.maxFragment})` : '';
+    return tlsError('SSL_INVALID_RECORD', 'record_overflow', `${what} exceeds the limit of ${limit}${why}`);
   }
 
   /** One protected record (header included) carrying `data` (at most maxFragmentLength bytes). */

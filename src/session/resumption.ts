@@ -64,6 +64,8 @@ export interface CompletedHandshake {
   readonly newTicket?: NewSessionTicket;
   /** ms since the epoch. */
   readonly now: number;
+  /** The server certificate was verified in the handshake that established the master secret. */
+  readonly serverVerified: boolean;
 }
 
 /**
@@ -85,6 +87,7 @@ export function sessionFromHandshake(h: CompletedHandshake): TlsSession | undefi
     extendedMasterSecret: h.negotiated.extendedMasterSecret,
     encryptThenMac: h.negotiated.encryptThenMac,
     ...(h.negotiated.maxFragmentLength !== undefined ? { maxFragmentLength: h.negotiated.maxFragmentLength } : {}),
+    ...(h.serverVerified ? { serverVerified: true as const } : {}),
   };
   validateSession(session);
   return session;

@@ -35,6 +35,11 @@ export interface TlsSession {
   readonly encryptThenMac: boolean;
   /** RFC 6066 limit negotiated for the session, if any; it stays in force on resumption. */
   readonly maxFragmentLength?: MaxFragmentLength;
+  /**
+   * The full handshake that made the session verified the server's certificate. Resuming
+   * skips the certificate, so a client that verifies only resumes sessions that have this.
+   */
+  readonly serverVerified?: true;
 }
 
 export const SESSION_FORMAT = 'microtls-session';
@@ -54,7 +59,7 @@ const REQUIRED_KEYS = [
   'format', 'version', 'protocol', 'cipherSuite', 'masterSecret', 'sessionId', 'ticketLifetimeHint',
   'receivedAt', 'serverName', 'extendedMasterSecret', 'encryptThenMac',
 ] as const;
-const OPTIONAL_KEYS = ['ticket', 'maxFragmentLength'] as const;
+const OPTIONAL_KEYS = ['ticket', 'maxFragmentLength', 'serverVerified'] as const;
 /** A maximal ticket in hex plus the other fields with room to spare: larger input is not a session. */
 const MAX_SESSION_TEXT_LENGTH = 2 * MAX_TICKET_LENGTH + 4096;
 const KNOWN_KEYS: ReadonlySet<string> = new Set<string>([...REQUIRED_KEYS, ...OPTIONAL_KEYS]);
@@ -89,6 +94,7 @@ export function validateSession(s: TlsSession): void {
   if (s.maxFragmentLength !== undefined && !MAX_FRAGMENT_LENGTHS.includes(s.maxFragmentLength)) {
     bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
   }
+  if (s.serverVerified !== undefined && s.serverVerified !== true) bad('serverVerified must be true when present');
 }
 
 /** One JSON object, one key per line, so a person can see what a session file holds (and diff two). */
@@ -109,6 +115,7 @@ export function serializeSession(s: TlsSession): string {
   };
   if (s.ticket !== undefined) obj.ticket = toHex(s.ticket);
   if (s.maxFragmentLength !== undefined) obj.maxFragmentLength = s.maxFragmentLength;
+  if (s.serverVerified) obj.serverVerified = true;
   return JSON.stringify(obj, null, 2) + '\n';
 }
 
@@ -165,6 +172,7 @@ export function parseSession(text: string): TlsSession {
     extendedMasterSecret: boolField(obj, 'extendedMasterSecret'),
     encryptThenMac: boolField(obj, 'encryptThenMac'),
     ...(mfl !== undefined ? { maxFragmentLength: mfl as MaxFragmentLength } : {}),
+    ...('serverVerified' in obj ? { serverVerified: obj.serverVerified as true } : {}),
   };
   validateSession(session);
   return session;

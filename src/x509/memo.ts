@@ -28,36 +28,30 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 export class SignatureMemo {
-  private readonly entries = new Map<string, Entry[]>();
-  private size = 0;
+  /** By signature and issuer key (hex); the entry holds the full child DER to compare. Insertion order = least recently used first. */
+  private readonly entries = new Map<string, Entry>();
 
   constructor(private readonly max = SIGNATURE_MEMO_ENTRIES) {}
 
+  private static key(child: Certificate, issuer: Certificate): string {
+    return `${toHex(child.signature)}/${toHex(issuer.spki)}`;
+  }
+
   /** The verdict recorded for `child` signed by the key of `issuer`, or undefined. */
   get(child: Certificate, issuer: Certificate): boolean | undefined {
-    const k = toHex(child.signature);
-    const list = this.entries.get(k);
-    const e = list?.find((x) => equalBytes(x.child, child.der) && equalBytes(x.issuerSpki, issuer.spki));
-    if (!e) return undefined;
-    // Most recently used last.
+    const k = SignatureMemo.key(child, issuer);
+    const e = this.entries.get(k);
+    if (!e || !equalBytes(e.child, child.der) || !equalBytes(e.issuerSpki, issuer.spki)) return undefined;
     this.entries.delete(k);
-    this.entries.set(k, list!);
+    this.entries.set(k, e);
     return e.ok;
   }
 
   set(child: Certificate, issuer: Certificate, ok: boolean): void {
-    const k = toHex(child.signature);
-    const list = this.entries.get(k) ?? [];
-    // Copies: the memo must not change when a caller reuses its buffers.
-    list.push({ child: child.der.slice(), issuerSpki: issuer.spki.slice(), ok });
+    const k = SignatureMemo.key(child, issuer);
     this.entries.delete(k);
-    this.entries.set(k, list);
-    this.size++;
-    while (this.size > this.max) {
-      const [oldest, l] = this.entries.entries().next().value as [string, Entry[]];
-      l.shift();
-      this.size--;
-      if (l.length === 0) this.entries.delete(oldest);
-    }
+    // Copies: the memo must not change when a caller reuses its buffers.
+    this.entries.set(k, { child: child.der.slice(), issuerSpki: issuer.spki.slice(), ok });
+    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
   }
 }

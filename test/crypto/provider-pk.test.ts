@@ -8,7 +8,8 @@
  * - pure-js: no provider op (bigint.ts modexp, noble for ECDSA); the reference.
  * - node: createNodeProvider()'s rsaPublic / rsaPrivate (OpenSSL, RSA_NO_PADDING), wrapped
  *   in the counting provider so the number of engine calls is visible. node:crypto has no
- *   prehashed ECDSA verification, so for ECDSA this path only differs in hashing.
+ *   prehashed ECDSA verification, so for ECDSA this path is its ecdsaVerifyMessage (OpenSSL
+ *   hashes and verifies; provider-ecdsa-message.test.ts covers that op in detail).
  * - ecdsa-engine: a test-side ecdsaVerify backed by noble with its OWN (lax) DER parser, the
  *   way an accelerator driver would take the DER; with it, and with an engine that says yes
  *   to everything, the malformed-encoding cases must still be refused by our parser first.
@@ -232,7 +233,7 @@ for (const file of ecFiles) {
     }
     assert.is(jsV.accepted + jsV.rejected, data.numberOfTests);
     const refusedByParser = data.numberOfTests - engine.seen.length;
-    console.log(`provider-pk ${file}: pure-js ${jsV}; node ${nodeV} (no node ecdsaVerify: noble verifies);` +
+    console.log(`provider-pk ${file}: pure-js ${jsV}; node ${nodeV} (node's ecdsaVerifyMessage);` +
       ` ecdsa-engine ${engV}, ${engine.seen.length} engine calls, ${refusedByParser} refused by the strict DER parse first` +
       ` (incl. all ${berRefusedFirst} BER/InvalidEncoding cases)`);
   });

@@ -19,7 +19,7 @@ import { ecdsaVerify } from '../../src/crypto/ecdsa.js';
 import { modExp } from '../../src/crypto/bigint.js';
 import type { EcPublicKey, RsaPublicKey } from '../../src/crypto/key-types.js';
 
-const PK_OPS = ['rsaPublic', 'rsaPrivate', 'ecdsaVerify'] as const;
+const PK_OPS = ['rsaPublic', 'rsaPrivate', 'ecdsaVerify', 'ecdsaVerifyMessage'] as const;
 const rnd = (n: number): Uint8Array => new Uint8Array(crypto.randomBytes(n));
 
 const rsa = crypto.generateKeyPairSync('rsa', { modulusLength: 1024 });
@@ -46,6 +46,7 @@ test('completeProvider passes the public-key operations through and does not inv
   const node = completeProvider(createNodeProvider());
   assert.type(node.rsaPublic, 'function');
   assert.type(node.rsaPrivate, 'function');
+  assert.type(node.ecdsaVerifyMessage, 'function');
   assert.not.ok('ecdsaVerify' in node, 'node:crypto has no prehashed ECDSA verify');
 
   class Engine implements CryptoProvider {
@@ -60,12 +61,30 @@ test('completeProvider passes the public-key operations through and does not inv
   const full = completeProvider(e);
   assert.is(full.ecdsaVerify!('P-256', new Uint8Array(65), new Uint8Array(32), new Uint8Array(8)), false);
   assert.is(e.calls, 1);
+  assert.not.ok('ecdsaVerifyMessage' in full);
+
+  class MessageEngine implements CryptoProvider {
+    readonly name = 'message-engine';
+    calls = 0;
+    ecdsaVerifyMessage(): boolean {
+      this.calls++;
+      return false;
+    }
+  }
+  const m = new MessageEngine();
+  const fullM = completeProvider(m);
+  assert.is(fullM.ecdsaVerifyMessage!('P-256', new Uint8Array(65), 'sha256', new Uint8Array(3), new Uint8Array(8)), false);
+  assert.is(m.calls, 1);
+  assert.not.ok('ecdsaVerify' in fullM);
 });
 
 test('the counting provider counts public-key operations per modulus size and curve, only when present', () => {
   const none = createCountingProvider(nobleProvider);
   for (const op of PK_OPS) assert.not.ok(op in none.provider, op);
-  assert.equal(none.counts().publicKey, { rsaPublic: { calls: 0, byBits: {} }, rsaPrivate: { calls: 0, byBits: {} }, ecdsaVerify: { calls: 0, byCurve: {} } });
+  assert.equal(none.counts().publicKey, {
+    rsaPublic: { calls: 0, byBits: {} }, rsaPrivate: { calls: 0, byBits: {} }, ecdsaVerify: { calls: 0, byCurve: {} },
+    ecdsaVerifyMessage: { calls: 0, byCurve: {}, hashBlocks: {} },
+  });
 
   const c = createCountingProvider({ ...createNodeProvider(), ecdsaVerify: () => true });
   const full = completeProvider(c.provider);
@@ -73,11 +92,15 @@ test('the counting provider counts public-key operations per modulus size and cu
   assert.ok(rsaVerifyPkcs1v15(pub, 'sha256', digest, sig, full));
   rsaEncryptPkcs1v15(pub, new Uint8Array(48), rnd, full);
   full.ecdsaVerify!('P-384', new Uint8Array(97), new Uint8Array(48), new Uint8Array(8));
+  full.ecdsaVerifyMessage!('P-521', new Uint8Array(133), 'sha512', new Uint8Array(200), new Uint8Array(8));
+  full.ecdsaVerifyMessage!('P-256', new Uint8Array(65), 'sha256', new Uint8Array(55), new Uint8Array(8));
   const pk = c.counts().publicKey;
   // sign = 1 private + 1 public check; verify = 1 public; encrypt = 1 public.
   assert.equal(pk.rsaPrivate, { calls: 1, byBits: { 1024: 1 } });
   assert.equal(pk.rsaPublic, { calls: 3, byBits: { 1024: 3 } });
   assert.equal(pk.ecdsaVerify, { calls: 1, byCurve: { 'P-384': 1 } });
+  // SHA-512 of 200 bytes: 200 + 1 + 16 -> 2 blocks of 128; SHA-256 of 55 bytes: 55 + 1 + 8 = 64 -> 1 block.
+  assert.equal(pk.ecdsaVerifyMessage, { calls: 2, byCurve: { 'P-521': 1, 'P-256': 1 }, hashBlocks: { sha512: 2, sha256: 1 } });
   c.reset();
   assert.is(c.counts().publicKey.rsaPublic.calls, 0);
 });

@@ -187,7 +187,7 @@ for (const [ciphers, cbc] of [['AES128-SHA256', true], ['AES128-GCM-SHA256', fal
     assert.is(toHex(extendedMasterSecret(provider, 'sha256', premaster, sessionHash(c))), toHex(c.masterSecret));
 
     const now = Date.now();
-    const s = sessionFromHandshake({ cipherSuite: sh.suite!, masterSecret: c.masterSecret, sessionId: sh.sessionId, serverName: 'localhost', negotiated, newTicket: nst, now })!;
+    const s = sessionFromHandshake({ cipherSuite: sh.suite!, masterSecret: c.masterSecret, sessionId: sh.sessionId, serverName: 'localhost', negotiated, newTicket: nst, now, serverVerified: false })!;
     const stored = parseSession(serializeSession(s));
     assert.ok(isSessionUsable(stored, 'localhost', now + 1000));
     assert.not.ok(isSessionUsable(stored, 'localhost', now + 1234_000));
@@ -215,7 +215,7 @@ test('OpenSSL peer without EMS: classic master secret matches, and an EMS sessio
   const premaster = decryptPremaster(find(c.client, HS.clientKeyExchange)!.body, server.key);
   assert.is(toHex(classicMasterSecret(provider, 'sha256', premaster, ch.random, sh.random)), toHex(c.masterSecret));
   const newTicket = parseNewSessionTicket(find(c.server, HS.newSessionTicket)!.body);
-  const session = sessionFromHandshake({ cipherSuite: sh.suite!, masterSecret: c.masterSecret, sessionId: sh.sessionId, serverName: 'localhost', negotiated, newTicket, now: Date.now() })!;
+  const session = sessionFromHandshake({ cipherSuite: sh.suite!, masterSecret: c.masterSecret, sessionId: sh.sessionId, serverName: 'localhost', negotiated, newTicket, now: Date.now(), serverVerified: false })!;
   assert.is(session.extendedMasterSecret, false);
   checkResumedServerHello(session, sh.suite!, negotiated);
   assert.throws(() => checkResumedServerHello({ ...session, extendedMasterSecret: true }, sh.suite!, negotiated), /RFC 7627/);

@@ -61,6 +61,7 @@ test('sessionFromHandshake: ticket, session ID, or nothing', () => {
   const base = {
     cipherSuite: 0x003c, masterSecret: new Uint8Array(48).fill(1), sessionId: new Uint8Array(0), serverName: 'x.example',
     negotiated: { sessionTicket: true, extendedMasterSecret: true, encryptThenMac: true, maxFragmentLength: 4096 } as NegotiatedExtensions, now: T0,
+    serverVerified: false,
   };
   const withTicket = sessionFromHandshake({ ...base, newTicket: { lifetimeHint: 600, ticket: new Uint8Array(50).fill(3) } })!;
   assert.is(withTicket.ticket!.length, 50);
@@ -78,6 +79,19 @@ test('sessionFromHandshake: ticket, session ID, or nothing', () => {
   const s = sessionFromHandshake({ ...base, masterSecret: ms, sessionId: new Uint8Array(1).fill(1) })!;
   ms.fill(0);
   assert.is(s.masterSecret[0], 8);
+});
+
+test('serverVerified is recorded only when true, and survives the text form', () => {
+  const base = {
+    cipherSuite: 0x009c, masterSecret: new Uint8Array(48).fill(1), sessionId: new Uint8Array(32).fill(2), serverName: 'x.example',
+    negotiated: { sessionTicket: false, extendedMasterSecret: true, encryptThenMac: false } as NegotiatedExtensions, now: T0,
+  };
+  const unverified = sessionFromHandshake({ ...base, serverVerified: false })!;
+  assert.not.ok('serverVerified' in unverified);
+  const verified = sessionFromHandshake({ ...base, serverVerified: true })!;
+  assert.is(verified.serverVerified, true);
+  assert.equal(parseSession(serializeSession(verified)), verified);
+  assert.throws(() => parseSession(serializeSession(verified).replace('"serverVerified": true', '"serverVerified": false')), /serverVerified/);
 });
 
 test.run();

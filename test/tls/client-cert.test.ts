@@ -39,7 +39,7 @@ async function mutualWithNode(bits: number, cipher: string, key: string): Promis
   let authorized: boolean | undefined;
   const server = await startNodeServer({
     ciphers: cipher, requestCert: true, ca: clientCa.certPem,
-    onSecure: (s: TLSSocket) => { subject = s.getPeerCertificate().subject?.CN; authorized = s.authorized; },
+    onSecure: (s: TLSSocket) => { subject = String(s.getPeerCertificate().subject?.CN); authorized = s.authorized; },
   });
   try {
     const sock = await connect({ host: '127.0.0.1', port: server.port, verify: false, cert: c.certPem, key, timeout: 10_000 });
@@ -152,7 +152,7 @@ test('credentials loaded once serve many connections', async () => {
   const c = client(1024);
   const credentials = loadClientCredentials({ cert: c.certPem, key: c.keyPem });
   const subjects: string[] = [];
-  const server = await startNodeServer({ ciphers: 'AES128-GCM-SHA256', requestCert: true, ca: clientCa.certPem, onSecure: (s) => { subjects.push(s.getPeerCertificate().subject.CN); } });
+  const server = await startNodeServer({ ciphers: 'AES128-GCM-SHA256', requestCert: true, ca: clientCa.certPem, onSecure: (s) => { subjects.push(String(s.getPeerCertificate().subject.CN)); } });
   try {
     for (let i = 0; i < 2; i++) {
       const sock = await connect({ host: '127.0.0.1', port: server.port, verify: false, credentials, sessionTickets: false, timeout: 5000 });

@@ -22,7 +22,7 @@ async function probe(args: string[]): Promise<{ code: number; out: string[]; err
 
 test('argument parsing: default port 8883, IPv6, errors', () => {
   assert.equal(parseProbeArgs(['example.com']).port, 8883);
-  assert.equal(parseProbeArgs(['[::1]:1234']), { insecure: false, json: false, host: '::1', port: 1234 });
+  assert.equal(parseProbeArgs(['[::1]:1234']), { insecure: false, json: false, noEms: false, noEtm: false, host: '::1', port: 1234 });
   const a = parseProbeArgs(['h:1', '--ciphers', 'TLS_RSA_WITH_AES_128_CCM_8, TLS_RSA_WITH_AES_256_CBC_SHA', '--timeout', '500', '--json', '--insecure']);
   assert.equal(a.ciphers, ['TLS_RSA_WITH_AES_128_CCM_8', 'TLS_RSA_WITH_AES_256_CBC_SHA']);
   assert.is(a.timeout, 500);
@@ -50,7 +50,7 @@ test('--json: one object of the documented shape; --ciphers and --keylog honoure
   assert.is(r.code, 0);
   assert.is(r.out.length, 1);
   const j = JSON.parse(r.out[0]!) as ProbeReport;
-  assert.equal(Object.keys(j).sort(), ['chain', 'cipherSuite', 'handshakeMs', 'protocol', 'resumed', 'verify']);
+  assert.equal(Object.keys(j).sort(), ['chain', 'cipherSuite', 'extensions', 'handshakeMs', 'protocol', 'resumed', 'verify']);
   assert.is(j.protocol, 'TLSv1.2');
   assert.is(j.cipherSuite, 'TLS_RSA_WITH_AES_256_CBC_SHA');
   assert.is(j.resumed, false);

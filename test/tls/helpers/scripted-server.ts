@@ -40,6 +40,8 @@ export interface ScriptOptions {
   readonly suite: string;
   /** Corrupts the server's Finished verify_data. */
   readonly badFinished?: boolean;
+  /** Accepts the client's max_fragment_length offer with this code (RFC 6066: 1 = 512 ... 4 = 4096). */
+  readonly maxFragmentLengthCode?: number;
 }
 
 export interface ScriptedServer {
@@ -107,7 +109,10 @@ export async function startScriptedServer(o: ScriptOptions): Promise<ScriptedSer
       const clientRandom = rd.bytes(32).slice();
       const serverRandom = provider.randomBytes(32);
       const sh = hsMessage(2, new ByteWriter(80).u16(0x0303).bytes(serverRandom).vec8(new Uint8Array(0)).u16(suite.code).u8(0)
-        .prefixed(2, (w) => w.u16(0xff01).vec16(Uint8Array.of(0))).finish());
+        .prefixed(2, (w) => {
+          w.u16(0xff01).vec16(Uint8Array.of(0));
+          if (o.maxFragmentLengthCode !== undefined) w.u16(0x0001).vec16(Uint8Array.of(o.maxFragmentLengthCode));
+        }).finish());
       const cert = certificateMessage([pki.certPem]);
       const done = serverHelloDone();
       transcript.start(suite.prfHash);

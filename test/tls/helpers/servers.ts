@@ -173,12 +173,15 @@ export function echo(s: NodeJS.ReadableStream & NodeJS.WritableStream, data: Buf
 export interface RecordTap {
   readonly sent: number[];
   readonly received: number[];
+  /** Record body lengths, in the same order as the types. */
+  readonly sentLengths: number[];
+  readonly receivedLengths: number[];
 }
 
 class RecordTypeParser {
   private need = 0; // body bytes still to skip
   private header: number[] = [];
-  constructor(private readonly types: number[]) {}
+  constructor(private readonly types: number[], private readonly lengths: number[]) {}
   push(chunk: Uint8Array): void {
     let i = 0;
     while (i < chunk.length) {
@@ -192,6 +195,7 @@ class RecordTypeParser {
       if (this.header.length === 5) {
         this.types.push(this.header[0]!);
         this.need = (this.header[3]! << 8) | this.header[4]!;
+        this.lengths.push(this.need);
         this.header = [];
       }
     }
@@ -200,9 +204,9 @@ class RecordTypeParser {
 
 /** Watches a socket's record headers both ways without disturbing the data flow. */
 export function tapRecords(sock: net.Socket): RecordTap {
-  const tap: RecordTap = { sent: [], received: [] };
-  const out = new RecordTypeParser(tap.sent);
-  const inn = new RecordTypeParser(tap.received);
+  const tap: RecordTap = { sent: [], received: [], sentLengths: [], receivedLengths: [] };
+  const out = new RecordTypeParser(tap.sent, tap.sentLengths);
+  const inn = new RecordTypeParser(tap.received, tap.receivedLengths);
   const write = sock.write.bind(sock) as (...a: unknown[]) => boolean;
   (sock as unknown as { write: (...a: unknown[]) => boolean }).write = (...args: unknown[]) => {
     out.push(args[0] as Uint8Array);
