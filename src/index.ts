@@ -8,3 +8,5 @@ export { AlertDescription, AlertLevel, alertName, type Alert } from './record/al
 export * from './x509/index.js';
 export * from './time/index.js';
 export * from './crypto/index.js';
+export { serializeSession, parseSession, isSessionUsable, SessionCache, type TlsSession, type MaxFragmentLength } from './session/index.js';
+export { loadClientCredentials, type ClientCredentials, type ClientCredentialsInput } from './client-auth/index.js';
