@@ -1,17 +1,24 @@
 #!/usr/bin/env node
-// Runs the compiled CLI when present (npm pack / installed package), else the TypeScript
-// sources through tsx (a clone with dev dependencies).
+// In a clone (sources present, dev dependencies installed) the TypeScript sources run
+// through tsx, so the CLI never lags behind an edit; an installed package runs dist/.
 import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { dirname, join } from 'node:path';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const compiled = join(root, 'dist', 'src', 'cli', 'main.js');
+const source = join(root, 'src', 'cli', 'main.ts');
 let main;
-if (existsSync(compiled)) {
-  ({ main } = await import(pathToFileURL(compiled).href));
+let tsx;
+if (existsSync(source)) {
+  try {
+    tsx = await import('tsx/esm/api');
+  } catch {
+    tsx = undefined;
+  }
+}
+if (tsx) {
+  ({ main } = await tsx.tsImport(pathToFileURL(source).href, import.meta.url));
 } else {
-  const { tsImport } = await import('tsx/esm/api');
-  ({ main } = await tsImport(pathToFileURL(join(root, 'src', 'cli', 'main.ts')).href, import.meta.url));
+  ({ main } = await import(pathToFileURL(join(root, 'dist', 'src', 'cli', 'main.js')).href));
 }
 process.exitCode = await main(process.argv.slice(2));
