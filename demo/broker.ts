@@ -89,6 +89,7 @@ async function startMosquitto(bin: string, pki: BrokerPki): Promise<DemoBroker> 
     await Promise.race([
       Promise.all([waitForPort(tlsPort, 5000), waitForPort(mutualPort, 5000)]),
       new Promise((_, reject) => child.once('exit', (code) => reject(new Error(`mosquitto exited (${code}): ${stderr.trim()}`)))),
+      new Promise((_, reject) => child.once('error', (e) => reject(new Error(`mosquitto could not be started: ${e.message}`)))),
     ]);
   } catch (e) {
     child.kill('SIGKILL');
@@ -144,8 +145,9 @@ async function startAedes(pki: BrokerPki): Promise<DemoBroker> {
   };
 }
 
+/** DEMO_BROKER=aedes forces the in-process broker; MOSQUITTO=/path picks a mosquitto binary. */
 export async function startDemoBroker(pki: BrokerPki): Promise<DemoBroker> {
-  const bin = process.env.MOSQUITTO ?? MOSQUITTO_PATHS.find((p) => existsSync(p));
+  const bin = process.env.DEMO_BROKER === 'aedes' ? undefined : [process.env.MOSQUITTO, ...MOSQUITTO_PATHS].find((p) => p && existsSync(p));
   if (bin) {
     try {
       return await startMosquitto(bin, pki);
