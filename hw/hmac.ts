@@ -32,4 +32,8 @@ class HmacContext implements MacContext {
   digest(): Uint8Array {
     return this.outer.update(this.inner.digest()).digest();
   }
+  /** The running state copied (src/crypto/prf.ts clones one keyed context instead of re-keying). */
+  clone(): MacContext {
+    return new HmacContext(this.inner.clone(), this.outer.clone());
+  }
 }

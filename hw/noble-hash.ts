@@ -33,8 +33,15 @@ export function nobleHash(alg: HashName): HashContext {
   return new NobleHashContext(nobleHashFunction(alg).create());
 }
 
+/** What is used of noble's HMAC object (its own generic types do not accept its clone()). */
+interface NobleMac {
+  update(data: Uint8Array): unknown;
+  digest(): Uint8Array;
+  clone(): NobleMac;
+}
+
 class NobleMacContext implements MacContext {
-  constructor(private readonly mac: ReturnType<typeof hmac.create>) {}
+  constructor(private readonly mac: NobleMac) {}
   update(data: Uint8Array): MacContext {
     this.mac.update(data);
     return this;
@@ -42,8 +49,12 @@ class NobleMacContext implements MacContext {
   digest(): Uint8Array {
     return this.mac.digest();
   }
+  /** The keyed state copied, so a PRF keys once per secret (src/crypto/prf.ts finds this at run time). */
+  clone(): MacContext {
+    return new NobleMacContext(this.mac.clone());
+  }
 }
 
 export function nobleHmac(alg: HashName, key: Uint8Array): MacContext {
-  return new NobleMacContext(hmac.create(nobleHashFunction(alg), key));
+  return new NobleMacContext(hmac.create(nobleHashFunction(alg), key) as NobleMac);
 }

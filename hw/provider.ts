@@ -28,6 +28,11 @@ export interface HashContext {
 export interface MacContext {
   update(data: Uint8Array): MacContext;
   digest(): Uint8Array;
+  /**
+   * Optional copy of the running state. The PRF keys one context per call and clones it for
+   * each HMAC when present (saves the two keying compressions per HMAC in software).
+   */
+  clone?(): MacContext;
 }
 
 export interface AesBlockCipher {

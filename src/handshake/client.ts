@@ -22,7 +22,7 @@ import { TLS_EMPTY_RENEGOTIATION_INFO_SCSV, type CipherSuite } from './cipher-su
 import { encodeClientHello, isIpLiteral, serverNameExtension, signatureAlgorithmsExtension } from './client-hello.js';
 import { encodeRsaClientKeyExchange, rsaPremasterSecret } from './client-key-exchange.js';
 import { ExtensionType, HandshakeType, handshakeName } from './constants.js';
-import { createProtection, deriveTrafficKeys, finishedVerifyData } from './key-schedule.js';
+import { createProtection, deriveTrafficKeys, finishedVerifyData, type TrafficKeys } from './key-schedule.js';
 import { handshakeMessage } from './message.js';
 import {
   requireClockSet, resolveCredentials, resolveSuites, resolveVerifier, validateMaxFragmentLength, validateServerName,
@@ -186,6 +186,8 @@ export class TlsClient {
   /** The session put in the ClientHello, if any. */
   private offeredSession: TlsSession | undefined;
   private resumed = false;
+  /** Both directions' keys, once derived (see trafficKeys). */
+  private keyBlock: { client: TrafficKeys; server: TrafficKeys } | undefined;
   private readonly times = { start: 0, serverHello: 0, serverHelloDone: 0, finished: 0 };
   private info: HandshakeInfo | undefined;
 
@@ -451,8 +453,7 @@ export class TlsClient {
     if (fragment.length !== 1 || fragment[0] !== 1) {
       throw tlsError('SSL_BAD_HS_CHANGE_CIPHER_SPEC', 'decode_error', 'ChangeCipherSpec must be the single byte 1');
     }
-    const keys = deriveTrafficKeys(this.provider, this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom);
-    this.records.setReadProtection(createProtection(this.provider, this.suite!, keys.server, this.random, this.negotiated!.encryptThenMac));
+    this.records.setReadProtection(createProtection(this.provider, this.suite!, this.trafficKeys().server, this.random, this.negotiated!.encryptThenMac));
     this.stateValue = next;
   }
 
@@ -593,12 +594,20 @@ export class TlsClient {
     this.stateValue = this.negotiated!.sessionTicket ? 'wait_new_session_ticket' : 'wait_change_cipher_spec';
   }
 
+  /**
+   * The key block (RFC 5246 6.3), derived once per handshake: both directions come from the
+   * same PRF output, and deriving it for each ChangeCipherSpec would double the PRF work.
+   */
+  private trafficKeys(): { client: TrafficKeys; server: TrafficKeys } {
+    this.keyBlock ??= deriveTrafficKeys(this.provider, this.suite!, this.masterSecret!, this.clientRandom, this.serverRandom);
+    return this.keyBlock;
+  }
+
   /** Our ChangeCipherSpec, then Finished under the new keys (which then enters the transcript). */
   private sendChangeCipherSpecAndFinished(): void {
     const suite = this.suite!;
     this.emit(this.records.seal(ContentType.changeCipherSpec, Uint8Array.of(1)));
-    const keys = deriveTrafficKeys(this.provider, suite, this.masterSecret!, this.clientRandom, this.serverRandom);
-    this.records.setWriteProtection(createProtection(this.provider, suite, keys.client, this.random, this.negotiated!.encryptThenMac));
+    this.records.setWriteProtection(createProtection(this.provider, suite, this.trafficKeys().client, this.random, this.negotiated!.encryptThenMac));
     const verifyData = finishedVerifyData(this.provider, suite, this.masterSecret!, 'client finished', this.transcript.digest());
     const finished = handshakeMessage(HandshakeType.finished, verifyData);
     this.transcript.add(finished);
@@ -635,6 +644,8 @@ export class TlsClient {
   private complete(): void {
     this.times.finished = this.now();
     this.stateValue = 'connected';
+    // Both record protections hold what they need; the key block itself is not kept.
+    this.keyBlock = undefined;
     const t = this.times;
     const n = this.negotiated!;
     this.info = {
@@ -755,6 +766,7 @@ export class TlsClient {
     this.stateValue = 'failed';
     this.assembler.clear();
     this.masterSecret?.fill(0);
+    this.keyBlock = undefined;
     this.flush();
     this.events.error?.(err);
   }

@@ -59,6 +59,21 @@ function passthrough(o: ConnectOptions): EnginePassthrough {
 }
 
 let nodeProvider: FullCryptoProvider | undefined;
+/**
+ * Completed providers by the object given, so a provider passed on every connect() is bound
+ * once (completeProvider binds every method and freezes a new object per call). Providers
+ * are not expected to change their methods after first use.
+ */
+const completed = new WeakMap<CryptoProvider, FullCryptoProvider>();
+
+function completedProvider(p: CryptoProvider): FullCryptoProvider {
+  let full = completed.get(p);
+  if (full === undefined) {
+    full = completeProvider(p);
+    completed.set(p, full);
+  }
+  return full;
+}
 
 function netError(err: Error & { code?: string }, host: string | undefined, port: number | undefined): MicroTlsError {
   const where = `${host ?? 'localhost'}:${port ?? ''}`;
@@ -84,7 +99,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
     const servername = options.servername ?? host;
     const provider = options.provider === undefined
       ? (nodeProvider ??= completeProvider(createNodeProvider()))
-      : completeProvider(options.provider);
+      : completedProvider(options.provider);
 
     const settle = (err: MicroTlsError | undefined): void => {
       if (settled) return;
