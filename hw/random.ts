@@ -1,7 +1,7 @@
 /**
  * Random bytes from the platform CSPRNG (Web Crypto's getRandomValues: Node >= 19, browsers,
  * Deno, Bun, some embedded engines). There is deliberately no fallback: TLS keys made from
- * Math.random would be guessable, so a missing source is a hard, explained error.
+ * a non-cryptographic generator would be guessable, so a missing source is a hard, explained error.
  */
 import { fail } from '../src/errors.js';
 

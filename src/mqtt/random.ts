@@ -1,5 +1,5 @@
 /**
- * Randomness for jitter and generated client ids. Never Math.random (predictable, and
+ * Randomness for jitter and generated client ids. Never a non-cryptographic generator (predictable, and
  * banned in the core): the default is crypto.getRandomValues where the engine has it.
  */
 export type RandomSource = (out: Uint8Array) => void;
