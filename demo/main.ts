@@ -109,20 +109,29 @@ async function mqttRoundTrip(broker: DemoBroker, mode: Mode, ca: string): Promis
     connectTimeout: 15_000,
   });
   const topic = `microtls/demo/${mode.name.replace(/\W+/g, '-')}`;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const got = new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('message not received back within 5 s')), 5000);
+    timer = setTimeout(() => reject(new Error('message not received back within 5 s')), 5000);
     client.on('message', (t: string, payload: Uint8Array) => {
       if (t !== topic) return;
       clearTimeout(timer);
       resolve(new TextDecoder().decode(payload));
     });
   });
-  await client.subscribe(topic, { qos: 1 });
-  const sent = `hello from microtls (${mode.name})`;
-  await client.publish(topic, sent, { qos: 1 });
-  const back = await got;
-  if (back !== sent) throw new Error(`received ${JSON.stringify(back)}, sent ${JSON.stringify(sent)}`);
-  return client;
+  // Awaited below; if subscribe or publish fails first, its later rejection must not be unhandled (that kills the demo).
+  got.catch(() => {});
+  try {
+    await client.subscribe(topic, { qos: 1 });
+    const sent = `hello from microtls (${mode.name})`;
+    await client.publish(topic, sent, { qos: 1 });
+    const back = await got;
+    if (back !== sent) throw new Error(`received ${JSON.stringify(back)}, sent ${JSON.stringify(sent)}`);
+    return client;
+  } catch (e) {
+    clearTimeout(timer);
+    await client.end(true);
+    throw e;
+  }
 }
 
 function errorText(e: unknown): string {
@@ -145,6 +154,16 @@ async function main(): Promise<number> {
   const client2048 = issueCertificate({ subject: [['CN', 'device-2048']], issuer: ca, key: { type: 'rsa', bits: 2048 }, extKeyUsage: ['clientAuth'] });
 
   const broker = await startDemoBroker({ caPem: ca.certPem, serverCertPem: server.certPem, serverKeyPem: rsaKeyPkcs1Pem(server.key) });
+  // Ctrl-C or a supervisor's SIGTERM: stop the broker (a child process) and remove its temp
+  // dir, which holds the server's private key, instead of leaving both behind.
+  const onSignal = (signal: NodeJS.Signals): void => {
+    console.error(`\n${signal}: stopping the broker`);
+    const code = signal === 'SIGINT' ? 130 : 143;
+    setTimeout(() => process.exit(code), 3000).unref(); // aedes' close waits for open connections
+    void broker.stop().finally(() => process.exit(code));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   console.log(`broker: ${broker.kind} on ${broker.host}, TLS port ${broker.tlsPort}, client-certificate port ${broker.mutualPort}\n`);
 
   console.log('Certificates, as the device describes them:');

@@ -69,6 +69,7 @@ const table: ReadonlyArray<readonly [number, string, string]> = [
   [-0x5f00, 'MBEDTLS_ERR_SSL_VERSION_MISMATCH', 'An operation failed due to an unexpected version or configuration.'],
   [-0x7000, 'MBEDTLS_ERR_SSL_CRYPTO_IN_PROGRESS', 'A cryptographic operation is in progress. Try again later.'],
   [-0x5e80, 'MBEDTLS_ERR_SSL_BAD_CONFIG', 'Invalid value in SSL config.'],
+  [-0x5d80, 'MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME', 'Attempt to verify a certificate without an expected hostname.'],
   // X509 (manual Appendix I)
   [-0x2080, 'MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE', 'Unavailable feature, e.g. RSA hashing/encryption combination.'],
   [-0x2100, 'MBEDTLS_ERR_X509_UNKNOWN_OID', 'Requested OID is unknown.'],

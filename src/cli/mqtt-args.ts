@@ -9,12 +9,15 @@
 import { readFileSync } from 'node:fs';
 import { connect, whenConnected, type ConnectOptions, type MqttClient, type Packet, type QoS } from '../mqtt/index.js';
 import { parseBrokerUrl } from '../mqtt/url.js';
+import { MicroTlsError } from '../errors.js';
 
 /** Exit codes of mosquitto_pub/sub 2.x. */
 export const EXIT = {
   ok: 0,
   /** Usage errors and failures to connect (network, TLS). */
   error: 1,
+  /** The broker closed the connection (MOSQ_ERR_CONN_LOST). */
+  connectionLost: 7,
   /** -W elapsed (MOSQ_ERR_TIMEOUT). */
   timeout: 27,
 } as const;
@@ -206,7 +209,7 @@ export function reportFailure(err: unknown, io: { err(line: string): void }, qui
     return e.returnCode;
   }
   print(`Error: ${e.message ?? String(err)}`);
-  return EXIT.error;
+  return e instanceof MicroTlsError && e.codeName === 'MICROTLS_ERR_MQTT_CONNECTION_CLOSED' ? EXIT.connectionLost : EXIT.error;
 }
 
 /** -d output in mosquitto's words: "Client <id> sending PUBLISH (d0, q1, r0, m1, 'topic', ... (5 bytes))". */

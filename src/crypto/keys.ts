@@ -26,6 +26,13 @@ export type { EcCurveName, EcPublicKey, PublicKey, RsaPrivateKey, RsaPublicKey }
 /** Smaller moduli only appear in attacks; larger ones are beyond Mbed TLS's MPI limit. */
 const RSA_MIN_BITS = 512;
 const RSA_MAX_BITS = 8192;
+/**
+ * Largest RSA public exponent, in bits (OpenSSL's OPENSSL_RSA_MAX_PUBEXP_BITS; Go and
+ * BoringSSL are stricter). Real keys use 65537; an exponent as long as the modulus makes
+ * every signature check a private-key-sized exponentiation, which a server could use to
+ * stall a client (one such certificate per candidate issuer) before it is authenticated.
+ */
+const RSA_MAX_EXPONENT_BITS = 64;
 
 const PASSWORD_MESSAGE =
   'the private key is encrypted; the key must be without a password (manual, section 3): ' +
@@ -98,6 +105,9 @@ function checkRsaPublic(key: RsaPublicKey): RsaPublicKey {
   const e = key.publicExponent;
   if (!isOdd(e) || compareUnsigned(e, Uint8Array.of(3)) < 0 || compareUnsigned(e, key.modulus) >= 0) {
     fail('PK_INVALID_PUBKEY', 'RSA public exponent must be odd, at least 3 and smaller than the modulus');
+  }
+  if (bitLength(e) > RSA_MAX_EXPONENT_BITS) {
+    fail('PK_INVALID_PUBKEY', `RSA public exponent of ${bitLength(e)} bits (at most ${RSA_MAX_EXPONENT_BITS} are supported; 65537 is usual)`);
   }
   return key;
 }

@@ -117,7 +117,7 @@ type HandlerName = 'onServerHello' | 'onCertificate' | 'onCertificateRequest' | 
  * next and the method that handles each. Anything else is unexpected_message.
  * ChangeCipherSpec is a record type, not a handshake message; it is accepted only in the
  * states of AFTER_CHANGE_CIPHER_SPEC. HelloRequest is handled in every state (ignored during the
- * handshake, declined afterwards) and never enters the transcript.
+ * handshake, declined once afterwards) and never enters the transcript.
  */
 const EXPECTED: Readonly<Record<TlsClientState, Readonly<Partial<Record<number, HandlerName>>>>> = {
   idle: {},
@@ -168,6 +168,8 @@ export class TlsClient {
   private busy = false;
   private paused = false;
   private closeSent = false;
+  /** A no_renegotiation warning was sent (once per connection, see onHelloRequest). */
+  private renegotiationDeclined = false;
   private failure: MicroTlsError | undefined;
 
   private clientRandom = new Uint8Array(32);
@@ -198,6 +200,12 @@ export class TlsClient {
     this.verifier = resolved.verify;
     this.verifyClock = resolved.clock;
     validateServerName(options.serverName);
+    if (options.verify === true && options.serverName === undefined) {
+      // Without a name the chain check would pass any certificate the CA ever issued
+      // (Mbed TLS 3.6.3 refuses this too, CVE-2025-27809).
+      throw new MicroTlsError('SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME',
+        'verify: true needs serverName: the certificate must be checked against the name of the server (a DNS name or IP literal)');
+    }
     this.suites = resolveSuites(options.cipherSuites);
     this.random = options.random ?? ((n) => this.provider.randomBytes(n));
     this.now = options.now ?? (() => Date.now());
@@ -531,7 +539,14 @@ export class TlsClient {
     }
     // Verification first (as Mbed TLS does): an untrusted chain is the more useful error.
     const outcome = this.verifier({ chain: this.chain, serverName: this.options.serverName });
-    if (outcome instanceof Promise) return outcome.then((o) => this.applyVerifyOutcome(o));
+    if (outcome instanceof Promise) {
+      return outcome.then((o) => {
+        // The connection may have ended while the verifier ran (abort, close): a late
+        // verdict must not move a failed or closed engine back into the handshake.
+        if (this.stateValue !== 'wait_certificate') return;
+        this.applyVerifyOutcome(o);
+      });
+    }
     this.applyVerifyOutcome(outcome);
   }
 
@@ -695,8 +710,13 @@ export class TlsClient {
   private onHelloRequest(msg: HandshakeMessage): void {
     if (msg.body.length !== 0) throw tlsError('SSL_UNEXPECTED_MESSAGE', 'decode_error', 'HelloRequest must be empty');
     // During a handshake it is ignored (RFC 5246 7.4.1.1); afterwards we decline: microtls
-    // never renegotiates, and a warning keeps the connection usable.
-    if (this.stateValue === 'connected' && !this.closeSent) this.sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+    // never renegotiates, and a warning keeps the connection usable. Declined once only:
+    // later ones are ignored (the client MAY), since an alert per 4-byte request would let a
+    // server that does not read make us queue output without bound.
+    if (this.stateValue === 'connected' && !this.closeSent && !this.renegotiationDeclined) {
+      this.renegotiationDeclined = true;
+      this.sendAlert(AlertLevel.warning, AlertDescription.no_renegotiation);
+    }
   }
 
   // ---- output and failure -------------------------------------------------------------

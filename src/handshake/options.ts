@@ -44,7 +44,7 @@ export type VerifyOutcome =
 export type CertificateVerifier = (ctx: VerifyContext) => VerifyOutcome | Promise<VerifyOutcome>;
 
 export interface TlsClientOptions {
-  /** Host name for SNI (omitted for IP literals) and for the certificate name check (DNS name or IP literal). */
+  /** Host name for SNI (omitted for IP literals) and for the certificate name check (DNS name or IP literal); required with `verify: true`. */
   readonly serverName?: string;
   /**
    * Certificate verification. Required so nobody gets an unverified connection by
@@ -157,7 +157,7 @@ export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' 
     throw new MicroTlsError('SSL_CA_CHAIN_REQUIRED',
       'verify: true needs ca: the certificate of the CA that issued the server certificate (PEM text or DER); or pass verify: false to connect without verification');
   }
-  const chainVerifier = createChainVerifier({ trusted: given, clock, provider, usage: 'serverAuth', ...(options.verifyPolicy ? { policy: options.verifyPolicy } : {}) });
+  const chainVerifier = createChainVerifier({ trusted: given, clock, provider, usage: 'serverAuth', leafKeyUsage: 'keyEncipherment', ...(options.verifyPolicy ? { policy: options.verifyPolicy } : {}) });
   if (chainVerifier.rejectedTrusted.length === given.length && chainVerifier.rejectedTrusted.length > 0) {
     // Nothing usable in the CA file: say why, with the decoding error the device would show.
     const first = chainVerifier.rejectedTrusted[0]!;

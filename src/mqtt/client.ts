@@ -20,7 +20,7 @@ import type { ConnectionState, Granted, MqttClientOptions, MqttStatus, PublishOp
 import { PacketIdAllocator } from './packet-ids.js';
 import { defaultRandomSource, randomUnit, type RandomSource } from './random.js';
 import { OneShot, defaultTimers, type Timers } from './timers.js';
-import type { DuplexLike } from './transport.js';
+import { CancellableAttempt, type DuplexLike } from './transport.js';
 import { WriteBatcher } from './write-batcher.js';
 
 export interface MqttClientEvents {
@@ -90,6 +90,8 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   private _state: ConnectionState = 'connecting';
   /** Bumped per attempt, so a transport that opens after its attempt timed out is discarded. */
   private attemptId = 0;
+  /** The attempt whose transport is still being opened, cancelled if it is abandoned. */
+  private opening: CancellableAttempt | undefined;
   private ending = false;
   private gaveUp = false;
   private endWaiters: (() => void)[] = [];
@@ -188,6 +190,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     const t = this.transport;
     if (!t) {
       this.attemptId++;
+      this.cancelOpening();
       this.finish();
       return done;
     }
@@ -237,16 +240,21 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       if (this.transport) this.drop(err);
       else {
         this.attemptId++; // the transport factory may still resolve: discard it then
+        this.cancelOpening();
         this.connectionLost(err);
       }
     });
+    const opening = new CancellableAttempt();
+    this.opening = opening;
     let t: DuplexLike;
     try {
-      t = await this.options.transport();
+      t = await this.options.transport(opening);
     } catch (e) {
+      if (this.opening === opening) this.opening = undefined;
       if (id === this.attemptId && !this.ending) this.connectionLost(e as Error);
       return;
     }
+    if (this.opening === opening) this.opening = undefined;
     if (id !== this.attemptId || this.ending) {
       t.destroy();
       return;
@@ -289,6 +297,12 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.send(this.connectPacket());
   }
 
+  private cancelOpening(): void {
+    const o = this.opening;
+    this.opening = undefined;
+    o?.cancel();
+  }
+
   /** Ends the current connection because of `err` (protocol violation, timeout); reconnect follows if enabled. */
   private drop(err: Error): void {
     const t = this.transport;
@@ -297,13 +311,17 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.transport = undefined;
     this.reader = undefined;
     t.destroy();
-    this.connectionLost(undefined);
+    this.connectionLost(undefined, true);
   }
 
-  private connectionLost(err: Error | undefined): void {
+  /** `reported`: the cause was emitted as 'error' already (drop()). */
+  private connectionLost(err: Error | undefined, reported = false): void {
     const wasConnected = this._state === 'connected';
     this.keepalive.stop();
     this.connectTimer.cancel();
+    // A clean close (no socket error) before CONNACK is still a failed attempt: say so, or
+    // connectAsync / a caller waiting for 'connect' or 'error' waits forever.
+    if (!err && !reported && !wasConnected) err = closedError('the broker closed the connection before CONNACK');
     if (err && !this.ending) this.report(err);
     // SUBSCRIBE/UNSUBSCRIBE have no session-level resend: put them back to be sent again.
     const interrupted = [...this.awaitingAck.entries()];
@@ -554,7 +572,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     if (this.random) this.random(b);
     else {
       // No entropy source on this engine: the time still makes collisions between devices unlikely.
-      const t = this.timers.now();
+      const t = Date.now(); // wall time, not the (possibly monotonic, since-boot) timer clock
       for (let i = 0; i < 4; i++) b[i] = Math.floor(t / 256 ** i) & 0xff;
     }
     return 'microtls_' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');

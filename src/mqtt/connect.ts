@@ -63,7 +63,7 @@ export function connect(urlOrOptions: string | ConnectOptions, options?: Connect
   if (!transport) {
     let loaded: Promise<NodeTransportModule> | undefined;
     let factory: TransportFactory | undefined;
-    transport = async () => {
+    transport = async (attempt) => {
       if (!factory) {
         loaded ??= import(NODE_TRANSPORTS).catch((e: unknown) => {
           throw new MicroTlsError('SSL_FEATURE_UNAVAILABLE', 'no built-in transport on this engine: pass options.transport', {}, { cause: e });
@@ -72,7 +72,7 @@ export function connect(urlOrOptions: string | ConnectOptions, options?: Connect
         certificates = m.describeCertificates(o);
         factory = m.transportFor(o);
       }
-      return factory();
+      return factory(attempt);
     };
   }
   return new MqttClient({ ...o, transport, describeCertificates: o.describeCertificates ?? (() => certificates) });
@@ -88,14 +88,23 @@ export function whenConnected(client: MqttClient): Promise<MqttClient> {
   return new Promise((resolve, reject) => {
     const onConnect = (): void => {
       client.off('error', onError);
+      client.off('end', onEnd);
       resolve(client);
     };
     const onError = (err: Error): void => {
       client.off('connect', onConnect);
+      client.off('end', onEnd);
       void client.end(true);
       reject(err);
     };
+    // Ended (by end(), or given up) without an error event: still a failure to connect.
+    const onEnd = (): void => {
+      client.off('connect', onConnect);
+      client.off('error', onError);
+      reject(new MicroTlsError('MICROTLS_ERR_MQTT_CONNECTION_CLOSED', 'the client ended before it connected'));
+    };
     client.once('connect', onConnect);
     client.once('error', onError);
+    client.once('end', onEnd);
   });
 }

@@ -8,6 +8,6 @@ export { MqttClient, type MqttClientEvents } from './client.js';
 export type {
   CertificateDescription, ConnectionState, ErrorCodeEntry, Granted, MqttClientOptions, MqttStatus, MqttWill, PublishOptions, SubscribeOptions,
 } from './options.js';
-export type { DuplexLike, TransportFactory } from './transport.js';
+export type { DuplexLike, TransportAttempt, TransportFactory } from './transport.js';
 export { parseBrokerUrl, type BrokerAddress } from './url.js';
 export * from './codec/index.js';

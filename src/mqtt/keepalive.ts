@@ -55,7 +55,9 @@ export class KeepaliveTimer {
   private check(): void {
     if (this.stopped) return;
     const quiet = this.timers.now() - this.lastSent;
-    if (quiet < this.options.period) {
+    // quiet < 0: the clock stepped back, so how long we were silent is unknown; ping now
+    // rather than wait out the size of the step (the broker drops us at 1.5x keepalive).
+    if (quiet >= 0 && quiet < this.options.period) {
       this.arm(this.options.period - quiet);
       return;
     }

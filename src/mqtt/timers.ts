@@ -12,12 +12,16 @@ export interface Timers {
 interface GlobalTimers {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(handle: unknown): void;
+  performance?: { now?(): number };
 }
+
+const perf = (globalThis as unknown as GlobalTimers).performance;
 
 export const defaultTimers: Timers = {
   setTimeout: (fn, ms) => (globalThis as unknown as GlobalTimers).setTimeout(fn, ms),
   clearTimeout: (h) => (globalThis as unknown as GlobalTimers).clearTimeout(h),
-  now: () => Date.now(),
+  // Monotonic where the engine has it: an SNTP/NTP step of the wall clock must not move timeouts.
+  now: typeof perf?.now === 'function' ? () => perf.now!() : () => Date.now(),
 };
 
 /** A timer that can be re-armed and cancelled without tracking handles at each call site. */

@@ -16,7 +16,39 @@ export interface DuplexLike {
 }
 
 /**
+ * One connection attempt, as the factory sees it. The client abandons an attempt whose
+ * transport is not up yet when connectTimeout passes or end() is called; the factory should
+ * then close what it opened (a half-open TCP socket, a TLS handshake in progress) at once.
+ */
+export interface TransportAttempt {
+  readonly cancelled: boolean;
+  /** `fn` runs once when the attempt is abandoned (at once if it already was). */
+  onCancel(fn: () => void): void;
+}
+
+/**
  * Called for every connection attempt (first connect and each reconnect). Resolves once
  * the stream is ready to carry MQTT (TCP connected, TLS handshake done).
  */
-export type TransportFactory = () => Promise<DuplexLike> | DuplexLike;
+export type TransportFactory = (attempt?: TransportAttempt) => Promise<DuplexLike> | DuplexLike;
+
+/** The client's side of a TransportAttempt. */
+export class CancellableAttempt implements TransportAttempt {
+  private handlers: (() => void)[] = [];
+  private done = false;
+
+  get cancelled(): boolean {
+    return this.done;
+  }
+
+  onCancel(fn: () => void): void {
+    if (this.done) fn();
+    else this.handlers.push(fn);
+  }
+
+  cancel(): void {
+    if (this.done) return;
+    this.done = true;
+    for (const fn of this.handlers.splice(0)) fn();
+  }
+}

@@ -9,11 +9,11 @@ import { MicroTlsError } from '../errors.js';
 import type { NodeTransportModule, ResolvedConnectOptions } from '../mqtt/connect.js';
 import { describeCertificate, describeKey } from '../x509/describe.js';
 import type { CertificateDescription } from '../mqtt/options.js';
-import type { DuplexLike, TransportFactory } from '../mqtt/transport.js';
+import type { DuplexLike, TransportAttempt, TransportFactory } from '../mqtt/transport.js';
 
 /** TCP to host:port; resolves once connected. Nagle is off: MQTT packets are small and latency-bound. */
 export function tcpTransport(host: string, port: number): TransportFactory {
-  return () =>
+  return (attempt?: TransportAttempt) =>
     new Promise<DuplexLike>((resolve, reject) => {
       const socket = net.connect({ host, port });
       const onError = (err: NodeJS.ErrnoException): void => {
@@ -26,6 +26,12 @@ export function tcpTransport(host: string, port: number): TransportFactory {
         socket.off('error', onError);
         socket.setNoDelay(true);
         resolve(socket);
+      });
+      // Abandoned by the client (connect timeout, end()): do not leave the connect pending.
+      attempt?.onCancel(() => {
+        if (!socket.connecting) return;
+        socket.destroy();
+        reject(new MicroTlsError('NET_CONNECT_FAILED', `${host}:${port}: connection attempt abandoned`));
       });
     });
 }
@@ -65,7 +71,7 @@ function pemOrFile(v: string | Uint8Array | undefined): string | Uint8Array | un
 export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
   let session: unknown;
   const verify = o.verifyServerCertificate ?? true;
-  return async () => {
+  return async (attempt?: TransportAttempt) => {
     let mod: TlsConnectModule;
     try {
       mod = (await import(TLS_CONNECT)) as TlsConnectModule;
@@ -84,6 +90,12 @@ export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
     if (o.ciphers) options.cipherSuites = o.ciphers;
     if (o.maxFragmentLength) options.maxFragmentLength = o.maxFragmentLength;
     if (session !== undefined) options.session = session;
+    if (attempt?.cancelled) throw new MicroTlsError('NET_CONNECT_FAILED', `${o.host}:${o.port}: connection attempt abandoned`);
+    // The TCP socket is opened here so that an abandoned attempt can close it: connect()
+    // then fails at once instead of holding the half-done handshake until its own timeout.
+    const tcp = net.connect({ host: o.host, port: o.port });
+    options.socket = tcp;
+    attempt?.onCancel(() => tcp.destroy());
     const socket = await mod.connect(options);
     const fresh = socket.getSession?.() ?? socket.session;
     if (fresh !== undefined) session = fresh;

@@ -3,6 +3,13 @@ import { CIPHERTEXT_EXPANSION, CONTENT_TYPE_NAMES, MAX_PLAINTEXT, RECORD_HEADER_
 import { nullProtection, type RecordProtection } from './protection.js';
 import { SequenceNumber } from './sequence.js';
 
+/**
+ * Empty records in a row that are tolerated. Each costs a decryption and delivers nothing,
+ * so an endless stream of them is a CPU DoS; Mbed TLS refuses the fourth consecutive empty
+ * record with INVALID_MAC (ssl_prepare_record_content, nb_zero), and so do we.
+ */
+export const MAX_CONSECUTIVE_EMPTY_RECORDS = 3;
+
 export interface TlsRecord {
   readonly type: number;
   readonly version: number;
@@ -35,6 +42,8 @@ export class RecordLayer {
    * saves on a device.
    */
   private maxFragment = MAX_PLAINTEXT;
+  /** Empty records received in a row (see MAX_CONSECUTIVE_EMPTY_RECORDS). */
+  private emptyInARow = 0;
 
   get maxFragmentLength(): number {
     return this.maxFragment;
@@ -138,6 +147,11 @@ export class RecordLayer {
     const fragment = this.readProtection.open(type, seq, body);
     if (fragment.length > this.maxFragment) {
       throw this.overflow(`decrypted record of ${fragment.length} bytes`, this.maxFragment);
+    }
+    if (fragment.length > 0) {
+      this.emptyInARow = 0;
+    } else if (++this.emptyInARow > MAX_CONSECUTIVE_EMPTY_RECORDS) {
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.emptyInARow} empty records in a row (possible DoS; at most ${MAX_CONSECUTIVE_EMPTY_RECORDS} are accepted)`);
     }
     return { type, version, fragment };
   }

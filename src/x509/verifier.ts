@@ -14,14 +14,14 @@
 import type { FullCryptoProvider } from '../../hw/provider.js';
 import type { AlertName } from '../record/alerts.js';
 import type { Clock } from '../time/clock.js';
-import type { Certificate } from './certificate.js';
+import { parseCertificate, type Certificate } from './certificate.js';
 import { alertForFlags, VERIFY_FLAGS } from './flags.js';
 import { asList, isCertificate, loadCertificatesLeniently, type CertificateInput } from './input.js';
 import { SignatureMemo } from './memo.js';
 import type { VerifyPolicy } from './policy.js';
 import { suggestTrustAnchor } from './suggest.js';
 import { verifyChain } from './verify.js';
-import { errorCode, type MicroTlsError } from '../errors.js';
+import { errorCode, MicroTlsError } from '../errors.js';
 
 export interface ChainVerifierOptions {
   /** CA file content(s): PEM (one or more certificates), DER, or parsed. */
@@ -30,6 +30,7 @@ export interface ChainVerifierOptions {
   readonly policy?: Partial<VerifyPolicy>;
   readonly maxDepth?: number;
   readonly usage?: 'serverAuth' | 'clientAuth';
+  readonly leafKeyUsage?: 'keyEncipherment' | 'digitalSignature';
   readonly provider?: FullCryptoProvider;
   /**
    * Share parsed CA certificates and remembered signature verdicts with other verifiers
@@ -114,10 +115,22 @@ function trustStore(input: CertificateInput | readonly CertificateInput[], cache
 export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
   const { certs: trusted, rejected, memo } = trustStore(opts.trusted, opts.cache ?? true);
   const verifier = (ctx: { readonly chain: readonly Uint8Array[]; readonly serverName: string | undefined }): ChainVerifierOutcome => {
-    const [peer, ...intermediates] = ctx.chain;
-    if (!peer) {
+    const [peerDer, ...rest] = ctx.chain;
+    if (!peerDer) {
       return { ok: false, code: errorCode('X509_CERT_VERIFY_FAILED'), flags: VERIFY_FLAGS.BADCERT_MISSING, reason: 'the server sent no certificate', alert: 'handshake_failure' };
     }
+    // The Certificate message carries DER (RFC 5246 7.4.2): parsed as DER only, never as PEM
+    // text as a CA file may be, so the certificate verified is the one the application is shown.
+    const peer = parseCertificate(peerDer);
+    const intermediates = rest.flatMap((der) => {
+      try {
+        return [parseCertificate(der)];
+      } catch (err) {
+        // An unusable intermediate can only remove paths (as verifyChain sets such ones aside).
+        if (err instanceof MicroTlsError) return [];
+        throw err;
+      }
+    });
     const r = verifyChain({
       peer, intermediates, trusted,
       ...(ctx.serverName !== undefined ? { serverName: ctx.serverName } : {}),
@@ -125,6 +138,7 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
       ...(opts.policy ? { policy: opts.policy } : {}),
       ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
       ...(opts.usage ? { usage: opts.usage } : {}),
+      ...(opts.leafKeyUsage ? { leafKeyUsage: opts.leafKeyUsage } : {}),
       ...(opts.provider ? { provider: opts.provider } : {}),
       signatureMemo: memo,
     });

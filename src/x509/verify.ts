@@ -48,6 +48,11 @@ export interface VerifyOptions {
   readonly maxDepth?: number;
   /** serverAuth when verifying a server (default), clientAuth for a client certificate. */
   readonly usage?: 'serverAuth' | 'clientAuth';
+  /**
+   * A keyUsage bit the leaf must carry when it has the extension at all, e.g. keyEncipherment
+   * for TLS RSA key exchange (Mbed TLS's mbedtls_ssl_check_cert_usage); BADCERT_KEY_USAGE otherwise.
+   */
+  readonly leafKeyUsage?: 'keyEncipherment' | 'digitalSignature';
   readonly policy?: Partial<VerifyPolicy>;
   readonly provider?: FullCryptoProvider;
   /** Signature verdicts remembered across verifications (verifier.ts keeps one per CA input); see memo.ts. */
@@ -123,6 +128,10 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   if (opts.serverName !== undefined) {
     const r = checkServerName(leafCert, opts.serverName, policy);
     if (!r.ok) addLeaf(F.BADCERT_CN_MISMATCH, r.reason!);
+  }
+  const ku = leafCert.extensions.keyUsage;
+  if (opts.leafKeyUsage && ku && !ku.has(opts.leafKeyUsage)) {
+    addLeaf(F.BADCERT_KEY_USAGE, `the certificate's keyUsage does not allow ${opts.leafKeyUsage}, which the key exchange needs`);
   }
   const eku = leafCert.extensions.extKeyUsage;
   if (eku && !eku.includes(usageOid) && !(policy.acceptAnyEku && eku.includes(EKU.any))) {

@@ -30,6 +30,7 @@ const rsaLeaf = serverLeaf(rsaInter);
 const ecSignedLeaf = serverLeaf(ecInter);
 const expiredLeaf = serverLeaf(rsaInter, { notBefore: new Date(Date.now() - 30 * DAY), notAfter: new Date(Date.now() - DAY) });
 const smallKeyLeaf = serverLeaf(rsaInter, { key: { type: 'rsa', bits: 1024 } });
+const signOnlyLeaf = serverLeaf(rsaInter, { keyUsage: ['digitalSignature'] });
 
 interface Server { port: number; clientErrors: string[]; close(): Promise<void> }
 
@@ -145,6 +146,15 @@ test('1024-bit server key refused by default (manual: at least 2048), accepted w
   assert.is((err.info['flags'] as number) & 0x10000, 0x10000, 'BADCERT_BAD_KEY');
   const sock = await connect({ host: 'localhost', port: srv.port, verify: true, ca: rsaRoot.certPem, verifyPolicy: { minRsaBits: 1024 } });
   sock.destroy();
+});
+
+test('a leaf whose keyUsage lacks keyEncipherment cannot do RSA key exchange: BADCERT_KEY_USAGE (as Mbed TLS)', async () => {
+  const srv = await nodeServer(signOnlyLeaf, [rsaInter]);
+  servers.push(srv);
+  const err = await expectFailure(connect({ host: 'localhost', port: srv.port, verify: true, ca: rsaRoot.certPem }));
+  assert.is(err.codeName, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED');
+  assert.is((err.info['flags'] as number) & 0x800, 0x800, 'BADCERT_KEY_USAGE');
+  assert.match(err.message, /keyEncipherment/);
 });
 
 test('clock not set: no handshake is started; once set, it connects', async () => {

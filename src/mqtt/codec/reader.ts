@@ -1,12 +1,16 @@
 /**
  * Streaming framer: bytes arrive in chunks of any size (one byte, the middle of the
  * remaining length, several packets at once) and whole packets come out. The body
- * buffer is allocated once its length is known and filled in place, so a packet split
- * over many chunks is never re-concatenated.
+ * buffer is filled in place; it starts small and doubles (up to the announced length) as
+ * bytes actually arrive, so memory follows what the peer sent, never what it announced:
+ * 5 bytes claiming a 256 MB packet must not cost 256 MB.
  */
 import { MqttProtocolError, protocolError } from '../errors.js';
 import { checkFixedHeader, decodePacket } from './decode.js';
 import type { Packet } from './packets.js';
+
+/** First body allocation; bigger bodies grow by doubling as their bytes come in. */
+const INITIAL_BODY = 16 * 1024;
 
 export interface PacketReaderOptions {
   /**
@@ -69,10 +73,15 @@ export class PacketReader {
         if (total > this.maxPacketSize) {
           protocolError('microtls-max-packet-size', `packet of ${total} bytes exceeds the limit of ${this.maxPacketSize}`, { size: total });
         }
-        this.body = new Uint8Array(this.length);
+        this.body = new Uint8Array(Math.min(this.length, INITIAL_BODY));
         this.filled = 0;
       } else {
         const n = Math.min(this.length - this.filled, chunk.length - i);
+        if (this.filled + n > this.body.length) {
+          const grown = new Uint8Array(Math.min(this.length, Math.max(this.body.length * 2, this.filled + n)));
+          grown.set(this.body.subarray(0, this.filled));
+          this.body = grown;
+        }
         this.body.set(chunk.subarray(i, i + n), this.filled);
         this.filled += n;
         i += n;
