@@ -184,11 +184,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       }
     }
     const chainVerifier = createChainVerifier({ trusted });
-    verify = (ctx: VerifyContext) => {
+    // The wrapper keeps the verifier's trustId, so --sess-out sessions resume only under the same --cafile.
+    verify = Object.assign((ctx: VerifyContext) => {
       presented = ctx.chain;
       outcome = chainVerifier(ctx);
       return outcome;
-    };
+    }, { trustId: chainVerifier.trustId });
   }
   let files: { cert?: string; key?: string; session?: TlsSession };
   try {

@@ -154,6 +154,7 @@ export class TlsClient {
   private readonly suites: CipherSuite[];
   private readonly verifier: CertificateVerifier | undefined;
   private readonly verifyClock: Clock | undefined;
+  private readonly trustId: string | undefined;
   private readonly records = new RecordLayer();
   private readonly assembler: HandshakeAssembler;
   private readonly transcript: Transcript;
@@ -199,6 +200,7 @@ export class TlsClient {
     const resolved = resolveVerifier(options, this.provider);
     this.verifier = resolved.verify;
     this.verifyClock = resolved.clock;
+    this.trustId = resolved.trustId;
     validateServerName(options.serverName);
     if (options.verify === true && options.serverName === undefined) {
       // Without a name the chain check would pass any certificate the CA ever issued
@@ -302,6 +304,8 @@ export class TlsClient {
     if (!this.suites.some((suite) => suite.code === s.cipherSuite)) return undefined;
     // Resuming skips the certificate: a verifying client must not inherit an unverified session.
     if (this.verifier && !s.serverVerified) return undefined;
+    // ...nor one verified against other CA certificates or rules than its own.
+    if (this.trustId !== undefined && s.verifiedWith !== this.trustId) return undefined;
     if (s.ticket !== undefined && !tickets && s.sessionId.length === 0) return undefined;
     return sessionMatchesOffer(s, offer) ? s : undefined;
   }
@@ -704,6 +708,8 @@ export class TlsClient {
       now,
       // A refreshed session inherits the verification of the handshake that made its secret.
       serverVerified: this.resumed ? this.offeredSession!.serverVerified === true : this.verifier !== undefined,
+      ...((this.resumed ? this.offeredSession!.verifiedWith : this.trustId) !== undefined
+        ? { verifiedWith: (this.resumed ? this.offeredSession!.verifiedWith : this.trustId)! } : {}),
     });
   }
 

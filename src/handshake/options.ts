@@ -142,12 +142,18 @@ export interface ResolvedVerifier {
   readonly verify: CertificateVerifier | undefined;
   /** Set for built-in verification: its clock must be set before a handshake may start. */
   readonly clock: Clock | undefined;
+  /** What the verifier trusts (x509 ChainVerifier.trustId), when it is a built-in one or says so. */
+  readonly trustId: string | undefined;
 }
 
 export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' | 'clock' | 'verifyPolicy'>, provider: FullCryptoProvider): ResolvedVerifier {
   const { verify } = options;
-  if (verify === false) return { verify: undefined, clock: undefined };
-  if (typeof verify === 'function') return { verify, clock: undefined };
+  if (verify === false) return { verify: undefined, clock: undefined, trustId: undefined };
+  if (typeof verify === 'function') {
+    // A verifier made by createChainVerifier carries its trustId; any other function has none.
+    const id = (verify as { trustId?: unknown }).trustId;
+    return { verify, clock: undefined, trustId: typeof id === 'string' ? id : undefined };
+  }
   if (verify !== true) {
     throw new MicroTlsError('SSL_BAD_CONFIG', 'the verify option is required: pass verify: true with ca (the CA certificate), or verify: false explicitly to connect without certificate verification');
   }
@@ -163,7 +169,7 @@ export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' 
     const first = chainVerifier.rejectedTrusted[0]!;
     throw new MicroTlsError(first.code, `the CA certificate could not be read: ${first.message}`);
   }
-  return { verify: chainVerifier, clock };
+  return { verify: chainVerifier, clock, trustId: chainVerifier.trustId };
 }
 
 /** The reference device's rule: "MQTTS is activated only after a correctly adjusted clock". */

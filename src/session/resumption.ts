@@ -66,6 +66,8 @@ export interface CompletedHandshake {
   readonly now: number;
   /** The server certificate was verified in the handshake that established the master secret. */
   readonly serverVerified: boolean;
+  /** trustId of the verifier that accepted the server, when known. */
+  readonly verifiedWith?: string;
 }
 
 /**
@@ -88,6 +90,7 @@ export function sessionFromHandshake(h: CompletedHandshake): TlsSession | undefi
     encryptThenMac: h.negotiated.encryptThenMac,
     ...(h.negotiated.maxFragmentLength !== undefined ? { maxFragmentLength: h.negotiated.maxFragmentLength } : {}),
     ...(h.serverVerified ? { serverVerified: true as const } : {}),
+    ...(h.serverVerified && h.verifiedWith !== undefined ? { verifiedWith: h.verifiedWith } : {}),
   };
   validateSession(session);
   return session;

@@ -40,6 +40,11 @@ export interface TlsSession {
    * skips the certificate, so a client that verifies only resumes sessions that have this.
    */
   readonly serverVerified?: true;
+  /**
+   * The trustId (x509 ChainVerifier) of the verifier that accepted the server: a verifying
+   * client resumes only sessions verified against the same CA certificates and rules.
+   */
+  readonly verifiedWith?: string;
 }
 
 export const SESSION_FORMAT = 'microtls-session';
@@ -59,7 +64,7 @@ const REQUIRED_KEYS = [
   'format', 'version', 'protocol', 'cipherSuite', 'masterSecret', 'sessionId', 'ticketLifetimeHint',
   'receivedAt', 'serverName', 'extendedMasterSecret', 'encryptThenMac',
 ] as const;
-const OPTIONAL_KEYS = ['ticket', 'maxFragmentLength', 'serverVerified'] as const;
+const OPTIONAL_KEYS = ['ticket', 'maxFragmentLength', 'serverVerified', 'verifiedWith'] as const;
 /** A maximal ticket in hex plus the other fields with room to spare: larger input is not a session. */
 const MAX_SESSION_TEXT_LENGTH = 2 * MAX_TICKET_LENGTH + 4096;
 const KNOWN_KEYS: ReadonlySet<string> = new Set<string>([...REQUIRED_KEYS, ...OPTIONAL_KEYS]);
@@ -95,6 +100,9 @@ export function validateSession(s: TlsSession): void {
     bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
   }
   if (s.serverVerified !== undefined && s.serverVerified !== true) bad('serverVerified must be true when present');
+  if (s.verifiedWith !== undefined && (s.serverVerified !== true || typeof s.verifiedWith !== 'string' || !/^[0-9a-f]{64}$/.test(s.verifiedWith))) {
+    bad('verifiedWith must be 64 lower-case hex digits, on a verified session');
+  }
 }
 
 /** One JSON object, one key per line, so a person can see what a session file holds (and diff two). */
@@ -116,6 +124,7 @@ export function serializeSession(s: TlsSession): string {
   if (s.ticket !== undefined) obj.ticket = toHex(s.ticket);
   if (s.maxFragmentLength !== undefined) obj.maxFragmentLength = s.maxFragmentLength;
   if (s.serverVerified) obj.serverVerified = true;
+  if (s.verifiedWith !== undefined) obj.verifiedWith = s.verifiedWith;
   return JSON.stringify(obj, null, 2) + '\n';
 }
 
@@ -173,6 +182,7 @@ export function parseSession(text: string): TlsSession {
     encryptThenMac: boolField(obj, 'encryptThenMac'),
     ...(mfl !== undefined ? { maxFragmentLength: mfl as MaxFragmentLength } : {}),
     ...('serverVerified' in obj ? { serverVerified: obj.serverVerified as true } : {}),
+    ...('verifiedWith' in obj ? { verifiedWith: obj.verifiedWith as string } : {}),
   };
   validateSession(session);
   return session;

@@ -22,6 +22,9 @@ import type { VerifyPolicy } from './policy.js';
 import { suggestTrustAnchor } from './suggest.js';
 import { verifyChain } from './verify.js';
 import { errorCode, MicroTlsError } from '../errors.js';
+import { digest, getDefaultProvider } from '../../hw/index.js';
+import { toHex, utf8Encode } from '../encoding/bytes.js';
+import { resolvePolicy } from './policy.js';
 
 export interface ChainVerifierOptions {
   /** CA file content(s): PEM (one or more certificates), DER, or parsed. */
@@ -49,6 +52,12 @@ export interface ChainVerifier {
   (ctx: { readonly chain: readonly Uint8Array[]; readonly serverName: string | undefined }): ChainVerifierOutcome;
   /** Trusted certificates that could not be parsed (shown to the user, as the device shows a CA file's error). */
   readonly rejectedTrusted: readonly MicroTlsError[];
+  /**
+   * Identifies what this verifier accepts: SHA-256 over the trusted certificates (order-free),
+   * the policy and the usage rules. A session verified by one verifier is resumed only by a
+   * verifier with the same trustId, since resumption skips the certificate.
+   */
+  readonly trustId: string;
 }
 
 interface TrustStore {
@@ -150,5 +159,12 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     }
     return { ok: false, code: r.code, flags: r.flags, reason, alert: alertForFlags(r.flags) };
   };
-  return Object.assign(verifier, { rejectedTrusted: [...rejected] });
+  return Object.assign(verifier, { rejectedTrusted: [...rejected], trustId: trustIdOf(trusted, opts) });
+}
+
+function trustIdOf(trusted: readonly Certificate[], opts: ChainVerifierOptions): string {
+  const provider = opts.provider ?? getDefaultProvider();
+  const certs = trusted.map((c) => toHex(digest(provider, 'sha256', c.der))).sort();
+  const rules = JSON.stringify({ policy: resolvePolicy(opts.policy), maxDepth: opts.maxDepth ?? null, usage: opts.usage ?? 'serverAuth', leafKeyUsage: opts.leafKeyUsage ?? null });
+  return toHex(digest(provider, 'sha256', utf8Encode(`${certs.join(',')}|${rules}`)));
 }

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { connect, MicroTlsError } from '../../src/node/index.js';
 import { issueCertificate, type Issued } from '../../src/node/pki.js';
 import { settableClock } from '../../src/time/clock.js';
+import { parseSession, serializeSession } from '../../src/session/session.js';
 import { echo, freePort, retryConnect, withTimeout } from './helpers/servers.js';
 
 const DAY = 86400_000;
@@ -155,6 +156,31 @@ test('a leaf whose keyUsage lacks keyEncipherment cannot do RSA key exchange: BA
   assert.is(err.codeName, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED');
   assert.is((err.info['flags'] as number) & 0x800, 0x800, 'BADCERT_KEY_USAGE');
   assert.match(err.message, /keyEncipherment/);
+});
+
+test('a verified session resumes only with the same CA certificates; others get a full, verified handshake', async () => {
+  const srv = await nodeServer(rsaLeaf, [rsaInter]);
+  servers.push(srv);
+  const first = await connect({ host: 'localhost', port: srv.port, verify: true, ca: rsaRoot.certPem });
+  await echo(first, Buffer.from('x'));
+  const session = first.getSession();
+  first.destroy();
+  assert.ok(session?.verifiedWith, 'the session records what verified it');
+  const copy = parseSession(serializeSession(session!));
+  assert.is(copy.verifiedWith, session!.verifiedWith);
+
+  const same = await connect({ host: 'localhost', port: srv.port, verify: true, ca: rsaRoot.certPem, session: copy });
+  assert.is(same.resumed, true, 'same CA: resumed');
+  same.destroy();
+  // The intermediate alone is a valid anchor for this server, but not what verified the session.
+  const other = await connect({ host: 'localhost', port: srv.port, verify: true, ca: rsaInter.certPem, session: copy });
+  assert.is(other.resumed, false, 'other CA: not resumed');
+  assert.is(other.peerCertificates.length, 2, 'the chain was received and verified');
+  other.destroy();
+  // Neither does a client with other verification rules.
+  const strict = await connect({ host: 'localhost', port: srv.port, verify: true, ca: rsaRoot.certPem, verifyPolicy: { allowCnFallback: false }, session: copy });
+  assert.is(strict.resumed, false, 'other policy: not resumed');
+  strict.destroy();
 });
 
 test('clock not set: no handshake is started; once set, it connects', async () => {
