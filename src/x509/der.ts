@@ -5,6 +5,8 @@
  * So every node is checked here and turned into a small plain tree the x509 code walks.
  * Every failure becomes a MicroTlsError with the code the caller names.
  */
+// Must stay ahead of asn1js: it gives engines without TextDecoder the one asn1js needs at load.
+import './asn1js-globals.js';
 import * as asn1js from 'asn1js';
 import { MicroTlsError } from '../errors.js';
 
