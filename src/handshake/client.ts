@@ -209,7 +209,15 @@ export class TlsClient {
         'verify: true needs serverName: the certificate must be checked against the name of the server (a DNS name or IP literal)');
     }
     this.suites = resolveSuites(options.cipherSuites);
-    this.random = options.random ?? ((n) => this.provider.randomBytes(n));
+    const source = options.random ?? ((n: number) => this.provider.randomBytes(n));
+    // Randoms, premaster and IVs are secrets: a source that returns short would leave zero bytes in them.
+    this.random = (n) => {
+      const r = source(n);
+      if (!(r instanceof Uint8Array) || r.length !== n) {
+        throw new MicroTlsError('SSL_NO_RNG', `the random source returned ${r instanceof Uint8Array ? `${r.length} bytes` : 'no bytes'} when ${n} were asked for`);
+      }
+      return r;
+    };
     this.now = options.now ?? (() => Date.now());
     const max = options.maxHandshakeMessageSize ?? DEFAULT_MAX_HANDSHAKE_MESSAGE;
     if (!(Number.isInteger(max) && max >= 1024 && max <= 0xffffff)) {
