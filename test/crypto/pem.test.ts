@@ -3,18 +3,9 @@ import * as assert from 'uvu/assert';
 import crypto from 'node:crypto';
 import { base64Decode, base64Encode } from '../../src/encoding/base64.js';
 import { decodePem, encodePem, looksLikePem } from '../../src/encoding/pem.js';
-import { MicroTlsError } from '../../src/errors.js';
 import { asciiEncode, toHex } from '../../src/encoding/bytes.js';
+import { thrownCodeName as code } from '../helpers/thrown.js';
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MicroTlsError) return e.codeName;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 test('base64 round trips against Buffer for every length 0..70', () => {
   for (let n = 0; n <= 70; n++) {

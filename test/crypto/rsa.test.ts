@@ -2,25 +2,16 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import crypto from 'node:crypto';
 import { getDefaultProvider, digest, type HashName } from '../../hw/index.js';
-import { MicroTlsError } from '../../src/errors.js';
 import { toHex } from '../../src/encoding/bytes.js';
 import { importPrivateKey, importPublicKey, rsaPublicKeyOf, type RsaPrivateKey } from '../../src/crypto/keys.js';
 import { rsaEncryptPkcs1v15, rsaSignPkcs1v15, rsaVerifyPkcs1v15 } from '../../src/crypto/rsa.js';
 import { verifySignature } from '../../src/crypto/signature.js';
+import { thrownCodeName as codeOf } from '../helpers/thrown.js';
 
 const provider = getDefaultProvider();
 const rnd = (n: number): Uint8Array => new Uint8Array(crypto.randomBytes(n));
 const HASHES: HashName[] = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MicroTlsError) return e.codeName;
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 const pairs = new Map<number, { node: crypto.KeyPairKeyObjectResult; priv: RsaPrivateKey }>();
 function pair(bits: number) {

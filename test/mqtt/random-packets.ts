@@ -3,18 +3,9 @@
  * shape and mqtt-packet's, for the differential tests. Seeded so a failure reproduces.
  */
 import type { Packet, QoS, SubackReturnCode } from '../../src/mqtt/codec/index.js';
+import { prng } from '../helpers/prng.js';
 
-/** mulberry32: small, fast, deterministic; tests only. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 export class Gen {
   readonly next: () => number;

@@ -3,18 +3,10 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { parseCertificate, parseCertificates } from '../../src/x509/certificate.js';
-import { MicroTlsError } from '../../src/errors.js';
 import { EXT, issue, tempFile } from '../helpers/chains.js';
+import { thrownCodeName } from '../helpers/thrown.js';
 
-function code(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MicroTlsError) return e.codeName;
-    throw e;
-  }
-  return 'no error';
-}
+const code = (fn: () => unknown): string => thrownCodeName(fn, 'no error');
 
 const limbo = JSON.parse(readFileSync(new URL('../vectors/x509-limbo/limbo.json', import.meta.url), 'utf8')) as {
   testcases: { id: string; peer_certificate: string; trusted_certs: string[]; untrusted_intermediates: string[] }[];

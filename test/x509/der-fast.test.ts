@@ -11,6 +11,7 @@ import { decodeDerAsn1js, decodeDerFast, type DerNode } from '../../src/x509/der
 import { decodePem } from '../../src/encoding/pem.js';
 import { MicroTlsError } from '../../src/errors.js';
 import { toHex } from '../../src/encoding/bytes.js';
+import { prng as rng } from '../helpers/prng.js';
 
 const limbo = JSON.parse(readFileSync(new URL('../vectors/x509-limbo/limbo.json', import.meta.url), 'utf8')) as {
   testcases: { peer_certificate: string; trusted_certs: string[]; untrusted_intermediates: string[] }[];
@@ -52,17 +53,6 @@ function check(der: Uint8Array): 'fast' | 'slow' {
   return 'fast';
 }
 
-/** Deterministic PRNG (mulberry32), so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('every limbo certificate decodes identically on both paths', () => {
   let fast = 0;
