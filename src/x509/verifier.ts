@@ -162,9 +162,16 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
   return Object.assign(verifier, { rejectedTrusted: [...rejected], trustId: trustIdOf(trusted, opts) });
 }
 
+/** Per trusted certificate; the cached trust store hands the same objects to every reconnect. */
+const certDigests = new WeakMap<Certificate, string>();
+
 function trustIdOf(trusted: readonly Certificate[], opts: ChainVerifierOptions): string {
   const provider = opts.provider ?? getDefaultProvider();
-  const certs = trusted.map((c) => toHex(digest(provider, 'sha256', c.der))).sort();
+  const certs = trusted.map((c) => {
+    let d = certDigests.get(c);
+    if (d === undefined) certDigests.set(c, (d = toHex(digest(provider, 'sha256', c.der))));
+    return d;
+  }).sort();
   const rules = JSON.stringify({ policy: resolvePolicy(opts.policy), maxDepth: opts.maxDepth ?? null, usage: opts.usage ?? 'serverAuth', leafKeyUsage: opts.leafKeyUsage ?? null });
   return toHex(digest(provider, 'sha256', utf8Encode(`${certs.join(',')}|${rules}`)));
 }
