@@ -1,5 +1,7 @@
 /**
- * Espruino's `require('crypto')` (libs/crypto/jswrap_crypto.c, Mbed TLS inside) as a provider.
+ * Espruino's `require('crypto')` (libs/crypto/jswrap_crypto.c, Mbed TLS inside) as a provider
+ * that needs nothing else: the Espruino bundle loads no @noble code (its tables and BigInt
+ * constants cost more RAM at load than the whole TLS client).
  *
  * Documented API used here:
  *   crypto.SHA1 / SHA224 / SHA256 / SHA384 / SHA512 (message) -> ArrayBuffer   one-shot only
@@ -7,25 +9,25 @@
  *     mode 'CBC' (default, IV defaults to zeros) | 'ECB' | 'CFB' (CFB8) | 'CTR' | 'OFB';
  *     the key is set up on every call; CTR ignores `iv` (its counter always starts at zero),
  *     so it cannot serve GCM/CCM counters and is not used.
- * Builds differ (SHA384/512 and AES are compile-time options), so every function is detected.
- * Espruino has no native MD5, HMAC, GCM or CCM. The firmware's CCM entry points mentioned on
- * espruino.com (AES.ccmEncrypt/ccmDecrypt) have no signature documented in the firmware
- * source we could check, so CCM is NOT wired to them: completeProvider() builds CCM (hw/ccm.ts)
- * on the native block cipher, whose bulk paths make one native ECB call per chunk of counter
- * blocks and one native CBC call per chunk of CBC-MAC input; HMAC is built on the native
- * hashes; GCM and MD5 come from noble.
+ * What the firmware lacks is built here on what it has:
+ *   - HMAC on the native one-shot hashes (completeProvider, hw/hmac.ts);
+ *   - GCM as CTR over native ECB, all counter blocks of a record in one call, with GHASH in
+ *     32-bit JS (hw/espruino-gcm.ts);
+ *   - CCM on the native block cipher (hw/ccm.ts): one ECB call per chunk of counters, one CBC
+ *     call per chunk of CBC-MAC input. The firmware's AES.ccmEncrypt takes no associated data,
+ *     so it cannot protect TLS records.
+ *   - MD5 is not in the firmware and TLS 1.2 with these suites never needs it (the PRF is
+ *     SHA-256/384; MD5 certificate signatures are refused before hashing), so hash('md5')
+ *     fails with MD_FEATURE_UNAVAILABLE. So does any SHA a firmware build left out.
  *
- * Hashing decision: native one-shot + buffering, not noble. Espruino interprets JS, so a
- * JS SHA-256 is orders of magnitude slower than the firmware's C one, and TLS hashes little:
- * the handshake transcript (a few KB, dominated by the certificate chain), PRF/HMAC inputs of
- * tens of bytes, and 13-byte-header records for CBC MACs. The price is RAM: a context keeps a
- * copy of everything fed to it until digest(), and clone() shares those (immutable) chunks.
- * Past `maxBufferedHashBytes` a context moves to noble's incremental hash so memory stays
- * bounded; that only happens for unusually large inputs.
+ * Hashing: one-shot native hashes behind a buffering context. The handshake transcript, the
+ * only long-running hash, is therefore kept as its messages (a few KB, dominated by the
+ * certificate chain) and hashed natively when a digest is needed; clone() shares the
+ * (immutable) chunks. Interpreted SHA-256 would be ~4000x slower than the firmware's.
  */
 import { fail } from '../src/errors.js';
-import { nobleHash } from './noble-hash.js';
-import type { AesBlockCipher, AesCbcCipher, CryptoProvider, HashContext, HashName } from './provider.js';
+import { gcmOnBlockCipher } from './espruino-gcm.js';
+import type { AeadCipher, AesBlockCipher, AesCbcCipher, CryptoProvider, HashContext, HashName } from './provider.js';
 
 type EspruinoBytes = Uint8Array | ArrayBuffer;
 type EspruinoAesMode = 'CBC' | 'CFB' | 'CTR' | 'OFB' | 'ECB';
@@ -45,8 +47,6 @@ export interface EspruinoCryptoModule {
 export interface EspruinoProviderOptions {
   /** A hardware RNG returning 32 random bits per call; on Espruino pass `E.hwRand`. */
   randomWord?: () => number;
-  /** Per hash context; beyond this the context switches to noble's incremental hash. Default 32 KiB. */
-  maxBufferedHashBytes?: number;
 }
 
 const NATIVE_HASH: Readonly<Partial<Record<HashName, 'SHA1' | 'SHA224' | 'SHA256' | 'SHA384' | 'SHA512'>>> = {
@@ -59,56 +59,41 @@ const NATIVE_HASH: Readonly<Partial<Record<HashName, 'SHA1' | 'SHA224' | 'SHA256
 
 type OneShot = (message: Uint8Array) => ArrayBuffer;
 
-class BufferedHashContext implements HashContext {
-  private noble: HashContext | undefined;
+/** Chunks are joined once this many have queued, so a long transcript costs one buffer, not a list of them. */
+const MAX_CHUNKS = 8;
 
+function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const all = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    all.set(c, off);
+    off += c.length;
+  }
+  return all;
+}
+
+class BufferedHashContext implements HashContext {
   constructor(
-    private readonly alg: HashName,
     private readonly native: OneShot,
-    private readonly limit: number,
     private chunks: Uint8Array[] = [],
     private total = 0,
   ) {}
 
   update(data: Uint8Array): HashContext {
-    if (this.noble) {
-      this.noble.update(data);
-      return this;
-    }
     // Copied: the caller may reuse its buffer (record buffers are recycled).
-    this.chunks.push(data.slice());
+    this.chunks.push(new Uint8Array(data));
     this.total += data.length;
-    if (this.total > this.limit) {
-      const h = nobleHash(this.alg);
-      for (const c of this.chunks) h.update(c);
-      this.noble = h;
-      this.chunks = [];
-    }
+    if (this.chunks.length > MAX_CHUNKS) this.chunks = [join(this.chunks, this.total)];
     return this;
   }
 
   digest(): Uint8Array {
-    if (this.noble) return this.noble.digest();
-    let all: Uint8Array;
-    if (this.chunks.length === 1) all = this.chunks[0]!;
-    else {
-      all = new Uint8Array(this.total);
-      let off = 0;
-      for (const c of this.chunks) {
-        all.set(c, off);
-        off += c.length;
-      }
-    }
+    const all = this.chunks.length === 1 ? this.chunks[0]! : join(this.chunks, this.total);
     return new Uint8Array(this.native(all));
   }
 
   clone(): HashContext {
-    if (this.noble) {
-      const copy = new BufferedHashContext(this.alg, this.native, this.limit);
-      copy.noble = this.noble.clone();
-      return copy;
-    }
-    return new BufferedHashContext(this.alg, this.native, this.limit, this.chunks.slice(), this.total);
+    return new BufferedHashContext(this.native, this.chunks.slice(), this.total);
   }
 }
 
@@ -117,18 +102,17 @@ function checkKey(key: Uint8Array, what: string): Uint8Array {
     fail('CIPHER_BAD_INPUT_DATA', `${what} key must be 16, 24 or 32 bytes, got ${key.length}`);
   }
   // Our own copy: Espruino reads the key on every call, and the caller may wipe theirs.
-  return key.slice();
+  return new Uint8Array(key);
 }
 
 export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, options: EspruinoProviderOptions = {}): CryptoProvider {
-  const limit = options.maxBufferedHashBytes ?? 32 * 1024;
   const provider: { -readonly [K in keyof CryptoProvider]: CryptoProvider[K] } = {
     name: 'espruino',
     hash(alg) {
       const fnName = NATIVE_HASH[alg];
       const fn = fnName ? cryptoModule[fnName] : undefined;
-      if (!fn) return nobleHash(alg);
-      return new BufferedHashContext(alg, (m) => fn.call(cryptoModule, m), limit);
+      if (!fn) return fail('MD_FEATURE_UNAVAILABLE', `${alg} is not in this firmware's crypto module (TLS 1.2 with the ten suites needs only SHA-1/256/384)`);
+      return new BufferedHashContext((m) => fn.call(cryptoModule, m));
     },
   };
 
@@ -155,10 +139,11 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
         cbcMacBlocks(iv, blocks) {
           wholeBlocks(blocks);
           const out = new Uint8Array(aes.encrypt(blocks, k, { iv, mode: 'CBC' }));
-          return out.slice(out.length - 16);
+          return out.subarray(out.length - 16);
         },
       };
     };
+    provider.aesGcm = (key): AeadCipher => gcmOnBlockCipher(provider.aesBlock!(key));
     provider.aesCbc = (key): AesCbcCipher => {
       const k = checkKey(key, 'AES-CBC');
       const run = (op: 'encrypt' | 'decrypt', iv: Uint8Array, data: Uint8Array): Uint8Array => {
