@@ -2,6 +2,7 @@ import { asciiEncode } from '../encoding/bytes.js';
 import { ByteWriter } from '../encoding/writer.js';
 import { ExtensionType, HandshakeType } from './constants.js';
 import { handshakeMessage } from './message.js';
+import { isDigits } from '../encoding/charset.js';
 
 export interface ClientHelloParams {
   readonly random: Uint8Array;
@@ -30,7 +31,8 @@ export function encodeClientHello(p: ClientHelloParams): Uint8Array {
 
 /** True for IPv4 / IPv6 literals, which RFC 6066 forbids in server_name. */
 export function isIpLiteral(host: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+  const parts = host.split('.');
+  return (parts.length === 4 && parts.every((p) => isDigits(p, 1, 3))) || host.includes(':');
 }
 
 /** server_name extension body with one host_name entry (RFC 6066 3). */

@@ -1,0 +1,245 @@
+#!/usr/bin/env node
+// `npm run build:device`: the two files a user flashes.
+//   dist/device/microtls.xs.js        one ESM file for XS, QuickJS and browsers (entry src/device/xs.ts)
+//   dist/device/microtls.espruino.js  one minified script in the syntax Espruino 2v29 parses
+// Sizes are printed; the build fails when a bundle exceeds its gzip budget.
+//
+// Both leave out asn1js: the strict DER path (src/x509/der.ts) parses every DER certificate,
+// and what it declines is refused with the caller's error code (src/device/absent-asn1js.ts).
+// The Espruino bundle also loads nothing from @noble (hw/noble.ts is replaced by
+// src/device/absent-noble.ts; the Espruino provider covers every operation), and is lowered by
+// Babel for what Espruino lacks: destructuring, rest/spread, default parameters, optional
+// chaining, `**`, logical assignment, async functions, keyword-named methods.
+import { build, transform } from 'esbuild';
+import { transformSync } from '@babel/core';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { ESPRUINO_HELPERS, polyfillsFor } from './build-device-polyfills.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist/device');
+const BUDGET = { xs: 64 * 1024, espruino: 50 * 1024 };
+
+/** esbuild plugin: module replacements for a device build (paths relative to the repo root). */
+function replace(map) {
+  const abs = Object.fromEntries(Object.entries(map).map(([k, v]) => [k.startsWith('.') ? resolve(root, k) : k, resolve(root, v)]));
+  return {
+    name: 'device-replace',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (abs[args.path]) return { path: abs[args.path] };
+        if (!args.path.startsWith('.')) return undefined;
+        const full = resolve(args.resolveDir, args.path).replace(/\.js$/, '.ts');
+        return abs[full] ? { path: abs[full] } : undefined;
+      });
+    },
+  };
+}
+
+const COMMON_REPLACEMENTS = {
+  asn1js: 'src/device/absent-asn1js.ts',
+  './src/x509/asn1js-globals.ts': 'src/device/absent-module.ts',
+};
+
+async function bundle(entry, replacements, extra = {}) {
+  const r = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2020',
+    mainFields: ['module', 'main'],
+    conditions: ['import', 'default'],
+    logLevel: 'silent',
+    legalComments: 'none',
+    plugins: [replace(replacements)],
+    metafile: true,
+    ...extra,
+  });
+  return { code: r.outputFiles[0].text, metafile: r.metafile };
+}
+
+function sizes(name, text) {
+  const raw = Buffer.byteLength(text);
+  const gz = gzipSync(text, { level: 9 }).length;
+  return { name, raw, gz };
+}
+
+/** Entry for the XS bundle: B2's src/device/xs.ts once it exists, else the core + MQTT. */
+function xsEntry() {
+  const real = join(root, 'src/device/xs.ts');
+  if (existsSync(real)) return real;
+  const tmp = join(out, '.xs-entry.ts');
+  writeFileSync(tmp, "export * from '../../src/index.ts';\nexport * from '../../hw/index.ts';\nexport { MqttClient, connect as mqttConnect, whenConnected, parseBrokerUrl } from '../../src/mqtt/index.ts';\n");
+  return tmp;
+}
+
+// ---- Espruino lowering (Babel) -------------------------------------------------------
+
+const KEYWORDS = new Set(['null', 'true', 'false', 'delete', 'new', 'in', 'do', 'if', 'for', 'while', 'default', 'typeof', 'void',
+  'return', 'function', 'var', 'let', 'const', 'class', 'switch', 'case', 'break', 'continue', 'throw', 'try', 'catch', 'finally',
+  'instanceof', 'this', 'with', 'else', 'export', 'import', 'super', 'extends', 'debugger', 'yield', 'await']);
+
+/** Regex features Espruino 2v29 does not have (they never match there, silently). */
+function regexProblem(pattern) {
+  // Drop escapes and character classes first: `\?` and `[?{]` are literal.
+  const bare = pattern.replace(/\\./g, 'x').replace(/\[[^\]]*\]/g, 'x');
+  if (/\\u/.test(pattern)) return '\\u escape';
+  if (bare.includes('(?')) return 'non-capturing or look-around group';
+  if (bare.includes('?')) return '? quantifier';
+  if (/\{\d/.test(bare)) return '{n} quantifier';
+  return undefined;
+}
+
+function espruinoPlugin(t, problems) {
+  return {
+    name: 'espruino-syntax',
+    visitor: {
+      // export { a as b } -> var __exports = { b: a }
+      ExportNamedDeclaration(path) {
+        if (path.node.declaration || path.node.source) throw path.buildCodeFrameError('unexpected export form');
+        const props = path.node.specifiers.map((s) => t.objectProperty(t.identifier(s.exported.name), t.identifier(s.local.name)));
+        path.replaceWith(t.variableDeclaration('var', [t.variableDeclarator(t.identifier('__exports'), t.objectExpression(props))]));
+      },
+      ExportDefaultDeclaration(path) {
+        throw path.buildCodeFrameError('default export in a device bundle');
+      },
+      // import(x) (the lazily loaded Node transports) -> a rejected promise
+      Import(path) {
+        const call = path.parentPath;
+        call.replaceWith(t.callExpression(t.memberExpression(t.identifier('Promise'), t.identifier('reject')),
+          [t.newExpression(t.identifier('Error'), [t.stringLiteral('no dynamic import on this engine')])]));
+      },
+      // class X { null() {} } is a syntax error on Espruino: define such methods on the prototype after the class.
+      Class(path) {
+        const moved = [];
+        for (const m of path.node.body.body) {
+          if (m.type === 'ClassMethod' && !m.computed && m.kind === 'method' && m.key.type === 'Identifier' && KEYWORDS.has(m.key.name)) {
+            moved.push(m);
+          }
+        }
+        if (!moved.length) return;
+        path.node.body.body = path.node.body.body.filter((m) => !moved.includes(m));
+        const stmt = path.getStatementParent();
+        let name;
+        if (path.node.type === 'ClassDeclaration') name = path.node.id.name;
+        else if (stmt.node.type === 'VariableDeclaration' && stmt.node.declarations.length === 1 && stmt.node.declarations[0].init === path.node) {
+          name = stmt.node.declarations[0].id.name;
+        } else throw path.buildCodeFrameError('keyword-named method in a class that is not bound to a name');
+        const assigns = moved.map((m) => {
+          const owner = m.static ? t.identifier(name) : t.memberExpression(t.identifier(name), t.identifier('prototype'));
+          return t.expressionStatement(t.assignmentExpression('=', t.memberExpression(owner, t.stringLiteral(m.key.name), true),
+            t.functionExpression(null, m.params, m.body, m.generator, m.async)));
+        });
+        stmt.insertAfter(assigns);
+      },
+      RegExpLiteral(path) {
+        const why = regexProblem(path.node.pattern);
+        if (why) problems.push(`/${path.node.pattern}/ (${why})`);
+      },
+      NewExpression(path) {
+        if (path.node.callee.type === 'Identifier' && path.node.callee.name === 'RegExp') problems.push('new RegExp(...) (cannot be checked at build time)');
+      },
+    },
+  };
+}
+
+const FORBIDDEN_AFTER_LOWERING = [
+  [/\basync\s+(function|\(|[A-Za-z_$][\w$]*\s*=>)/, 'async function'],
+  [/\bawait\s/, 'await'],
+  [/\*\*/, '**'],
+  [/\?\.[^\d]/, 'optional chaining'],
+  [/\bBigInt\b|\b\d+n\b/, 'BigInt'],
+  [/function\s*\*/, 'generator'],
+];
+
+async function espruinoBundle() {
+  const { code, metafile } = await bundle(join(root, 'src/device/espruino.ts'), {
+    ...COMMON_REPLACEMENTS,
+    './hw/noble.ts': 'src/device/absent-noble.ts',
+    './src/crypto/ec-curves.ts': 'src/device/absent-curves.ts',
+  }, {
+    // Espruino has ?? and class fields; esbuild must not produce what it lacks when it lowers nothing else.
+    // ES2022: class fields stay fields (Espruino has them; lowered ones need super(...arguments)).
+    target: 'es2022',
+    supported: { 'logical-assignment': false },
+  });
+  const inputs = Object.keys(metafile.inputs);
+  const banned = inputs.filter((p) => /node_modules\/(@noble|asn1js|@peculiar|pvtsutils|pvutils)/.test(p));
+  if (banned.length) throw new Error(`the Espruino bundle must not contain @noble or asn1js, found:\n  ${banned.join('\n  ')}`);
+
+  const problems = [];
+  const lowered = transformSync(code, {
+    babelrc: false,
+    configFile: false,
+    sourceType: 'module',
+    compact: false,
+    assumptions: { iterableIsArray: false, setSpreadProperties: true, noDocumentAll: true, ignoreFunctionLength: true },
+    plugins: [
+      (api) => espruinoPlugin(api.types, problems),
+      'babel-plugin-transform-async-to-promises',
+      '@babel/plugin-transform-optional-chaining',
+      '@babel/plugin-transform-logical-assignment-operators',
+      '@babel/plugin-transform-exponentiation-operator',
+      '@babel/plugin-transform-object-rest-spread',
+      '@babel/plugin-transform-destructuring',
+      '@babel/plugin-transform-parameters',
+      '@babel/plugin-transform-spread',
+      '@babel/plugin-external-helpers',
+    ],
+  }).code;
+  if (problems.length) throw new Error(`regular expressions Espruino cannot run (rewrite them in the source):\n  ${[...new Set(problems)].join('\n  ')}`);
+
+  const helpersUsed = [...new Set([...lowered.matchAll(/babelHelpers\.(\w+)/g)].map((m) => m[1]))].sort();
+  const missing = helpersUsed.filter((h) => !ESPRUINO_HELPERS[h]);
+  if (missing.length) throw new Error(`Babel helpers without an Espruino implementation: ${missing.join(', ')}`);
+  const helpers = helpersUsed.length ? `var babelHelpers={${helpersUsed.map((h) => `${h}:${ESPRUINO_HELPERS[h]}`).join(',\n')}};\n` : '';
+  const { names, code: polyfills } = polyfillsFor(lowered + helpers);
+
+  const wrapped = `(function(){\n${polyfills}\n${helpers}${lowered}\n` +
+    'if(typeof module!=="undefined"&&module&&module.exports)module.exports=__exports;else globalThis.microtls=__exports;\n})();\n';
+  const min = await transform(wrapped, {
+    minify: true,
+    target: 'es2020',
+    // Do not let the minifier produce syntax Espruino lacks.
+    supported: {
+      'logical-assignment': false, 'optional-chain': false, 'exponent-operator': false, destructuring: false,
+      'default-argument': false, 'rest-argument': false, 'object-rest-spread': false, 'array-spread': false,
+      'optional-catch-binding': false, 'nullish-coalescing': true,
+    },
+    legalComments: 'none',
+  });
+  for (const [re, what] of FORBIDDEN_AFTER_LOWERING) {
+    const m = re.exec(min.code.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'));
+    if (m) throw new Error(`Espruino bundle still contains ${what}: …${m.input.slice(Math.max(0, m.index - 60), m.index + 40)}…`);
+  }
+  return { code: min.code, inputs, polyfills: names, helpers: helpersUsed };
+}
+
+async function xsBundle() {
+  const { code, metafile } = await bundle(xsEntry(), COMMON_REPLACEMENTS, { minify: true });
+  return { code, inputs: Object.keys(metafile.inputs) };
+}
+
+mkdirSync(out, { recursive: true });
+const results = [];
+let failed = false;
+for (const [name, make, file] of [['xs', xsBundle, 'microtls.xs.js'], ['espruino', espruinoBundle, 'microtls.espruino.js']]) {
+  const b = await make();
+  writeFileSync(join(out, file), b.code);
+  const s = sizes(file, b.code);
+  const over = s.gz > BUDGET[name];
+  failed ||= over;
+  results.push({ ...s, budget: BUDGET[name], inputs: b.inputs.length, polyfills: b.polyfills, helpers: b.helpers });
+  console.log(`${`dist/device/${file}`.padEnd(34)} ${(s.raw / 1024).toFixed(1).padStart(6)} KB minified  ${(s.gz / 1024).toFixed(1).padStart(5)} KB gzip` +
+    `  (budget ${BUDGET[name] / 1024} KB gzip${over ? ': OVER' : ''})`);
+  if (b.polyfills) console.log(`  polyfills: ${b.polyfills.join(', ') || 'none'}; lowering helpers: ${b.helpers.join(', ') || 'none'}`);
+}
+writeFileSync(join(out, 'sizes.json'), JSON.stringify(results, null, 2) + '\n');
+if (failed) {
+  console.error('build:device: a bundle exceeds its size budget');
+  process.exit(1);
+}
