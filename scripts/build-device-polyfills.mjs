@@ -14,6 +14,11 @@ const POLYFILLS = [
     code: `[Uint8Array,Uint16Array,Uint32Array,Int8Array,Int16Array,Int32Array].forEach(function(T){T.prototype.slice=function(a,b){return new T(this.subarray(a,b))}});`,
   },
   {
+    // class X extends Error cannot call super() on Espruino 2v29: the build extends this instead.
+    name: 'Error base class', test: /\b__ErrorBase\b/,
+    code: `function __ErrorBase(m){if(m!==undefined)this.message=String(m)}__ErrorBase.prototype=Object.create(Error.prototype);__ErrorBase.prototype.constructor=__ErrorBase;__ErrorBase.prototype.name="Error";__ErrorBase.prototype.toString=function(){return this.name+": "+this.message};`,
+  },
+  {
     name: 'Map', test: /\bMap\b/,
     code: `class Map{constructor(a){this._k=[];this._v=[];if(a){a=a._k?a.entries():a;for(var i=0;i<a.length;i++)this.set(a[i][0],a[i][1])}}
 get size(){return this._k.length}
@@ -43,6 +48,29 @@ keys(){return this._k.slice()}
 entries(){return this._k.map(function(k){return[k,k]})}
 forEach(f,t){var v=this._k.slice();for(var i=0;i<v.length;i++)f.call(t,v[i],v[i],this)}}
 Set.prototype["delete"]=function(k){var i=this._k.indexOf(k);if(i<0)return false;this._k.splice(i,1);return true};`,
+  },
+  {
+    // days-from-civil (H. Hinnant): exact for the proleptic Gregorian calendar, no time zone involved.
+    name: 'UTC calendar (days from civil)', test: /Date\.UTC\b|\.setUTCFullYear\b|\.setUTCHours\b/,
+    code: `var __civ=function(y,mo,d){mo=mo||0;y+=Math.floor(mo/12);mo=((mo%12)+12)%12;var yy=mo<2?y-1:y,era=Math.floor(yy/400),yoe=yy-era*400,mp=(mo+9)%12,doy=Math.floor((153*mp+2)/5)+(d===undefined?1:d)-1;return(era*146097+yoe*365+Math.floor(yoe/4)-Math.floor(yoe/100)+doy-719468)*864e5};`,
+  },
+  { name: 'Date.UTC', test: /Date\.UTC\b/, needs: ['UTC calendar (days from civil)'], code: `if(!Date.UTC)Date.UTC=function(y,mo,d,h,mi,s,ms){return __civ(y,mo,d)+(((h||0)*60+(mi||0))*60+(s||0))*1e3+(ms||0)};` },
+  {
+    name: 'Date#setUTCFullYear', test: /\.setUTCFullYear\b/, needs: ['UTC calendar (days from civil)'],
+    code: `if(!Date.prototype.setUTCFullYear)Date.prototype.setUTCFullYear=function(y,mo,d){var t=this.getTime(),r=t-Math.floor(t/864e5)*864e5;return this.setTime(__civ(y,mo,d)+r)};`,
+  },
+  {
+    name: 'Date#setUTCHours', test: /\.setUTCHours\b/,
+    code: `if(!Date.prototype.setUTCHours)Date.prototype.setUTCHours=function(h,mi,s,ms){var t=this.getTime();return this.setTime(Math.floor(t/864e5)*864e5+(((h||0)*60+(mi||0))*60+(s||0))*1e3+(ms||0))};`,
+  },
+  {
+    name: 'String.fromCodePoint', test: /String\.fromCodePoint\b/,
+    code: `if(!String.fromCodePoint)String.fromCodePoint=function(){var s="";for(var i=0;i<arguments.length;i++){var c=arguments[i];if(c>65535){c-=65536;s+=String.fromCharCode(55296+(c>>10),56320+(c&1023))}else s+=String.fromCharCode(c)}return s};`,
+  },
+  {
+    // Espruino's Object.assign refuses a function target (the core decorates verifier and listener functions).
+    name: 'Object.assign onto functions', test: /Object\.assign\b/,
+    code: `(function(a){Object.assign=function(t){if(typeof t!=="function")return a.apply(Object,arguments);for(var i=1;i<arguments.length;i++){var s=arguments[i];if(s!=null){var k=Object.keys(s);for(var j=0;j<k.length;j++)t[k[j]]=s[k[j]]}}return t}})(Object.assign);`,
   },
   { name: 'RangeError', test: /\bRangeError\b/, code: `var RangeError=typeof RangeError!=="undefined"?RangeError:TypeError;` },
   { name: 'Object.freeze', test: /Object\.freeze\b/, code: `if(!Object.freeze)Object.freeze=function(o){return o};` },

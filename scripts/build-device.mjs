@@ -115,6 +115,9 @@ function espruinoPlugin(t, problems) {
       },
       // class X { null() {} } is a syntax error on Espruino: define such methods on the prototype after the class.
       Class(path) {
+        // super() into a native Error throws "Calling 'super' outside of class" on Espruino 2v29.
+        const sup = path.node.superClass;
+        if (sup && sup.type === 'Identifier' && /^(Error|TypeError|RangeError)$/.test(sup.name)) sup.name = '__ErrorBase';
         const moved = [];
         for (const m of path.node.body.body) {
           if (m.type === 'ClassMethod' && !m.computed && m.kind === 'method' && m.key.type === 'Identifier' && KEYWORDS.has(m.key.name)) {
@@ -136,6 +139,17 @@ function espruinoPlugin(t, problems) {
         });
         stmt.insertAfter(assigns);
       },
+      // var A = class B { m() { new B() } }: Espruino does not bind B inside the class, so use A.
+      ClassExpression(path) {
+        const id = path.node.id;
+        const decl = path.parentPath;
+        if (!id) return;
+        if (decl.node.type !== 'VariableDeclarator' || decl.node.id.type !== 'Identifier') {
+          throw path.buildCodeFrameError('named class expression not bound to a variable');
+        }
+        path.scope.rename(id.name, decl.node.id.name);
+        path.node.id = null;
+      },
       RegExpLiteral(path) {
         const why = regexProblem(path.node.pattern);
         if (why) problems.push(`/${path.node.pattern}/ (${why})`);
@@ -156,9 +170,25 @@ const FORBIDDEN_AFTER_LOWERING = [
   [/function\s*\*/, 'generator'],
 ];
 
+/**
+ * The big-integer backend without BigInt: the limb backend where the tree has one (chosen
+ * through backend.ts / backend-limb.ts when present, else bigint-limb.ts in place of
+ * bigint.ts), otherwise a stand-in that refuses RSA. MICROTLS_LIMB_DIR points at another
+ * checkout's src/crypto for trying a backend that is not merged yet.
+ */
+function bigintReplacement() {
+  const dir = process.env.MICROTLS_LIMB_DIR ? resolve(process.env.MICROTLS_LIMB_DIR) : join(root, 'src/crypto');
+  if (existsSync(join(dir, 'backend-limb.ts'))) return { './src/crypto/backend.ts': join(dir, 'backend-limb.ts') };
+  if (existsSync(join(dir, 'bigint-limb.ts'))) return { './src/crypto/bigint.ts': join(dir, 'bigint-limb.ts') };
+  return { './src/crypto/bigint.ts': 'src/device/absent-bigint.ts' };
+}
+
 async function espruinoBundle() {
+  const bigint = bigintReplacement();
+  console.log(`  Espruino big-integer backend: ${Object.values(bigint)[0].replace(root + '/', '')}`);
   const { code, metafile } = await bundle(join(root, 'src/device/espruino.ts'), {
     ...COMMON_REPLACEMENTS,
+    ...bigint,
     './hw/noble.ts': 'src/device/absent-noble.ts',
     './src/crypto/ec-curves.ts': 'src/device/absent-curves.ts',
   }, {
@@ -168,6 +198,10 @@ async function espruinoBundle() {
     supported: { 'logical-assignment': false },
   });
   const inputs = Object.keys(metafile.inputs);
+  if (process.env.DEVICE_BUILD_DEBUG) {
+    const m = await transform(code, { minify: true, target: 'es2022' });
+    console.log(`  before lowering: ${(m.code.length / 1024).toFixed(1)} KB minified, ${(gzipSync(m.code).length / 1024).toFixed(1)} KB gzip`);
+  }
   const banned = inputs.filter((p) => /node_modules\/(@noble|asn1js|@peculiar|pvtsutils|pvutils)/.test(p));
   if (banned.length) throw new Error(`the Espruino bundle must not contain @noble or asn1js, found:\n  ${banned.join('\n  ')}`);
 
@@ -188,6 +222,7 @@ async function espruinoBundle() {
       '@babel/plugin-transform-destructuring',
       '@babel/plugin-transform-parameters',
       '@babel/plugin-transform-spread',
+      '@babel/plugin-transform-computed-properties',
       '@babel/plugin-external-helpers',
     ],
   }).code;

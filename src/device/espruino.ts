@@ -88,7 +88,7 @@ export function espruinoProvider(): FullCryptoProvider {
  * counts from 1970, so a clock earlier than this build is reported as "not set" and verifying
  * handshakes refuse to start (the reference device's rule) instead of failing on dates.
  */
-const BUILD_EPOCH_MS = Date.UTC(2025, 0, 1);
+const BUILD_EPOCH_MS = 1_735_689_600_000; // 2025-01-01T00:00:00Z
 export const espruinoClock: Clock = {
   now() {
     const t = Math.floor(Date.now());
