@@ -7,4 +7,4 @@
  */
 export { bitLength, compareUnsigned, isOdd, modExp, rsaKeyProblem, rsaPrivate, stripLeadingZeros } from './bigint.js';
 export { ecdsaVerifyCompact, ecPointUncompressed } from './ecdsa-noble.js';
-export const BACKEND_NAME: string = 'bigint';
+export const BACKEND_NAME: string = 'BigInt';
