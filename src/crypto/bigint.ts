@@ -26,6 +26,7 @@
  */
 import { MicroTlsError } from '../errors.js';
 import type { RsaPrivateKey } from './key-types.js';
+import { stripLeadingZeros } from './bigint-bytes.js';
 
 // ---- conversions -------------------------------------------------------------------
 
@@ -61,33 +62,9 @@ function toBytes(x: bigint, length?: number): Uint8Array {
   return out;
 }
 
-// ---- byte-level helpers (no arithmetic, but number-shaped) --------------------------------
+// ---- byte-level helpers (no arithmetic, shared with the limb backend) -------------------
 
-/** Strips leading zero bytes; zero becomes an empty array. */
-export function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i++;
-  return bytes.subarray(i);
-}
-
-export function bitLength(bytes: Uint8Array): number {
-  const s = stripLeadingZeros(bytes);
-  if (s.length === 0) return 0;
-  return (s.length - 1) * 8 + (32 - Math.clz32(s[0]!));
-}
-
-/** Compares two unsigned big-endian numbers: -1, 0 or 1. Not constant time (public values). */
-export function compareUnsigned(a: Uint8Array, b: Uint8Array): -1 | 0 | 1 {
-  const x = stripLeadingZeros(a);
-  const y = stripLeadingZeros(b);
-  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
-  return 0;
-}
-
-export function isOdd(bytes: Uint8Array): boolean {
-  return bytes.length > 0 && (bytes[bytes.length - 1]! & 1) === 1;
-}
+export { bitLength, compareUnsigned, isOdd, stripLeadingZeros } from './bigint-bytes.js';
 
 // ---- exponentiation ----------------------------------------------------------------
 
