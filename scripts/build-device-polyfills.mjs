@@ -10,6 +10,12 @@
 
 const POLYFILLS = [
   {
+    // Is x one of the Map/Set below? Never reads a property of anything else: reading an
+    // unknown property of a typed array throws (or trips an interpreter assertion) on Espruino.
+    name: 'collection test', always: true,
+    code: `var __coll=function(x){return x!=null&&typeof x==="object"&&((typeof Map!=="undefined"&&x instanceof Map)||(typeof Set!=="undefined"&&x instanceof Set))};`,
+  },
+  {
     name: 'typed-array slice', always: true,
     code: `[Uint8Array,Uint16Array,Uint32Array,Int8Array,Int16Array,Int32Array].forEach(function(T){T.prototype.slice=function(a,b){return new T(this.subarray(a,b))}});`,
   },
@@ -72,12 +78,16 @@ Set.prototype["delete"]=function(k){var i=this._k.indexOf(k);if(i<0)return false
     name: 'Object.assign onto functions', test: /Object\.assign\b/,
     code: `(function(a){Object.assign=function(t){if(typeof t!=="function")return a.apply(Object,arguments);for(var i=1;i<arguments.length;i++){var s=arguments[i];if(s!=null){var k=Object.keys(s);for(var j=0;j<k.length;j++)t[k[j]]=s[k[j]]}}return t}})(Object.assign);`,
   },
+  {
+    name: 'for-of over Map/Set', test: /\b__iter\b/,
+    code: `var __iter=function(x){return __coll(x)?x._v?x.entries():x._k.slice():x};`,
+  },
   { name: 'RangeError', test: /\bRangeError\b/, code: `var RangeError=typeof RangeError!=="undefined"?RangeError:TypeError;` },
   { name: 'Object.freeze', test: /Object\.freeze\b/, code: `if(!Object.freeze)Object.freeze=function(o){return o};` },
   { name: 'Object.hasOwn', test: /Object\.hasOwn\b/, code: `if(!Object.hasOwn)Object.hasOwn=function(o,k){return Object.prototype.hasOwnProperty.call(o,k)};` },
   {
     name: 'Array.from', test: /Array\.from\b/,
-    code: `if(!Array.from)Array.from=function(a,f){if(typeof a==="number"||a==null)throw new TypeError("Array.from: not iterable");if(a._k)a=a.values?a.values():a._k;var n=a.length,r=new Array(n);for(var i=0;i<n;i++)r[i]=f?f(a[i],i):a[i];return r};`,
+    code: `if(!Array.from)Array.from=function(a,f){if(typeof a==="number"||a==null)throw new TypeError("Array.from: not iterable");if(__coll(a))a=a._v?a.entries():a.values();var n=a.length,r=new Array(n);for(var i=0;i<n;i++)r[i]=f?f(a[i],i):a[i];return r};`,
   },
   {
     name: 'Array.prototype.flatMap', test: /\.flatMap\b/,
@@ -85,7 +95,7 @@ Set.prototype["delete"]=function(k){var i=this._k.indexOf(k);if(i<0)return false
   },
   {
     name: 'Uint8Array.from', test: /Uint8Array\.from\b/,
-    code: `if(!Uint8Array.from)Uint8Array.from=function(a,f){if(a._k)a=a.values();var r=new Uint8Array(a.length);for(var i=0;i<a.length;i++)r[i]=f?f(a[i],i):a[i];return r};`,
+    code: `if(!Uint8Array.from)Uint8Array.from=function(a,f){if(__coll(a))a=a.values();var r=new Uint8Array(a.length);for(var i=0;i<a.length;i++)r[i]=f?f(a[i],i):a[i];return r};`,
   },
   { name: 'Uint8Array.of', test: /Uint8Array\.of\b/, code: `if(!Uint8Array.of)Uint8Array.of=function(){return new Uint8Array(arguments)};` },
   {
@@ -96,10 +106,11 @@ Set.prototype["delete"]=function(k){var i=this._k.indexOf(k);if(i<0)return false
     name: 'Math.clz32', test: /Math\.clz32\b/,
     code: `if(!Math.clz32)Math.clz32=function(x){x>>>=0;if(!x)return 32;var n=0;while(!(x&2147483648)){x<<=1;n++}return n};`,
   },
-  { name: 'Number.isInteger', test: /Number\.isInteger\b/, code: `if(!Number.isInteger)Number.isInteger=function(v){return typeof v==="number"&&isFinite(v)&&Math.floor(v)===v};` },
+  { name: 'Number.isFinite', test: /Number\.isFinite\b/, code: `if(!Number.isFinite)Number.isFinite=function(v){return typeof v==="number"&&v-v===0};` },
+  { name: 'Number.isInteger', test: /Number\.isInteger\b/, code: `if(!Number.isInteger)Number.isInteger=function(v){return typeof v==="number"&&v-v===0&&Math.floor(v)===v};` },
   {
     name: 'Number.isSafeInteger', test: /Number\.isSafeInteger\b/,
-    code: `if(!Number.isSafeInteger)Number.isSafeInteger=function(v){return typeof v==="number"&&isFinite(v)&&Math.floor(v)===v&&Math.abs(v)<=9007199254740991};`,
+    code: `if(!Number.isSafeInteger)Number.isSafeInteger=function(v){return typeof v==="number"&&v-v===0&&Math.floor(v)===v&&Math.abs(v)<=9007199254740991};`,
   },
   { name: 'Number.MAX_SAFE_INTEGER', test: /Number\.MAX_SAFE_INTEGER\b/, code: `if(!Number.MAX_SAFE_INTEGER)Number.MAX_SAFE_INTEGER=9007199254740991;` },
   {
@@ -123,7 +134,7 @@ export function polyfillsFor(code) {
 // Babel's helpers, written for Espruino: no Symbol, no iterator protocol beyond arrays, typed
 // arrays and the Map/Set above (their `_k` array). Babel's own versions probe
 // Symbol.iterator and read unknown properties of typed arrays, which throws on Espruino.
-const toArr = `function(a){if(Array.isArray(a))return a;if(a==null)throw new TypeError("not iterable");if(a._k)return a.values?a.values():a._k;if(typeof a==="string")return a.split("");if(typeof a.length==="number"){var r=[];for(var i=0;i<a.length;i++)r.push(a[i]);return r}throw new TypeError("not iterable")}`;
+const toArr = `function(a){if(Array.isArray(a))return a;if(a==null)throw new TypeError("not iterable");if(__coll(a))return a._v?a.entries():a.values();if(typeof a==="string")return a.split("");if(typeof a.length==="number"){var r=[];for(var i=0;i<a.length;i++)r.push(a[i]);return r}throw new TypeError("not iterable")}`;
 export const ESPRUINO_HELPERS = {
   toConsumableArray: `function(a){var v=(${toArr})(a);return v===a?a.slice():v}`,
   slicedToArray: toArr,

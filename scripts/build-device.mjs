@@ -94,6 +94,38 @@ function regexProblem(pattern) {
   return undefined;
 }
 
+/**
+ * Instance fields become assignments in the constructor, where the language puts them (first
+ * in a base class, right after super() in a derived one). Espruino 2v29 has class fields, but
+ * `x;` without a value is a syntax error there and fields of a class extending a function
+ * constructor corrupt its interpreter state (an assertion in jsvar.c).
+ */
+function lowerInstanceFields(t, path) {
+  const body = path.node.body.body;
+  const fields = body.filter((m) => m.type === 'ClassProperty' && !m.static);
+  if (!fields.length) return;
+  if (fields.some((f) => f.computed)) throw path.buildCodeFrameError('computed class field');
+  const assigns = fields.map((f) => t.expressionStatement(t.assignmentExpression('=',
+    t.memberExpression(t.thisExpression(), f.key), f.value ?? t.identifier('undefined'))));
+  let ctor = body.find((m) => m.type === 'ClassMethod' && m.kind === 'constructor');
+  const derived = path.node.superClass != null;
+  if (!ctor) {
+    // Fixed parameters rather than ...args: spread into super() cannot be lowered without lowering classes.
+    const params = derived ? ['a0', 'a1', 'a2', 'a3', 'a4', 'a5', 'a6', 'a7'].map((n) => t.identifier(n)) : [];
+    const stmts = derived ? [t.expressionStatement(t.callExpression(t.super(), params.map((p) => t.identifier(p.name))))] : [];
+    ctor = t.classMethod('constructor', t.identifier('constructor'), params, t.blockStatement(stmts));
+    body.unshift(ctor);
+  }
+  const stmts = ctor.body.body;
+  let at = 0;
+  if (derived) {
+    at = stmts.findIndex((st) => st.type === 'ExpressionStatement' && st.expression.type === 'CallExpression' && st.expression.callee.type === 'Super') + 1;
+    if (at === 0) throw path.buildCodeFrameError('derived class with fields whose super() call is not a top-level statement');
+  }
+  stmts.splice(at, 0, ...assigns);
+  path.node.body.body = body.filter((m) => !fields.includes(m));
+}
+
 function espruinoPlugin(t, problems) {
   return {
     name: 'espruino-syntax',
@@ -118,6 +150,7 @@ function espruinoPlugin(t, problems) {
         // super() into a native Error throws "Calling 'super' outside of class" on Espruino 2v29.
         const sup = path.node.superClass;
         if (sup && sup.type === 'Identifier' && /^(Error|TypeError|RangeError)$/.test(sup.name)) sup.name = '__ErrorBase';
+        lowerInstanceFields(t, path);
         const moved = [];
         for (const m of path.node.body.body) {
           if (m.type === 'ClassMethod' && !m.computed && m.kind === 'method' && m.key.type === 'Identifier' && KEYWORDS.has(m.key.name)) {
@@ -150,6 +183,12 @@ function espruinoPlugin(t, problems) {
         path.scope.rename(id.name, decl.node.id.name);
         path.node.id = null;
       },
+      // Espruino's for-of walks arrays, typed arrays and strings only: Map and Set (polyfilled) go through __iter.
+      ForOfStatement(path) {
+        const r = path.node.right;
+        if (r.type === 'ArrayExpression' || (r.type === 'CallExpression' && r.callee.type === 'Identifier' && r.callee.name === '__iter')) return;
+        path.node.right = t.callExpression(t.identifier('__iter'), [r]);
+      },
       RegExpLiteral(path) {
         const why = regexProblem(path.node.pattern);
         if (why) problems.push(`/${path.node.pattern}/ (${why})`);
@@ -179,18 +218,19 @@ const FORBIDDEN_AFTER_LOWERING = [
 function bigintReplacement() {
   const dir = process.env.MICROTLS_LIMB_DIR ? resolve(process.env.MICROTLS_LIMB_DIR) : join(root, 'src/crypto');
   if (existsSync(join(dir, 'backend-limb.ts'))) return { './src/crypto/backend.ts': join(dir, 'backend-limb.ts') };
-  if (existsSync(join(dir, 'bigint-limb.ts'))) return { './src/crypto/bigint.ts': join(dir, 'bigint-limb.ts') };
-  return { './src/crypto/bigint.ts': 'src/device/absent-bigint.ts' };
+  const out = {};
+  out['./src/crypto/bigint.ts'] = existsSync(join(dir, 'bigint-limb.ts')) ? join(dir, 'bigint-limb.ts') : 'src/device/absent-bigint.ts';
+  out['./src/crypto/ecdsa-noble.ts'] = existsSync(join(dir, 'ecdsa-limb.ts')) ? join(dir, 'ecdsa-limb.ts') : 'src/device/absent-ecdsa.ts';
+  return out;
 }
 
 async function espruinoBundle() {
   const bigint = bigintReplacement();
-  console.log(`  Espruino big-integer backend: ${Object.values(bigint)[0].replace(root + '/', '')}`);
+  console.log(`  Espruino public-key backend: ${Object.values(bigint).map((f) => f.replace(root + '/', '')).join(', ')}`);
   const { code, metafile } = await bundle(join(root, 'src/device/espruino.ts'), {
     ...COMMON_REPLACEMENTS,
     ...bigint,
     './hw/noble.ts': 'src/device/absent-noble.ts',
-    './src/crypto/ec-curves.ts': 'src/device/absent-curves.ts',
   }, {
     // Espruino has ?? and class fields; esbuild must not produce what it lacks when it lowers nothing else.
     // ES2022: class fields stay fields (Espruino has them; lowered ones need super(...arguments)).
@@ -237,8 +277,11 @@ async function espruinoBundle() {
   const wrapped = `(function(){\n${polyfills}\n${helpers}${lowered}\n` +
     'if(typeof module!=="undefined"&&module&&module.exports)module.exports=__exports;else globalThis.microtls=__exports;\n})();\n';
   const min = await transform(wrapped, {
-    minify: true,
-    target: 'es2020',
+    // DEVICE_BUILD_NOMINIFY=1 keeps names and lines, for reading an Espruino stack trace.
+    minify: !process.env.DEVICE_BUILD_NOMINIFY,
+    // ES2022 keeps class fields as fields; a lower target turns them into defineProperty calls
+    // through a helper outside the bundle's scope.
+    target: 'es2022',
     // Do not let the minifier produce syntax Espruino lacks.
     supported: {
       'logical-assignment': false, 'optional-chain': false, 'exponent-operator': false, destructuring: false,
@@ -247,7 +290,8 @@ async function espruinoBundle() {
     },
     legalComments: 'none',
   });
-  for (const [re, what] of FORBIDDEN_AFTER_LOWERING) {
+  // (Checked on minified output only: comments are gone there.)
+  for (const [re, what] of process.env.DEVICE_BUILD_NOMINIFY ? [] : FORBIDDEN_AFTER_LOWERING) {
     const m = re.exec(min.code.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'));
     if (m) throw new Error(`Espruino bundle still contains ${what}: …${m.input.slice(Math.max(0, m.index - 60), m.index + 40)}…`);
   }

@@ -144,9 +144,13 @@ export interface ConnectOptions {
   readonly cipherSuites?: readonly (string | number)[];
   readonly maxFragmentLength?: TlsClientOptions['maxFragmentLength'];
   readonly sessionTickets?: boolean;
+  readonly extendedMasterSecret?: boolean;
+  readonly encryptThenMac?: boolean;
   readonly clock?: Clock;
   /** Handshake timeout in ms, TCP connect included (default 30000). */
   readonly timeout?: number;
+  /** Receives NSS key-log lines (CLIENT_RANDOM …) for Wireshark. */
+  readonly keylog?: (line: string) => void;
 }
 
 interface TlsSocketEvents {
@@ -257,7 +261,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
       clock: options.clock ?? espruinoClock,
       now: () => Date.now(),
     };
-    for (const k of ['ca', 'cert', 'key', 'credentials', 'session', 'cipherSuites', 'maxFragmentLength', 'sessionTickets'] as const) {
+    for (const k of ['ca', 'cert', 'key', 'credentials', 'session', 'cipherSuites', 'maxFragmentLength', 'sessionTickets', 'extendedMasterSecret', 'encryptThenMac'] as const) {
       if (options[k] !== undefined) (engineOptions as Record<string, unknown>)[k] = options[k];
     }
     let engine: TlsClient;
@@ -271,6 +275,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
           settle(undefined);
         },
         data: (bytes) => socket!.deliver(bytes),
+        ...(options.keylog ? { keylog: options.keylog } : {}),
         close: () => socket!.peerClosed(),
         error: (err) => {
           if (!settled) settle(err);
