@@ -160,7 +160,7 @@ function newBlinding(st: CrtState, randomBytes: (n: number) => Uint8Array): void
     if (rnd.length !== len) throw new MicroTlsError('RSA_RNG_FAILED', `random generator returned ${rnd.length} bytes instead of ${len}`);
     const rM = toMont(n, rnd);
     const r = numToBytes(n, fromMont(n, rM), len);
-    if (compareUnsigned(r, Uint8Array.of(1)) <= 0) continue;
+    if (compareUnsigned(r, new Uint8Array([1])) <= 0) continue;
     // r^-1 mod p = r^(p-2) mod p (Fermat), likewise mod q, joined like a signature.
     const inv = halves(st, r, st.pMinus2, st.qMinus2);
     const vfPlain = crtCombine(st, inv.m1M, inv.m2);
@@ -265,8 +265,8 @@ function congruentReduced(a: Uint8Array, b: Uint8Array, m: Uint8Array): boolean 
   return diff !== undefined && divisible(diff, m);
 }
 
-const ONE = Uint8Array.of(1);
-const THREE = Uint8Array.of(3);
+const ONE = new Uint8Array([1]);
+const THREE = new Uint8Array([3]);
 
 /**
  * Consistency of an RSA private key (Mbed TLS mbedtls_rsa_check_privkey): returns the
