@@ -34,3 +34,32 @@ export function compareUnsigned(a: Uint8Array, b: Uint8Array): -1 | 0 | 1 {
 export function isOdd(bytes: Uint8Array): boolean {
   return bytes.length > 0 && (bytes[bytes.length - 1] & 1) === 1;
 }
+
+/** a - b for a >= b (bytes); undefined when a < b. */
+export function subBytes(a: Uint8Array, b: Uint8Array): Uint8Array | undefined {
+  if (compareUnsigned(a, b) < 0) return undefined;
+  const out = new Uint8Array(a);
+  let borrow = 0;
+  for (let i = 1; i <= out.length; i++) {
+    const bi = i <= b.length ? b[b.length - i] : 0;
+    const t = out[out.length - i] - bi - borrow;
+    out[out.length - i] = t < 0 ? t + 256 : t;
+    borrow = t < 0 ? 1 : 0;
+  }
+  return stripLeadingZeros(out);
+}
+
+export function shiftRightBits(a: Uint8Array, t: number): Uint8Array {
+  const bytes = t >> 3;
+  const bits = t & 7;
+  const len = a.length - bytes;
+  if (len <= 0) return new Uint8Array(0);
+  const out = new Uint8Array(len);
+  for (let i = len - 1; i >= 0; i--) {
+    const lo = a[i] >> bits;
+    const hi = i > 0 && bits > 0 ? (a[i - 1] << (8 - bits)) & 255 : 0;
+    out[i] = lo | hi;
+  }
+  return stripLeadingZeros(out);
+}
+

@@ -9,13 +9,13 @@
  */
 import { MicroTlsError } from '../errors.js';
 import type { RsaPrivateKey } from './key-types.js';
-import { bitLength, compareUnsigned, isOdd, stripLeadingZeros } from './bigint-bytes.js';
+import { bitLength, compareUnsigned, isOdd, shiftRightBits, stripLeadingZeros, subBytes } from './bigint-bytes.js';
 import {
   addMod, bytesToLimbs, canonical, equalNum, fromMont, isZeroNum, limbsToBytes, montContext, montMul, newNum,
   numFromBytes, numToBytes, powPublic, powSecret, subMod, toMont, type MontContext, type Num,
 } from './limb.js';
 
-export { bitLength, compareUnsigned, isOdd, stripLeadingZeros };
+export { bitLength, compareUnsigned, isOdd, stripLeadingZeros, subBytes };
 
 const CACHE_SIZE = 4;
 
@@ -160,7 +160,7 @@ function newBlinding(st: CrtState, randomBytes: (n: number) => Uint8Array): void
     if (rnd.length !== len) throw new MicroTlsError('RSA_RNG_FAILED', `random generator returned ${rnd.length} bytes instead of ${len}`);
     const rM = toMont(n, rnd);
     const r = numToBytes(n, fromMont(n, rM), len);
-    if (compareUnsigned(r, Uint8Array.of(1)) <= 0) continue;
+    if (compareUnsigned(r, new Uint8Array([1])) <= 0) continue;
     // r^-1 mod p = r^(p-2) mod p (Fermat), likewise mod q, joined like a signature.
     const inv = halves(st, r, st.pMinus2, st.qMinus2);
     const vfPlain = crtCombine(st, inv.m1M, inv.m2);
@@ -231,34 +231,6 @@ export function mulBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   return stripLeadingZeros(limbsToBytes(out, W, a.length + b.length + 1) as Uint8Array);
 }
 
-/** a - b for a >= b (bytes); undefined when a < b. */
-export function subBytes(a: Uint8Array, b: Uint8Array): Uint8Array | undefined {
-  if (compareUnsigned(a, b) < 0) return undefined;
-  const out = new Uint8Array(a);
-  let borrow = 0;
-  for (let i = 1; i <= out.length; i++) {
-    const bi = i <= b.length ? b[b.length - i] : 0;
-    const t = out[out.length - i] - bi - borrow;
-    out[out.length - i] = t < 0 ? t + 256 : t;
-    borrow = t < 0 ? 1 : 0;
-  }
-  return stripLeadingZeros(out);
-}
-
-function shiftRightBits(a: Uint8Array, t: number): Uint8Array {
-  const bytes = t >> 3;
-  const bits = t & 7;
-  const len = a.length - bytes;
-  if (len <= 0) return new Uint8Array(0);
-  const out = new Uint8Array(len);
-  for (let i = len - 1; i >= 0; i--) {
-    const lo = a[i] >> bits;
-    const hi = i > 0 && bits > 0 ? (a[i - 1] << (8 - bits)) & 255 : 0;
-    out[i] = lo | hi;
-  }
-  return stripLeadingZeros(out);
-}
-
 function trailingZeroBits(a: Uint8Array): number {
   let t = 0;
   for (let i = a.length - 1; i >= 0; i--) {
@@ -293,8 +265,8 @@ function congruentReduced(a: Uint8Array, b: Uint8Array, m: Uint8Array): boolean 
   return diff !== undefined && divisible(diff, m);
 }
 
-const ONE = Uint8Array.of(1);
-const THREE = Uint8Array.of(3);
+const ONE = new Uint8Array([1]);
+const THREE = new Uint8Array([3]);
 
 /**
  * Consistency of an RSA private key (Mbed TLS mbedtls_rsa_check_privkey): returns the

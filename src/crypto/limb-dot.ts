@@ -42,7 +42,8 @@ export function nativeDot(): DotProduct | undefined {
   return undefined;
 }
 
-const selected: { dot: DotProduct; native: boolean } = { dot: jsDot, native: false };
+/** The dot product every multiplication reads (one shared holder, so setDot reaches cached contexts). */
+export const selected: { dot: DotProduct; native: boolean } = { dot: jsDot, native: false };
 const found = nativeDot();
 if (found !== undefined) {
   selected.dot = found;
@@ -59,8 +60,8 @@ export function dotIsNative(): boolean {
 }
 
 /**
- * Replaces the dot product (tests run the same cases on both paths inside Espruino).
- * Contexts built afterwards use it; undefined restores the engine's default.
+ * Replaces the dot product (tests run the same cases on both paths inside Espruino);
+ * undefined restores the engine's default.
  */
 export function setDot(dot: DotProduct | undefined): void {
   if (dot === undefined) {

@@ -27,7 +27,7 @@
  * unpredictable to an attacker. Public-key operations may exit early.
  */
 import { MicroTlsError } from '../errors.js';
-import { currentDot, type DotProduct } from './limb-dot.js';
+import { selected } from './limb-dot.js';
 
 /** Powers of two up to 2^53 as exact doubles (Espruino's Math.pow is not exact). */
 const POW2: number[] = [];
@@ -79,7 +79,6 @@ export interface MontContext {
   r2: Num;
   /** Plain 1 (multiplying by it leaves Montgomery form). */
   plainOne: Num;
-  dot: DotProduct;
 }
 
 // ---- counting hook ---------------------------------------------------------------------
@@ -207,7 +206,7 @@ export function montMul(ctx: MontContext, out: Num, a: Num, b: Num): void {
   const radix = ctx.radix;
   const minv = ctx.minv;
   const m0 = ctx.m0;
-  const dot = ctx.dot;
+  const dot = selected.dot;
   const X = ctx.scratch;
   const windows = ctx.windows;
   const offsets = ctx.offsets;
@@ -425,7 +424,6 @@ export function montContext(modulus: Uint8Array): MontContext {
     one: { x: new Int32Array(0), y: new Int32Array(0) },
     r2: { x: new Int32Array(0), y: new Int32Array(0) },
     plainOne: { x: new Int32Array(0), y: new Int32Array(0) },
-    dot: currentDot(),
   };
   const plainOne = newNum(ctx);
   const unit = new Int32Array(n);
