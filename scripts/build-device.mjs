@@ -200,6 +200,9 @@ function espruinoPlugin(t, problems) {
   };
 }
 
+const ESPRUINO_KEYWORDS = ['of', 'as', 'get', 'set', 'from', 'async', 'await', 'yield', 'static', 'let'];
+const SENTINEL = `__espruino_reserved__(${ESPRUINO_KEYWORDS.filter((k) => !['await', 'yield', 'static', 'let'].includes(k)).join(',')});`;
+
 const FORBIDDEN_AFTER_LOWERING = [
   [/\basync\s+(function|\(|[A-Za-z_$][\w$]*\s*=>)/, 'async function'],
   [/\bawait\s/, 'await'],
@@ -224,9 +227,9 @@ function bigintReplacement() {
   return out;
 }
 
-async function espruinoBundle() {
+async function espruinoBundle(log = console.log) {
   const bigint = bigintReplacement();
-  console.log(`  Espruino public-key backend: ${Object.values(bigint).map((f) => f.replace(root + '/', '')).join(', ')}`);
+  log(`  Espruino public-key backend: ${Object.values(bigint).map((f) => f.replace(root + '/', '')).join(', ')}`);
   const { code, metafile } = await bundle(join(root, 'src/device/espruino.ts'), {
     ...COMMON_REPLACEMENTS,
     ...bigint,
@@ -274,11 +277,17 @@ async function espruinoBundle() {
   const helpers = helpersUsed.length ? `var babelHelpers={${helpersUsed.map((h) => `${h}:${ESPRUINO_HELPERS[h]}`).join(',\n')}};\n` : '';
   const { names, code: polyfills } = polyfillsFor(lowered + helpers);
 
-  const wrapped = `(function(){\n${polyfills}\n${helpers}${lowered}\n` +
+  // Names Espruino's lexer treats as keywords although JS does not (a function named `of` is a
+  // syntax error there): an unbound reference to each keeps the minifier from choosing them,
+  // and the sentinel statement is removed afterwards.
+  const wrapped = `(function(){\n${SENTINEL}\n${polyfills}\n${helpers}${lowered}\n` +
     'if(typeof module!=="undefined"&&module&&module.exports)module.exports=__exports;else globalThis.microtls=__exports;\n})();\n';
   const min = await transform(wrapped, {
     // DEVICE_BUILD_NOMINIFY=1 keeps names and lines, for reading an Espruino stack trace.
-    minify: !process.env.DEVICE_BUILD_NOMINIFY,
+    // No minifySyntax: one of its rewrites trips an interpreter assertion in Espruino 2v29
+    // (jsvar.c, jsvHasChildren) during a handshake; whitespace and names are safe (1.5 KB gzip more).
+    minifyWhitespace: !process.env.DEVICE_BUILD_NOMINIFY,
+    minifyIdentifiers: !process.env.DEVICE_BUILD_NOMINIFY,
     // ES2022 keeps class fields as fields; a lower target turns them into defineProperty calls
     // through a helper outside the bundle's scope.
     target: 'es2022',
@@ -290,6 +299,9 @@ async function espruinoBundle() {
     },
     legalComments: 'none',
   });
+  const sentinelAt = min.code.indexOf('__espruino_reserved__(');
+  if (sentinelAt < 0) throw new Error('the reserved-names sentinel disappeared in minification');
+  min.code = min.code.slice(0, sentinelAt) + min.code.slice(min.code.indexOf(';', sentinelAt) + 1);
   // (Checked on minified output only: comments are gone there.)
   for (const [re, what] of process.env.DEVICE_BUILD_NOMINIFY ? [] : FORBIDDEN_AFTER_LOWERING) {
     const m = re.exec(min.code.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'));
@@ -303,22 +315,31 @@ async function xsBundle() {
   return { code, inputs: Object.keys(metafile.inputs) };
 }
 
-mkdirSync(out, { recursive: true });
-const results = [];
-let failed = false;
-for (const [name, make, file] of [['xs', xsBundle, 'microtls.xs.js'], ['espruino', espruinoBundle, 'microtls.espruino.js']]) {
-  const b = await make();
-  writeFileSync(join(out, file), b.code);
-  const s = sizes(file, b.code);
-  const over = s.gz > BUDGET[name];
-  failed ||= over;
-  results.push({ ...s, budget: BUDGET[name], inputs: b.inputs.length, polyfills: b.polyfills, helpers: b.helpers });
-  console.log(`${`dist/device/${file}`.padEnd(34)} ${(s.raw / 1024).toFixed(1).padStart(6)} KB minified  ${(s.gz / 1024).toFixed(1).padStart(5)} KB gzip` +
-    `  (budget ${BUDGET[name] / 1024} KB gzip${over ? ': OVER' : ''})`);
-  if (b.polyfills) console.log(`  polyfills: ${b.polyfills.join(', ') || 'none'}; lowering helpers: ${b.helpers.join(', ') || 'none'}`);
+/** Builds both bundles into dist/device; returns their sizes (and whether one is over budget). */
+export async function buildDevice({ only, log = console.log } = {}) {
+  mkdirSync(out, { recursive: true });
+  const results = [];
+  let failed = false;
+  for (const [name, make, file] of [['xs', xsBundle, 'microtls.xs.js'], ['espruino', espruinoBundle, 'microtls.espruino.js']]) {
+    if (only && only !== name) continue;
+    const b = await make(log);
+    writeFileSync(join(out, file), b.code);
+    const s = sizes(file, b.code);
+    const over = s.gz > BUDGET[name];
+    failed ||= over;
+    results.push({ ...s, path: join(out, file), budget: BUDGET[name], over, inputs: b.inputs.length, polyfills: b.polyfills, helpers: b.helpers });
+    log(`${`dist/device/${file}`.padEnd(34)} ${(s.raw / 1024).toFixed(1).padStart(6)} KB minified  ${(s.gz / 1024).toFixed(1).padStart(5)} KB gzip` +
+      `  (budget ${BUDGET[name] / 1024} KB gzip${over ? ': OVER' : ''})`);
+    if (b.polyfills) log(`  polyfills: ${b.polyfills.join(', ') || 'none'}; lowering helpers: ${b.helpers.join(', ') || 'none'}`);
+  }
+  if (!only) writeFileSync(join(out, 'sizes.json'), JSON.stringify(results, null, 2) + '\n');
+  return { results, failed };
 }
-writeFileSync(join(out, 'sizes.json'), JSON.stringify(results, null, 2) + '\n');
-if (failed) {
-  console.error('build:device: a bundle exceeds its size budget');
-  process.exit(1);
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { failed } = await buildDevice();
+  if (failed) {
+    console.error('build:device: a bundle exceeds its size budget');
+    process.exit(1);
+  }
 }
