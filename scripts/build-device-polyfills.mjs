@@ -91,7 +91,11 @@ Set.prototype["delete"]=function(k){var i=this._k.indexOf(k);if(i<0)return false
   },
   {
     name: 'Array.prototype.flatMap', test: /\.flatMap\b/,
-    code: `if(!Array.prototype.flatMap)Array.prototype.flatMap=function(f){var r=[];for(var i=0;i<this.length;i++){var v=f(this[i],i,this);if(Array.isArray(v))for(var j=0;j<v.length;j++)r.push(v[j]);else r.push(v)}return r};`,
+    code: `Array.prototype.flatMap=function(f){var r=[];for(var i=0;i<this.length;i++){var v=f(this[i],i,this);if(Array.isArray(v))for(var j=0;j<v.length;j++)r.push(v[j]);else r.push(v)}return r};`,
+  },
+  {
+    name: 'Array.prototype.flat', test: /\.flat\(/,
+    code: `Array.prototype.flat=function(){var r=[];for(var i=0;i<this.length;i++){var v=this[i];if(Array.isArray(v))for(var j=0;j<v.length;j++)r.push(v[j]);else r.push(v)}return r};`,
   },
   {
     name: 'Uint8Array.from', test: /Uint8Array\.from\b/,

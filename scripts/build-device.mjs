@@ -88,6 +88,8 @@ function regexProblem(pattern) {
   // Drop escapes and character classes first: `\?` and `[?{]` are literal.
   const bare = pattern.replace(/\\./g, 'x').replace(/\[[^\]]*\]/g, 'x');
   if (/\\u/.test(pattern)) return '\\u escape';
+  // Espruino's lexer ends a regex literal at the first unescaped `/`, even inside [ ].
+  if (/(^|[^\\])\//.test(pattern.replace(/\\\\/g, ''))) return 'unescaped / (write \\/)';
   if (bare.includes('(?')) return 'non-capturing or look-around group';
   if (bare.includes('?')) return '? quantifier';
   if (/\{\d/.test(bare)) return '{n} quantifier';

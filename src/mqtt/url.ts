@@ -46,7 +46,7 @@ function splitUrl(s: string): (string | undefined)[] | undefined {
     const colon = rest.indexOf(':');
     host = colon < 0 ? rest : rest.slice(0, colon);
     after = colon < 0 ? '' : rest.slice(colon);
-    if (host === '' || /[/?#]/.test(host)) return undefined;
+    if (host === '' || /[\/?#]/.test(host)) return undefined;
   }
   let port: string | undefined;
   if (after !== '') {

@@ -15,8 +15,13 @@ export type EngineName = 'espruino' | 'xst';
 
 export function enginePath(name: EngineName): string | undefined {
   const env = name === 'espruino' ? process.env.ESPRUINO : process.env.XST;
-  const p = env || join(REPO_ROOT, '..', 'shared', 'engines', name);
-  return existsSync(p) ? p : undefined;
+  if (env) return existsSync(env) ? env : undefined;
+  // ../shared beside the clone; a worktree one level deeper (…/wt/<name>) finds it one more level up.
+  for (const up of [['..'], ['..', '..']]) {
+    const p = join(REPO_ROOT, ...up, 'shared', 'engines', name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
 }
 
 /** The one-line reason for a skip when the engine is absent. */
