@@ -16,10 +16,8 @@ let bundle: Promise<string> | undefined;
 /** Path of a freshly built Espruino bundle (built once per process; the size budget is the build's business, not the test's). */
 export function espruinoBundle(): Promise<string> {
   bundle ??= (async () => {
-    const mod = (await import('../../scripts/build-device.mjs')) as {
-      buildDevice(o: { only: string; log: (s: string) => void }): Promise<{ results: { path: string }[] }>;
-    };
-    const { results } = await mod.buildDevice({ only: 'espruino', log: () => {} });
+    const { buildDevice } = await import('../../scripts/build-device.mjs');
+    const { results } = await buildDevice({ only: 'espruino', log: () => {} });
     return results[0]!.path;
   })();
   return bundle;
