@@ -312,8 +312,8 @@ export class TlsClient {
     if (!this.suites.some((suite) => suite.code === s.cipherSuite)) return undefined;
     // Resuming skips the certificate: a verifying client must not inherit an unverified session.
     if (this.verifier && !s.serverVerified) return undefined;
-    // ...nor one verified against other CA certificates or rules than its own.
-    if (this.trustId !== undefined && s.verifiedWith !== this.trustId) return undefined;
+    // ...nor one verified by another verifier (other CA certificates, rules or function).
+    if (this.verifier && (this.trustId === undefined || s.verifiedWith !== this.trustId)) return undefined;
     if (s.ticket !== undefined && !tickets && s.sessionId.length === 0) return undefined;
     return sessionMatchesOffer(s, offer) ? s : undefined;
   }

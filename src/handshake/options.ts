@@ -10,6 +10,8 @@ import { CIPHER_SUITES, findSuite, type CipherSuite } from './cipher-suites.js';
 import { loadClientCredentials, type ClientCredentials, type CredentialSource } from '../client-auth/credentials.js';
 import type { MaxFragmentLength, TlsSession } from '../session/session.js';
 import { maxFragmentLengthCode } from '../session/extensions.js';
+import { digest } from '../../hw/complete.js';
+import { toHex, utf8Encode } from '../encoding/bytes.js';
 
 /** What a certificate verifier is given: the chain as the server presented it (leaf first, DER). */
 export interface VerifyContext {
@@ -52,6 +54,15 @@ export interface TlsClientOptions {
    * device's "Verify Server Certificate = Disable"), a function verifies its own way.
    */
   readonly verify: boolean | CertificateVerifier;
+  /**
+   * What a `verify` function accepts, named by the caller (any string: e.g. a hash of its
+   * rules and CA), so that sessions it verified resume under another function with the same
+   * id, also after a restart. Without it a function gets an identity of its own when first
+   * configured: its sessions resume only under that same function object, in this process.
+   * A session is never resumed under a verifier whose identity differs from the one that
+   * accepted the server, since resumption skips the certificate.
+   */
+  readonly verifierId?: string;
   /** Trust anchors for `verify: true`: the CA file (PEM, one or more certificates), DER, or parsed certificates. */
   readonly ca?: CertificateInput | readonly CertificateInput[];
   /**
@@ -142,17 +153,36 @@ export interface ResolvedVerifier {
   readonly verify: CertificateVerifier | undefined;
   /** Set for built-in verification: its clock must be set before a handshake may start. */
   readonly clock: Clock | undefined;
-  /** What the verifier trusts (x509 ChainVerifier.trustId), when it is a built-in one or says so. */
+  /** The identity sessions it verifies are bound to (see verifierIdentity); set whenever verify is. */
   readonly trustId: string | undefined;
 }
 
-export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' | 'clock' | 'verifyPolicy'>, provider: FullCryptoProvider): ResolvedVerifier {
+/** Identities given to verify functions that carry none, by function object (see verifierIdentity). */
+const functionIds = new WeakMap<CertificateVerifier, string>();
+
+/**
+ * The identity a session verified by `verify` is bound to (64 hex digits, as sessions store
+ * it): a chain verifier's trustId; else SHA-256 over the caller's verifierId; else a random
+ * id given to this function object the first time it is configured. Random, not a counter,
+ * so a session saved by one process is never resumed under a different function of another.
+ */
+function verifierIdentity(verify: CertificateVerifier, verifierId: string | undefined, provider: FullCryptoProvider): string {
+  const own = (verify as { trustId?: unknown }).trustId;
+  if (verifierId !== undefined) {
+    if (typeof verifierId !== 'string' || verifierId.length === 0) throw new MicroTlsError('SSL_BAD_CONFIG', 'verifierId must be a non-empty string');
+    return toHex(digest(provider, 'sha256', utf8Encode(`verifierId:${verifierId}`)));
+  }
+  if (typeof own === 'string' && /^[0-9a-f]{64}$/.test(own)) return own;
+  let id = functionIds.get(verify);
+  if (id === undefined) functionIds.set(verify, (id = toHex(provider.randomBytes(32))));
+  return id;
+}
+
+export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' | 'clock' | 'verifyPolicy' | 'verifierId'>, provider: FullCryptoProvider): ResolvedVerifier {
   const { verify } = options;
   if (verify === false) return { verify: undefined, clock: undefined, trustId: undefined };
   if (typeof verify === 'function') {
-    // A verifier made by createChainVerifier carries its trustId; any other function has none.
-    const id = (verify as { trustId?: unknown }).trustId;
-    return { verify, clock: undefined, trustId: typeof id === 'string' ? id : undefined };
+    return { verify, clock: undefined, trustId: verifierIdentity(verify, options.verifierId, provider) };
   }
   if (verify !== true) {
     throw new MicroTlsError('SSL_BAD_CONFIG', 'the verify option is required: pass verify: true with ca (the CA certificate), or verify: false explicitly to connect without certificate verification');

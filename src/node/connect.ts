@@ -31,6 +31,8 @@ export interface ConnectOptions extends EnginePassthrough {
    * `false` connects without verification (the device's "Verify Server Certificate = Disable"); or a verify function.
    */
   readonly verify: boolean | CertificateVerifier;
+  /** Names what a verify function accepts, for resumption across functions and restarts (TlsClientOptions.verifierId). */
+  readonly verifierId?: string;
   /** CA certificate(s) for `verify: true`: PEM text (one or more), DER, or parsed certificates. */
   readonly ca?: CertificateInput | readonly CertificateInput[];
   /** Time source for certificate validity (default: the process clock; see src/time/clock.ts). */
@@ -120,6 +122,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
       engine = new TlsClient({
         serverName: servername,
         verify: options.verify,
+        ...(options.verifierId !== undefined ? { verifierId: options.verifierId } : {}),
         ...(options.ca !== undefined ? { ca: options.ca } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
         ...(options.verifyPolicy ? { verifyPolicy: options.verifyPolicy } : {}),
