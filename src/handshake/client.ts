@@ -4,7 +4,7 @@ import type { PublicKey, RsaPublicKey } from '../crypto/key-types.js';
 import { rsaEncryptPkcs1v15 } from '../crypto/rsa.js';
 import { concatBytes, constantTimeEqual, toHex } from '../encoding/bytes.js';
 import { asMicroTlsError, MicroTlsError } from '../errors.js';
-import { AlertDescription, AlertLevel, alertName, tlsError, type Alert } from '../record/alerts.js';
+import { AlertDescription, AlertLevel, alertName, MAX_CONSECUTIVE_WARNING_ALERTS, tlsError, type Alert } from '../record/alerts.js';
 import { ContentType, MAX_CIPHERTEXT } from '../record/constants.js';
 import { DEFAULT_MAX_HANDSHAKE_MESSAGE, HandshakeAssembler, type HandshakeMessage } from '../record/handshake-assembler.js';
 import { RecordLayer, type TlsRecord } from '../record/record-layer.js';
@@ -171,6 +171,8 @@ export class TlsClient {
   private closeSent = false;
   /** A no_renegotiation warning was sent (once per connection, see onHelloRequest). */
   private renegotiationDeclined = false;
+  /** Warning alerts received in a row (see MAX_CONSECUTIVE_WARNING_ALERTS). */
+  private warningsInARow = 0;
   private failure: MicroTlsError | undefined;
 
   private clientRandom = new Uint8Array(32);
@@ -402,6 +404,7 @@ export class TlsClient {
     if (this.assembler.midMessage && rec.type !== ContentType.handshake && rec.type !== ContentType.alert) {
       throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message', `${rec.type === ContentType.changeCipherSpec ? 'ChangeCipherSpec' : 'application data'} inside a fragmented handshake message`);
     }
+    if (rec.type !== ContentType.alert) this.warningsInARow = 0;
     switch (rec.type) {
       case ContentType.handshake:
         this.assembler.push(rec.fragment);
@@ -452,6 +455,10 @@ export class TlsClient {
     }
     if (level !== AlertLevel.warning) {
       throw tlsError('SSL_INVALID_RECORD', 'illegal_parameter', `alert with unknown level ${level}`);
+    }
+    if (description !== AlertDescription.close_notify && ++this.warningsInARow >= MAX_CONSECUTIVE_WARNING_ALERTS) {
+      throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message',
+        `the server sent ${this.warningsInARow} warning alerts in a row (last: ${alert.name}); at most ${MAX_CONSECUTIVE_WARNING_ALERTS - 1} are accepted (possible DoS)`);
     }
     if (description === AlertDescription.close_notify) {
       // RFC 5246 7.2.1: answer with our own close_notify, then the connection is over.
