@@ -113,6 +113,20 @@ export interface TlsClientOptions {
    * receive buffers. Handshake messages are still reassembled up to maxHandshakeMessageSize.
    */
   readonly maxFragmentLength?: MaxFragmentLength;
+  /**
+   * The largest record plaintext this client can receive (512 to 16384; default 16384): what
+   * its receive buffers hold. Records announcing more are refused before they are buffered.
+   * Without acceptLargerRecords a negotiated maxFragmentLength narrows it further.
+   */
+  readonly receiveBufferSize?: number;
+  /**
+   * Accept records larger than the negotiated maxFragmentLength, up to receiveBufferSize,
+   * from servers that ignore the limit they agreed to (Mbed TLS 3.6's ssl_server2 sends its
+   * Certificate as one record, gnutls-serv echoes in records of any size). Default false:
+   * such records fail with SSL_INVALID_RECORD, as OpenSSL's client does. Our own records
+   * keep to maxFragmentLength either way.
+   */
+  readonly acceptLargerRecords?: boolean;
 }
 
 /**
@@ -132,6 +146,18 @@ export function validateMaxFragmentLength(n: number | undefined): MaxFragmentLen
   if (n === undefined) return undefined;
   maxFragmentLengthCode(n); // throws SSL_BAD_CONFIG for anything but 512/1024/2048/4096
   return n as MaxFragmentLength;
+}
+
+/** The receive capacity: receiveBufferSize, checked against the requested maxFragmentLength. */
+export function validateReceiveBufferSize(n: number | undefined, maxFragmentLength: MaxFragmentLength | undefined): number {
+  if (n === undefined) return 16384;
+  if (!Number.isInteger(n) || n < 512 || n > 16384) {
+    throw new MicroTlsError('SSL_BAD_CONFIG', `receiveBufferSize must be an integer from 512 to 16384, got ${n}`);
+  }
+  if (maxFragmentLength !== undefined && n < maxFragmentLength) {
+    throw new MicroTlsError('SSL_BAD_CONFIG', `receiveBufferSize ${n} is smaller than the maxFragmentLength ${maxFragmentLength} asked for: the server could not send a full record`);
+  }
+  return n;
 }
 
 /** Suites to offer, in table order, validated; throws BAD_CONFIG for unknown names. */

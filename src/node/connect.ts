@@ -13,7 +13,7 @@ import { keyLogSink, type KeyLogOption } from './keylog.js';
 import { closeTransport, TlsSocket } from './tls-socket.js';
 
 /** The issue-5 options, documented on TlsClientOptions, passed to the engine as they are. */
-const ENGINE_PASSTHROUGH = ['cert', 'key', 'credentials', 'session', 'extendedMasterSecret', 'encryptThenMac', 'maxFragmentLength'] as const;
+const ENGINE_PASSTHROUGH = ['cert', 'key', 'credentials', 'session', 'extendedMasterSecret', 'encryptThenMac', 'maxFragmentLength', 'receiveBufferSize', 'acceptLargerRecords'] as const;
 type EnginePassthrough = Pick<TlsClientOptions, (typeof ENGINE_PASSTHROUGH)[number]>;
 
 export interface ConnectOptions extends EnginePassthrough {
