@@ -5,7 +5,7 @@ import type { AlertName } from '../record/alerts.js';
 import { getDefaultClock, type Clock } from '../time/clock.js';
 import type { CertificateInput } from '../x509/input.js';
 import type { VerifyPolicy } from '../x509/policy.js';
-import { createChainVerifier } from '../x509/verifier.js';
+import { createServerVerifier } from './server-verifier.js';
 import { CIPHER_SUITES, findSuite, type CipherSuite } from './cipher-suites.js';
 import { loadClientCredentials, type ClientCredentials, type CredentialSource } from '../client-auth/credentials.js';
 import type { MaxFragmentLength, TlsSession } from '../session/session.js';
@@ -219,7 +219,7 @@ export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' 
     throw new MicroTlsError('SSL_CA_CHAIN_REQUIRED',
       'verify: true needs ca: the certificate of the CA that issued the server certificate (PEM text or DER); or pass verify: false to connect without verification');
   }
-  const chainVerifier = createChainVerifier({ trusted: given, clock, provider, usage: 'serverAuth', leafKeyUsage: 'keyEncipherment', ...(options.verifyPolicy ? { policy: options.verifyPolicy } : {}) });
+  const chainVerifier = createServerVerifier({ ca: given, clock, provider, ...(options.verifyPolicy ? { policy: options.verifyPolicy } : {}) });
   if (chainVerifier.rejectedTrusted.length === given.length && chainVerifier.rejectedTrusted.length > 0) {
     // Nothing usable in the CA file: say why, with the decoding error the device would show.
     const first = chainVerifier.rejectedTrusted[0]!;
