@@ -7,44 +7,18 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
 import { connect, type ConnectOptions } from '../../src/node/connect.js';
 import type { TlsSocket } from '../../src/node/tls-socket.js';
 import { MicroTlsError } from '../../src/errors.js';
 import { createTestPki } from '../helpers/pki.js';
-import { connectedSocket, freePort, retryConnect, tapRecords, withTimeout } from '../tls/helpers/servers.js';
+import { HAVE_SSL_SERVER2, SSL_SERVER2_ABSENT, startPeer, startSslServer2, type Peer } from '../helpers/ssl-server2.js';
+import { connectedSocket, retryConnect, tapRecords, withTimeout } from '../tls/helpers/servers.js';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const SSL_SERVER2 = process.env['SSL_SERVER2'] ?? join(ROOT, '..', 'shared', 'peers', 'ssl_server2');
-const HAVE_SSL_SERVER2 = existsSync(SSL_SERVER2);
 const HAVE_GNUTLS = spawnSync('gnutls-serv', ['--version'], { stdio: 'ignore' }).status === 0;
 
-interface Peer { port: number; log: () => string; close(): Promise<void> }
-
-async function startPeer(cmd: string, args: (port: number) => string[]): Promise<Peer> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(cmd, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  child.stdout!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-20_000); });
-  child.stderr!.on('data', (d: Buffer) => { log = (log + d.toString()).slice(-20_000); });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    port,
-    log: () => log,
-    close: async () => {
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await withTimeout(exited, 5000, `${cmd} exit`).catch(() => child.kill('SIGKILL'));
-    },
-  };
-}
-
 function sslServer2(extra: string[]): Promise<Peer> {
-  const pki = createTestPki();
-  return startPeer(SSL_SERVER2, (port) => ['server_addr=127.0.0.1', `server_port=${port}`, `crt_file=${pki.chainPath}`, `key_file=${pki.keyPath}`,
-    'force_ciphersuite=TLS-RSA-WITH-AES-128-GCM-SHA256', ...extra]);
+  return startSslServer2(['force_ciphersuite=TLS-RSA-WITH-AES-128-GCM-SHA256', ...extra]);
 }
 
 function gnutlsServ(): Promise<Peer> {
@@ -91,7 +65,7 @@ function lineEcho(sock: TlsSocket): Promise<Buffer> {
 }
 
 const mbed = HAVE_SSL_SERVER2 ? test : test.skip;
-const mbedName = (name: string) => (HAVE_SSL_SERVER2 ? name : `${name} — needs ../shared/peers/ssl_server2 (Mbed TLS 3.6), absent here`);
+const mbedName = (name: string) => (HAVE_SSL_SERVER2 ? name : `${name} — ${SSL_SERVER2_ABSENT}`);
 
 mbed(mbedName('ssl_server2 max_frag_len=512: refused by default, naming the violation and acceptLargerRecords'), async () => {
   const peer = await sslServer2(['max_frag_len=512']);
