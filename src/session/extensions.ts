@@ -1,5 +1,5 @@
 /**
- * The hello extensions of issue 5 (session_ticket, extended_master_secret, encrypt_then_mac,
+ * The optional hello extensions (session_ticket, extended_master_secret, encrypt_then_mac,
  * max_fragment_length): what the client offers, and what it accepts back in ServerHello.
  *
  * The ServerHello side is strict because every one of these changes how keys or records

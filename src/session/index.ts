@@ -1,4 +1,4 @@
-/** Session resumption (RFC 5077 tickets, session IDs) and the hello extensions of issue 5. */
+/** Session resumption (RFC 5077 tickets, session IDs) and the hello extensions that go with them (EMS, ETM, MFL). */
 export {
   DEFAULT_SESSION_MAX_AGE_SECONDS, MAX_TICKET_LIFETIME_SECONDS, SESSION_FORMAT, SESSION_FORMAT_VERSION,
   isSessionUsable, parseSession, serializeSession, sessionLifetimeSeconds, validateSession,
