@@ -7,10 +7,10 @@ export type { MaxFragmentLength, SessionLifetimeOptions, TlsSession } from './se
 export { SessionCache } from './cache.js';
 export type { SessionCacheOptions } from './cache.js';
 export {
-  EXTENSION_TYPE, MAX_FRAGMENT_LENGTH_CODES, encodeExtension, encodeOfferedExtensions, maxFragmentLengthCode,
+  MAX_FRAGMENT_LENGTH_CODES, encodeExtension, encodeOfferedExtensions, maxFragmentLengthCode,
   maxFragmentLengthFromCode, negotiateExtensions, offeredExtensionList, parseExtensionBlock,
 } from './extensions.js';
-export type { Extension, ExtensionName, ExtensionOffer, NegotiatedExtensions } from './extensions.js';
+export type { Extension, ExtensionOffer, NegotiatedExtensions } from './extensions.js';
 export { parseNewSessionTicket } from './new-session-ticket.js';
 export type { NewSessionTicket } from './new-session-ticket.js';
 export { MASTER_SECRET_LENGTH, classicMasterSecret, deriveMasterSecret, extendedMasterSecret } from './ems.js';
