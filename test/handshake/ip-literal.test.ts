@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { TlsClient } from '../../src/handshake/client.js';
 import { ByteReader } from '../../src/encoding/reader.js';
 import { parseIpAddress } from '../../src/x509/ip.js';
-import { seededRandom } from '../tls/helpers/seeded-random.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 /** Whether the first ClientHello the engine writes for `serverName` carries server_name. */
 function sendsSni(serverName: string): boolean {

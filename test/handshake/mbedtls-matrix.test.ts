@@ -16,7 +16,8 @@ import { CIPHER_SUITES } from '../../src/handshake/cipher-suites.js';
 import { issueCertificate } from '../../src/node/pki.js';
 import { createTestPki } from '../helpers/pki.js';
 import { HAVE_SSL_SERVER2, SSL_SERVER2_ABSENT, startSslServer2, type Peer } from '../helpers/ssl-server2.js';
-import { retryConnect, withTimeout } from '../tls/helpers/servers.js';
+import { retryConnect } from '../helpers/servers.js';
+import { withTimeout } from '../helpers/async.js';
 
 const run = HAVE_SSL_SERVER2 ? test : test.skip;
 const named = (n: string) => (HAVE_SSL_SERVER2 ? `ssl_server2: ${n}` : `ssl_server2: ${n} — ${SSL_SERVER2_ABSENT}`);

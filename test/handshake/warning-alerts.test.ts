@@ -9,8 +9,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { once } from 'node:events';
 import { connect, lastErrors, MicroTlsError, type TlsSocket } from '../../src/node/index.js';
-import { startScriptedServer, type ScriptedConnection, type ScriptedServer } from '../tls/helpers/scripted-server.js';
-import { withTimeout } from '../tls/helpers/servers.js';
+import { startScriptedServer, type ScriptedConnection, type ScriptedServer } from '../helpers/scripted-server.js';
+import { withTimeout } from '../helpers/async.js';
 
 const USER_CANCELED = Uint8Array.of(1, 90);
 const servers: ScriptedServer[] = [];

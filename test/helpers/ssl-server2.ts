@@ -9,7 +9,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestPki } from './pki.js';
-import { freePort } from './mosquitto.js';
+import { freePort } from '../../src/node/free-port.js';
+import { spawnProgram } from './programs.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const SSL_SERVER2 = process.env['SSL_SERVER2'] ?? join(ROOT, '..', 'shared', 'peers', 'ssl_server2');
@@ -22,10 +23,15 @@ export interface Peer {
   close(): Promise<void>;
 }
 
-/** Any server process on a pre-picked free port; output kept (last 20 KB) for failure messages. */
+/**
+ * A server process on a pre-picked free port: a path (ssl_server2) or a system program
+ * (through spawnProgram, so .ci/apt-packages lists it). Output kept (last 20 KB) for failures.
+ */
 export async function startPeer(cmd: string, args: (port: number) => string[]): Promise<Peer> {
   const port = await freePort();
-  const child: ChildProcess = spawn(cmd, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = cmd.includes('/')
+    ? spawn(cmd, args(port), { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawnProgram(cmd, args(port), { stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   const keep = (d: Buffer) => { log = (log + d.toString()).slice(-20_000); };
   child.stdout!.on('data', keep);

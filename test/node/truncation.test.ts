@@ -10,8 +10,8 @@ import * as assert from 'uvu/assert';
 import { connect, MicroTlsError, type TlsSocket } from '../../src/node/index.js';
 import type { ConnectOptions } from '../../src/node/connect.js';
 import { errorCode } from '../../src/errors.js';
-import { startScriptedServer, type ScriptedConnection, type ScriptedServer } from '../tls/helpers/scripted-server.js';
-import { withTimeout } from '../tls/helpers/servers.js';
+import { startScriptedServer, type ScriptedConnection, type ScriptedServer } from '../helpers/scripted-server.js';
+import { withTimeout } from '../helpers/async.js';
 
 const servers: ScriptedServer[] = [];
 test.after(async () => { await Promise.all(servers.map((s) => s.close())); });

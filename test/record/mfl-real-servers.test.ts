@@ -7,15 +7,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { connect, type ConnectOptions } from '../../src/node/connect.js';
 import type { TlsSocket } from '../../src/node/tls-socket.js';
 import { MicroTlsError } from '../../src/errors.js';
 import { createTestPki } from '../helpers/pki.js';
+import { findProgram } from '../helpers/programs.js';
 import { HAVE_SSL_SERVER2, SSL_SERVER2_ABSENT, startPeer, startSslServer2, type Peer } from '../helpers/ssl-server2.js';
-import { connectedSocket, retryConnect, tapRecords, withTimeout } from '../tls/helpers/servers.js';
+import { connectedSocket, retryConnect, tapRecords } from '../helpers/servers.js';
+import { withTimeout } from '../helpers/async.js';
 
-const HAVE_GNUTLS = spawnSync('gnutls-serv', ['--version'], { stdio: 'ignore' }).status === 0;
+const HAVE_GNUTLS = findProgram('gnutls-serv') !== undefined;
 
 function sslServer2(extra: string[]): Promise<Peer> {
   return startSslServer2(['force_ciphersuite=TLS-RSA-WITH-AES-128-GCM-SHA256', ...extra]);

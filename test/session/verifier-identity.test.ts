@@ -11,7 +11,7 @@ import type { TlsSocket } from '../../src/node/tls-socket.js';
 import type { VerifyContext, VerifyOutcome } from '../../src/handshake/options.js';
 import { MicroTlsError } from '../../src/errors.js';
 import { createTestPki } from '../helpers/pki.js';
-import { echo, pattern, startNodeServer, type RunningServer } from '../tls/helpers/servers.js';
+import { echo, pattern, startNodeServer, type RunningServer } from '../helpers/servers.js';
 
 let server: RunningServer;
 
