@@ -65,8 +65,10 @@ function lineEcho(sock: TlsSocket): Promise<Buffer> {
   return withTimeout(done, 5000, 'gnutls echo');
 }
 
-const mbed = HAVE_SSL_SERVER2 ? test : test.skip;
-const mbedName = (name: string) => (HAVE_SSL_SERVER2 ? name : `${name} — ${SSL_SERVER2_ABSENT}`);
+// Where ssl_server2 is absent its cases are not registered; one counted skip says so.
+const mbed = (name: string, fn: () => Promise<void>): void => { if (HAVE_SSL_SERVER2) test(name, fn); };
+const mbedName = (name: string) => name;
+if (!HAVE_SSL_SERVER2) test.skip(`ssl_server2 max_frag_len=512 cases — ${SSL_SERVER2_ABSENT}`, () => undefined);
 
 mbed(mbedName('ssl_server2 max_frag_len=512: refused by default, naming the violation and acceptLargerRecords'), async () => {
   const peer = await sslServer2(['max_frag_len=512']);
