@@ -33,7 +33,7 @@ export class TlsSocket extends Duplex {
   private parsedPeers: Certificate[] | undefined;
   private receivedCloseNotify = false;
   private wasTruncated = false;
-  /** Truncation error waiting for the readable buffer to drain (see peerTruncated). */
+  /** A truncation's error, raised in place of 'end' once the data before it was read (see peerTruncated). */
   private pendingTruncation: MicroTlsError | undefined;
 
   /** @internal The adapter wires the engine; users get instances from connect(). */
