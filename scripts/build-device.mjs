@@ -229,6 +229,18 @@ function bigintReplacement() {
   return out;
 }
 
+/** src/error-codes.ts's table as the one string src/device/error-codes-packed.ts reads. */
+async function packedErrorCodes() {
+  const r = await build({ entryPoints: [join(root, 'src/error-codes.ts')], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent' });
+  const mod = await import('data:text/javascript;base64,' + Buffer.from(r.outputFiles[0].text).toString('base64'));
+  let packed = '';
+  for (const [code, e] of mod.ERROR_CODES) {
+    if (code >= 0 || /[\n ]/.test(e.name) || e.meaning.includes('\n')) throw new Error(`error code ${code} cannot be packed`);
+    packed += `\n${(-code).toString(16)} ${e.name} ${e.meaning}`;
+  }
+  return packed;
+}
+
 async function espruinoBundle(log = console.log) {
   const bigint = bigintReplacement();
   log(`  Espruino public-key backend: ${Object.values(bigint).map((f) => f.replace(root + '/', '')).join(', ')}`);
@@ -236,11 +248,13 @@ async function espruinoBundle(log = console.log) {
     ...COMMON_REPLACEMENTS,
     ...bigint,
     './hw/noble.ts': 'src/device/absent-noble.ts',
+    './src/error-codes.ts': 'src/device/error-codes-packed.ts',
   }, {
     // Espruino has ?? and class fields; esbuild must not produce what it lacks when it lowers nothing else.
     // ES2022: class fields stay fields (Espruino has them; lowered ones need super(...arguments)).
     target: 'es2022',
     supported: { 'logical-assignment': false },
+    define: { __MICROTLS_PACKED_ERROR_CODES__: JSON.stringify(await packedErrorCodes()) },
   });
   const inputs = Object.keys(metafile.inputs);
   if (process.env.DEVICE_BUILD_DEBUG) {
