@@ -6,51 +6,16 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enginePath, engineMissing } from '../helpers/engines.js';
-import { eventOf, runInEspruino } from '../helpers/espruino.js';
-import { freePort } from '../helpers/mosquitto.js';
+import { eventOf, runInEspruino, startSServer } from '../helpers/espruino.js';
 import { createTestPki } from '../helpers/pki.js';
 
 const HAVE_ENGINE = enginePath('espruino') !== undefined;
-
-interface Server {
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-async function waitForPort(port: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
-      s.on('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`nothing listens on ${port}`);
-}
-
-async function startSServer(extra: string[] = []): Promise<Server> {
-  const pki = createTestPki();
-  const port = await freePort();
-  const child: ChildProcess = spawn('openssl', ['s_server', '-tls1_2', '-accept', `127.0.0.1:${port}`, '-www', '-quiet',
-    '-cert', pki.certPath, '-key', pki.keyPath, '-cert_chain', pki.caCertPath, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  await waitForPort(port);
-  return {
-    port,
-    close: async () => {
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
-      if (child.exitCode === null) child.kill('SIGKILL');
-    },
-  };
-}
 
 /**
  * A TCP relay that flips the last byte of the first record the server sends after its

@@ -5,11 +5,14 @@
  * require(), as a device does, then runs a test script that prints one JSON object per line.
  * Shared by the device tests and the engine benchmark.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enginePath } from './engines.js';
+import { freePort } from './mosquitto.js';
+import { createTestPki } from './pki.js';
 
 let bundle: Promise<string> | undefined;
 
@@ -34,7 +37,12 @@ export interface EspruinoRun {
  * Storage); it prints JSON lines with `out({...})` and must call `done()` at the end. `vars`
  * become `var NAME = <JSON>;` lines ahead of it (PEM text, ports).
  */
-export async function runInEspruino(body: string, vars: Record<string, unknown> = {}, timeoutMs = 60_000): Promise<EspruinoRun> {
+/**
+ * `load`: 'storage' (default) is `require('microtls')` of the Storage file, as on a device: the
+ * code stays in flash and costs little RAM, but on this desktop build flash reads are slow;
+ * 'ram' evaluates the text from RAM with `E.setFlags({ pretokenise: 1 })`: faster, more RAM.
+ */
+export async function runInEspruino(body: string, vars: Record<string, unknown> = {}, timeoutMs = 60_000, load: 'storage' | 'ram' = 'storage'): Promise<EspruinoRun> {
   const bin = enginePath('espruino');
   if (!bin) throw new Error('Espruino engine not found');
   const dir = mkdtempSync(join(tmpdir(), 'microtls-espruino-'));
@@ -54,7 +62,8 @@ export async function runInEspruino(body: string, vars: Record<string, unknown> 
       'function out(o) { print(JSON.stringify(o)); }',
       'function done() { setTimeout(function () { process.exit?process.exit():quit(); }, 10); }',
       'var tLoad0 = Date.now();',
-      "var microtls = require('microtls');",
+      load === 'storage' ? "var microtls = require('microtls');"
+        : "E.setFlags({ pretokenise: 1 }); eval(require('fs').readFileSync('bundle.js')); var microtls = globalThis.microtls;",
       'out({ event: "loaded", ms: Date.now() - tLoad0, usage: process.memory().usage });',
       'try {',
       body,
@@ -99,3 +108,39 @@ export function eventOf(run: EspruinoRun, name: string): Record<string, unknown>
   if (!e) throw new Error(`no "${name}" event from Espruino; output:\n${run.stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').slice(-3000)}`);
   return e;
 }
+
+export interface Server {
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+async function waitForPort(port: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = net.connect({ host: '127.0.0.1', port }, () => { s.destroy(); resolve(true); });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`nothing listens on ${port}`);
+}
+
+/** `openssl s_server -www` (TLS 1.2, the test PKI's leaf + CA) on a free port, ready when this resolves. */
+export async function startSServer(extra: string[] = []): Promise<Server> {
+  const pki = createTestPki();
+  const port = await freePort();
+  const child: ChildProcess = spawn('openssl', ['s_server', '-tls1_2', '-accept', `127.0.0.1:${port}`, '-www', '-quiet',
+    '-cert', pki.certPath, '-key', pki.keyPath, '-cert_chain', pki.caCertPath, ...extra], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  await waitForPort(port);
+  return {
+    port,
+    close: async () => {
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
+
