@@ -6,5 +6,8 @@ export interface BundleResult {
   readonly gz: number;
   readonly budget: number;
   readonly over: boolean;
+  /** Source files bundled, relative to the repo root. */
+  readonly inputs: string[];
+  readonly polyfills?: string[];
 }
 export function buildDevice(options?: { only?: 'xs' | 'espruino'; log?: (line: string) => void }): Promise<{ results: BundleResult[]; failed: boolean }>;

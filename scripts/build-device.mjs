@@ -343,7 +343,7 @@ export async function buildDevice({ only, log = console.log } = {}) {
     const s = sizes(file, b.code);
     const over = s.gz > BUDGET[name];
     failed ||= over;
-    results.push({ ...s, path: join(out, file), budget: BUDGET[name], over, inputs: b.inputs.length, polyfills: b.polyfills, helpers: b.helpers });
+    results.push({ ...s, path: join(out, file), budget: BUDGET[name], over, inputs: b.inputs, polyfills: b.polyfills, helpers: b.helpers });
     log(`${`dist/device/${file}`.padEnd(34)} ${(s.raw / 1024).toFixed(1).padStart(6)} KB minified  ${(s.gz / 1024).toFixed(1).padStart(5)} KB gzip` +
       `  (budget ${BUDGET[name] / 1024} KB gzip${over ? ': OVER' : ''})`);
     if (b.polyfills) log(`  polyfills: ${b.polyfills.join(', ') || 'none'}; lowering helpers: ${b.helpers.join(', ') || 'none'}`);

@@ -10,20 +10,26 @@ import * as net from 'node:net';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BundleResult } from '../../scripts/build-device.mjs';
 import { enginePath } from './engines.js';
 import { freePort } from './mosquitto.js';
 import { createTestPki } from './pki.js';
 
-let bundle: Promise<string> | undefined;
+let built: Promise<BundleResult> | undefined;
 
-/** Path of a freshly built Espruino bundle (built once per process; the size budget is the build's business, not the test's). */
-export function espruinoBundle(): Promise<string> {
-  bundle ??= (async () => {
+/** The Espruino bundle, built once per process (the size budget is the build's business, not the test's). */
+export function espruinoBuild(): Promise<BundleResult> {
+  built ??= (async () => {
     const { buildDevice } = await import('../../scripts/build-device.mjs');
     const { results } = await buildDevice({ only: 'espruino', log: () => {} });
-    return results[0]!.path;
+    return results[0]!;
   })();
-  return bundle;
+  return built;
+}
+
+/** Path of the freshly built Espruino bundle. */
+export async function espruinoBundle(): Promise<string> {
+  return (await espruinoBuild()).path;
 }
 
 export interface EspruinoRun {
