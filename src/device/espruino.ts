@@ -87,11 +87,15 @@ export function espruinoProvider(): FullCryptoProvider {
  * Espruino's clock is the system clock, which `setTime` (or the IDE) sets; until it is set it
  * counts from 1970, so a clock earlier than this build is reported as "not set" and verifying
  * handshakes refuse to start (the reference device's rule) instead of failing on dates.
+ * `correctionMs` is what syncClock() could not hand to `setTime` (a build where it has no
+ * effect, such as the desktop Linux one): it is added here so certificate checks still see
+ * the SNTP time.
  */
 const BUILD_EPOCH_MS = 1_735_689_600_000; // 2025-01-01T00:00:00Z
+let correctionMs = 0;
 export const espruinoClock: Clock = {
   now() {
-    const t = Math.floor(Date.now());
+    const t = Math.floor(Date.now() + correctionMs);
     return t < BUILD_EPOCH_MS ? undefined : new Date(t);
   },
 };
@@ -118,7 +122,10 @@ export function syncClock(host: string, port = 123, timeoutMs = 5000): Promise<S
       const t4 = Date.now();
       try {
         const result = parseSntpResponse(E.toUint8Array(msg), request, t4);
-        setTime((Date.now() + result.offsetMs) / 1000);
+        const target = Date.now() + correctionMs + result.offsetMs;
+        setTime(target / 1000);
+        const left = target - Date.now();
+        correctionMs = Math.abs(left) > 1000 ? left : 0;
         finish(undefined, result);
       } catch (e) {
         finish(e as Error);
