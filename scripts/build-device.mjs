@@ -259,7 +259,14 @@ async function espruinoBundle(log = console.log) {
   const inputs = Object.keys(metafile.inputs);
   if (process.env.DEVICE_BUILD_DEBUG) {
     const m = await transform(code, { minify: true, target: 'es2022' });
-    console.log(`  before lowering: ${(m.code.length / 1024).toFixed(1)} KB minified, ${(gzipSync(m.code).length / 1024).toFixed(1)} KB gzip`);
+    log(`  before lowering: ${(m.code.length / 1024).toFixed(1)} KB minified, ${(gzipSync(m.code).length / 1024).toFixed(1)} KB gzip`);
+    const sized = await bundle(join(root, 'src/device/espruino.ts'), { ...COMMON_REPLACEMENTS, ...bigint, './hw/noble.ts': 'src/device/absent-noble.ts', './src/error-codes.ts': 'src/device/error-codes-packed.ts' },
+      { target: 'es2022', minify: true, define: { __MICROTLS_PACKED_ERROR_CODES__: '""' } });
+    const rows = Object.entries(Object.values(sized.metafile.outputs)[0].inputs).map(([k, v]) => [k, v.bytesInOutput]).sort((a, b) => b[1] - a[1]);
+    const dirs = {};
+    for (const [k, v] of rows) { const d = k.split('/').slice(0, 2).join('/'); dirs[d] = (dirs[d] ?? 0) + v; }
+    log(Object.entries(dirs).sort((a, b) => b[1] - a[1]).map(([d, v]) => `    ${d} ${(v / 1024).toFixed(1)} KB`).join('\n'));
+    log(rows.slice(0, 20).map(([k, v]) => `    ${k} ${(v / 1024).toFixed(1)} KB`).join('\n'));
   }
   const banned = inputs.filter((p) => /node_modules\/(@noble|asn1js|@peculiar|pvtsutils|pvutils)/.test(p));
   if (banned.length) throw new Error(`the Espruino bundle must not contain @noble or asn1js, found:\n  ${banned.join('\n  ')}`);
