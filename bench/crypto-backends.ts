@@ -134,7 +134,8 @@ async function engineRows(f: Fixture): Promise<void> {
     const entry = join(REPO_ROOT, 'bench/backends-entry.ts');
     const limbScript = await bundleForEngine(entry, [limbBackendPlugin, smallErrorsPlugin()], false);
     const bigScript = await bundleForEngine(entry, [smallErrorsPlugin()], false);
-    const input = `var BENCH = ${benchInput(f, 3)};\n`;
+    // print() is the engines' output; node --jitless gets it from console.log.
+    const input = `var BENCH = ${benchInput(f, 3)};\nif (typeof print === 'undefined') globalThis.print = function (s) { console.log(s); };\n`;
     const files: Record<string, string> = {};
     for (const [name, text] of [['limb', limbScript], ['BigInt', bigScript]] as const) {
       files[name] = join(dir, `${name}.js`);
@@ -179,6 +180,10 @@ function smallErrorsPlugin(): import('esbuild').Plugin {
 
 export async function backendsSection(ms: number): Promise<void> {
   const f = fixture();
+  if (process.env.BENCH_ENGINES_ONLY) {
+    await engineRows(f);
+    return;
+  }
   printNodeRows(`Big-integer backends on Node ${process.version} (ops/s, best of 5 interleaved rounds; ratio = node:crypto time / ours)`, nodeRows(f, ms));
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--masked-child', String(ms)], {
     encoding: 'utf8', env: { ...process.env, OPENSSL_ia32cap: ':~0x200000' }, timeout: 300_000,
