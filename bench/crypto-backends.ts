@@ -108,11 +108,11 @@ function printNodeRows(title: string, rows: NodeRow[]): void {
 
 // ---- engines ---------------------------------------------------------------------------------
 
-function benchInput(f: Fixture, reps: number): string {
+function benchInput(f: Fixture, minMs: number): string {
   const keyHex = (k: RsaPrivateKey) => ({ n: toHex(k.modulus), e: toHex(k.publicExponent), d: toHex(k.privateExponent), p: toHex(k.prime1), q: toHex(k.prime2), dp: toHex(k.exponent1), dq: toHex(k.exponent2), qi: toHex(k.coefficient) });
   const x = (bits: number) => { const v = rnd(bits / 8); v[0] = 0; return toHex(v); };
   return JSON.stringify({
-    reps,
+    minMs,
     rsaPublic: { n: toHex(f.rsa[2048].ours.modulus), e: toHex(f.rsa[2048].ours.publicExponent), x: x(2048) },
     keys: [{ name: 'RSA-1024 CRT sign', key: keyHex(f.rsa[1024].ours), x: x(1024) }, { name: 'RSA-2048 CRT sign', key: keyHex(f.rsa[2048].ours), x: x(2048) }],
     ecdsa: (['P-256', 'P-384'] as const).map((c) => ({ name: `ECDSA ${c} verify`, curve: c, point: toHex(f.ec[c].point), digest: toHex(f.ec[c].digest), rs: toHex(f.ec[c].rs) })),
@@ -135,7 +135,7 @@ async function engineRows(f: Fixture): Promise<void> {
     const limbScript = await bundleForEngine(entry, [limbBackendPlugin, smallErrorsPlugin()], false);
     const bigScript = await bundleForEngine(entry, [smallErrorsPlugin()], false);
     // print() is the engines' output; node --jitless gets it from console.log.
-    const input = `var BENCH = ${benchInput(f, 3)};\nif (typeof print === 'undefined') globalThis.print = function (s) { console.log(s); };\n`;
+    const input = `var BENCH = ${benchInput(f, 300)};\nif (typeof print === 'undefined') globalThis.print = function (s) { console.log(s); };\n`;
     const files: Record<string, string> = {};
     for (const [name, text] of [['limb', limbScript], ['BigInt', bigScript]] as const) {
       files[name] = join(dir, `${name}.js`);
@@ -154,10 +154,18 @@ async function engineRows(f: Fixture): Promise<void> {
       if (typeof r === 'string') console.log(`  ${engine} ${backend}: ${r}`);
       else got.push({ backend, engine, ms: r.ms, cpu: r.cpu });
     }
-    const cases = Object.keys(got[0]?.ms ?? {});
-    console.log(['case'.padEnd(22), ...got.map((g) => `${g.engine} ${g.backend}`.padStart(22))].join(''));
-    for (const c of cases) console.log([c.padEnd(22), ...got.map((g) => `${g.ms[c]!.toFixed(1)} ms`.padStart(22))].join(''));
-    console.log(['process CPU s'.padEnd(22), ...got.map((g) => `${g.cpu.toFixed(1)} s`.padStart(22))].join(''));
+    // The machine is shared: wall time per operation is also shown scaled by the process's
+    // CPU share (CPU seconds / wall seconds of the run), an estimate of the idle-machine figure.
+    const cases = Object.keys(got[0]?.ms ?? {}).filter((c) => c !== 'total wall');
+    const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
+    console.log(['case (ms: wall / CPU-scaled)'.padEnd(30), ...got.map((g) => `${g.engine} ${g.backend}`.padStart(26))].join(''));
+    for (const c of cases) {
+      console.log([c.padEnd(30), ...got.map((g) => {
+        const share = Math.min(1, g.cpu / (g.ms['total wall']! / 1000));
+        return `${fmt(g.ms[c]!)} / ${fmt(g.ms[c]! * share)}`.padStart(26);
+      })].join(''));
+    }
+    console.log(['CPU share of the run'.padEnd(30), ...got.map((g) => `${((100 * g.cpu) / (g.ms['total wall']! / 1000)).toFixed(0)}%`.padStart(26))].join(''));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
