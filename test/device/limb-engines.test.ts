@@ -2,7 +2,7 @@
  * The limb arithmetic inside the device engines: test/device/limb-arith-entry.ts bundled
  * (esbuild) and run in Espruino (native E.convolve products, plus the JS loop on the first
  * cases) and in xst (JS loop). One Wycheproof file per family: rsa_signature_2048_sha256,
- * RSA signing from rsa_pkcs1_1024_sig_gen (signatures reproduced by the CRT + blinded private
+ * RSA signing from rsa_pkcs1_1024_sig_gen (one case of each of three keys, signatures reproduced by the CRT + blinded private
  * operation), ecdsa_secp256r1_sha256 (the malformed DER encodings end in ecdsa.ts's parser,
  * which Node runs here). Every case that stops before the arithmetic runs, and a fixed sample
  * of those that need it (every 50th on Espruino, every 8th on xst), so each run stays near a
@@ -65,7 +65,7 @@ function cases(every: number): { json: string; rsa: number; sign: number; ecdsa:
   }
   const sign: unknown[] = [];
   const genFile = loadWycheproof<SigGroup>('rsa_pkcs1_1024_sig_gen_test.json');
-  for (const g of genFile.testGroups) {
+  for (const g of genFile.testGroups.slice(0, 3)) {
     const k = importPrivateKey(g.privateKeyPem!) as RsaPrivateKey;
     const hash = HASHES[g.sha]!;
     for (const t of g.tests.slice(0, 1)) {
