@@ -1,7 +1,7 @@
 /**
- * All big-integer arithmetic of microtls. The API is in bytes (big-endian, unsigned) so a
- * limb-array backend can replace this BigInt one on engines without BigInt; nothing
- * outside this file may use BigInt.
+ * The BigInt backend of microtls's big-integer arithmetic (the default, through backend.ts).
+ * The API is in bytes (big-endian, unsigned); bigint-limb.ts has the same API without BigInt
+ * for engines that lack it (backend-limb.ts). Nothing outside this file may use BigInt.
  *
  * Why plain `%` and not Montgomery or Barrett: measured on Node 20 (V8 BigInt, x64), a
  * 1024-bit product costs ~0.70 us and reducing the 2048-bit product with `%` ~0.96 us,
@@ -11,8 +11,8 @@
  *   fixed window %  w=4/5/6   4.17 / 4.07 / 3.97 ms
  *   Montgomery      w=4/5/6   4.60 / 4.31 / 4.31 ms
  *   Barrett sliding w=4/5/6   5.3 / 4.8 / 4.8 ms
- * so windowing (fewer multiplications) is the win and `%` the fastest reduction here. A
- * limb backend should use Montgomery (CIOS), where the reduction is interleaved for free.
+ * so windowing (fewer multiplications) is the win and `%` the fastest reduction here. The
+ * limb backend (limb.ts) uses Montgomery, where the reduction is interleaved for free.
  * About 2 x 1250 modular products per RSA-2048 signature at ~1.6 us is the floor of this
  * backend. Against node:crypto (OpenSSL 3.0, same machine, interleaved runs): RSA-2048 sign
  * 4.8 ms vs 0.30 ms (~16x; OpenSSL uses its AVX-512 IFMA kernel for 2048-bit keys only,

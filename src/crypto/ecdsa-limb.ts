@@ -10,7 +10,7 @@ import { compareUnsigned, shiftRightBits, stripLeadingZeros } from './bigint-byt
 import { ecParams } from './ec-params.js';
 import type { EcCurveName } from './key-types.js';
 import {
-  addMod, canonical, cloneNum, copyNum, equalNum, fromMont, isZeroNum, montContext, montMul, newNum, numToBytes,
+  addMod, canonical, cloneNum, copyNum, equalNum, fromMont, montContext, montContextWithHeadroom, montMul, newNum, numToBytes,
   powSecret, subMod, toMont, type MontContext, type Num,
 } from './limb.js';
 import { MicroTlsError } from '../errors.js';
@@ -44,6 +44,8 @@ interface Curve {
   gTable: Point[] | undefined;
   /** Field scratch for the point formulas. */
   t: Num[];
+  /** Multiples j p of the field prime as plain limbs (j = 0..4, 8, 16, 32). */
+  kp: Int32Array[];
 }
 
 const curves: { [name: string]: Curve } = {};
@@ -102,7 +104,7 @@ function curveOf(name: EcCurveName): Curve {
   if (params === undefined) throw new MicroTlsError('ECP_BAD_INPUT_DATA', `curve ${name} is not supported`);
   const p = stripLeadingZeros(hexBytes(params.p));
   const n = stripLeadingZeros(hexBytes(params.n));
-  const fp = montContext(p);
+  const fp = montContextWithHeadroom(p, HEADROOM);
   const fn = montContext(n);
   const t: Num[] = [];
   for (let i = 0; i < 12; i++) t.push(newNum(fp));
@@ -111,15 +113,94 @@ function curveOf(name: EcCurveName): Curve {
     nMinus2: minusTwo(n), sqrtExp: sqrtExponent(p),
     b: toMont(fp, hexBytes(params.b)),
     g: { X: toMont(fp, hexBytes(params.gx)), Y: toMont(fp, hexBytes(params.gy)), Z: cloneNum(fp, fp.one), inf: false },
-    gTable: undefined, t: t,
+    gTable: undefined, t: t, kp: [],
   };
+  for (let j = 0; j <= 32; j++) {
+    const limbs = new Int32Array(fp.n);
+    if (j > 0) {
+      const prev = c.kp[j - 1];
+      let carry = 0;
+      for (let i = 0; i < fp.n; i++) {
+        const v = prev[i] + fp.m[i] + carry;
+        carry = v >= fp.radix ? 1 : 0;
+        limbs[i] = v - carry * fp.radix;
+      }
+    }
+    c.kp.push(limbs);
+  }
   curves[name] = c;
   return c;
 }
 
+// ---- lazy field arithmetic ----------------------------------------------------------------
+
+/**
+ * The field context has 14 bits of headroom (R >= 2^16 p), so a product accepts inputs below
+ * 128p and returns less than 2p: the point formulas add and subtract without reducing, one
+ * carry loop each (on Espruino every interpreted limb loop costs about as much as a native
+ * product). The bound of every intermediate is noted beside it; coordinates stay below 64p.
+ */
+const HEADROOM = 14;
+
+/** dst = a + b (no reduction; the caller's bounds keep it below R). */
+function fadd(f: MontContext, dst: Num, a: Num, b: Num): void {
+  const n = f.n;
+  const radix = f.radix;
+  const ax = a.x;
+  const bx = b.x;
+  const x = dst.x;
+  const y = dst.y;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    let t = ax[2 * i] + bx[2 * i] + c;
+    if (t >= radix) {
+      t -= radix;
+      c = 1;
+    } else c = 0;
+    x[2 * i] = t;
+    y[2 * (n - 1 - i)] = t;
+  }
+}
+
+/** dst = a - b + k (k a multiple of p, plain limbs, at least b). */
+function fsub(f: MontContext, dst: Num, a: Num, b: Num, k: Int32Array): void {
+  const n = f.n;
+  const radix = f.radix;
+  const ax = a.x;
+  const bx = b.x;
+  const x = dst.x;
+  const y = dst.y;
+  let c = 0;
+  for (let i = 0; i < n; i++) {
+    let t = ax[2 * i] - bx[2 * i] + k[i] + c;
+    if (t < 0) {
+      t += radix;
+      c = -1;
+    } else if (t >= radix) {
+      t -= radix;
+      c = 1;
+    } else c = 0;
+    x[2 * i] = t;
+    y[2 * (n - 1 - i)] = t;
+  }
+}
+
+/** True when a (below 4p) is 0 mod p: equal to 0, p, 2p or 3p. */
+function isZero4(c: Curve, a: Num): boolean {
+  const ax = a.x;
+  const n = c.fp.n;
+  for (let j = 0; j < 4; j++) {
+    const k = c.kp[j];
+    let same = true;
+    for (let i = 0; i < n && same; i++) same = ax[2 * i] === k[i];
+    if (same) return true;
+  }
+  return false;
+}
+
 // ---- point arithmetic (a = -3) -------------------------------------------------------------
 
-/** out = 2P (dbl-2001-b, 3M + 5S); out may alias P. */
+/** out = 2P (dbl-2001-b, 3M + 5S); inputs below 64p, outputs below 18p; out may alias P. */
 function double(c: Curve, out: Point, P: Point): void {
   if (P.inf) {
     out.inf = true;
@@ -127,49 +208,44 @@ function double(c: Curve, out: Point, P: Point): void {
   }
   const f = c.fp;
   const t = c.t;
+  const k = c.kp;
   const delta = t[0];
   const gamma = t[1];
   const beta = t[2];
   const alpha = t[3];
   const u = t[4];
   const v = t[5];
-  montMul(f, delta, P.Z, P.Z);
-  montMul(f, gamma, P.Y, P.Y);
-  montMul(f, beta, P.X, gamma);
-  subMod(f, u, P.X, delta);
-  addMod(f, v, P.X, delta);
+  montMul(f, delta, P.Z, P.Z); // < 2p
+  montMul(f, gamma, P.Y, P.Y); // < 2p
+  montMul(f, beta, P.X, gamma); // < 2p
+  fsub(f, u, P.X, delta, k[2]); // < 66p
+  fadd(f, v, P.X, delta); // < 66p
   montMul(f, alpha, u, v);
-  addMod(f, u, alpha, alpha);
-  addMod(f, alpha, u, alpha); // 3 (X - delta)(X + delta)
+  fadd(f, u, alpha, alpha);
+  fadd(f, alpha, u, alpha); // 3 (X - delta)(X + delta) < 6p
   // Z3 = (Y + Z)^2 - gamma - delta, before Y and Z are overwritten.
-  addMod(f, u, P.Y, P.Z);
+  fadd(f, u, P.Y, P.Z); // < 128p
   montMul(f, u, u, u);
-  subMod(f, u, u, gamma);
-  subMod(f, out.Z, u, delta);
+  fadd(f, v, gamma, delta); // < 4p
+  fsub(f, out.Z, u, v, k[4]); // < 6p
   // X3 = alpha^2 - 8 beta
-  addMod(f, beta, beta, beta); // 2 beta
-  addMod(f, beta, beta, beta); // 4 beta
-  addMod(f, v, beta, beta); // 8 beta
+  fadd(f, beta, beta, beta);
+  fadd(f, beta, beta, beta); // 4 beta < 8p
+  fadd(f, v, beta, beta); // 8 beta < 16p
   montMul(f, u, alpha, alpha);
-  subMod(f, out.X, u, v);
+  fsub(f, out.X, u, v, k[16]); // < 18p
   // Y3 = alpha (4 beta - X3) - 8 gamma^2
-  subMod(f, u, beta, out.X);
+  fsub(f, u, beta, out.X, k[32]); // < 40p
   montMul(f, u, alpha, u);
   montMul(f, v, gamma, gamma);
-  addMod(f, v, v, v);
-  addMod(f, v, v, v);
-  addMod(f, v, v, v);
-  subMod(f, out.Y, u, v);
+  fadd(f, v, v, v);
+  fadd(f, v, v, v);
+  fadd(f, v, v, v); // < 16p
+  fsub(f, out.Y, u, v, k[16]); // < 18p
   out.inf = false;
 }
 
-function isZeroField(c: Curve, a: Num): boolean {
-  const r = c.t[11];
-  canonical(c.fp, r, a);
-  return isZeroNum(c.fp, r);
-}
-
-/** out = P + Q (add-2007-bl, 11M + 5S), with the identity and P = +-Q handled; out may alias P. */
+/** out = P + Q (add-2007-bl, 11M + 5S), the identity and P = +-Q handled; inputs below 64p, outputs below 10p; out may alias P. */
 function add(c: Curve, out: Point, P: Point, Q: Point): void {
   if (Q.inf) {
     if (out !== P) copyPoint(out, P);
@@ -181,6 +257,7 @@ function add(c: Curve, out: Point, P: Point, Q: Point): void {
   }
   const f = c.fp;
   const t = c.t;
+  const k = c.kp;
   const z1z1 = t[0];
   const z2z2 = t[1];
   const u1 = t[2];
@@ -192,6 +269,7 @@ function add(c: Curve, out: Point, P: Point, Q: Point): void {
   const i = t[8];
   const j = t[9];
   const v = t[10];
+  const w = t[11];
   montMul(f, z1z1, P.Z, P.Z);
   montMul(f, z2z2, Q.Z, Q.Z);
   montMul(f, u1, P.X, z2z2);
@@ -200,35 +278,35 @@ function add(c: Curve, out: Point, P: Point, Q: Point): void {
   montMul(f, s1, s1, z2z2);
   montMul(f, s2, Q.Y, P.Z);
   montMul(f, s2, s2, z1z1);
-  subMod(f, h, u2, u1);
-  subMod(f, r, s2, s1);
-  if (isZeroField(c, h)) {
-    if (isZeroField(c, r)) double(c, out, P);
+  fsub(f, h, u2, u1, k[2]); // < 4p
+  fsub(f, r, s2, s1, k[2]); // < 4p
+  if (isZero4(c, h)) {
+    if (isZero4(c, r)) double(c, out, P);
     else out.inf = true;
     return;
   }
-  addMod(f, i, h, h);
+  fadd(f, i, h, h);
   montMul(f, i, i, i); // (2H)^2
   montMul(f, j, h, i);
-  addMod(f, r, r, r);
+  fadd(f, r, r, r); // < 8p
   montMul(f, v, u1, i);
   // Z3 = ((Z1 + Z2)^2 - Z1Z1 - Z2Z2) H, before P.Z (maybe out.Z) is overwritten.
-  addMod(f, u2, P.Z, Q.Z);
+  fadd(f, u2, P.Z, Q.Z); // < 128p
   montMul(f, u2, u2, u2);
-  subMod(f, u2, u2, z1z1);
-  subMod(f, u2, u2, z2z2);
+  fadd(f, w, z1z1, z2z2); // < 4p
+  fsub(f, u2, u2, w, k[4]); // < 6p
   montMul(f, out.Z, u2, h);
   // X3 = r^2 - J - 2V
   montMul(f, u2, r, r);
-  subMod(f, u2, u2, j);
-  subMod(f, u2, u2, v);
-  subMod(f, out.X, u2, v);
+  fadd(f, w, v, v);
+  fadd(f, w, w, j); // < 6p
+  fsub(f, out.X, u2, w, k[8]); // < 10p
   // Y3 = r (V - X3) - 2 S1 J
-  subMod(f, v, v, out.X);
+  fsub(f, v, v, out.X, k[16]); // < 18p
   montMul(f, v, r, v);
   montMul(f, s1, s1, j);
-  addMod(f, s1, s1, s1);
-  subMod(f, out.Y, v, s1);
+  fadd(f, s1, s1, s1); // < 4p
+  fsub(f, out.Y, v, s1, k[4]); // < 6p
   out.inf = false;
 }
 
@@ -335,7 +413,9 @@ export function ecdsaVerifyCompact(curve: EcCurveName, point: Uint8Array, digest
   const f = c.fp;
   const z2 = newNum(f);
   montMul(f, z2, R.Z, R.Z);
-  const x = canonicalCopy(f, R.X);
+  const xr = newNum(f);
+  montMul(f, xr, R.X, f.one); // X (below 64p) reduced below 2p
+  const x = canonicalCopy(f, xr);
   const cand = newNum(f);
   montMul(f, cand, toMont(f, r), z2);
   if (equalNum(f, x, canonicalCopy(f, cand))) return true;

@@ -379,6 +379,14 @@ function doubleMod(ctx: MontContext, dst: Num, a: Num): void {
 
 /** Montgomery context for an odd modulus (big-endian bytes, > 1). */
 export function montContext(modulus: Uint8Array): MontContext {
+  return montContextWithHeadroom(modulus, 0);
+}
+
+/**
+ * The same with R >= 2^(2 + headroom) m: products then accept inputs up to 2^(1 + headroom/2) m
+ * and still return less than 2m, so a caller may add and subtract without reducing (ECC).
+ */
+export function montContextWithHeadroom(modulus: Uint8Array, headroom: number): MontContext {
   let start = 0;
   while (start < modulus.length && modulus[start] === 0) start++;
   const mod = modulus.subarray(start);
@@ -390,8 +398,8 @@ export function montContext(modulus: Uint8Array): MontContext {
     bits++;
     top = top >> 1;
   }
-  const w = chooseWidth(bits);
-  const n = Math.ceil((bits + 2) / w);
+  const w = chooseWidth(bits + headroom);
+  const n = Math.ceil((bits + 2 + headroom) / w);
   const radix = POW2[w];
   const m = bytesToLimbs(mod, w, n) as Int32Array;
   const m2 = new Int32Array(n);

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import crypto from 'node:crypto';
 import * as limb from '../../src/crypto/bigint-limb.js';
 import * as big from '../../src/crypto/bigint.js';
-import { bytesToLimbs, chooseWidth, limbsToBytes, montContext, setMulObserver } from '../../src/crypto/limb.js';
+import { bytesToLimbs, chooseWidth, limbsToBytes, montContext, powSecret, setMulObserver, toMont } from '../../src/crypto/limb.js';
 import { currentDot, jsDot, setDot } from '../../src/crypto/limb-dot.js';
 import { importPrivateKey } from '../../src/crypto/keys.js';
 import type { RsaPrivateKey } from '../../src/crypto/key-types.js';
@@ -181,6 +181,33 @@ test('the multiplication observer counts Montgomery products by modulus size', (
     setMulObserver(undefined);
   }
   assert.is(counts[2048]! - before, 19, 'a cached context: exactly 19 products');
+});
+
+function countProducts(fn: () => unknown): number {
+  let n = 0;
+  setMulObserver(() => { n++; });
+  try {
+    fn();
+  } finally {
+    setMulObserver(undefined);
+  }
+  return n;
+}
+
+test('private-key operations: the same number of products whatever the exponent or input', () => {
+  const m = rnd(128); m[0]! |= 0x80; m[127]! |= 1;
+  const ctx = montContext(m);
+  const base = toMont(ctx, rnd(128));
+  const exps = [new Uint8Array(128), new Uint8Array(128).fill(0xff), rnd(128), Uint8Array.of(1), rnd(3)];
+  const counts = exps.map((e) => countProducts(() => powSecret(ctx, base, e, 256)));
+  assert.equal(counts, counts.map(() => counts[0]), `products per exponent: ${counts}`);
+  assert.is(counts[0], 14 + 256 * 5, 'the table (14 products), then 4 squarings and 1 product per digit');
+  // rsaPrivate: after the first call (which draws the blinding pair), every call costs the same.
+  const key = rsaKeys()[0]!;
+  const inputs = [new Uint8Array(128), Uint8Array.of(1), rnd(127), rnd(127)];
+  limb.rsaPrivate(key, inputs[0]!, rnd);
+  const sign = inputs.map((x) => countProducts(() => limb.rsaPrivate(key, x, rnd)));
+  assert.equal(sign, sign.map(() => sign[0]), `products per input: ${sign}`);
 });
 
 test.run();
