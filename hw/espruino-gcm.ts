@@ -131,7 +131,7 @@ export function gcmOnBlockCipher(cipher: AesBlockCipher): AeadCipher {
   return {
     tagLength: 16,
     seal(nonce, plaintext, aad) {
-      if (nonce.length !== 12) fail('CIPHER_BAD_INPUT_DATA', `AES-GCM nonce must be 12 bytes, got ${nonce.length}`);
+      if (nonce.length !== 12) fail('GCM_BAD_INPUT', `AES-GCM nonce must be 12 bytes, got ${nonce.length}`);
       const ks = keystream(nonce, plaintext.length);
       const out = new Uint8Array(plaintext.length + 16);
       const ct = xorStream(plaintext, ks);
@@ -140,7 +140,7 @@ export function gcmOnBlockCipher(cipher: AesBlockCipher): AeadCipher {
       return out;
     },
     open(nonce, sealed, aad) {
-      if (nonce.length !== 12) fail('CIPHER_BAD_INPUT_DATA', `AES-GCM nonce must be 12 bytes, got ${nonce.length}`);
+      if (nonce.length !== 12) fail('GCM_BAD_INPUT', `AES-GCM nonce must be 12 bytes, got ${nonce.length}`);
       if (sealed.length < 16) return null;
       const ct = sealed.subarray(0, sealed.length - 16);
       const ks = keystream(nonce, ct.length);

@@ -143,7 +143,10 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
         },
       };
     };
-    provider.aesGcm = (key): AeadCipher => gcmOnBlockCipher(provider.aesBlock!(key));
+    provider.aesGcm = (key): AeadCipher => {
+      if (key.length !== 16 && key.length !== 24 && key.length !== 32) fail('GCM_BAD_INPUT', `AES-GCM key must be 16, 24 or 32 bytes, got ${key.length}`);
+      return gcmOnBlockCipher(provider.aesBlock!(key));
+    };
     provider.aesCbc = (key): AesCbcCipher => {
       const k = checkKey(key, 'AES-CBC');
       const run = (op: 'encrypt' | 'decrypt', iv: Uint8Array, data: Uint8Array): Uint8Array => {

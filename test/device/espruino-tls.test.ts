@@ -63,10 +63,11 @@ function connectAndReport(label, opts, next) {
     var h = s.handshake;
     out({ event: label, ok: true, ms: Date.now() - t0, suite: s.cipherSuite, resumed: s.resumed, verified: opts.verify === true,
       hasSession: s.getSession() !== undefined, usage: process.memory().usage });
-    var text = '';
-    s.on('data', function (d) { text += E.toString(d); });
+    var text = '', chunks = 0, errors = [];
+    s.on('data', function (d) { chunks++; text += E.toString(d); });
+    s.on('error', function (e) { errors.push(String(e.codeName || e.message || e)); });
     s.on('close', function () {
-      out({ event: label + '-data', bytes: text.length, head: text.slice(0, 15) });
+      out({ event: label + '-data', bytes: text.length, chunks: chunks, head: text.slice(0, 15), errors: errors, lastErrors: s.lastErrors });
       next(s.getSession());
     });
     s.write(E.toUint8Array('GET / HTTP/1.0\\r\\n\\r\\n'));
@@ -97,7 +98,7 @@ if (!HAVE_ENGINE) {
       assert.is(full.hasSession, true, 's_server issues a ticket');
       assert.match(String(full.suite), /^TLS_RSA_WITH_AES_/);
       const data = eventOf(run, 'full-data');
-      assert.is(data.head, 'HTTP/1.0 200 ok', 'the HTTP answer came back decrypted');
+      assert.is(data.head, 'HTTP/1.0 200 ok', `the HTTP answer came back decrypted: ${JSON.stringify(data)}`);
       const again = eventOf(run, 'resumed');
       assert.is(again.ok, true, JSON.stringify(again));
       assert.is(again.resumed, true, 'the second connection resumed with the ticket');
