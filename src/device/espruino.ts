@@ -384,7 +384,7 @@ function tcpTransport(host: string, port: number): TransportFactory {
  * device's settings (verifyServerCertificate, caCertificate, clientCertificate, privateKey),
  * and each reconnect offers the last session, so it resumes by ticket.
  */
-export function mqttConnect(urlOrOptions: string | MqttConnectOptions, options?: MqttConnectOptions): MqttClient {
+export function connectMqtt(urlOrOptions: string | MqttConnectOptions, options?: MqttConnectOptions): MqttClient {
   const o = resolveConnectOptions(urlOrOptions, options);
   let transport = o.transport;
   if (!transport) {
@@ -431,8 +431,8 @@ export function mqttConnect(urlOrOptions: string | MqttConnectOptions, options?:
 }
 
 /** Resolves on the first CONNACK (see whenConnected). */
-export function mqttConnectAsync(urlOrOptions: string | MqttConnectOptions, options?: MqttConnectOptions): Promise<MqttClient> {
-  return whenConnected(mqttConnect(urlOrOptions, options));
+export function connectMqttAsync(urlOrOptions: string | MqttConnectOptions, options?: MqttConnectOptions): Promise<MqttClient> {
+  return whenConnected(connectMqtt(urlOrOptions, options));
 }
 
 setDefaultClock(espruinoClock);

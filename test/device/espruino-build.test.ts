@@ -54,7 +54,7 @@ test('as a module it fills module.exports; as a script it sets the global microt
   const m = load(true).api;
   const g = load(false).api;
   for (const api of [m, g]) {
-    for (const name of ['TlsClient', 'verifyChain', 'describeCertificate', 'MqttClient', 'connect', 'mqttConnect', 'ERROR_CODES', 'MicroTlsError', 'syncClock', 'prf']) {
+    for (const name of ['TlsClient', 'verifyChain', 'describeCertificate', 'MqttClient', 'connect', 'connectMqtt', 'ERROR_CODES', 'MicroTlsError', 'syncClock', 'prf']) {
       assert.ok(api[name] !== undefined, `exports ${name}`);
     }
   }

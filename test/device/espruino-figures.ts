@@ -74,7 +74,7 @@ hs('noVerify', withOpts({ verify: false }), function () {
 
 const MQTT = `
 var t0 = Date.now();
-var client = microtls.mqttConnect('mqtts://127.0.0.1:' + PORT, { verifyServerCertificate: true, caCertificate: CA, servername: 'localhost',
+var client = microtls.connectMqtt('mqtts://127.0.0.1:' + PORT, { verifyServerCertificate: true, caCertificate: CA, servername: 'localhost',
   clientId: 'espruino-bench', maxFragmentLength: 4096 });
 client.on('error', function (e) { out({ event: 'mqtt-error', name: e.codeName, message: String(e.message) }); });
 var tPub = 0;

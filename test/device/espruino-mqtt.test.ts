@@ -37,7 +37,7 @@ if (!enginePath('espruino') || !findMosquitto()) {
           maxFragmentLength: 4096, reconnectPeriod: 200 };
         setTimeout(function () { out({ event: 'gave-up' }); done(); }, 45000);
         var t0 = Date.now();
-        var client = microtls.mqttConnect('mqtts://127.0.0.1:' + PORT, settings);
+        var client = microtls.connectMqtt('mqtts://127.0.0.1:' + PORT, settings);
         var connects = 0;
         client.on('error', function (e) { out({ event: 'client-error', name: e.codeName, message: String(e.message) }); });
         client.on('message', function (topic, payload) {
