@@ -79,7 +79,7 @@ function ghash(t: Uint32Array, aad: Uint8Array, ct: Uint8Array): Uint32Array {
   return y;
 }
 
-/** Batch size for counter blocks: 1024 blocks = 16 KiB, one TLS record. */
+/** Counter blocks per bulk call; the provider itself cuts native calls into flat-buffer-sized chunks. */
 const MAX_BLOCKS_PER_CALL = 1024;
 
 export function gcmOnBlockCipher(cipher: AesBlockCipher): AeadCipher {

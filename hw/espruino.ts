@@ -89,12 +89,26 @@ class BufferedHashContext implements HashContext {
 
   digest(): Uint8Array {
     const all = this.chunks.length === 1 ? this.chunks[0]! : join(this.chunks, this.total);
-    return new Uint8Array(this.native(all));
+    return nativeBytes(this.native(all), 64, 'hash');
   }
 
   clone(): HashContext {
     return new BufferedHashContext(this.native, this.chunks.slice(), this.total);
   }
+}
+
+/**
+ * Native results are flat (contiguous) buffers. In a fragmented variable pool the firmware
+ * cannot allocate one and returns undefined instead of throwing, so bulk work goes to it in
+ * chunks of this size, and a missing result is a typed error rather than a TypeError later.
+ */
+export const NATIVE_CHUNK_BYTES = 1024;
+
+function nativeBytes(result: ArrayBuffer | undefined, length: number, what: string): Uint8Array {
+  if (!(result instanceof ArrayBuffer) && (result === undefined || result === null)) {
+    fail('SSL_ALLOC_FAILED', `${what}: the firmware could not allocate ${length} bytes (memory low or fragmented)`);
+  }
+  return new Uint8Array(result);
 }
 
 function checkKey(key: Uint8Array, what: string): Uint8Array {
@@ -128,18 +142,29 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
       return {
         encryptBlock(block) {
           if (block.length !== 16) fail('CIPHER_BAD_INPUT_DATA', `AES block must be 16 bytes, got ${block.length}`);
-          return new Uint8Array(aes.encrypt(block, k, { mode: 'ECB' }));
+          return nativeBytes(aes.encrypt(block, k, { mode: 'ECB' }), 16, 'AES');
         },
         // Bulk paths: a native call from the interpreter costs far more than an AES block,
-        // so CCM hands the firmware a chunk of counters / MAC input per call.
+        // so CCM and GCM hand the firmware a chunk of counters / MAC input per call.
         encryptBlocks(blocks) {
           wholeBlocks(blocks);
-          return new Uint8Array(aes.encrypt(blocks, k, { mode: 'ECB' }));
+          if (blocks.length <= NATIVE_CHUNK_BYTES) return nativeBytes(aes.encrypt(blocks, k, { mode: 'ECB' }), blocks.length, 'AES-ECB');
+          const out = new Uint8Array(blocks.length);
+          for (let i = 0; i < blocks.length; i += NATIVE_CHUNK_BYTES) {
+            const part = blocks.subarray(i, Math.min(blocks.length, i + NATIVE_CHUNK_BYTES));
+            out.set(nativeBytes(aes.encrypt(part, k, { mode: 'ECB' }), part.length, 'AES-ECB'), i);
+          }
+          return out;
         },
         cbcMacBlocks(iv, blocks) {
           wholeBlocks(blocks);
-          const out = new Uint8Array(aes.encrypt(blocks, k, { iv, mode: 'CBC' }));
-          return out.subarray(out.length - 16);
+          let chain = iv;
+          for (let i = 0; i < blocks.length; i += NATIVE_CHUNK_BYTES) {
+            const part = blocks.subarray(i, Math.min(blocks.length, i + NATIVE_CHUNK_BYTES));
+            const out = nativeBytes(aes.encrypt(part, k, { iv: chain, mode: 'CBC' }), part.length, 'AES-CBC');
+            chain = out.subarray(out.length - 16);
+          }
+          return new Uint8Array(chain);
         },
       };
     };
@@ -156,7 +181,15 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
         }
         // Espruino cannot allocate a zero-length result ("Not enough memory for result").
         if (data.length === 0) return new Uint8Array(0);
-        return new Uint8Array(aes[op](data, k, { iv, mode: 'CBC' }));
+        // In chunks, each continuing from the previous chunk's last ciphertext block.
+        const out = new Uint8Array(data.length);
+        let chain = iv;
+        for (let i = 0; i < data.length; i += NATIVE_CHUNK_BYTES) {
+          const part = data.subarray(i, Math.min(data.length, i + NATIVE_CHUNK_BYTES));
+          out.set(nativeBytes(aes[op](part, k, { iv: chain, mode: 'CBC' }), part.length, 'AES-CBC'), i);
+          chain = (op === 'encrypt' ? out : data).subarray(i + part.length - 16, i + part.length);
+        }
+        return out;
       };
       return {
         encrypt: (iv, data) => run('encrypt', iv, data),

@@ -6,7 +6,7 @@
 // Map / Set keep keys in an array and find them with the native indexOf (Espruino objects are
 // linked lists, so a dictionary would not be faster); keys()/values()/entries() return arrays,
 // the only thing Espruino's for-of walks. WeakMap is used by the core only as a cache, so here
-// it is a Map bounded to its 32 most recent keys: entries cannot be weak, and must not pile up.
+// it is a Map bounded to its 4 most recent keys (keys are held strongly, so few): entries cannot be weak, and must not pile up.
 
 const POLYFILLS = [
   {
@@ -40,7 +40,7 @@ Map.prototype["delete"]=function(k){var i=this._k.indexOf(k);if(i<0)return false
   },
   {
     name: 'WeakMap (bounded cache)', test: /\bWeakMap\b/, needs: ['Map'],
-    code: `class WeakMap extends Map{set(k,v){if(!this.has(k)&&this._k.length>=32){this._k.shift();this._v.shift()}return super.set(k,v)}}`,
+    code: `class WeakMap extends Map{set(k,v){if(!this.has(k)&&this._k.length>=4){this._k.shift();this._v.shift()}return super.set(k,v)}}`,
   },
   {
     name: 'Set', test: /\bSet\b/,

@@ -79,9 +79,27 @@ test('AES block and CBC are native; CCM and GCM run on the native ECB block', ()
   const gcm = p.aesGcm(key);
   const gcmSealed = gcm.seal(new Uint8Array(12), big, new Uint8Array(13));
   assert.is(toHex(gcmSealed), toHex(nobleProvider.aesGcm(key).seal(new Uint8Array(12), big, new Uint8Array(13))));
-  // H at key set-up, then one call for all 189 counter blocks (J0 included) of the record.
-  assert.is(standIn.calls['AES.encrypt.ECB'], before + 2, 'GCM counters go to the firmware in one call');
+  // H at key set-up, then the 189 counter blocks (J0 included) of the record in 1 KiB native calls (3).
+  assert.is(standIn.calls['AES.encrypt.ECB'], before + 1 + 3, 'GCM counters go to the firmware in 1 KiB chunks');
   assert.is(toHex(gcm.open(new Uint8Array(12), gcmSealed, new Uint8Array(13))!), toHex(big));
+});
+
+test('bulk CBC in 1 KiB native calls chains correctly; a native result the firmware could not allocate is SSL_ALLOC_FAILED', () => {
+  const standIn = createEspruinoStandIn();
+  const p = completeProvider(createEspruinoProvider(standIn));
+  const key = new Uint8Array(16).fill(5);
+  const iv = new Uint8Array(16).fill(6);
+  const data = Uint8Array.from({ length: 3008 }, (_, i) => (i * 13) & 0xff);
+  const ct = p.aesCbc(key).encrypt(iv, data);
+  assert.is(toHex(ct), toHex(nobleProvider.aesCbc(key).encrypt(iv, data)));
+  assert.is(toHex(p.aesCbc(key).decrypt(iv, ct)), toHex(data));
+  assert.is(standIn.calls['AES.encrypt.CBC'], 3);
+  // Espruino returns undefined when no flat buffer of that size is free.
+  const starved = createEspruinoStandIn();
+  starved.AES!.encrypt = () => undefined as unknown as ArrayBuffer;
+  const q = completeProvider(createEspruinoProvider(starved));
+  assert.is(thrownCodeName(() => q.aesCbc(key).encrypt(iv, data)), 'MBEDTLS_ERR_SSL_ALLOC_FAILED');
+  assert.is(thrownCodeName(() => q.aesGcm(key)), 'MBEDTLS_ERR_SSL_ALLOC_FAILED');
 });
 
 test('the provider keeps its own copy of the key', () => {
