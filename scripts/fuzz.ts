@@ -50,11 +50,11 @@ try {
 const stats = runFuzz(TARGETS[args.target]!, {
   iterations: args.iterations, seed: args.seed, from: args.from,
   ...(args.progress ? { progressEvery: args.progress, onProgress: (_n: number, s: FuzzStats) => console.log(line(s)) } : {}),
+  onFailure: (f) => {
+    const where = args.save ? saveFailure(args.target, f.input) : '(not saved)';
+    console.log(`  iteration ${f.iteration}: ${f.reason}\n    ${where}`);
+  },
 });
 console.log(line(stats));
 for (const [sig, n] of stats.signatures) console.log(`  ${n} x ${sig}`);
-for (const f of stats.failures) {
-  const where = args.save ? saveFailure(args.target, f.input) : '(not saved)';
-  console.log(`  iteration ${f.iteration}: ${f.reason}\n    ${where}`);
-}
 process.exit(stats.failed > 0 ? 1 : 0);

@@ -62,7 +62,7 @@ const MUTATIONS: readonly Mutation[] = [
 
 /** 1 to 8 stacked mutations of `seed` (which is left unchanged). */
 export function mutate(r: Prng, seed: Uint8Array, others: readonly Uint8Array[] = []): Uint8Array {
-  let b = seed.slice();
+  let b: Uint8Array = seed.slice();
   const n = 1 << r.below(4);
   for (let k = 0; k < n; k++) b = r.pick(MUTATIONS)(r, b, others);
   return b;

@@ -12,7 +12,7 @@ import { mutate } from './mutate.js';
 import { stepCounts, type FuzzTarget } from './target.js';
 import { escapeReason, rootCause } from './verdict.js';
 
-/** An iteration slower than this is a failure (a parser must not be a CPU sink). */
+/** An iteration taking more CPU time than this is a failure (a parser must not be a CPU sink). */
 export const MAX_ITERATION_MS = 1000;
 
 export const FIXTURE_DIR = join(ROOT, 'test', 'fixtures', 'fuzz');
@@ -60,6 +60,12 @@ export interface FuzzStats {
   readonly signatures: ReadonlyMap<string, number>;
 }
 
+/** User + system CPU time of the process, in milliseconds. */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 function signatureOf(reason: string, stack: string): string {
   const frame = stack.split('\n').find((l) => /\/(src|hw)\//.test(l))?.replace(/^.*\/((src|hw)\/[^)]*?):\d+\)?$/, '$1') ?? '';
   return `${reason.replace(/0x[0-9a-f]+|\d+/gi, 'N').slice(0, 160)} @ ${frame}`;
@@ -73,6 +79,8 @@ export interface FuzzOptions {
   readonly keepPerSignature?: number;
   readonly maxIterationMs?: number;
   readonly onProgress?: (done: number, stats: FuzzStats) => void;
+  /** Called for each kept failure as it happens (a long run may be stopped before it ends). */
+  readonly onFailure?: (f: FuzzFailure) => void;
   readonly progressEvery?: number;
 }
 
@@ -98,14 +106,16 @@ export function runFuzz(target: FuzzTarget, o: FuzzOptions): FuzzStats {
     const r = Prng.forIteration(seed, i);
     const base = seeds[r.below(seeds.length)]!;
     const input = target.mutate ? target.mutate(r, base, seeds) : mutate(r, base, seeds);
-    const t0 = performance.now();
+    // CPU time of this process, not wall time: on a shared machine the wall clock also
+    // counts the other processes' turns.
+    const t0 = cpuMs();
     let outcome = runCase(target, input);
-    let ms = performance.now() - t0;
-    // A shared machine stalls now and then: a slow case counts only if it is slow again.
+    let ms = cpuMs() - t0;
+    // A GC pause can land on any case: a slow case counts only if it is slow again.
     if (ms > maxMs && outcome.kind !== 'escape') {
-      const t1 = performance.now();
+      const t1 = cpuMs();
       outcome = runCase(target, input);
-      ms = Math.min(ms, performance.now() - t1);
+      ms = Math.min(ms, cpuMs() - t1);
     }
     slowestMs = Math.max(slowestMs, ms);
     if (outcome.kind === 'escape' || ms > maxMs) {
@@ -115,7 +125,11 @@ export function runFuzz(target: FuzzTarget, o: FuzzOptions): FuzzStats {
       failingInputs.add(toHex(input));
       const n = (signatures.get(signature) ?? 0) + 1;
       signatures.set(signature, n);
-      if (n <= keep) failures.push({ iteration: i, input, reason, signature, ms });
+      if (n <= keep) {
+        const f = { iteration: i, input, reason, signature, ms };
+        failures.push(f);
+        o.onFailure?.(f);
+      }
     } else if (outcome.kind === 'ok') ok++;
     else typed++;
     if (o.onProgress && (i + 1 - from) % (o.progressEvery ?? 10000) === 0) o.onProgress(i + 1 - from, stats(i + 1 - from));

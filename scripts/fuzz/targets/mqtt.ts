@@ -7,7 +7,7 @@ import { MicroTlsError } from '../../../src/errors.js';
 import { Gen, PACKET_TYPES, randomPacket } from '../../../test/mqtt/random-packets.js';
 import { concatBytes } from '../../../src/encoding/bytes.js';
 import { escapeReason } from '../verdict.js';
-import type { FuzzTarget } from '../target.js';
+import { stepCounts, type FuzzTarget } from '../target.js';
 
 /**
  * The error name, or the number of packets when the input decoded. (push() drops the
@@ -21,8 +21,10 @@ function verdict(chunks: Iterable<Uint8Array>): string {
     for (const c of chunks) packets += reader.push(c).length;
   } catch (e) {
     if (escapeReason(e) !== undefined) throw e;
+    stepCounts.refused++;
     return (e as MicroTlsError).codeName;
   }
+  stepCounts.completed++;
   return `${packets} packets`;
 }
 
