@@ -7,7 +7,7 @@
  *         records (type, version, length, fragment) that the fuzzer seals with the server's
  *         real keys (from the keylog line), so mutations reach the post-handshake code with
  *         valid MACs: alerts, application data, HelloRequest, stray handshake messages.
- * Chunk size 0 feeds the payload in one piece, n > 0 in pieces of n bytes.
+ * Chunk size 0 feeds the payload in one piece, 63 one record per call, other n in pieces of n bytes.
  */
 import { getDefaultProvider } from '../../../hw/index.js';
 import { concatBytes, fromHex } from '../../../src/encoding/bytes.js';
@@ -42,9 +42,23 @@ function handshakeFlights(flights: Uint8Array[]): Uint8Array[] {
   return flights.slice(0, i + 1);
 }
 
+/** Chunk mode that hands over one record per receive() call, as a transport often does. */
+const PER_RECORD = 63;
+
 function feed(engine: TlsClient, bytes: Uint8Array, chunk: number): void {
-  if (chunk === 0) engine.receive(bytes);
-  else for (let i = 0; i < bytes.length; i += chunk) engine.receive(bytes.subarray(i, i + chunk));
+  if (chunk === 0) {
+    engine.receive(bytes);
+  } else if (chunk === PER_RECORD) {
+    // Cut where each record header says its record ends (a lying header cuts at the lie).
+    let p = 0;
+    while (p < bytes.length) {
+      const end = p + 5 <= bytes.length ? Math.min(bytes.length, p + 5 + ((bytes[p + 3]! << 8) | bytes[p + 4]!)) : bytes.length;
+      engine.receive(bytes.subarray(p, end));
+      p = end;
+    }
+  } else {
+    for (let i = 0; i < bytes.length; i += chunk) engine.receive(bytes.subarray(i, i + chunk));
+  }
 }
 
 /** The records of a plaintext stream; a header cut short or lying about its length takes what is there. */
@@ -121,8 +135,9 @@ export const tlsTarget: FuzzTarget = {
   },
   mutate(r: Prng, seed: Uint8Array, seeds: readonly Uint8Array[]): Uint8Array {
     const head = seed.slice(0, 3);
-    // Mostly whole-input chunking; sometimes small pieces, to check split-independence.
-    head[2] = r.below(4) === 0 ? 1 + r.below(63) : 0;
+    // Half whole, a quarter one record per call, a quarter small pieces: the verdict must not depend on it.
+    const k = r.below(4);
+    head[2] = k < 2 ? 0 : k === 2 ? PER_RECORD : 1 + r.below(PER_RECORD - 1);
     const others = seeds.filter((s) => s[1] === seed[1]).map((s) => s.subarray(3));
     return concatBytes(head, mutate(r, seed.subarray(3), others));
   },
