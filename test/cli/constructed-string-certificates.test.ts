@@ -14,6 +14,7 @@ import { run as certInfo } from '../../src/cli/cert-info.js';
 import { run as probe } from '../../src/cli/probe.js';
 import { connect } from '../../src/node/connect.js';
 import { MicroTlsError } from '../../src/errors.js';
+import { capture } from '../helpers/cli-io.js';
 import { constructedStringPki } from '../helpers/constructed-strings.js';
 
 const pki = constructedStringPki();
@@ -24,12 +25,6 @@ const file = (name: string, text: string): string => {
   writeFileSync(p, text);
   return p;
 };
-
-function capture(): { io: { out: (l: string) => void; err: (l: string) => void }; out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l) => out.push(l), err: (l) => err.push(l) }, out, err };
-}
 
 async function server(certPem: string): Promise<{ port: number; close: () => Promise<void> }> {
   const s = tls.createServer({

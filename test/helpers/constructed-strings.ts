@@ -5,6 +5,7 @@
  */
 import { sign, type KeyObject } from 'node:crypto';
 import { concatBytes } from '../../src/encoding/bytes.js';
+import { encodePem } from '../../src/encoding/pem.js';
 import { decodeDerFast, type DerNode } from '../../src/x509/der.js';
 import { issueCertificate, type Issued } from '../../src/node/pki.js';
 
@@ -57,11 +58,6 @@ export function withConstructedSubjectString(cert: Uint8Array, issuerKey: KeyObj
   return concatBytes(header(0x30, newTbs.length + alg.raw.length + bits.length), newTbs, alg.raw, bits);
 }
 
-export function toPem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
-}
-
 export interface ConstructedStringPki {
   readonly ca: Issued;
   readonly leaf: Issued;
@@ -80,7 +76,7 @@ export function constructedStringPki(): ConstructedStringPki {
   });
   return {
     ca, leaf,
-    badCaPem: toPem(withConstructedSubjectString(other.certDer, other.key)),
-    badLeafPem: toPem(withConstructedSubjectString(leaf.certDer, ca.key)),
+    badCaPem: encodePem('CERTIFICATE', withConstructedSubjectString(other.certDer, other.key)),
+    badLeafPem: encodePem('CERTIFICATE', withConstructedSubjectString(leaf.certDer, ca.key)),
   };
 }

@@ -16,7 +16,7 @@ import { TlsClient, type HandshakeInfo } from '../../../src/handshake/client.js'
 import { createProtection, deriveTrafficKeys } from '../../../src/handshake/key-schedule.js';
 import { RecordLayer } from '../../../src/record/record-layer.js';
 import { SequenceNumber } from '../../../src/record/sequence.js';
-import { seededRandom } from '../../../test/tls/helpers/seeded-random.js';
+import { seededRandom } from '../../../test/helpers/seeded-random.js';
 import { replayFixtures, serverFlights } from '../corpus.js';
 import { mutate } from '../mutate.js';
 import type { Prng } from '../prng.js';
