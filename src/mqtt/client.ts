@@ -49,6 +49,12 @@ type AckOperation = Exclude<Operation, { kind: 'publish' }>;
 /** CONNACK codes after which retrying cannot help: bad version, id, credentials, authorization. */
 const FATAL_CONNACK = new Set([1, 2, 4, 5]);
 
+/**
+ * Paho's default. mosquitto keeps 20 messages in flight per client (max_inflight_messages)
+ * and silently drops QoS 2 PUBLISHes beyond that, so a client must not exceed it.
+ */
+export const DEFAULT_MAX_INFLIGHT = 20;
+
 /** Completed QoS 2 ids remembered per connection; brokers re-send at most their in-flight window (mosquitto: 20). */
 const REDELIVERY_GUARD_SIZE = 256;
 
@@ -79,6 +85,8 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   /** Granted subscriptions, re-sent after a reconnect that found no session. */
   private readonly subscriptions = new Map<string, QoS>();
   private readonly queue: BoundedQueue<Operation>;
+  /** QoS 1/2 PUBLISHes allowed unacknowledged at once (maxInflight). */
+  private readonly maxInflight: number;
   private readonly keepalive: KeepaliveTimer;
   private readonly backoff: Backoff;
   private readonly connectTimer: OneShot;
@@ -103,6 +111,10 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.random = options.random ?? defaultRandomSource();
     this.clientId = options.clientId ?? this.generateClientId();
     this.queue = new BoundedQueue(options.queueLimit ?? 1000);
+    this.maxInflight = options.maxInflight ?? DEFAULT_MAX_INFLIGHT;
+    if (!Number.isInteger(this.maxInflight) || this.maxInflight < 1 || this.maxInflight > 0xffff) {
+      throw new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', `maxInflight must be an integer from 1 to 65535, not ${String(options.maxInflight)}`);
+    }
     const keepaliveMs = (options.keepalive ?? 60) * 1000;
     this.keepalive = new KeepaliveTimer(this.timers, {
       period: keepaliveMs,
@@ -422,12 +434,16 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     }
   }
 
-  /** Sends one operation; false when no packet id is free (it then waits in the queue for an ack). */
+  /**
+   * Sends one operation; false when it must wait in the queue for an ack: the in-flight
+   * window is full (QoS 1 and 2 share it) or no packet id is free.
+   */
   private dispatch(op: Operation): boolean {
     if (op.kind === 'publish' && op.packet.qos === 0) {
       this.sendBytes(op.packet, op.bytes, (err) => (err ? op.reject(err) : op.resolve()));
       return true;
     }
+    if (op.kind === 'publish' && this.inflight.size >= this.maxInflight) return false;
     const id = this.ids.allocate();
     if (id === undefined) return false;
     if (op.kind === 'publish') {

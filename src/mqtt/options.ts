@@ -36,6 +36,12 @@ export interface MqttClientOptions {
    * One more is refused with MICROTLS_ERR_MQTT_QUEUE_FULL; 0 refuses everything while offline.
    */
   queueLimit?: number;
+  /**
+   * QoS 1 and QoS 2 PUBLISHes sent and not yet acknowledged, at most (default 20, Paho's name
+   * and default; mosquitto's max_inflight_messages is 20 too). Publishes beyond it wait, in
+   * order, in the queue (queueLimit); subscribe/unsubscribe are not counted.
+   */
+  maxInflight?: number;
   /** Largest inbound packet in bytes; a bigger one closes the connection (default: protocol maximum). */
   maxPacketSize?: number;
   /** Re-subscribe after a reconnect when the broker has no session for us (default true). */
