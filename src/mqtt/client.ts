@@ -55,8 +55,18 @@ const FATAL_CONNACK = new Set([1, 2, 4, 5]);
  */
 export const DEFAULT_MAX_INFLIGHT = 20;
 
+/**
+ * Default pingTimeout as a share of keepalive: a ping goes out after a keepalive period
+ * with nothing sent or nothing received, so a dead broker is noticed within 1.4x keepalive.
+ */
+const DEFAULT_PING_TIMEOUT_SHARE = 0.4;
+
 /** Completed QoS 2 ids remembered per connection; brokers re-send at most their in-flight window (mosquitto: 20). */
 const REDELIVERY_GUARD_SIZE = 256;
+
+/** Packets the broker must answer: their answer missing for pingTimeout means the connection is dead. */
+const OWES_ANSWER = (p: Packet): boolean =>
+  (p.type === 'publish' && p.qos > 0) || p.type === 'pubrel' || p.type === 'subscribe' || p.type === 'unsubscribe';
 
 function closedError(what: string): MicroTlsError {
   return new MicroTlsError('MICROTLS_ERR_MQTT_CONNECTION_CLOSED', what);
@@ -118,9 +128,11 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     const keepaliveMs = (options.keepalive ?? 60) * 1000;
     this.keepalive = new KeepaliveTimer(this.timers, {
       period: keepaliveMs,
-      pingTimeout: options.pingTimeout ?? keepaliveMs,
+      pingTimeout: options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE),
+      watchReceived: true,
       sendPing: () => this.send({ type: 'pingreq' }),
-      onTimeout: () => this.drop(new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT', 'no PINGRESP within the ping timeout')),
+      onTimeout: () => this.drop(new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT',
+        `the broker sent nothing for ${options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE)} ms while a PINGRESP or an acknowledgement was due: the connection is dead`)),
     });
     const random = this.random;
     this.backoff = new Backoff({
@@ -291,10 +303,13 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         this.drop(e as Error);
         return;
       }
+      if (packets.length === 0) return;
+      this.keepalive.noteReceived();
       for (const p of packets) {
         if (this.transport !== t) return;
         this.handle(p);
       }
+      if (this.transport === t && this.inflight.size === 0 && this.awaitingAck.size === 0) this.keepalive.answered();
     });
     t.on('error', (err: Error) => {
       lastError = err;
@@ -345,6 +360,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       this.completedQos2 = [];
     }
     this.queue.requeueFront(interrupted.map(([, op]) => op));
+    if (this.options.clean ?? true) this.discardSession();
     this.emit('close');
     if (wasConnected) this.emit('offline');
     const reconnectPeriod = this.options.reconnectPeriod ?? 1000;
@@ -357,6 +373,25 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       this.emit('reconnect');
       void this.attempt();
     });
+  }
+
+  /**
+   * A clean session ends with its connection (MQTT-3.1.2-6: client and broker discard the
+   * session state), so the next connection must not resend its PUBLISHes or PUBRELs. What
+   * they carried may or may not have reached subscribers (QoS 1 once acked by the broker's
+   * side before the break; QoS 2 only if the broker saw our PUBREL), so neither resending
+   * (a possible duplicate) nor resolving (a possible loss) is right: the caller's promise is
+   * rejected with MICROTLS_ERR_MQTT_SESSION_LOST and decides. Queued operations never went
+   * out; they are sent on the next connection as usual.
+   */
+  private discardSession(): void {
+    for (const m of this.inflight.clear()) {
+      this.ids.release(m.packet.packetId);
+      m.reject(new MicroTlsError('MICROTLS_ERR_MQTT_SESSION_LOST',
+        `the connection broke before the broker acknowledged this QoS ${m.packet.qos} message to '${m.packet.topic}' (${m.stage === 'pubrel' ? 'PUBREL sent, no PUBCOMP' : 'no ' + (m.packet.qos === 1 ? 'PUBACK' : 'PUBREC')}), and with a clean session the broker discards it: it may or may not have been delivered; publish it again if it must arrive, or use clean: false`,
+        { packetId: m.packet.packetId, qos: m.packet.qos, stage: m.stage, topic: m.packet.topic }));
+    }
+    this.incomingQos2.clear();
   }
 
   /** Terminal: everything still pending fails loudly. */
@@ -395,9 +430,10 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       this.redeliveryGuard.clear();
     }
     this.keepalive.start();
-    // Section 4.4: unacknowledged PUBLISH (with DUP) and PUBREL go out again, in order, with their ids.
-    // With a clean session the broker forgot them; sending them anyway trades a possible
-    // duplicate for never losing a message silently.
+    // Section 4.4: unacknowledged PUBLISH (with DUP) and PUBREL go out again, in order, with
+    // their ids (clean: false; a clean session discarded them when the connection broke). A
+    // broker that lost our session (sessionPresent 0, e.g. restarted without persistence) takes
+    // the PUBLISH as new and answers the PUBREL with PUBCOMP: a possible duplicate, never a loss.
     for (const m of this.inflight.all()) {
       if (m.stage === 'pubrel') this.send({ type: 'pubrel', packetId: m.packet.packetId });
       else {
@@ -472,6 +508,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       return;
     }
     this.keepalive.noteSent();
+    if (OWES_ANSWER(packet)) this.keepalive.expectAnswer();
     this.writer!.write(bytes, cb);
     this.emit('packetsend', packet);
   }

@@ -29,7 +29,12 @@ export interface MqttClientOptions {
   maxReconnectPeriod?: number;
   /** From opening the transport to CONNACK, ms (default 30,000). */
   connectTimeout?: number;
-  /** Wait for PINGRESP after PINGREQ, ms (default: one keepalive period). */
+  /**
+   * How long a PINGRESP, or an acknowledgement the broker owes, may be missing before the
+   * connection is declared dead, in ms (default 40% of keepalive). A PINGREQ goes out after a
+   * keepalive period with nothing sent or nothing received, so with the default a dead broker
+   * is noticed within 1.4x keepalive whatever the traffic. keepalive 0 turns both off.
+   */
   pingTimeout?: number;
   /**
    * Operations (publish/subscribe/unsubscribe) held while not connected (default 1000).
