@@ -16,7 +16,7 @@ import { MqttConnackError, MqttProtocolError } from './errors.js';
 import { InflightStore } from './inflight.js';
 import { KeepaliveTimer } from './keepalive.js';
 import { BoundedQueue } from './offline-queue.js';
-import type { ConnectionState, Granted, MqttClientOptions, MqttStatus, PublishOptions, SubscribeOptions } from './options.js';
+import { DEFAULT_MAX_PACKET_SIZE, type ConnectionState, type Granted, type MqttClientOptions, type MqttStatus, type PublishOptions, type SubscribeOptions } from './options.js';
 import { PacketIdAllocator } from './packet-ids.js';
 import { defaultRandomSource, randomUnit, type RandomSource } from './random.js';
 import { OneShot, defaultTimers, type Timers } from './timers.js';
@@ -291,7 +291,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         cb(e as Error); // a Duplex-like that throws once closed, instead of calling back
       }
     });
-    const reader = new PacketReader(this.options.maxPacketSize !== undefined ? { maxPacketSize: this.options.maxPacketSize } : {});
+    const reader = new PacketReader({ maxPacketSize: this.options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE });
     this.reader = reader;
     let lastError: Error | undefined;
     t.on('data', (chunk: Uint8Array) => {

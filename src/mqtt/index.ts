@@ -4,7 +4,8 @@
  */
 export { connect, connectAsync, resolveConnectOptions, whenConnected } from './connect.js';
 export type { ConnectOptions, DeviceTlsSettings, TlsTuning } from './connect.js';
-export { MqttClient, type MqttClientEvents } from './client.js';
+export { DEFAULT_MAX_INFLIGHT, MqttClient, type MqttClientEvents } from './client.js';
+export { DEFAULT_MAX_PACKET_SIZE } from './options.js';
 export type {
   CertificateDescription, ConnectionState, ErrorCodeEntry, Granted, MqttClientOptions, MqttStatus, MqttWill, PublishOptions, SubscribeOptions,
 } from './options.js';

@@ -4,6 +4,12 @@ import type { RandomSource } from './random.js';
 import type { Timers } from './timers.js';
 import type { TransportFactory } from './transport.js';
 
+/**
+ * Largest inbound packet by default: a device holds a whole PUBLISH in memory, and the
+ * protocol maximum (256 MB) would let one message exhaust it. Raise it with maxPacketSize.
+ */
+export const DEFAULT_MAX_PACKET_SIZE = 256 * 1024;
+
 export interface MqttWill {
   topic: string;
   payload: string | Uint8Array;
@@ -47,7 +53,10 @@ export interface MqttClientOptions {
    * order, in the queue (queueLimit); subscribe/unsubscribe are not counted.
    */
   maxInflight?: number;
-  /** Largest inbound packet in bytes; a bigger one closes the connection (default: protocol maximum). */
+  /**
+   * Largest inbound packet in bytes, header included (default DEFAULT_MAX_PACKET_SIZE, 256 KiB);
+   * a bigger one closes the connection with MQTT_PROTOCOL (rule microtls-max-packet-size).
+   */
   maxPacketSize?: number;
   /** Re-subscribe after a reconnect when the broker has no session for us (default true). */
   resubscribe?: boolean;
