@@ -16,7 +16,7 @@ import { MqttConnackError, MqttProtocolError } from './errors.js';
 import { InflightStore } from './inflight.js';
 import { KeepaliveTimer } from './keepalive.js';
 import { BoundedQueue } from './offline-queue.js';
-import { DEFAULT_MAX_PACKET_SIZE, type ConnectionState, type Granted, type MqttClientOptions, type MqttStatus, type PublishOptions, type SubscribeOptions } from './options.js';
+import { DEFAULT_MAX_PACKET_SIZE, DEFAULT_WRITE_BUFFER_LIMIT, type ConnectionState, type Granted, type MqttClientOptions, type MqttStatus, type PublishOptions, type SubscribeOptions } from './options.js';
 import { PacketIdAllocator } from './packet-ids.js';
 import { defaultRandomSource, randomUnit, type RandomSource } from './random.js';
 import { OneShot, defaultTimers, type Timers } from './timers.js';
@@ -284,11 +284,32 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       return;
     }
     this.transport = t;
+    // Read backpressure: bytes handed to the transport and not yet flushed (its write
+    // callbacks), and reading paused while they exceed the limit.
+    const limit = this.options.writeBufferLimit ?? DEFAULT_WRITE_BUFFER_LIMIT;
+    let unflushed = 0;
+    let readPaused = false;
     this.writer = new WriteBatcher((bytes, cb) => {
+      unflushed += bytes.length;
+      if (!readPaused && unflushed > limit && typeof t.pause === 'function') {
+        readPaused = true;
+        t.pause();
+      }
+      let called = false;
+      const done = (err?: Error | null): void => {
+        if (called) return;
+        called = true;
+        unflushed -= bytes.length;
+        if (readPaused && unflushed <= limit / 2 && this.transport === t) {
+          readPaused = false;
+          t.resume?.();
+        }
+        cb(err);
+      };
       try {
-        t.write(bytes, cb);
+        t.write(bytes, done);
       } catch (e) {
-        cb(e as Error); // a Duplex-like that throws once closed, instead of calling back
+        done(e as Error); // a Duplex-like that throws once closed, instead of calling back
       }
     });
     const reader = new PacketReader({ maxPacketSize: this.options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE });

@@ -5,7 +5,7 @@
 export { connect, connectAsync, resolveConnectOptions, whenConnected } from './connect.js';
 export type { ConnectOptions, DeviceTlsSettings, TlsTuning } from './connect.js';
 export { DEFAULT_MAX_INFLIGHT, MqttClient, type MqttClientEvents } from './client.js';
-export { DEFAULT_MAX_PACKET_SIZE } from './options.js';
+export { DEFAULT_MAX_PACKET_SIZE, DEFAULT_WRITE_BUFFER_LIMIT } from './options.js';
 export type {
   CertificateDescription, ConnectionState, ErrorCodeEntry, Granted, MqttClientOptions, MqttStatus, MqttWill, PublishOptions, SubscribeOptions,
 } from './options.js';

@@ -10,6 +10,9 @@ import type { TransportFactory } from './transport.js';
  */
 export const DEFAULT_MAX_PACKET_SIZE = 256 * 1024;
 
+/** Bytes of writes allowed to wait in the transport before the client stops reading (see writeBufferLimit). */
+export const DEFAULT_WRITE_BUFFER_LIMIT = 64 * 1024;
+
 export interface MqttWill {
   topic: string;
   payload: string | Uint8Array;
@@ -58,6 +61,12 @@ export interface MqttClientOptions {
    * a bigger one closes the connection with MQTT_PROTOCOL (rule microtls-max-packet-size).
    */
   maxPacketSize?: number;
+  /**
+   * Bytes written and not yet flushed by the transport, at most, before the client stops
+   * reading (default 64 KiB); it reads again once they drain. A broker that floods QoS 1/2
+   * while not reading then holds back its own flood instead of filling the client with acks.
+   */
+  writeBufferLimit?: number;
   /** Re-subscribe after a reconnect when the broker has no session for us (default true). */
   resubscribe?: boolean;
   /**

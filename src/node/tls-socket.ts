@@ -7,8 +7,13 @@ import type { TlsSession } from '../session/session.js';
 
 const recentErrors: number[] = [];
 
-/** Ciphertext allowed to queue in the transport before writes wait for it to drain. */
-const TRANSPORT_QUEUE_LIMIT = 256 * 1024;
+/**
+ * Ciphertext allowed to queue in the transport before writes wait for it to drain, and
+ * before reading the transport stops (what is read may need answering). The MQTT client's
+ * writeBufferLimit (64 KiB) on top of it keeps one bound for everything a peer that stops
+ * reading can make us hold.
+ */
+export const TRANSPORT_QUEUE_LIMIT = 64 * 1024;
 
 /** The two most recent error codes of any connection in this process (the manual's "Status codes"). */
 export function lastErrors(): readonly number[] {
@@ -46,6 +51,13 @@ export class TlsSocket extends Duplex {
   /** @internal */
   deliver(data: Uint8Array): void {
     if (!this.push(data)) this.transport.pause();
+    else if (this.transport.writableLength > TRANSPORT_QUEUE_LIMIT) {
+      // The peer is not reading what we send: stop reading it until our writes drain.
+      this.transport.pause();
+      this.transport.once('drain', () => {
+        if (this.readableFlowing !== false && this.readableLength < this.readableHighWaterMark) this.transport.resume();
+      });
+    }
   }
 
   /** @internal The server's close_notify arrived (ours was sent in reply). */
