@@ -12,7 +12,7 @@ import {
 } from './codec/index.js';
 import { checkTopicFilter } from './codec/rules.js';
 import { Emitter } from './emitter.js';
-import { MqttConnackError, MqttProtocolError } from './errors.js';
+import { MqttConnackError, MqttProtocolError, isPermanent, permanent } from './errors.js';
 import { InflightStore } from './inflight.js';
 import { KeepaliveTimer } from './keepalive.js';
 import { BoundedQueue } from './offline-queue.js';
@@ -67,6 +67,17 @@ const REDELIVERY_GUARD_SIZE = 256;
 /** Packets the broker must answer: their answer missing for pingTimeout means the connection is dead. */
 const OWES_ANSWER = (p: Packet): boolean =>
   (p.type === 'publish' && p.qos > 0) || p.type === 'pubrel' || p.type === 'subscribe' || p.type === 'unsubscribe';
+
+/** Transport errors as typed errors: Node's socket errors carry an errno code only. */
+function transportError(err: Error): MicroTlsError {
+  if (err instanceof MicroTlsError) return err;
+  const code = (err as { code?: unknown }).code;
+  const name = code === 'ECONNRESET' || code === 'EPIPE' ? 'NET_CONN_RESET'
+    : code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'NET_CONNECT_FAILED'
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'NET_UNKNOWN_HOST'
+    : 'NET_RECV_FAILED';
+  return new MicroTlsError(name, err.message, typeof code === 'string' ? { errno: code } : {}, { cause: err });
+}
 
 function closedError(what: string): MicroTlsError {
   return new MicroTlsError('MICROTLS_ERR_MQTT_CONNECTION_CLOSED', what);
@@ -315,8 +326,15 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     const reader = new PacketReader({ maxPacketSize: this.options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE });
     this.reader = reader;
     let lastError: Error | undefined;
+    let received = 0;
     t.on('data', (chunk: Uint8Array) => {
       if (this.transport !== t) return;
+      if (received === 0 && chunk.length > 0 && !t.encrypted && (chunk[0] === 0x15 || chunk[0] === 0x16) && chunk[1] === 0x03) {
+        // A TLS alert or handshake record where CONNACK (0x20) belongs: the port speaks TLS.
+        this.drop(permanent(new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED', 'the broker answered CONNECT with a TLS record: this port speaks TLS; use mqtts:// (--tls)')));
+        return;
+      }
+      received += chunk.length;
       let packets: Packet[];
       try {
         packets = reader.push(chunk);
@@ -333,7 +351,12 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       if (this.transport === t && this.inflight.size === 0 && this.awaitingAck.size === 0) this.keepalive.answered();
     });
     t.on('error', (err: Error) => {
-      lastError = err;
+      lastError = transportError(err);
+      if (received === 0 && !t.encrypted && this._state !== 'connected' && lastError.codeName === 'MBEDTLS_ERR_NET_CONN_RESET') {
+        // A TLS listener resets a connection whose first bytes are not TLS (mosquitto does).
+        lastError = new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED',
+          'the broker reset the connection before CONNACK without a byte of MQTT: is this a TLS port? Then use mqtts:// (--tls)', { cause: lastError.codeName }, { cause: err });
+      }
     });
     t.on('close', () => {
       if (this.transport !== t) return;
@@ -627,6 +650,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   // ---- errors ----
 
   private report(err: Error): void {
+    if (isPermanent(err)) this.gaveUp = true; // retrying cannot fix it
     if (err instanceof MicroTlsError) this.noteCodes([err.code]);
     this.noteCodes(this.transport?.lastErrors);
     this.emit('error', err);

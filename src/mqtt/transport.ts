@@ -18,6 +18,8 @@ export interface DuplexLike {
    */
   pause?(): unknown;
   resume?(): unknown;
+  /** true for TLS sockets (Node's tls.TLSSocket and microtls's TlsSocket have it). */
+  readonly encrypted?: boolean;
   /** microtls TLS sockets: the most recent Mbed TLS error codes, newest first (the device's "Status codes"). */
   readonly lastErrors?: readonly number[];
 }

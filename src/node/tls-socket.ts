@@ -32,6 +32,8 @@ function recordError(list: number[], code: number): void {
  * socket, a full TCP socket holds the write callback.
  */
 export class TlsSocket extends Duplex {
+  /** As on tls.TLSSocket: this stream is encrypted. */
+  readonly encrypted = true;
   /** Two most recent error codes on this connection, newest first. */
   readonly lastErrors: number[] = [];
   private info: HandshakeInfo | undefined;
