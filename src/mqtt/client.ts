@@ -351,11 +351,12 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       if (this.transport === t && this.inflight.size === 0 && this.awaitingAck.size === 0) this.keepalive.answered();
     });
     t.on('error', (err: Error) => {
-      lastError = transportError(err);
-      if (received === 0 && !t.encrypted && this._state !== 'connected' && lastError.codeName === 'MBEDTLS_ERR_NET_CONN_RESET') {
+      const typed = transportError(err);
+      lastError = typed;
+      if (received === 0 && !t.encrypted && this._state !== 'connected' && typed.codeName === 'MBEDTLS_ERR_NET_CONN_RESET') {
         // A TLS listener resets a connection whose first bytes are not TLS (mosquitto does).
         lastError = new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED',
-          'the broker reset the connection before CONNACK without a byte of MQTT: is this a TLS port? Then use mqtts:// (--tls)', { cause: lastError.codeName }, { cause: err });
+          'the broker reset the connection before CONNACK without a byte of MQTT: is this a TLS port? Then use mqtts:// (--tls)', { cause: typed.codeName }, { cause: err });
       }
     });
     t.on('close', () => {
