@@ -18,6 +18,7 @@ import { KeepaliveTimer } from './keepalive.js';
 import { BoundedQueue } from './offline-queue.js';
 import { DEFAULT_MAX_PACKET_SIZE, DEFAULT_WRITE_BUFFER_LIMIT, type ConnectionState, type Granted, type MqttClientOptions, type MqttStatus, type PublishOptions, type SubscribeOptions } from './options.js';
 import { PacketIdAllocator } from './packet-ids.js';
+import { payloadView } from './payload.js';
 import { defaultRandomSource, randomUnit, type RandomSource } from './random.js';
 import { OneShot, defaultTimers, type Timers } from './timers.js';
 import { CancellableAttempt, type DuplexLike } from './transport.js';
@@ -43,6 +44,14 @@ type Operation =
   | { kind: 'publish'; packet: PublishPacket; bytes: Uint8Array; resolve(): void; reject(e: Error): void }
   | { kind: 'subscribe'; subscriptions: Subscription[]; resolve(g: Granted[]): void; reject(e: Error): void }
   | { kind: 'unsubscribe'; topics: string[]; resolve(): void; reject(e: Error): void };
+
+/** MQTT.js-style completion callback. */
+export type Callback<T> = (err: Error | null | undefined, result?: T) => void;
+
+function optionsAndCallback<O extends object, T>(opts: O | Callback<T> | undefined, cb: Callback<T> | undefined): [Partial<O>, Callback<T> | undefined] {
+  if (typeof opts === 'function') return [{}, opts];
+  return [opts ?? {}, cb];
+}
 
 type AckOperation = Exclude<Operation, { kind: 'publish' }>;
 
@@ -130,6 +139,9 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.options = options;
     this.timers = options.timers ?? defaultTimers;
     this.random = options.random ?? defaultRandomSource();
+    if (options.clean === false && options.clientId === undefined) {
+      throw permanent(new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', 'clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again'));
+    }
     this.clientId = options.clientId ?? this.generateClientId();
     this.queue = new BoundedQueue(options.queueLimit ?? 1000);
     this.maxInflight = options.maxInflight ?? DEFAULT_MAX_INFLIGHT;
@@ -166,10 +178,17 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     return this._state === 'connected';
   }
 
-  publish(topic: string, payload: string | Uint8Array, opts: PublishOptions = {}): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const qos = opts.qos ?? 0;
-      const packet: PublishPacket = { type: 'publish', topic, payload: toBytes(payload), qos, retain: opts.retain ?? false, dup: false };
+  /**
+   * Publishes; the promise settles when the broker acknowledged it (QoS 1/2) or it was
+   * written (QoS 0). MQTT.js's optional callback `(err) => …` is accepted too. A promise
+   * nobody awaits never becomes an unhandled rejection; a publish after end() is also
+   * reported on 'error', as MQTT.js does.
+   */
+  publish(topic: string, payload: string | Uint8Array, opts?: PublishOptions | Callback<void>, cb?: Callback<void>): Promise<void> {
+    const [o, callback] = optionsAndCallback(opts, cb);
+    return this.track(new Promise<void>((resolve, reject) => {
+      const qos = o.qos ?? 0;
+      const packet: PublishPacket = { type: 'publish', topic, payload: toBytes(payload), qos, retain: o.retain ?? false, dup: false };
       if (qos > 0) packet.packetId = 1; // placeholder, patched when sent
       let bytes: Uint8Array;
       try {
@@ -179,27 +198,30 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         return;
       }
       this.submit({ kind: 'publish', packet, bytes, resolve, reject });
-    });
+    }), callback);
   }
 
-  subscribe(topic: string | string[] | Record<string, SubscribeOptions>, opts: SubscribeOptions = {}): Promise<Granted[]> {
-    return new Promise<Granted[]>((resolve, reject) => {
+  /** Resolves with what the broker granted per filter; MQTT.js's callback `(err, granted)` is accepted too. */
+  subscribe(topic: string | string[] | Record<string, SubscribeOptions>, opts?: SubscribeOptions | Callback<Granted[]>, cb?: Callback<Granted[]>): Promise<Granted[]> {
+    const [o, callback] = optionsAndCallback(opts, cb);
+    return this.track(new Promise<Granted[]>((resolve, reject) => {
       let subscriptions: Subscription[];
       try {
         subscriptions = typeof topic === 'string' || Array.isArray(topic)
-          ? [topic].flat().map((t) => ({ topic: t, qos: opts.qos ?? 0 }))
-          : Object.entries(topic).map(([t, o]) => ({ topic: t, qos: o.qos ?? opts.qos ?? 0 }));
+          ? [topic].flat().map((t) => ({ topic: t, qos: o.qos ?? 0 }))
+          : Object.entries(topic).map(([t, so]) => ({ topic: t, qos: so.qos ?? o.qos ?? 0 }));
         encodePacket({ type: 'subscribe', packetId: 1, subscriptions });
       } catch (e) {
         reject(e as Error);
         return;
       }
       this.submit({ kind: 'subscribe', subscriptions, resolve, reject });
-    });
+    }), callback);
   }
 
-  unsubscribe(topic: string | string[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  unsubscribe(topic: string | string[], opts?: Record<string, never> | Callback<void>, cb?: Callback<void>): Promise<void> {
+    const [, callback] = optionsAndCallback(opts, cb);
+    return this.track(new Promise<void>((resolve, reject) => {
       const topics = [topic].flat();
       try {
         for (const t of topics) checkTopicFilter(t);
@@ -209,14 +231,28 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         return;
       }
       this.submit({ kind: 'unsubscribe', topics, resolve, reject });
-    });
+    }), callback);
+  }
+
+  /** Marks the promise handled (a fire-and-forget call must not crash Node) and feeds the callback. */
+  private track<T>(p: Promise<T>, cb: Callback<T> | undefined): Promise<T> {
+    p.then((v) => cb?.(null, v), (e: Error) => cb?.(e));
+    return p;
   }
 
   /**
    * Closes the session: DISCONNECT when connected, no more reconnects. Operations not yet
    * acknowledged are rejected with MICROTLS_ERR_MQTT_CONNECTION_CLOSED. `force` skips DISCONNECT.
    */
-  end(force = false): Promise<void> {
+  end(force?: boolean | (() => void), opts?: object | (() => void), cb?: () => void): Promise<void> {
+    // MQTT.js's end(force?, opts?, cb?), each part optional.
+    const callback = [force, opts, cb].find((a): a is () => void => typeof a === 'function');
+    const done = this.endNow(force === true);
+    if (callback) void done.then(() => callback());
+    return done;
+  }
+
+  private endNow(force: boolean): Promise<void> {
     if (this._state === 'closed') return Promise.resolve();
     const done = new Promise<void>((resolve) => this.endWaiters.push(resolve));
     if (this.ending) return done;
@@ -499,7 +535,9 @@ export class MqttClient extends Emitter<MqttClientEvents> {
 
   private submit(op: Operation): void {
     if (this._state === 'closed' || this.ending) {
-      op.reject(closedError('the client is ended'));
+      const err = closedError(`${op.kind} after end(): the client is ended`);
+      op.reject(err);
+      this.emit('error', err); // MQTT.js reports these on 'error' too
       return;
     }
     if (this.connected && this.queue.length === 0 && this.dispatch(op)) return;
@@ -619,6 +657,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   }
 
   private onPublish(p: PublishPacket): void {
+    p.payload = payloadView(p.payload);
     if (p.packetId !== undefined && this.redeliveryGuard.size > 0) {
       const guarded = this.redeliveryGuard.delete(p.packetId);
       // A DUP=1 QoS 2 PUBLISH on the connection after a break, with an id whose PUBCOMP we

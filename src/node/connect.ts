@@ -167,7 +167,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
     }
 
     const transport: Duplex = options.socket ?? net.connect({ host, port: options.port ?? 8883 });
-    socket = new TlsSocket(transport, engine);
+    socket = new TlsSocket(transport, engine, options.verify !== false);
     const timeout = options.timeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
     timer = setTimeout(() => {
       const err = new MicroTlsError('SSL_TIMEOUT', `TLS handshake with ${host}:${options.port ?? ''} did not complete within ${timeout} ms (state ${engine.state})`);

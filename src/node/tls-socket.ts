@@ -4,6 +4,7 @@ import { MicroTlsError } from '../errors.js';
 import type { HandshakeInfo, HandshakeTimings, TlsClient } from '../handshake/client.js';
 import { parseCertificate, type Certificate } from '../x509/certificate.js';
 import type { TlsSession } from '../session/session.js';
+import { peerCertificate, type PeerCertificate } from './peer-certificate.js';
 
 const recentErrors: number[] = [];
 
@@ -40,9 +41,49 @@ export class TlsSocket extends Duplex {
   private parsedPeers: Certificate[] | undefined;
   private receivedCloseNotify = false;
 
-  /** @internal The adapter wires the engine; users get instances from connect(). */
-  constructor(readonly transport: Duplex & Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'setNoDelay' | 'setKeepAlive'>>, private readonly engine: TlsClient) {
+  /**
+   * @internal The adapter wires the engine; users get instances from connect().
+   * `verifying`: the server's certificate is checked (verify true or a function), so a
+   * completed handshake means it was accepted.
+   */
+  constructor(readonly transport: Duplex & Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'setNoDelay' | 'setKeepAlive' | 'setTimeout'>>, private readonly engine: TlsClient, private readonly verifying = true) {
     super({ allowHalfOpen: false });
+    transport.on('timeout', () => this.emit('timeout'));
+  }
+
+  // ---- tls.TLSSocket look-alikes (MQTT.js and code written for Node's TLS read these) ----
+
+  /** As tls.TLSSocket: true once the handshake completed with the server's certificate verified. */
+  get authorized(): boolean {
+    return this.info !== undefined && this.verifying;
+  }
+
+  /** Why `authorized` is false: verification was turned off (verify: false), or no handshake yet. */
+  get authorizationError(): string | undefined {
+    if (this.authorized) return undefined;
+    return this.info ? 'verification disabled (verify: false): the server certificate was not checked' : 'no completed handshake';
+  }
+
+  /** Node's shape ({} when there is none); `detailed` links issuerCertificate along the chain. */
+  getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> {
+    return peerCertificate(this.peerCertificates, detailed);
+  }
+
+  /** Node's shape: OpenSSL name, IANA name, version. */
+  getCipher(): { name: string; standardName: string; version: 'TLSv1.2' } | undefined {
+    const suite = this.info?.cipherSuite;
+    return suite ? { name: suite.openssl, standardName: suite.name, version: 'TLSv1.2' } : undefined;
+  }
+
+  getProtocol(): 'TLSv1.2' | null {
+    return this.info ? 'TLSv1.2' : null;
+  }
+
+  /** As net.Socket#setTimeout: 'timeout' after `ms` of inactivity (the connection stays open). */
+  setTimeout(ms: number, callback?: () => void): this {
+    this.transport.setTimeout?.(ms);
+    if (callback) this.once('timeout', callback);
+    return this;
   }
 
   /** @internal */
