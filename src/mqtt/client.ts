@@ -612,8 +612,13 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       case 'puback':
       case 'pubcomp': {
         const m = this.inflight.get(p.packetId);
-        // A PUBACK for a QoS 2 message (or PUBCOMP before PUBREC) is the broker's mistake; ignore it.
-        if (!m || (p.type === 'puback') !== (m.packet.qos === 1) || (p.type === 'pubcomp' && m.stage !== 'pubrel')) return;
+        if (!m) return;
+        // A PUBACK for a QoS 2 PUBLISH: the broker has no QoS 2 and took it as QoS 1 (RabbitMQ
+        // 3.10 does this). It has the message, at least once; waiting for a PUBREC that never
+        // comes would block the window for good, so the publish completes.
+        const downgraded = p.type === 'puback' && m.packet.qos === 2 && m.stage === 'publish';
+        // A PUBCOMP before PUBREC, or a PUBACK after it, is the broker's mistake; ignore it.
+        if (!downgraded && ((p.type === 'puback') !== (m.packet.qos === 1) || (p.type === 'pubcomp' && m.stage !== 'pubrel'))) return;
         this.inflight.delete(p.packetId);
         this.ids.release(p.packetId);
         m.resolve();
