@@ -32,6 +32,7 @@ export class KeepaliveTimer {
   private readonly waitPong: OneShot;
   /** Since when an answer is owed with nothing received since; undefined when none is owed. */
   private owedSince: number | undefined;
+  private pingSentAt = 0;
   private readonly waitAnswer: OneShot;
   private stopped = true;
 
@@ -91,6 +92,21 @@ export class KeepaliveTimer {
     this.idle.start(ms, () => this.check());
   }
 
+  /**
+   * Anything received after the PINGREQ shows the broker alive (its PINGRESP may queue
+   * behind a burst of messages on a slow link): wait on from then; silence is death.
+   */
+  private checkPong(): void {
+    if (this.stopped) return;
+    const now = this.timers.now();
+    if (this.options.watchReceived && this.lastReceived > this.pingSentAt && this.lastReceived <= now) {
+      this.pingSentAt = this.lastReceived;
+      this.waitPong.start(Math.max(1, this.options.pingTimeout - (now - this.lastReceived)), () => this.checkPong());
+      return;
+    }
+    this.options.onTimeout();
+  }
+
   private checkAnswer(): void {
     if (this.stopped || this.owedSince === undefined) return;
     const now = this.timers.now();
@@ -116,9 +132,8 @@ export class KeepaliveTimer {
       return;
     }
     if (!this.waitPong.running) {
-      this.waitPong.start(this.options.pingTimeout, () => {
-        if (!this.stopped) this.options.onTimeout();
-      });
+      this.pingSentAt = now;
+      this.waitPong.start(this.options.pingTimeout, () => this.checkPong());
     }
     this.options.sendPing(); // goes through noteSent()
     this.arm(period);
