@@ -1,4 +1,5 @@
 import { MicroTlsError } from '../errors.js';
+import type { ErrorName } from '../errors.js';
 
 /** Alert levels and descriptions (RFC 5246 7.2, RFC 5746, RFC 6066, RFC 7301) as data. */
 export const AlertLevel = { warning: 1, fatal: 2 } as const;
@@ -39,6 +40,14 @@ export const AlertDescription = {
 } as const;
 export type AlertName = keyof typeof AlertDescription;
 
+/**
+ * Warning alerts in a row that fail the connection. Each costs a decryption and does nothing
+ * for a client, so an endless stream of them is a CPU DoS the empty-record limit does not
+ * catch; OpenSSL fails on the 5th (MAX_WARN_ALERT_COUNT), and so do we. Any other record
+ * resets the count.
+ */
+export const MAX_CONSECUTIVE_WARNING_ALERTS = 5;
+
 const NAMES = new Map<number, string>(Object.entries(AlertDescription).map(([k, v]) => [v, k]));
 
 export function alertName(description: number): string {
@@ -53,9 +62,9 @@ export interface Alert {
 
 /**
  * The error every protocol failure throws: the Mbed TLS code the application sees, and
- * in `details.alert` the alert the engine sends before closing. Keeping both in one place
+ * in `info.alert` the alert the engine sends before closing. Keeping both in one place
  * means a handler cannot fail without saying what the peer is told.
  */
-export function tlsError(codeName: string, alert: AlertName, message: string, details: Record<string, unknown> = {}): MicroTlsError {
+export function tlsError(codeName: ErrorName, alert: AlertName, message: string, details: Record<string, unknown> = {}): MicroTlsError {
   return new MicroTlsError(codeName, message, { ...details, alert: AlertDescription[alert] });
 }

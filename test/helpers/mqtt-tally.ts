@@ -3,6 +3,7 @@
  * most PUBLISHes the publisher had unacknowledged at once. Shared by the MQTT fault tests.
  */
 import type { MqttClient, PublishPacket } from '../../src/mqtt/index.js';
+import { sleep } from './async.js';
 
 export interface Tally {
   /** Times each payload arrived. */
@@ -13,7 +14,6 @@ export interface Tally {
   waitAll(sent: readonly string[], ms?: number, settle?: number): Promise<void>;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export function tally(sub: MqttClient): Tally {
   const got = new Map<string, number>();

@@ -13,6 +13,7 @@ import { MicroTlsError } from '../../src/errors.js';
 import { mosquittoAvailable, startMosquitto, type Mosquitto, type MosquittoOptions } from '../helpers/mosquitto.js';
 import { startProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { tally } from '../helpers/mqtt-tally.js';
+import { sleep } from '../helpers/async.js';
 
 const available = mosquittoAvailable('mqtt broker faults');
 const brokers: Mosquitto[] = [];
@@ -28,7 +29,6 @@ test.after(async () => {
 
 const N = 1000;
 const FAST: ConnectOptions = { reconnectPeriod: 50, maxReconnectPeriod: 200, connectTimeout: 3000 };
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function broker(o: MosquittoOptions = {}): Promise<Mosquitto> {
   const b = await startMosquitto({ verbose: false, ...o });

@@ -12,6 +12,7 @@ import { MicroTlsError } from '../../src/errors.js';
 import { mosquittoAvailable, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
 import { startProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { tally } from '../helpers/mqtt-tally.js';
+import { sleep } from '../helpers/async.js';
 
 const available = mosquittoAvailable('mqtt clean-session reconnect');
 const brokers: Mosquitto[] = [];
@@ -23,7 +24,6 @@ test.after(async () => {
   for (const b of brokers) await b.dispose();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 if (!available) {
   test.skip('clean-session reconnect — mosquitto missing (see the warning above)', () => {});

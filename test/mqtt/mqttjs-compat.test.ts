@@ -12,6 +12,8 @@ import { MicroTlsError } from '../../src/errors.js';
 import { createMqttJsStream, type MqttJsTlsStream } from '../../src/node/mqttjs-stream.js';
 import { issueCertificate } from '../../src/node/pki.js';
 import { mosquittoAvailable, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
+import { sleep } from '../helpers/async.js';
+import { thrownCodeName } from '../helpers/thrown.js';
 
 const available = mosquittoAvailable('mqtt MQTT.js compatibility');
 let broker: Mosquitto | undefined;
@@ -23,25 +25,15 @@ test.after(async () => {
   await broker?.dispose();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ca = issueCertificate({ subject: [['CN', 'compat CA']], ca: true, keyUsage: ['keyCertSign', 'cRLSign'] });
 const server = issueCertificate({ subject: [['CN', 'localhost']], issuer: ca, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], keyUsage: ['digitalSignature', 'keyEncipherment'], extKeyUsage: ['serverAuth'] });
 
-const codeOf = (fn: () => unknown): string => {
-  try {
-    fn();
-  } catch (e) {
-    return e instanceof MicroTlsError ? e.codeName : String(e);
-  }
-  return 'did not throw';
-};
-
 test('protocolVersion 5, unknown options and clean: false without clientId are refused at once with MQTT_BAD_OPTION', () => {
   const base: ConnectOptions = { host: '127.0.0.1', port: 1, reconnectPeriod: 0 };
-  assert.is(codeOf(() => connect({ ...base, protocolVersion: 5 })), 'MICROTLS_ERR_MQTT_BAD_OPTION');
-  assert.is(codeOf(() => connect({ ...base, properties: {} } as ConnectOptions)), 'MICROTLS_ERR_MQTT_BAD_OPTION');
-  assert.is(codeOf(() => connect({ ...base, clean: false })), 'MICROTLS_ERR_MQTT_BAD_OPTION');
-  assert.match(codeOf(() => connect({ ...base, verify: false } as ConnectOptions)), 'MICROTLS_ERR_MQTT_BAD_OPTION');
+  assert.is(thrownCodeName(() => connect({ ...base, protocolVersion: 5 })), 'MICROTLS_ERR_MQTT_BAD_OPTION');
+  assert.is(thrownCodeName(() => connect({ ...base, properties: {} } as ConnectOptions)), 'MICROTLS_ERR_MQTT_BAD_OPTION');
+  assert.is(thrownCodeName(() => connect({ ...base, clean: false })), 'MICROTLS_ERR_MQTT_BAD_OPTION');
+  assert.match(thrownCodeName(() => connect({ ...base, verify: false } as ConnectOptions)), 'MICROTLS_ERR_MQTT_BAD_OPTION');
 });
 
 if (!available) {

@@ -12,6 +12,7 @@ import { connectAsync, type ConnectOptions, type MqttClient, type PublishPacket 
 import { issueCertificate } from '../../src/node/pki.js';
 import { findRabbitmq, startRabbitmq, type Rabbitmq } from '../helpers/rabbitmq.js';
 import { startProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
+import { sleep } from '../helpers/async.js';
 
 const available = findRabbitmq() !== undefined;
 if (!available) {
@@ -29,7 +30,6 @@ test.after(async () => {
   await broker?.dispose();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const ca = issueCertificate({ subject: [['CN', 'rabbit CA']], ca: true, keyUsage: ['keyCertSign', 'cRLSign'] });
 const server = issueCertificate({ subject: [['CN', 'localhost']], issuer: ca, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], keyUsage: ['digitalSignature', 'keyEncipherment'], extKeyUsage: ['serverAuth'] });
 const RSA_KX = ['AES256-GCM-SHA384', 'AES128-GCM-SHA256', 'AES256-SHA256', 'AES128-SHA256'];

@@ -14,6 +14,7 @@ import { connect, type MqttClient } from '../../src/mqtt/index.js';
 import { tcpTransport, tlsTransport } from '../../src/node/mqtt-transports.js';
 import { resolveConnectOptions } from '../../src/mqtt/index.js';
 import { issueCertificate } from '../../src/node/pki.js';
+import { sleep } from '../helpers/async.js';
 
 const clients: MqttClient[] = [];
 const servers: (net.Server | tls.Server)[] = [];
@@ -22,7 +23,6 @@ test.after(async () => {
   for (const s of servers) s.close();
 });
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** QoS 1 PUBLISH, topic 't', 1-byte payload, id `id`. */
 function publish(id: number): Buffer {
