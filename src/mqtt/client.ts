@@ -441,11 +441,13 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       this.completedQos2 = [];
     }
     this.queue.requeueFront(interrupted.map(([, op]) => op));
-    if (this.options.clean ?? true) this.discardSession();
+    const reconnectPeriod = this.options.reconnectPeriod ?? 1000;
+    const over = this.ending || this.gaveUp || reconnectPeriod <= 0;
+    // Ending instead: finish() rejects everything with CONNECTION_CLOSED.
+    if ((this.options.clean ?? true) && !over) this.discardSession();
     this.emit('close');
     if (wasConnected) this.emit('offline');
-    const reconnectPeriod = this.options.reconnectPeriod ?? 1000;
-    if (this.ending || this.gaveUp || reconnectPeriod <= 0) {
+    if (over) {
       this.finish();
       return;
     }

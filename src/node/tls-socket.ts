@@ -40,6 +40,7 @@ export class TlsSocket extends Duplex {
   private info: HandshakeInfo | undefined;
   private parsedPeers: Certificate[] | undefined;
   private receivedCloseNotify = false;
+  private waitingDrain = false;
   private wasTruncated = false;
   /** A truncation's error, raised in place of 'end' once the data before it was read (see peerTruncated). */
   private pendingTruncation: MicroTlsError | undefined;
@@ -97,10 +98,12 @@ export class TlsSocket extends Duplex {
   /** @internal */
   deliver(data: Uint8Array): void {
     if (!this.push(data)) this.transport.pause();
-    else if (this.transport.writableLength > TRANSPORT_QUEUE_LIMIT) {
+    else if (this.transport.writableLength > TRANSPORT_QUEUE_LIMIT && !this.waitingDrain) {
       // The peer is not reading what we send: stop reading it until our writes drain.
+      this.waitingDrain = true;
       this.transport.pause();
       this.transport.once('drain', () => {
+        this.waitingDrain = false;
         if (this.readableFlowing !== false && this.readableLength < this.readableHighWaterMark) this.transport.resume();
       });
     }

@@ -83,7 +83,10 @@ if (!available) {
       // SIGKILL is mosquitto's persistence window (it acknowledges before it saves), not ours.
       const byId = new Map<number, string>();
       const brokerHad = new Set<string>();
+      // Acks already on their way when the broker dies still arrive: count until the connection closes.
+      let killing = false;
       let killed = false;
+      pub.on('close', () => (killed ||= killing));
       pub.on('packetsend', (p) => p.type === 'publish' && p.qos > 0 && byId.set(p.packetId!, new TextDecoder().decode(p.payload)));
       pub.on('packetreceive', (p) => {
         if (!killed && (p.type === 'puback' || p.type === 'pubrec')) brokerHad.add(byId.get(p.packetId)!);
@@ -98,7 +101,7 @@ if (!available) {
         sent.push({ p, qos, done });
         if (i === Math.floor(N / 3)) restarted = (async () => {
           await sleep(20); // some in flight, most still waiting in the queue
-          killed = true;
+          killing = true;
           await b.stop(signal);
           await sleep(200);
           await b.start();
