@@ -78,17 +78,20 @@ const NO_CERTIFICATE_ALERTS = new Set([40, 42, 116]); // handshake_failure, bad_
  * A failed handshake, named for what the user must change where that is clear: TLS on a
  * port that never answered in TLS, or a broker that asked for a certificate we do not have.
  */
-function classifyHandshakeError(err: unknown, serverBytes: number, o: ResolvedConnectOptions): Error {
+function classifyHandshakeError(err: unknown, serverBytes: number, o: ResolvedConnectOptions, connectedBefore: boolean): Error {
   if (!(err instanceof MicroTlsError)) return err as Error;
+  // After a handshake once succeeded with these settings, the same symptoms mean a broker in
+  // trouble (restarting, reconfigured): still named, but retried.
+  const mark = connectedBefore ? <E extends Error>(e: E): E => e : permanent;
   const where = `${o.host}:${o.port}`;
   if (serverBytes === 0 && (err.codeName === 'MBEDTLS_ERR_NET_CONN_RESET' || err.codeName === 'MBEDTLS_ERR_SSL_CONN_EOF')) {
-    return permanent(new MicroTlsError('MICROTLS_ERR_MQTT_NOT_TLS',
+    return mark(new MicroTlsError('MICROTLS_ERR_MQTT_NOT_TLS',
       `${where} closed the connection without a word of TLS after our ClientHello: is it a plain MQTT port? Use mqtt:// (no --tls) there, or the broker's TLS port (often 8883)`,
       { cause: err.codeName }, { cause: err }));
   }
   if (err.codeName === 'MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE' && o.clientCertificate === undefined
     && NO_CERTIFICATE_ALERTS.has(err.info.receivedAlert as number) && err.info.certificateRequested === true) {
-    return permanent(new MicroTlsError('MICROTLS_ERR_MQTT_CERT_REQUIRED',
+    return mark(new MicroTlsError('MICROTLS_ERR_MQTT_CERT_REQUIRED',
       `${where} asked for a client certificate and refused the handshake without one (${err.message}): give clientCertificate and privateKey (--cert, --key)`,
       { receivedAlert: err.info.receivedAlert }, { cause: err }));
   }
@@ -105,6 +108,7 @@ function classifyHandshakeError(err: unknown, serverBytes: number, o: ResolvedCo
 export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
   let session: unknown;
   let checked: Record<string, unknown> | undefined;
+  let connectedBefore = false;
   const verify = o.verifyServerCertificate ?? true;
 
   const settings = async (): Promise<{ mod: TlsConnectModule; options: Record<string, unknown> }> => {
@@ -153,10 +157,12 @@ export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
       socket = await mod.connect(options);
     } catch (e) {
       tcp.destroy(); // whatever failed, the socket goes with it
-      throw classifyHandshakeError(e, serverBytes, o);
+      if (attempt?.cancelled) throw e; // abandoned by the client: not the broker's answer
+      throw classifyHandshakeError(e, serverBytes, o, connectedBefore);
     } finally {
       tcp.off('data', count);
     }
+    connectedBefore = true;
     const fresh = socket.getSession?.() ?? socket.session;
     if (fresh !== undefined) session = fresh;
     return socket;
