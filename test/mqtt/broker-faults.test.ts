@@ -73,6 +73,7 @@ if (!available) {
 
   for (const signal of ['SIGTERM', 'SIGKILL'] as const) {
     test(`broker restart (${signal}, persistence on) in mid-stream, clean: false: QoS 2 0 lost 0 duplicated, QoS 1 0 lost`, async () => {
+      // SIGKILL: saved on every change; with save-on-exit only the restarted broker has no sessions at all.
       const b = await broker({ persistence: signal === 'SIGKILL' ? 'every-change' : true });
       const sub = await client(b.url, { clientId: `r-sub-${signal}`, clean: false });
       const t = tally(sub);
