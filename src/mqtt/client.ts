@@ -593,8 +593,16 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       return;
     }
     this.keepalive.noteSent();
-    if (OWES_ANSWER(packet)) this.keepalive.expectAnswer();
-    this.writer!.write(bytes, cb);
+    if (OWES_ANSWER(packet)) {
+      // The answer is owed from when the bytes left us, not when they were queued: a large
+      // PUBLISH on a slow device link takes a while to go out before any PUBACK can come.
+      this.writer!.write(bytes, (err) => {
+        if (!err && this.transport === t) this.keepalive.expectAnswer();
+        cb?.(err);
+      });
+    } else {
+      this.writer!.write(bytes, cb);
+    }
     this.emit('packetsend', packet);
   }
 
