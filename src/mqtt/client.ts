@@ -145,7 +145,8 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.clientId = options.clientId ?? this.generateClientId();
     this.queue = new BoundedQueue(options.queueLimit ?? 1000);
     this.maxInflight = options.maxInflight ?? DEFAULT_MAX_INFLIGHT;
-    if (!Number.isInteger(this.maxInflight) || this.maxInflight < 1 || this.maxInflight > 0xffff) {
+    // Math.floor, not Number.isInteger: Espruino lacks the latter.
+    if (typeof this.maxInflight !== 'number' || Math.floor(this.maxInflight) !== this.maxInflight || this.maxInflight < 1 || this.maxInflight > 0xffff) {
       throw new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', `maxInflight must be an integer from 1 to 65535, not ${String(options.maxInflight)}`);
     }
     const keepaliveMs = (options.keepalive ?? 60) * 1000;

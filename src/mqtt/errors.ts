@@ -48,7 +48,7 @@ export class MqttConnackError extends MicroTlsError {
  * reconnecting. `err.permanent === true` on what the 'error' event gives.
  */
 export function permanent<E extends Error>(err: E): E & { readonly permanent: true } {
-  Object.defineProperty(err, 'permanent', { value: true, enumerable: false });
+  (err as { permanent?: boolean }).permanent = true;
   return err as E & { readonly permanent: true };
 }
 
