@@ -28,12 +28,15 @@ test.after(async () => {
 const ca = issueCertificate({ subject: [['CN', 'compat CA']], ca: true, keyUsage: ['keyCertSign', 'cRLSign'] });
 const server = issueCertificate({ subject: [['CN', 'localhost']], issuer: ca, dnsNames: ['localhost'], ipAddresses: ['127.0.0.1'], keyUsage: ['digitalSignature', 'keyEncipherment'], extKeyUsage: ['serverAuth'] });
 
-test('protocolVersion 5, unknown options and clean: false without clientId are refused at once with MQTT_BAD_OPTION', () => {
+test('protocolVersion 5, unknown options, clean: false without clientId, a bad maxInflight are refused at once with MQTT_BAD_OPTION', () => {
   const base: ConnectOptions = { host: '127.0.0.1', port: 1, reconnectPeriod: 0 };
   assert.is(thrownCodeName(() => connect({ ...base, protocolVersion: 5 })), 'MICROTLS_ERR_MQTT_BAD_OPTION');
   assert.is(thrownCodeName(() => connect({ ...base, properties: {} } as ConnectOptions)), 'MICROTLS_ERR_MQTT_BAD_OPTION');
   assert.is(thrownCodeName(() => connect({ ...base, clean: false })), 'MICROTLS_ERR_MQTT_BAD_OPTION');
   assert.match(thrownCodeName(() => connect({ ...base, verify: false } as ConnectOptions)), 'MICROTLS_ERR_MQTT_BAD_OPTION');
+  assert.is(thrownCodeName(() => connect({ ...base, maxInflight: 0 })), 'MICROTLS_ERR_MQTT_BAD_OPTION');
+  assert.is(thrownCodeName(() => connect({ ...base, maxInflight: 2.5 })), 'MICROTLS_ERR_MQTT_BAD_OPTION');
+  assert.is(thrownCodeName(() => connect({ ...base, ca: 'a', caCertificate: 'b' })), 'MICROTLS_ERR_MQTT_BAD_OPTION', 'an alias and its name disagree');
 });
 
 if (!available) {
