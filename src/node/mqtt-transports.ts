@@ -78,13 +78,15 @@ const NO_CERTIFICATE_ALERTS = new Set([40, 42, 116]); // handshake_failure, bad_
  * A failed handshake, named for what the user must change where that is clear: TLS on a
  * port that never answered in TLS, or a broker that asked for a certificate we do not have.
  */
-function classifyHandshakeError(err: unknown, serverBytes: number, o: ResolvedConnectOptions, connectedBefore: boolean): Error {
+function classifyHandshakeError(err: unknown, serverBytes: number, firstByte: number, o: ResolvedConnectOptions, connectedBefore: boolean): Error {
   if (!(err instanceof MicroTlsError)) return err as Error;
   // After a handshake once succeeded with these settings, the same symptoms mean a broker in
   // trouble (restarting, reconfigured): still named, but retried.
   const mark = connectedBefore ? <E extends Error>(e: E): E => e : permanent;
   const where = `${o.host}:${o.port}`;
-  if (serverBytes === 0 && (err.codeName === 'MBEDTLS_ERR_NET_CONN_RESET' || err.codeName === 'MBEDTLS_ERR_SSL_CONN_EOF')) {
+  // Nothing at all, or a first byte that is no TLS record type (20-23): an MQTT CONNACK is 0x20.
+  const notTls = serverBytes === 0 ? err.codeName === 'MBEDTLS_ERR_NET_CONN_RESET' || err.codeName === 'MBEDTLS_ERR_SSL_CONN_EOF' : firstByte < 20 || firstByte > 23;
+  if (notTls) {
     return mark(new MicroTlsError('MICROTLS_ERR_MQTT_NOT_TLS',
       `${where} closed the connection without a word of TLS after our ClientHello: is it a plain MQTT port? Use mqtt:// (no --tls) there, or the broker's TLS port (often 8883)`,
       { cause: err.codeName }, { cause: err }));
@@ -148,7 +150,16 @@ export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
     // then fails at once instead of holding the half-done handshake until its own timeout.
     const tcp = net.connect({ host: o.host, port: o.port });
     let serverBytes = 0;
-    const count = (d: Buffer): void => void (serverBytes += d.length);
+    let firstByte = -1;
+    const count = (d: Buffer): void => {
+      if (serverBytes === 0 && d.length > 0) {
+        firstByte = d[0]!;
+        // Not a TLS record (content types 20-23): the handshake cannot go on; end it now
+        // rather than wait for a record header that never completes.
+        if (firstByte < 20 || firstByte > 23) tcp.destroy();
+      }
+      serverBytes += d.length;
+    };
     tcp.on('data', count);
     options.socket = tcp;
     attempt?.onCancel(() => tcp.destroy());
@@ -158,7 +169,7 @@ export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
     } catch (e) {
       tcp.destroy(); // whatever failed, the socket goes with it
       if (attempt?.cancelled) throw e; // abandoned by the client: not the broker's answer
-      throw classifyHandshakeError(e, serverBytes, o, connectedBefore);
+      throw classifyHandshakeError(e, serverBytes, firstByte, o, connectedBefore);
     } finally {
       tcp.off('data', count);
     }

@@ -7,6 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createPrivateKey } from 'node:crypto';
+import * as net from 'node:net';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -112,6 +113,22 @@ if (!available) {
     assert.equal(o.errors.map(codeOf), ['MICROTLS_ERR_MQTT_NOT_TLS']);
     assert.is(o.reconnects, 0);
     assert.is(o.socketsLeft, 0);
+  });
+
+  test('TLS to a port that answers in plain MQTT (a CONNACK to the ClientHello): MICROTLS_ERR_MQTT_NOT_TLS', async () => {
+    const server = net.createServer((s) => {
+      s.on('error', () => {});
+      s.once('data', () => s.write(Buffer.from('20020000', 'hex')));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    try {
+      const o = await outcome({ protocol: 'mqtts', port: (server.address() as net.AddressInfo).port, verifyServerCertificate: false });
+      assert.equal(o.errors.map(codeOf), ['MICROTLS_ERR_MQTT_NOT_TLS']);
+      assert.is(o.reconnects, 0);
+      assert.is(o.socketsLeft, 0);
+    } finally {
+      server.close();
+    }
   });
 
   test('a broker that requires a client certificate, none given: MICROTLS_ERR_MQTT_CERT_REQUIRED, not retried', async () => {
