@@ -46,8 +46,9 @@ export interface MqttClientOptions {
    */
   pingTimeout?: number;
   /**
-   * Operations (publish/subscribe/unsubscribe) held while not connected (default 1000).
-   * One more is refused with MICROTLS_ERR_MQTT_QUEUE_FULL; 0 refuses everything while offline.
+   * Operations (publish/subscribe/unsubscribe) held while not connected, or while the
+   * in-flight window is full (default 1000). One more is refused with
+   * MICROTLS_ERR_MQTT_QUEUE_FULL; 0 refuses everything that cannot go out at once.
    */
   queueLimit?: number;
   /**
