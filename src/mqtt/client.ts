@@ -610,6 +610,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   // ---- incoming ----
 
   private handle(p: Packet): void {
+    if (p.type === 'publish') p.payload = payloadView(p.payload); // a Buffer under Node, for every listener
     this.emit('packetreceive', p);
     if (this._state !== 'connected' && p.type !== 'connack') {
       this.drop(new MqttProtocolError('MQTT-3.2.0-1', `${p.type.toUpperCase()} before CONNACK`));
@@ -673,7 +674,6 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   }
 
   private onPublish(p: PublishPacket): void {
-    p.payload = payloadView(p.payload);
     if (p.packetId !== undefined && this.redeliveryGuard.size > 0) {
       const guarded = this.redeliveryGuard.delete(p.packetId);
       // A DUP=1 QoS 2 PUBLISH on the connection after a break, with an id whose PUBCOMP we
