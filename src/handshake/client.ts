@@ -452,7 +452,8 @@ export class TlsClient {
     if (level === AlertLevel.fatal) {
       const err = new MicroTlsError('SSL_FATAL_ALERT_MESSAGE',
         `the server sent fatal alert ${alert.name} (${description})${this.stateValue === 'connected' ? '' : ` during the handshake (state ${this.stateValue})`}`,
-        { receivedAlert: description });
+        // certificateRequested: with no client certificate configured, the alert most likely means one is required.
+        { receivedAlert: description, certificateRequested: this.certRequest !== undefined });
       this.terminate(err);
       return;
     }
