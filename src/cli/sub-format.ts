@@ -126,7 +126,11 @@ export function messageWriter(o: OutputOptions): (m: MessageView) => Uint8Array 
   const eol = o.noEol ? [] : [NEWLINE];
   return (m) => {
     if (formatted) return Buffer.concat([formatted(m, new Date()), ...eol]);
-    if (o.verbose) return Buffer.concat([Buffer.from(m.topic, 'utf8'), SPACE, m.payload.length === 0 ? NULL_TEXT : m.payload, ...eol]);
+    if (o.verbose) {
+      // mosquitto_sub prints "topic (null)" for an empty payload, and nothing at all for one under -N.
+      if (m.payload.length === 0) return o.noEol ? new Uint8Array(0) : Buffer.concat([Buffer.from(m.topic, 'utf8'), SPACE, NULL_TEXT, NEWLINE]);
+      return Buffer.concat([Buffer.from(m.topic, 'utf8'), SPACE, m.payload, ...eol]);
+    }
     return Buffer.concat([m.payload, ...eol]);
   };
 }
