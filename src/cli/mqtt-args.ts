@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { connect, whenConnected, type ConnectOptions, type MqttClient, type Packet, type QoS } from '../mqtt/index.js';
 import { parseBrokerUrl } from '../mqtt/url.js';
 import { concatBytes } from '../encoding/bytes.js';
+import { encodePem } from '../encoding/pem.js';
 import { loadClientCredentials } from '../client-auth/credentials.js';
 import { loadCertificatesLeniently } from '../x509/input.js';
 import { MicroTlsError } from '../errors.js';
@@ -342,7 +343,7 @@ export function connectOptionsOf(a: MqttCliArgs, tool: Tool): ConnectOptions {
     const { certs, rejected } = loadCertificatesLeniently(files.map((f) => f.bytes));
     if (certs.length === 0) throw new UsageError(`${flag}: no usable CA certificate (${rejected[0]?.message ?? 'none found'})`);
     // One PEM text for the library, whatever mix of PEM and DER files the directory held.
-    o.caCertificate = files.length === 1 ? files[0]!.bytes : concatBytes(...certs.map((c) => bytes(derToPem(c.der))));
+    o.caCertificate = files.length === 1 ? files[0]!.bytes : concatBytes(...certs.map((c) => bytes(encodePem('CERTIFICATE', c.der))));
   }
   if (a.cert !== undefined && a.key !== undefined) {
     const cert = readCertificateFile('--cert', a.cert);
@@ -357,11 +358,6 @@ export function connectOptionsOf(a: MqttCliArgs, tool: Tool): ConnectOptions {
   }
   if (a.ciphers) o.ciphers = a.ciphers;
   return o;
-}
-
-function derToPem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
-  return `-----BEGIN CERTIFICATE-----\n${b64}${b64.endsWith('\n') ? '' : '\n'}-----END CERTIFICATE-----\n`;
 }
 
 /** -d output in mosquitto's words: "Client <id> sending PUBLISH (d0, q1, r0, m1, 'topic', ... (5 bytes))". */
