@@ -8,6 +8,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKey, issueCertificate, type Issued } from '../../src/node/pki.js';
+import { waitFor } from '../helpers/async.js';
 import { startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
 
 export const RSA_KX_CIPHERS = 'AES256-GCM-SHA384:AES128-GCM-SHA256:AES256-SHA256:AES128-SHA256:AES256-SHA:AES128-SHA';
@@ -102,11 +103,9 @@ export async function startCliBroker(): Promise<CliBroker> {
 
 /** Waits until the broker log matches (e.g. a client's SUBACK), so a publish is not sent before the subscription. */
 export async function waitForLog(broker: Mosquitto, re: RegExp, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!re.test(broker.log())) {
-    if (Date.now() > end) throw new Error(`broker log never matched ${re}:\n${broker.log().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+  await waitFor(`broker log matching ${re}`, () => re.test(broker.log()), ms).catch((e: Error) => {
+    throw new Error(`${e.message}:\n${broker.log().slice(-3000)}`);
+  });
 }
 
 export const subscribed = (id: string): RegExp => new RegExp(`Sending SUBACK to ${id}\\b`);

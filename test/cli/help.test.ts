@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { microtls, run } from '../helpers/run-process.js';
+import { microtls, run, start } from '../helpers/run-process.js';
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -56,6 +56,10 @@ test('a refused flag says why: -A for pub, --random-filter for sub', async () =>
   assert.match(a.stderr, /-A: binding to a local address is not supported by microtls/);
   assert.is(rf.code, 1);
   assert.match(rf.stderr, /--random-filter is not supported/);
+});
+
+test('a program that is not installed fails its test with the package to install, not the runner', () => {
+  assert.throws(() => start('microtls-no-such-program', []), /'microtls-no-such-program' is not installed/);
 });
 
 test.run();

@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mosquittoAvailable, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
 import { run, start, type Running } from '../helpers/run-process.js';
+import { sleep } from '../helpers/async.js';
 import { subscribed, waitForLog } from './fixtures.js';
 
 const available = mosquittoAvailable('microtls sub reconnect');
@@ -17,8 +18,6 @@ test.before(async () => {
 test.after(async () => {
   await broker?.dispose();
 });
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 if (!available) {
   test.skip('sub reconnect — mosquitto not installed (Debian package mosquitto)', () => {});

@@ -1,21 +1,15 @@
 /**
  * Programs run as processes for the command-line tests: `microtls` itself (bin/microtls.js)
- * and the tools it is compared with (mosquitto_pub/sub, openssl). A program that is not
- * installed fails the one test that needs it, with the Debian package to install; it never
- * reaches the runner as an unhandled 'error' event.
+ * and the tools it is compared with (mosquitto_pub/sub, openssl), with their output collected
+ * and their exit awaited with a deadline. A program that is not installed fails the one test
+ * that needs it, with the Debian package to install (programs.ts); it never reaches the
+ * runner as an unhandled 'error' event.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { findProgram, missingProgramMessage } from './programs.js';
 
 export const MICROTLS_BIN = fileURLToPath(new URL('../../bin/microtls.js', import.meta.url));
-
-/** Debian packages of the programs the tests start. */
-const PACKAGES: Record<string, string> = {
-  mosquitto_pub: 'mosquitto-clients',
-  mosquitto_sub: 'mosquitto-clients',
-  mosquitto: 'mosquitto',
-  openssl: 'openssl',
-};
 
 export interface Finished {
   code: number | null;
@@ -43,14 +37,11 @@ export interface StartOptions {
   cwd?: string;
 }
 
-function missing(cmd: string, err: NodeJS.ErrnoException): Error {
-  const pkg = PACKAGES[cmd];
-  return new Error(`${cmd} could not be started (${err.code ?? err.message})${pkg ? `: install the Debian package '${pkg}'` : ''}`);
-}
-
-/** Starts `cmd args`; `microtls` means `node bin/microtls.js`. */
+/** Starts `cmd args`; `microtls` means `node bin/microtls.js`. Throws, naming the package, when `cmd` is not installed. */
 export function start(cmd: string, args: string[], opts: StartOptions = {}): Running {
-  const [file, argv] = cmd === 'microtls' ? [process.execPath, [MICROTLS_BIN, ...args]] : [cmd, args];
+  const program = cmd === 'microtls' ? process.execPath : findProgram(cmd);
+  if (!program) throw new Error(missingProgramMessage(cmd));
+  const [file, argv] = cmd === 'microtls' ? [program, [MICROTLS_BIN, ...args]] : [program, args];
   const t0 = Date.now();
   const child = spawn(file, argv, {
     stdio: ['pipe', 'pipe', 'pipe'],
@@ -69,7 +60,7 @@ export function start(cmd: string, args: string[], opts: StartOptions = {}): Run
   child.stdin!.on('error', () => {}); // a program that exits before reading its input
   const done = new Promise<Finished>((resolve, reject) => {
     child.once('error', (e: NodeJS.ErrnoException) => {
-      spawnError = missing(cmd, e);
+      spawnError = new Error(`${cmd} could not be started: ${e.message}. ${missingProgramMessage(cmd)}`, { cause: e });
       changed();
       reject(spawnError);
     });
@@ -122,7 +113,7 @@ export function start(cmd: string, args: string[], opts: StartOptions = {}): Run
 }
 
 /** Runs to completion: exit code, stdout bytes, stderr text. */
-export function run(cmd: string, args: string[], opts: StartOptions & { timeoutMs?: number } = {}): Promise<Finished> {
+export async function run(cmd: string, args: string[], opts: StartOptions & { timeoutMs?: number } = {}): Promise<Finished> {
   return start(cmd, args, opts).exited(opts.timeoutMs);
 }
 
