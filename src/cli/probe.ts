@@ -20,6 +20,9 @@ import { readCertificateFile, readKeyFile } from './input-files.js';
 import { certificateNames } from './mqtt-failure.js';
 import { UsageError } from './usage.js';
 import { versionLine } from './version.js';
+import { progress } from './progress.js';
+import { loadTrustedCertificates } from './trust-store.js';
+import type { Certificate } from '../x509/certificate.js';
 
 const USAGE = `usage: microtls probe HOST[:PORT] [options]   (port 8883 by default)
   --cafile FILE       CA certificate(s) to verify the server against (PEM, one or more; or DER)
@@ -196,12 +199,27 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let presented: readonly Uint8Array[] = [];
   let outcome: VerifyOutcome | undefined;
   let verify: ConnectOptions['verify'];
+  const progressLine = progress((l) => io.err(l));
   if (!args.insecure) {
-    const chainVerifier = createChainVerifier({ trusted: files.trusted });
+    let trusted: Certificate[] = [];
+    if (files.trusted[0]) {
+      let loaded = 0;
+      let total = 0;
+      progressLine.stage(`loading the trusted certificates from ${args.cafile}`);
+      ({ certs: trusted } = await loadTrustedCertificates(files.trusted[0], (d, t) => {
+        [loaded, total] = [d, t];
+        progressLine.update(`loading the trusted certificates from ${args.cafile}: ${loaded} of ${total} read`);
+      }));
+    }
+    const chainVerifier = createChainVerifier({ trusted });
     // The wrapper keeps the verifier's trustId, so --sess-out sessions resume only under the same --cafile.
-    verify = Object.assign((ctx: VerifyContext) => {
+    verify = Object.assign(async (ctx: VerifyContext) => {
       presented = ctx.chain;
+      progressLine.stage(`verifying the server's certificate chain (${ctx.chain.length} certificates)`);
+      // One turn of the event loop first, so a progress line that is due is not held up by the verification.
+      await new Promise((r) => setImmediate(r));
       outcome = chainVerifier(ctx);
+      progressLine.done();
       return outcome;
     }, { trustId: chainVerifier.trustId });
   } else {
@@ -229,7 +247,13 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let sock: TlsSocket | undefined;
   let closedCleanly = false;
   try {
-    sock = await connect(options);
+    // The wait for the network is not reported: the timeout (--timeout) bounds it and names the state.
+    progressLine.done();
+    try {
+      sock = await connect(options);
+    } finally {
+      progressLine.done();
+    }
     report.protocol = sock.protocol ?? null;
     report.cipherSuite = sock.cipherSuite ?? null;
     report.resumed = sock.resumed;

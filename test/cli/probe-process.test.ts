@@ -8,6 +8,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort } from '../helpers/mosquitto.js';
 import { microtls, run } from '../helpers/run-process.js';
 import { cliPki } from './fixtures.js';
@@ -139,6 +141,18 @@ test('errors that say what to do: no common cipher, wrong host name, unwritable 
   } finally {
     await new Promise((r) => reset.close(r));
   }
+});
+
+test('a slow verification says what it is doing after 1 s: a CA file of 2000 certificates', async () => {
+  const p = cliPki();
+  const big = join(p.dir, 'big-bundle.pem');
+  writeFileSync(big, p.otherHost.certPem.repeat(1999) + p.ca.certPem);
+  const r = await microtls(['probe', at(plain), '--cafile', big], { timeoutMs: 60_000 });
+  assert.is(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^microtls probe: loading the trusted certificates from \S+big-bundle\.pem(: \d+ of 2000 read)? \(\d+\.\d s so far\)$/m);
+  assert.match(r.stdout.toString(), /Verify return code: 0 \(ok\)/);
+  const quick = await microtls(['probe', at(plain), '--cafile', p.files.caPem]);
+  assert.is(quick.stderr, '', 'a quick run prints no progress');
 });
 
 test.run();
