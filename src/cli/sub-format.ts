@@ -37,6 +37,12 @@ function isoLocal(d: Date): string {
   return `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}${sign}${p2(Math.trunc(off / 60))}${p2(off % 60)}`;
 }
 
+/** mosquitto_sub's %j timestamp: local time with microseconds, a literal Z, then the offset. */
+function jsonTime(d: Date): string {
+  const iso = isoLocal(d);
+  return `${iso.slice(0, 19)}.${String(d.getMilliseconds() * 1000).padStart(6, '0')}Z${iso.slice(19)}`;
+}
+
 function jsonString(bytes: Uint8Array): string {
   return JSON.stringify(Buffer.from(bytes).toString('utf8'));
 }
@@ -100,7 +106,7 @@ export function compileFormat(format: string): (m: MessageView, now: Date) => Ui
         case 'm': pieces.push((m) => enc(fit(String(m.packetId ?? 0), true))); break;
         case 'I': pieces.push((_m, now) => enc(fit(isoLocal(now), false))); break;
         case 'U': pieces.push((_m, now) => enc(`${Math.floor(now.getTime() / 1000)}.${String((now.getTime() % 1000) * 1_000_000).padStart(9, '0')}`)); break;
-        case 'j': pieces.push((m, now) => enc(`{"tst":"${isoLocal(now)}","topic":${JSON.stringify(m.topic)},"qos":${m.qos},"retain":${m.retain ? 1 : 0},"payloadlen":${m.payload.length},${m.packetId ? `"mid":${m.packetId},` : ''}"payload":${jsonString(m.payload)}}`)); break;
+        case 'j': pieces.push((m, now) => enc(`{"tst":"${jsonTime(now)}","topic":${JSON.stringify(m.topic)},"qos":${m.qos},"retain":${m.retain ? 1 : 0},"payloadlen":${m.payload.length},${m.packetId ? `"mid":${m.packetId},` : ''}"payload":${m.payload.length ? jsonString(m.payload) : 'null'}}`)); break;
         default: throw new UsageError(`Format specifier '%${letter}' is an MQTT v5 property or not supported by microtls sub (MQTT 3.1.1).`);
       }
     } else {

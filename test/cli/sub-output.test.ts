@@ -82,6 +82,17 @@ if (!available) {
     }
   });
 
+  test('-F %j: the JSON mosquitto_sub prints, timestamps aside', async () => {
+    const r = await side(['-t', 'json/x', '-C', '2', '-q', '1', '-F', '%j'], async () => {
+      await pub(['-t', 'json/x', '-q', '1', '-m', 'say "hi"\\ \u00e9']);
+      await pub(['-t', 'json/x', '-n']);
+    });
+    assert.equal(r.codes, [0, 0]);
+    const tst = /"tst":"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z[+-]\d{4}"/g;
+    assert.is(r.ours.toString().match(tst)?.length, 2, r.ours.toString());
+    assert.is(r.ours.toString().replace(tst, '"tst":…'), r.theirs.toString().replace(tst, '"tst":…'));
+  });
+
   test('-F with a specifier microtls does not have is refused before connecting, exit 1', async () => {
     const r = await run('microtls', ['sub', ...hp(), '-t', 'x', '-F', '%A']);
     assert.is(r.code, 1);
