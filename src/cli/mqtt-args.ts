@@ -83,7 +83,8 @@ interface OptionSpec {
   /** Name of the value in the help text; absent for a flag. */
   value?: string;
   tools: Tool[];
-  help: string;
+  /** One text, or one per tool where they differ. */
+  help: string | Record<Tool, string>;
   apply(a: Draft, v: string): void;
 }
 
@@ -126,7 +127,7 @@ const OPTIONS: OptionSpec[] = [
   { names: ['-f', '--file'], value: 'file', tools: ['pub'], help: 'send the contents of a file as the message.', apply: (a, v) => message(a, readMessageFile(v)) },
   { names: ['-F'], value: 'format', tools: ['sub'], help: 'output format: %t topic, %p payload, %x / %X payload in hex, %l length, %q QoS, %r retained, %m message id, %I ISO 8601 time, %U Unix time, %j JSON, %% a literal %; \\n \\t \\0 \\\\ escapes. See mosquitto_sub(1).', apply: (a, v) => { a.format = v; } },
   { names: ['-h', '--host'], value: 'host', tools: BOTH, help: 'mqtt host to connect to. Defaults to localhost.', apply: (a, v) => { a.host = v; } },
-  { names: ['-i', '--id'], value: 'id', tools: BOTH, help: 'id to use for this client. Defaults to microtls_pub_ / microtls_sub_ appended with the process id.', apply: (a, v) => { a.clientId = v; } },
+  { names: ['-i', '--id'], value: 'id', tools: BOTH, help: { pub: 'id to use for this client. Defaults to microtls_pub_ appended with the process id.', sub: 'id to use for this client. Defaults to microtls_sub_ appended with the process id.' }, apply: (a, v) => { a.clientId = v; } },
   { names: ['-I', '--id-prefix'], value: 'id_prefix', tools: BOTH, help: 'define the client id as id_prefix appended with the process id.', apply: (a, v) => { a.clientIdPrefix = v; } },
   { names: ['-k', '--keepalive'], value: 'keepalive', tools: BOTH, help: 'keep alive in seconds for this client. Defaults to 60.', apply: (a, v) => { a.keepalive = intOf('keepalive', v, 0, 65_535); } },
   { names: ['-l', '--stdin-line'], tools: ['pub'], help: 'read messages from stdin, sending a separate message for each line.', apply: (a) => { a.messageSources++; a.stdinLines = true; } },
@@ -136,7 +137,7 @@ const OPTIONS: OptionSpec[] = [
   { names: ['-N'], tools: ['sub'], help: 'do not add an end of line character when printing the payload.', apply: (a) => { a.noEol = true; } },
   { names: ['-p', '--port'], value: 'port', tools: BOTH, help: 'network port to connect to. Defaults to 1883 for plain MQTT and 8883 for MQTT over TLS.', apply: (a, v) => { a.port = intOf('port', v, 1, 65_535); } },
   { names: ['-P', '--pw'], value: 'password', tools: BOTH, help: 'provide a password', apply: (a, v) => { a.password = v; } },
-  { names: ['-q', '--qos'], value: 'qos', tools: BOTH, help: 'quality of service level to use for the subscription / all messages. Defaults to 0.', apply: (a, v) => { a.qos = qosOf(v); } },
+  { names: ['-q', '--qos'], value: 'qos', tools: BOTH, help: { pub: 'quality of service level to use for all messages. Defaults to 0.', sub: 'quality of service level to use for the subscription. Defaults to 0.' }, apply: (a, v) => { a.qos = qosOf(v); } },
   { names: ['-r', '--retain'], tools: ['pub'], help: 'message should be retained.', apply: (a) => { a.retain = true; } },
   { names: ['-R'], tools: ['sub'], help: 'do not print stale messages (those with retain set).', apply: (a) => { a.noStaleRetained = true; } },
   { names: ['--repeat'], value: 'count', tools: ['pub'], help: 'if publish mode is -f, -m, or -s, then repeat the publish \'count\' times.', apply: (a, v) => { a.repeat = intOf('--repeat', v, 1, Number.MAX_SAFE_INTEGER); } },
@@ -148,7 +149,7 @@ const OPTIONS: OptionSpec[] = [
   { names: ['--retained-only'], tools: ['sub'], help: 'only handle messages with the retained flag set, and exit when the first non-retained message is received.', apply: (a) => { a.retainedOnly = true; } },
   { names: ['--remove-retained'], tools: ['sub'], help: 'send a message to the server to clear any received retained messages. Use -T to filter out messages you do not want to be cleared.', apply: (a) => { a.removeRetained = true; } },
   { names: ['-s', '--stdin-file'], tools: ['pub'], help: 'read message from stdin, sending the entire input as a message.', apply: (a) => message(a, new Uint8Array(readFileSync(0))) },
-  { names: ['-t', '--topic'], value: 'topic', tools: BOTH, help: 'mqtt topic to publish to / subscribe to (sub: may be repeated).', apply: (a, v) => { a.topics.push(v); } },
+  { names: ['-t', '--topic'], value: 'topic', tools: BOTH, help: { pub: 'mqtt topic to publish to.', sub: 'mqtt topic to subscribe to. May be repeated multiple times.' }, apply: (a, v) => { a.topics.push(v); } },
   { names: ['-T', '--filter-out'], value: 'filter_out', tools: ['sub'], help: 'topic string to filter out of results. May be repeated.', apply: (a, v) => { a.filterOut.push(v); } },
   { names: ['-u', '--username'], value: 'username', tools: BOTH, help: 'provide a username', apply: (a, v) => { a.username = v; } },
   { names: ['-U', '--unsubscribe'], value: 'topic', tools: ['sub'], help: 'unsubscribe from a topic. May be repeated.', apply: (a, v) => { a.unsubscribe.push(v); } },
@@ -260,14 +261,30 @@ export function parseMqttArgs(argv: string[], tool: Tool): MqttCliArgs {
   return args;
 }
 
-/** Each option's help line, mosquitto style: " -h : mqtt host to connect to…". */
+/** Each option's help, mosquitto style: " -h : mqtt host to connect to…", wrapped with the text aligned. */
 function optionLines(tool: Tool): string[] {
   const lines: string[] = [];
   for (const o of OPTIONS.filter((x) => x.tools.includes(tool))) {
-    const names = o.names.join(', ');
-    lines.push(` ${names} : ${o.help}`);
+    const head = ` ${o.names.join(', ')} : `;
+    const text = typeof o.help === 'string' ? o.help : o.help[tool];
+    lines.push(...wrap(head, text, 100));
   }
   return lines;
+}
+
+function wrap(head: string, text: string, width: number): string[] {
+  const indent = ' '.repeat(Math.min(head.length, 8));
+  const out: string[] = [];
+  let line = head;
+  for (const word of text.split(' ')) {
+    if (line.length + word.length > width && line.trim().length > 0 && line !== head) {
+      out.push(line.trimEnd());
+      line = indent;
+    }
+    line += `${word} `;
+  }
+  out.push(line.trimEnd());
+  return out;
 }
 
 const SYNOPSIS: Record<Tool, string> = {
