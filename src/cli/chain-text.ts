@@ -11,6 +11,7 @@
 import { encodePem } from '../encoding/pem.js';
 import { MicroTlsError } from '../errors.js';
 import { parseCertificate } from '../x509/certificate.js';
+import { formatIp } from '../x509/ip.js';
 
 export interface ChainEntry {
   subject: string;
@@ -63,4 +64,17 @@ export function chainLines(chain: readonly Uint8Array[], entries: readonly Chain
     if (showcerts && chain[i]) lines.push(encodePem('CERTIFICATE', chain[i]!).trimEnd());
   });
   return lines;
+}
+
+/** The certificate's names, for a host-name mismatch: "DNS:localhost, IP:127.0.0.1 (CN localhost)". */
+export function certificateNames(der: Uint8Array): string {
+  try {
+    const c = parseCertificate(der);
+    const san = (c.extensions.subjectAltName ?? []).flatMap((g) =>
+      g.type === 'dns' ? [`DNS:${g.value}`] : g.type === 'ip' ? [`IP:${formatIp(g.bytes)}`] : []);
+    const cn = c.subject.values('2.5.4.3');
+    return `${san.length ? san.join(', ') : 'no subjectAltName'}; CN ${cn.length ? cn.join(', ') : '(none)'}`;
+  } catch {
+    return '(the certificate could not be read)';
+  }
 }

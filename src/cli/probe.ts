@@ -15,9 +15,9 @@ import { parseSession, serializeSession, type MaxFragmentLength, type TlsSession
 import { toHex } from '../encoding/bytes.js';
 import type { CliIo } from './main.js';
 import { chainEntry, chainLines, type ChainEntry } from './chain-text.js';
-import { MOSQUITTO_CIPHERS_LINE, parseCipherList } from './ciphers.js';
+import { certificateMissing, hostNameMismatch, noCommonCipher, noCommonCipherLines, refusedLine } from './tls-diagnosis.js';
+import { parseCipherList } from './ciphers.js';
 import { readCertificateFile, readKeyFile } from './input-files.js';
-import { certificateNames } from './mqtt-failure.js';
 import { UsageError } from './usage.js';
 import { versionLine } from './version.js';
 import { progress } from './progress.js';
@@ -291,18 +291,12 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 /** The line that says what to do, for the failures people hit. */
 function hintFor(err: MicroTlsError, args: ProbeArgs, chain: readonly Uint8Array[]): string | undefined {
   const where = `${args.host}:${args.port}`;
-  if (err.info.certificateRequested === true && !args.cert) return 'The server requires a client certificate and none was given: add --cert FILE --key FILE.';
-  if (err.codeName === 'MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE' && err.info.receivedAlert === 40 && /state wait_server_hello\)/.test(err.message)) {
-    return `${where} accepts none of the cipher suites microtls offers: microtls speaks TLS 1.2 with RSA key exchange only (no ECDHE). `
-      + `For mosquitto, add to the listener in mosquitto.conf: ${MOSQUITTO_CIPHERS_LINE}`;
-  }
-  if (typeof err.info.flags === 'number' && (err.info.flags & 0x04) !== 0 && chain[0]) {
-    return `The certificate's names: ${certificateNames(chain[0])}. Probe one of them (or set --servername).`;
-  }
-  if (err.codeName === 'MBEDTLS_ERR_NET_CONNECT_FAILED' && /ECONNREFUSED/.test(err.message)) {
-    const tried = /ECONNREFUSED (\S+)/.exec(err.message)?.[1];
-    return `Nothing accepts connections on ${where}${tried && tried !== where ? ` (address tried: ${tried})` : ''}.`;
-  }
+  if (certificateMissing(err) && !args.cert) return 'The server requires a client certificate and none was given: add --cert FILE --key FILE.';
+  if (noCommonCipher(err)) return noCommonCipherLines(where).join(' ');
+  const names = hostNameMismatch(err, chain);
+  if (names) return `The certificate's names: ${names}. Probe one of them (or set --servername).`;
+  const refused = err.codeName === 'MBEDTLS_ERR_NET_CONNECT_FAILED' ? refusedLine(err.message, where) : undefined;
+  if (refused) return `${refused[0]!.toUpperCase()}${refused.slice(1)}.`;
   if ((err.codeName === 'MBEDTLS_ERR_NET_CONN_RESET' || err.codeName === 'MBEDTLS_ERR_SSL_CONN_EOF') && chain.length === 0) {
     return `${where} closed the connection on the TLS ClientHello: not a TLS port (plain MQTT is usually 1883, MQTT over TLS 8883)?`;
   }
