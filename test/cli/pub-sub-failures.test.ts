@@ -112,13 +112,16 @@ if (!available) {
     assert.match(ours.stderr, new RegExp(`Connection refused: nothing accepts connections on localhost:${port} \\(address tried: [^)]*:${port}\\)`));
   });
 
-  test('a TLS option turns TLS on (--insecure alone, --cafile alone), as in mosquitto', async () => {
-    const [insecure, cafile] = await Promise.all([
+  test('a TLS option turns TLS on (--insecure alone, --cafile alone, --ciphers in either syntax), as in mosquitto', async () => {
+    const ca = cliPki().files.caPem;
+    const [insecure, cafile, colons, commas, theirs] = await Promise.all([
       microtls('pub', pubArgs(b.tls, '--insecure')),
-      microtls('pub', pubArgs(b.tls, '--cafile', cliPki().files.caPem)),
+      microtls('pub', pubArgs(b.tls, '--cafile', ca)),
+      microtls('pub', pubArgs(b.tls, '--cafile', ca, '--ciphers', 'AES128-GCM-SHA256:TLS_RSA_WITH_AES_256_CBC_SHA')),
+      microtls('pub', pubArgs(b.tls, '--insecure', '--ciphers', 'TLS_RSA_WITH_AES_128_GCM_SHA256,AES256-SHA')),
+      run('mosquitto_pub', pubArgs(b.tls, '--cafile', ca, '--ciphers', 'AES128-GCM-SHA256:AES256-SHA')),
     ]);
-    assert.is(insecure.code, 0, insecure.stderr);
-    assert.is(cafile.code, 0, cafile.stderr);
+    for (const r of [insecure, cafile, colons, commas, theirs]) assert.is(r.code, 0, r.stderr);
   });
 
   test('configuration errors: exit 1 at once, the file named, no connection made, for pub and sub (mosquitto_pub: 1)', async () => {
