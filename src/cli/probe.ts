@@ -9,7 +9,7 @@ import type { TlsSocket } from '../node/tls-socket.js';
 import type { VerifyContext, VerifyOutcome } from '../handshake/options.js';
 import { flagNames } from '../x509/flags.js';
 import { serverPublicKey } from '../handshake/server-key.js';
-import { createChainVerifier } from '../x509/verifier.js';
+import { createServerVerifier } from '../handshake/server-verifier.js';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseSession, serializeSession, type MaxFragmentLength, type TlsSession } from '../session/session.js';
 import { toHex } from '../encoding/bytes.js';
@@ -211,7 +211,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         progressLine.update(`loading the trusted certificates from ${args.cafile}: ${loaded} of ${total} read`);
       }));
     }
-    const chainVerifier = createChainVerifier({ trusted });
+    const chainVerifier = createServerVerifier({ ca: trusted });
     // The wrapper keeps the verifier's trustId, so --sess-out sessions resume only under the same --cafile.
     verify = Object.assign(async (ctx: VerifyContext) => {
       presented = ctx.chain;
@@ -233,6 +233,8 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     host: args.host,
     port: args.port,
     verify,
+    // The --insecure wrapper accepts everything: one stable identity, so --sess-out/--sess-in resume across runs.
+    ...(args.insecure ? { verifierId: 'microtls probe --insecure' } : {}),
     ...(files.cert ? { cert: files.cert } : {}),
     ...(files.key ? { key: files.key } : {}),
     ...(files.session ? { session: files.session } : {}),
