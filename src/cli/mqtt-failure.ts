@@ -61,7 +61,7 @@ export function explainFailure(err: unknown, ctx: FailureContext): Explained {
     || (name === 'MICROTLS_ERR_MQTT_CONNECTION_CLOSED' && /before CONNACK/.test(e.message));
   if (!ctx.tls) {
     if (closedEarly) {
-      return { code: EXIT.connectionLost, lines: ['Error: The connection was lost.', `${where} closed the connection right after CONNECT: TLS port? add --tls (with --cafile FILE to verify the broker, or --insecure).`] };
+      return { code: EXIT.connectionLost, lines: [`Error: The connection was lost (${e.message ?? String(err)}).`, `${where} closed the connection right after CONNECT: TLS port? add --tls (with --cafile FILE to verify the broker, or --insecure).`] };
     }
     return { code: name === 'MICROTLS_ERR_MQTT_CONNECTION_CLOSED' ? EXIT.connectionLost : EXIT.error, lines: [message] };
   }
