@@ -6,7 +6,7 @@
  */
 import type { CliIo } from './main.js';
 import { UsageError, connectOptionsOf, helpText, openClient, parseMqttArgs, type MqttCliArgs } from './mqtt-args.js';
-import { EXIT, explainFailure, reportFailure, type FailureContext } from './mqtt-failure.js';
+import { EXIT, reportFailure, type FailureContext } from './mqtt-failure.js';
 import { messageWriter } from './sub-format.js';
 import { onStopSignal } from './signals.js';
 import { topicMatches } from './topic-match.js';
@@ -105,10 +105,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       if (a.debug) {
         io.err(`Error: ${e.message}`);
         printed = e;
-      }
-      else if (!outage) {
+      } else if (!outage) {
         outage = true;
-        io.err(`Connection lost (${explainFailure(e, ctx).lines[0]!.replace(/^Error: /, '')}); reconnecting every ${RECONNECT_MS / 1000} s (-d shows each attempt).`);
+        io.err(`Connection lost (${e.message}); reconnecting every ${RECONNECT_MS / 1000} s (-d shows each attempt).`);
       }
     });
     c.on('close', () => {
