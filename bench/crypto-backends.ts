@@ -8,7 +8,9 @@
  * measured again in a child process with OpenSSL's AVX-512 IFMA path masked
  * (OPENSSL_ia32cap=:~0x200000), which OpenSSL 3.0 uses for 2048-bit RSA on this CPU.
  * Engine rows: ms per operation from one bundle per backend, absolute (the engines differ
- * from V8 too much for a ratio), each beside `node --jitless` running the identical bundle.
+ * from V8 too much for a ratio), each beside `node --jitless` running the identical bundle;
+ * the engines come from ../shared/engines or ESPRUINO= / XST= (test/helpers/engines.ts).
+ * BENCH_ENGINES_ONLY=1 skips the Node tables.
  */
 import * as nc from 'node:crypto';
 import { spawnSync } from 'node:child_process';
