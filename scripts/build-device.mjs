@@ -191,6 +191,20 @@ function espruinoPlugin(t, problems) {
         if (r.type === 'ArrayExpression' || (r.type === 'CallExpression' && r.callee.type === 'Identifier' && r.callee.name === '__iter')) return;
         path.node.right = t.callExpression(t.identifier('__iter'), [r]);
       },
+      // An arrow function that uses `this` and is parsed but not run (the unused side of `??`
+      // or `?:`) corrupts Espruino 2v29's variable pool (an assertion in jsvar.c at the next
+      // garbage collection). As a plain function with `this` captured in a variable it does not.
+      ArrowFunctionExpression(path) {
+        let usesThis = false;
+        path.traverse({
+          ThisExpression(inner) { usesThis = true; inner.stop(); },
+          FunctionDeclaration(inner) { inner.skip(); },
+          FunctionExpression(inner) { inner.skip(); },
+          ClassMethod(inner) { inner.skip(); },
+          ObjectMethod(inner) { inner.skip(); },
+        });
+        if (usesThis) path.arrowFunctionToExpression({ allowInsertArrow: false, noNewArrows: true });
+      },
       RegExpLiteral(path) {
         const why = regexProblem(path.node.pattern);
         if (why) problems.push(`/${path.node.pattern}/ (${why})`);
@@ -307,10 +321,9 @@ async function espruinoBundle(log = console.log) {
     'if(typeof module!=="undefined"&&module&&module.exports)module.exports=__exports;else globalThis.microtls=__exports;\n})();\n';
   const min = await transform(wrapped, {
     // DEVICE_BUILD_NOMINIFY=1 keeps names and lines, for reading an Espruino stack trace.
-    // No minifySyntax: one of its rewrites trips an interpreter assertion in Espruino 2v29
-    // (jsvar.c, jsvHasChildren) during a handshake; whitespace and names are safe (1.5 KB gzip more).
     minifyWhitespace: !process.env.DEVICE_BUILD_NOMINIFY,
     minifyIdentifiers: !process.env.DEVICE_BUILD_NOMINIFY,
+    minifySyntax: !process.env.DEVICE_BUILD_NOMINIFY,
     // ES2022 keeps class fields as fields; a lower target turns them into defineProperty calls
     // through a helper outside the bundle's scope.
     target: 'es2022',
