@@ -69,7 +69,12 @@ class Ecma419Stream implements ByteStream {
           format: 'buffer',
           onReadable: (count) => this.onReadable(count),
           onWritable: (count) => this.onWritable(count),
-          onError: (e) => this.fail(new MicroTlsError('NET_CONN_RESET', `${target.host}:${target.port}: socket error${e ? ` (${String(e)})` : ''}`)),
+          // ECMA-419 reports a peer's close through onError too: once connected it is a close,
+          // and the TLS layer tells a clean close_notify from a truncation.
+          onError: (e) => {
+            if (this.connected) this.finish();
+            else this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${target.host}:${target.port}: connection failed${e ? ` (${String(e)})` : ''}`));
+          },
         });
       } catch (e) {
         this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${target.host}:${target.port}: ${e instanceof Error ? e.message : String(e)}`));

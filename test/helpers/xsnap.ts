@@ -66,6 +66,7 @@ export class XsnapWorker {
   async close(): Promise<void> {
     if (this.exited) return;
     const gone = new Promise<void>((r) => this.child.once('exit', () => r()));
+    this.toWorker.on('error', () => { /* the worker exits on its own once its input ends */ });
     this.toWorker.end();
     const t = setTimeout(() => this.child.kill('SIGKILL'), 2000);
     await gone;
@@ -75,6 +76,7 @@ export class XsnapWorker {
   private send(frame: Buffer): Promise<XsnapReply> {
     const run = this.baton.then(() => new Promise<XsnapReply>((resolve, reject) => {
       if (this.exited) return reject(this.exited);
+      if (this.toWorker.writableEnded) return reject(new Error('xsnap worker closed'));
       this.waiting = { resolve, reject };
       this.writeNetstring(frame);
     }));
@@ -83,6 +85,7 @@ export class XsnapWorker {
   }
 
   private writeNetstring(payload: Buffer): void {
+    if (this.toWorker.writableEnded) return;
     this.toWorker.write(Buffer.concat([Buffer.from(`${payload.length}:`), payload, Buffer.from(',')]));
   }
 

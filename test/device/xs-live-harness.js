@@ -1,0 +1,199 @@
+// Runs inside xsnap (XS) as a module, importing the XS bundle as an application would.
+// The Node host relays what a Moddable device would have natively: TCP sockets (shaped as
+// ECMA-419's TCP class and as Moddable's `socket` module, so both adapters in
+// src/device/moddable*.ts run for real), timers, and random bytes (shaped as Moddable's
+// `rng` module). Everything else (TLS, X.509, MQTT, the crypto) runs in XS.
+import * as mt from './microtls.xs.js';
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function host(message) {
+  const reply = issueCommand(enc.encode(JSON.stringify(message)).buffer);
+  return reply && reply.byteLength ? JSON.parse(dec.decode(reply)) : undefined;
+}
+
+const now = typeof performance === 'object' ? () => performance.now() : () => Date.now();
+
+// Timers: the host keeps a Node timer per id and sends 'fire' when it expires.
+const timers = new Map();
+let nextTimer = 1;
+const relayTimers = {
+  setTimeout(fn, ms) { const id = nextTimer++; timers.set(id, fn); host({ op: 'timer', id, ms: Math.max(0, ms | 0) }); return id; },
+  clearTimeout(id) { if (timers.delete(id)) host({ op: 'clear', id }); },
+  now,
+};
+
+// Moddable's rng module shape: RNG.get(n) -> ArrayBuffer.
+const RNG = { get: (n) => mt.fromHex(host({ op: 'random', n }).hex).buffer };
+const random = mt.moddableRandom(RNG);
+
+const sockets = new Map();
+let nextSocket = 1;
+
+function concat(chunks) {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const c of chunks) { out.set(c, off); off += c.length; }
+  return out;
+}
+
+function bytesOf(b) {
+  return b instanceof ArrayBuffer ? new Uint8Array(b) : new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+// ECMA-419 (embedded:io/socket/tcp) shape.
+class RelayTCP {
+  constructor(options) {
+    this.id = nextSocket++;
+    this.options = options;
+    this.chunks = [];
+    this.count = 0;
+    sockets.set(this.id, this);
+    host({ op: 'connect', id: this.id, address: options.address, port: options.port });
+  }
+  read() {
+    if (this.count === 0) return undefined;
+    const all = concat(this.chunks);
+    this.chunks = [];
+    this.count = 0;
+    return all.buffer;
+  }
+  write(buffer) {
+    return host({ op: 'write', id: this.id, hex: mt.toHex(bytesOf(buffer)) }).writable;
+  }
+  close() {
+    if (sockets.delete(this.id)) host({ op: 'close', id: this.id });
+  }
+  event(kind, hex) {
+    if (kind === 'connect') this.options.onWritable?.(65536);
+    else if (kind === 'data') { const b = mt.fromHex(hex); this.chunks.push(b); this.count += b.length; this.options.onReadable?.(this.count); }
+    else { sockets.delete(this.id); this.options.onError?.(kind); }
+  }
+}
+
+// Moddable `socket` module shape.
+class RelaySocket {
+  constructor(dictionary) {
+    this.id = nextSocket++;
+    this.chunks = [];
+    this.count = 0;
+    sockets.set(this.id, this);
+    host({ op: 'connect', id: this.id, address: dictionary.address ?? dictionary.host, port: dictionary.port });
+  }
+  read(type) {
+    if (type === undefined) return this.count;
+    const all = concat(this.chunks);
+    this.chunks = [];
+    this.count = 0;
+    return all.buffer;
+  }
+  write(...data) {
+    let room = 65536;
+    for (const d of data) room = host({ op: 'write', id: this.id, hex: mt.toHex(bytesOf(d)) }).writable;
+    return room;
+  }
+  close() {
+    if (sockets.delete(this.id)) host({ op: 'close', id: this.id });
+  }
+  event(kind, hex) {
+    if (kind === 'connect') this.callback?.(1);
+    else if (kind === 'data') { const b = mt.fromHex(hex); this.chunks.push(b); this.count += b.length; this.callback?.(2, this.count); }
+    else { sockets.delete(this.id); this.callback?.(kind === 'end' ? -1 : -2); }
+  }
+}
+
+function errorOf(e) {
+  return { code: e.code, codeName: e.codeName, message: String(e.message ?? e) };
+}
+
+function socketsFor(api) {
+  return api === 'socket' ? { Socket: RelaySocket } : { socket: { io: RelayTCP } };
+}
+
+let lastSession;
+
+function firstData(s) {
+  return new Promise((resolve) => {
+    let text = '';
+    s.on('data', (d) => { text += mt.utf8DecodeStrict(d); if (text.length >= 13) resolve(text); });
+    s.on('close', () => resolve(text));
+  });
+}
+
+const scenarios = {
+  async tls(p) {
+    const t0 = now();
+    let s;
+    try {
+      s = await mt.connect({
+        host: '127.0.0.1', port: p.port, servername: 'localhost', verify: p.verify, random, timers: relayTimers,
+        ...(p.ca ? { ca: p.ca } : {}), ...(p.cert ? { cert: p.cert, key: p.key } : {}),
+        ...(p.resume && lastSession ? { session: lastSession } : {}),
+        ...(p.suite ? { cipherSuites: [p.suite] } : {}),
+        ...socketsFor(p.api),
+      });
+    } catch (e) {
+      return { error: errorOf(e), ms: now() - t0 };
+    }
+    const ms = now() - t0;
+    lastSession = s.getSession() ?? lastSession;
+    let echo;
+    if (p.echo) {
+      const got = firstData(s);
+      s.write(mt.utf8Encode('hello from xs'));
+      echo = await got;
+    }
+    const info = s.handshake;
+    s.end();
+    return { ms, cipherSuite: s.cipherSuite, resumed: s.resumed, clientCertificateSent: info.clientCertificateSent, echo, hasSession: !!lastSession };
+  },
+
+  async mqtt(p) {
+    const t0 = now();
+    const client = mt.connectMqtt({
+      host: '127.0.0.1', port: p.port, servername: 'localhost', verifyServerCertificate: true, caCertificate: p.ca,
+      reconnectPeriod: 0, clientId: 'xs-' + p.topic.replace(/\W/g, ''), keepalive: 30,
+      random: (out) => out.set(random(out.length)), timers: relayTimers,
+      tlsOptions: { random, timers: relayTimers }, ...socketsFor(p.api),
+    });
+    try {
+      await mt.whenConnected(client);
+      const connectMs = now() - t0;
+      const granted = await client.subscribe(p.topic, { qos: 1 });
+      const rtts = [];
+      let payload;
+      for (let i = 0; i < (p.rounds ?? 1); i++) {
+        const got = new Promise((resolve) => client.once('message', (topic, message) => resolve(mt.utf8DecodeStrict(message))));
+        const t1 = now();
+        await client.publish(p.topic, 'qos1 from xs ' + i, { qos: 1 });
+        payload = await got;
+        rtts.push(now() - t1);
+      }
+      await client.end();
+      return { connectMs, granted, payload, rtts };
+    } catch (e) {
+      await client.end(true);
+      return { error: errorOf(e) };
+    }
+  },
+
+  heap() {
+    if (typeof gc === 'function') gc();
+    return { sockets: sockets.size, timers: timers.size };
+  },
+};
+
+globalThis.handleCommand = (buffer) => {
+  const m = JSON.parse(dec.decode(buffer));
+  if (m.op === 'ev') sockets.get(m.id)?.event(m.kind, m.hex);
+  else if (m.op === 'fire') { const fn = timers.get(m.id); timers.delete(m.id); fn?.(); }
+  else if (m.op === 'run') {
+    Promise.resolve()
+      .then(() => scenarios[m.scenario](m.params))
+      .then((result) => host({ op: 'done', token: m.token, result }), (e) => host({ op: 'done', token: m.token, result: { error: errorOf(e) } }));
+  }
+  return undefined;
+};
