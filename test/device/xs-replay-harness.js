@@ -1,7 +1,7 @@
 // Runs inside a device engine (xst, QuickJS, xsnap) as a module: the recorded replays
 // through the XS bundle's public API only. Host-neutral: no print, console or timers;
 // results go to globalThis.microtlsReplay's caller as JSON strings.
-import { TlsClient, nobleProvider, completeProvider, digest, fromHex, toHex, utf8Encode, utf8DecodeStrict } from './microtls.xs.js';
+import { TlsClient, nobleProvider, completeProvider, digest, fixedClock, fromHex, toHex, utf8Encode, utf8DecodeStrict } from './microtls.xs.js';
 
 const provider = completeProvider(nobleProvider);
 
@@ -39,7 +39,9 @@ function replay(fixtureJson, optionsJson) {
   let closed = false;
   let error;
   const engine = new TlsClient({
-    verify: false, serverName: f.serverName, cipherSuites: [f.suite], provider,
+    // verifyCa: verify the recorded chain against this CA at the recording's time.
+    ...(opts.verifyCa ? { verify: true, ca: opts.verifyCa, clock: fixedClock(new Date(f.now)) } : { verify: false }),
+    serverName: f.serverName, cipherSuites: [f.suite], provider,
     random: seededRandom(opts.seed ?? f.seed), now: () => f.now,
   }, {
     output: (b) => out.push(toHex(b)),
