@@ -73,28 +73,26 @@ export class Ghash {
     }
   }
 
-  /** state = (state ^ x) * H, one nibble at a time from the last byte to the first. */
+  /**
+   * state = (state ^ x) * H, one nibble at a time from the last byte to the first: shift the
+   * accumulator right by 4 (reducing what falls off with LAST4), then add M[nibble]. The
+   * first shift is of zero, so it needs no special case.
+   */
   private block(x0: number, x1: number, x2: number, x3: number): void {
     const t = this.table;
-    const w = [(this.s0 ^ x0) >>> 0, (this.s1 ^ x1) >>> 0, (this.s2 ^ x2) >>> 0, (this.s3 ^ x3) >>> 0];
     let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
-    let first = true;
-    for (let i = 15; i >= 0; i--) {
-      const byte = (w[i >> 2]! >>> (24 - 8 * (i & 3))) & 0xff;
-      for (let half = 0; half < 2; half++) {
-        const n = half === 0 ? byte & 0xf : byte >>> 4;
-        if (!first) {
-          const rem = z3 & 0xf;
-          z3 = ((z3 >>> 4) | (z2 << 28)) >>> 0;
-          z2 = ((z2 >>> 4) | (z1 << 28)) >>> 0;
-          z1 = ((z1 >>> 4) | (z0 << 28)) >>> 0;
-          z0 = ((z0 >>> 4) ^ LAST4[rem]!) >>> 0;
-        }
-        first = false;
-        const m = n * 4;
-        z0 = (z0 ^ t[m]!) >>> 0; z1 = (z1 ^ t[m + 1]!) >>> 0; z2 = (z2 ^ t[m + 2]!) >>> 0; z3 = (z3 ^ t[m + 3]!) >>> 0;
+    for (let k = 3; k >= 0; k--) {
+      const w = k === 3 ? this.s3 ^ x3 : k === 2 ? this.s2 ^ x2 : k === 1 ? this.s1 ^ x1 : this.s0 ^ x0;
+      for (let shift = 0; shift < 32; shift += 4) {
+        const rem = z3 & 0xf;
+        z3 = (z3 >>> 4) | (z2 << 28);
+        z2 = (z2 >>> 4) | (z1 << 28);
+        z1 = (z1 >>> 4) | (z0 << 28);
+        z0 = (z0 >>> 4) ^ LAST4[rem]!;
+        const m = ((w >>> shift) & 0xf) << 2;
+        z0 ^= t[m]!; z1 ^= t[m + 1]!; z2 ^= t[m + 2]!; z3 ^= t[m + 3]!;
       }
     }
-    this.s0 = z0; this.s1 = z1; this.s2 = z2; this.s3 = z3;
+    this.s0 = z0 >>> 0; this.s1 = z1 >>> 0; this.s2 = z2 >>> 0; this.s3 = z3 >>> 0;
   }
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { XsnapWorker, type XsnapMeter } from '../helpers/xsnap.js';
 import { writeXsBundle, type XsBundle } from './xs-bundle.js';
 
@@ -46,9 +47,13 @@ class FinishedTamper {
   }
 }
 
-export class XsLive {
-  readonly worker: XsnapWorker;
-  lastMeter: XsnapMeter | undefined;
+/**
+ * The host's half of the harness protocol: answers the engine's synchronous queries
+ * (connect, write, close, timer, clear, random, done) and sends it socket events and timer
+ * expiries through `deliver`. Engine-neutral: xsnap delivers by command, an in-process
+ * run (node --jitless) by calling the harness's handleCommand on a later tick.
+ */
+export class HostRelay {
   /** Flip a bit of the server's Finished on the next connection. */
   tamperNextFinished = false;
   private readonly sockets = new Map<number, { socket: net.Socket; tamper: FinishedTamper | undefined }>();
@@ -56,33 +61,13 @@ export class XsLive {
   private readonly pending = new Map<number, (result: unknown) => void>();
   private token = 1;
 
-  private constructor(readonly bundle: XsBundle, options: XsLiveOptions) {
-    this.worker = new XsnapWorker(options.xsnap, (q) => this.onQuery(q));
-  }
+  constructor(private readonly deliver: (message: unknown) => void) {}
 
-  static async start(options: XsLiveOptions): Promise<{ live: XsLive; loadMs: number }> {
-    const bundle = await writeXsBundle(['xs-live-harness.js']);
-    const live = new XsLive(bundle, options);
-    const main = join(bundle.dir, 'main.js');
-    writeFileSync(main, "import './xs-live-harness.js';\n");
-    const t0 = performance.now();
-    await live.worker.evaluate(`import(${JSON.stringify(main)}).then(() => { globalThis.harnessLoaded = 'ok'; }, (e) => { globalThis.harnessLoaded = String(e) + ' ' + (e.stack ?? ''); });`);
-    const check = await live.worker.evaluate('new TextEncoder().encode(String(globalThis.harnessLoaded)).buffer');
-    const loadMs = performance.now() - t0;
-    live.lastMeter = check.meter;
-    const state = dec.decode(check.reply);
-    if (state !== 'ok') {
-      await live.close();
-      throw new Error(`the XS harness did not load in xsnap: ${state}`);
-    }
-    return { live, loadMs };
-  }
-
-  /** Runs a scenario in XS; resolves with what it returned (its own error object on failure). */
+  /** Runs a scenario in the engine; resolves with what it returned (its own error object on failure). */
   run<T = Record<string, unknown>>(scenario: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
     const token = this.token++;
     return new Promise<T>((resolve, reject) => {
-      const t = setTimeout(() => { this.pending.delete(token); reject(new Error(`XS scenario ${scenario} did not finish in ${timeoutMs} ms`)); }, timeoutMs);
+      const t = setTimeout(() => { this.pending.delete(token); reject(new Error(`scenario ${scenario} did not finish in ${timeoutMs} ms`)); }, timeoutMs);
       this.pending.set(token, (r) => { clearTimeout(t); resolve(r as T); });
       this.deliver({ op: 'run', scenario, params, token });
     });
@@ -92,20 +77,14 @@ export class XsLive {
     return this.sockets.size;
   }
 
-  async close(): Promise<void> {
+  close(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const { socket } of this.sockets.values()) socket.destroy();
     this.sockets.clear();
-    await this.worker.close();
-    this.bundle.remove();
   }
 
-  private deliver(message: unknown): void {
-    this.worker.command(json(message)).then((r) => { this.lastMeter = r.meter ?? this.lastMeter; }, () => { /* worker gone: close() reports */ });
-  }
-
-  private onQuery(request: Uint8Array): Uint8Array {
+  onQuery(request: Uint8Array): Uint8Array {
     const m = JSON.parse(dec.decode(request)) as { op: string; id?: number; [k: string]: unknown };
     switch (m.op) {
       case 'random':
@@ -132,7 +111,7 @@ export class XsLive {
           const bytes = tamper ? tamper.push(d) : d;
           if (bytes.length) this.deliver({ op: 'ev', id, kind: 'data', hex: bytes.toString('hex') });
         });
-        socket.on('error', () => { /* 'close' follows and is what the worker hears */ });
+        socket.on('error', () => { /* 'close' follows and is what the engine hears */ });
         socket.on('close', (hadError) => {
           if (this.sockets.delete(id)) this.deliver({ op: 'ev', id, kind: hadError ? 'error' : 'end' });
         });
@@ -160,4 +139,71 @@ export class XsLive {
         return json({ hostError: `unknown op ${m.op}` });
     }
   }
+}
+
+export class XsLive {
+  readonly worker: XsnapWorker;
+  readonly relay: HostRelay;
+  lastMeter: XsnapMeter | undefined;
+
+  private constructor(readonly bundle: XsBundle, options: XsLiveOptions) {
+    this.relay = new HostRelay((m) => this.deliver(m));
+    this.worker = new XsnapWorker(options.xsnap, (q) => this.relay.onQuery(q));
+  }
+
+  set tamperNextFinished(on: boolean) {
+    this.relay.tamperNextFinished = on;
+  }
+
+  get openSockets(): number {
+    return this.relay.openSockets;
+  }
+
+  run<T = Record<string, unknown>>(scenario: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
+    return this.relay.run<T>(scenario, params, timeoutMs);
+  }
+
+  static async start(options: XsLiveOptions): Promise<{ live: XsLive; loadMs: number }> {
+    const bundle = await writeXsBundle(['xs-live-harness.js']);
+    const live = new XsLive(bundle, options);
+    const main = join(bundle.dir, 'main.js');
+    writeFileSync(main, "import './xs-live-harness.js';\n");
+    const t0 = performance.now();
+    await live.worker.evaluate(`import(${JSON.stringify(main)}).then(() => { globalThis.harnessLoaded = 'ok'; }, (e) => { globalThis.harnessLoaded = String(e) + ' ' + (e.stack ?? ''); });`);
+    const check = await live.worker.evaluate('new TextEncoder().encode(String(globalThis.harnessLoaded)).buffer');
+    const loadMs = performance.now() - t0;
+    live.lastMeter = check.meter;
+    const state = dec.decode(check.reply);
+    if (state !== 'ok') {
+      await live.close();
+      throw new Error(`the XS harness did not load in xsnap: ${state}`);
+    }
+    return { live, loadMs };
+  }
+
+  async close(): Promise<void> {
+    this.relay.close();
+    await this.worker.close();
+    this.bundle.remove();
+  }
+
+  private deliver(message: unknown): void {
+    this.worker.command(json(message)).then((r) => { this.lastMeter = r.meter ?? this.lastMeter; }, () => { /* worker gone: close() reports */ });
+  }
+}
+
+/**
+ * The same harness and bundle in this Node process (for `node --jitless` figures beside
+ * the engines'): issueCommand answers from the relay at once, events arrive on a later tick.
+ */
+export async function startInProcess(bundle: XsBundle): Promise<{ relay: HostRelay; loadMs: number }> {
+  const g = globalThis as unknown as { issueCommand?: (b: ArrayBuffer) => ArrayBuffer; handleCommand?: (b: ArrayBuffer) => unknown };
+  const relay = new HostRelay((m) => setImmediate(() => g.handleCommand!(json(m).buffer as ArrayBuffer)));
+  g.issueCommand = (b) => {
+    const r = relay.onQuery(new Uint8Array(b));
+    return r.buffer.slice(r.byteOffset, r.byteOffset + r.byteLength) as ArrayBuffer;
+  };
+  const t0 = performance.now();
+  await import(pathToFileURL(join(bundle.dir, 'xs-live-harness.js')).href);
+  return { relay, loadMs: performance.now() - t0 };
 }
