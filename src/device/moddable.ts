@@ -4,6 +4,7 @@
  * (`socket: { io: TCP }` with `dns: { io: Resolver, ... }`, or `Socket`) to choose; with
  * neither, both modules are tried by dynamic import, in that order.
  *
+ * The default crypto provider is xsProvider (noble, with a SHA-256 tuned for interpreters).
  * Moddable's sources of time and randomness: the `rng` module (RNG.get(n), an ArrayBuffer)
  * and `Time.ticks` (a monotonic millisecond counter) are adapted by moddableRandom and
  * moddableClock; `timer` (Timer.set / Timer.clear) by moddableTimers.
@@ -18,6 +19,7 @@ import type { OpenByteStream } from './byte-stream.js';
 import { ecma419ByteStream, type Ecma419DnsConfig, type Ecma419SocketConfig, type Ecma419TcpClass } from './moddable-tcp.js';
 import { moddableSocketByteStream, type ModdableSocketClass } from './moddable-socket.js';
 import { connectTls, type DeviceTlsOptions, type DeviceTlsSocket } from './tls-stream.js';
+import { xsProvider } from './xs-provider.js';
 
 export interface ModdableSockets {
   /** ECMA-419: `{ io: TCP }` from `embedded:io/socket/tcp` (plus any constructor options). */
@@ -79,7 +81,7 @@ export function moddableByteStream(sockets: ModdableSockets): Promise<OpenByteSt
 export async function connect(options: ModdableConnectOptions): Promise<DeviceTlsSocket> {
   const { socket, dns, Socket, ...tls } = options;
   const open = await moddableByteStream({ ...(socket ? { socket } : {}), ...(dns ? { dns } : {}), ...(Socket ? { Socket } : {}) });
-  return connectTls(open, tls);
+  return connectTls(open, { provider: xsProvider, ...tls });
 }
 
 /** The reference device's MQTT settings in one object (manual section 1), plus the device's sockets and sources. */
@@ -105,6 +107,7 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
     if (!useTls) return plainTcp(open, host, port);
     const verify = mqtt.verifyServerCertificate ?? true;
     const tls = await connectTls(open, {
+      provider: xsProvider,
       ...tlsOptions,
       host,
       port,

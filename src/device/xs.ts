@@ -5,6 +5,7 @@
  */
 export * from '../index.js';
 export { nobleProvider } from '../../hw/noble.js';
+export { xsProvider } from './xs-provider.js';
 export { completeProvider } from '../../hw/complete.js';
 export type { CryptoProvider, FullCryptoProvider } from '../../hw/provider.js';
 export { MqttClient, whenConnected, parseBrokerUrl } from '../mqtt/index.js';
