@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { findMosquitto } from '../helpers/mosquitto.js';
 import { findXsnap } from '../helpers/engines.js';
-import { retryConnect } from '../tls/helpers/servers.js';
+import { retryConnect } from '../helpers/servers.js';
 import { XsLive } from './xs-relay.js';
 import { startXsPeers, type XsPeers } from './xs-peers.js';
 

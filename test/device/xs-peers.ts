@@ -7,7 +7,7 @@ import { issueCertificate } from '../../src/node/pki.js';
 import { findMosquitto, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
 import { tempFile } from '../helpers/chains.js';
 import { createTestPki } from '../helpers/pki.js';
-import { startOpensslServer, type RunningServer } from '../tls/helpers/servers.js';
+import { startOpensslServer, type RunningServer } from '../helpers/servers.js';
 
 export interface ClientCredentialPems {
   readonly cert: string;
