@@ -12,9 +12,10 @@
  *  - Espruino: rows from B1's function when present (test/device/espruino-bench.ts
  *    exporting espruinoEngineRows()).
  *  - Bundle sizes, minified and gzip.
- * Each live figure is the median of N runs after one warm-up; "engine busy" is the part of a
- * handshake the engine spent handling socket and timer events (its own work, without the
- * waits for the network and the server). These are desktop runs of
+ * Each live figure is the median of N runs after one warm-up. "engine CPU" is the CPU time
+ * of the engine's thread during the handshake (Linux schedstat): this machine's cores are
+ * shared by many jobs, so wall time includes waiting for a CPU, and CPU time is the figure
+ * to compare. Under --jitless it includes the relay's Node-side work, which xsnap's excludes. These are desktop runs of
  * device engines: compare them with each other and with the jitless figure, not with a device.
  * Target: XS verified handshake <= 50 ms.
  *
@@ -31,7 +32,7 @@ import { writeXsBundle, type XsBundle } from '../test/device/xs-bundle.js';
 import { replayInQuickJs, replayInXsnap, replayInXst, type EngineReplayRun } from '../test/device/xs-engines.js';
 import { startXsPeers, type XsPeers } from '../test/device/xs-peers.js';
 import { replayCases } from '../test/device/xs-replay-cases.js';
-import { startInProcess, XsLive } from '../test/device/xs-relay.js';
+import { startInProcess, threadCpuMs, XsLive } from '../test/device/xs-relay.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -69,6 +70,8 @@ function median(xs: readonly number[]): number | undefined {
 /** What a live engine (xsnap, or this process under --jitless) is asked to do. */
 interface LiveRunner {
   run<T>(scenario: string, params: Record<string, unknown>): Promise<T>;
+  /** The engine thread's CPU time so far (ms). */
+  cpuMs(): number | undefined;
 }
 
 interface PeerInfo {
@@ -84,7 +87,7 @@ function peerInfo(p: XsPeers): PeerInfo {
   return { sServerPort: p.sServer.port, clientAuthPort: p.sServerClientAuth.port, mqttsPort: p.mqttsPort, ca: p.caPem, client1024: p.client1024, client2048: p.client2048 };
 }
 
-interface TlsOutcome { ms: number; busyMs: number; resumed?: boolean; error?: { codeName: string; message: string } }
+interface TlsOutcome { ms: number; resumed?: boolean; error?: { codeName: string; message: string } }
 
 /** The device's five modes and the MQTT round trip, each the median of `runs` after a warm-up. */
 async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, runs: number): Promise<EngineRow[]> {
@@ -98,18 +101,25 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
   const rows: EngineRow[] = [];
   for (const [name, params] of modes) {
     const times: number[] = [];
-    const busy: number[] = [];
+    const cpu: number[] = [];
     let note: string | undefined;
     for (let i = 0; i <= runs; i++) {
       // A resumption needs a full handshake to the same server first.
       if (params['resume']) await runner.run<TlsOutcome>('tls', { port: peers.sServerPort, verify: true, ca: peers.ca });
+      const c0 = runner.cpuMs();
       const r = await runner.run<TlsOutcome>('tls', params);
+      const c1 = runner.cpuMs();
       if (r.error) { note = `${r.error.codeName}: ${r.error.message}`; break; }
       if (params['resume'] && !r.resumed) { note = 'not resumed'; break; }
-      if (i > 0) { times.push(r.ms); busy.push(r.busyMs); }
+      if (i > 0) { times.push(r.ms); if (c0 !== undefined && c1 !== undefined) cpu.push(c1 - c0); }
+      // The first verified handshake parses the CA and checks every signature; later ones reuse both (src/x509/verifier.ts).
+      else if (name === 'handshake, verification') {
+        rows.push({ engine, case: 'handshake, verification (first connection)', value: r.ms, unit: 'ms' });
+        if (c0 !== undefined && c1 !== undefined) rows.push({ engine, case: 'handshake, verification (first connection): engine CPU', value: c1 - c0, unit: 'ms' });
+      }
     }
     rows.push({ engine, case: name, value: note ? undefined : median(times), unit: 'ms', ...(note ? { note } : {}) });
-    rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(busy), unit: 'ms' });
+    rows.push({ engine, case: `${name}: engine CPU`, value: note ? undefined : median(cpu), unit: 'ms' });
   }
   if (peers.mqttsPort) {
     const r = await runner.run<{ rtts?: number[]; connectMs?: number; error?: { message: string } }>('mqtt', { port: peers.mqttsPort, ca: peers.ca, topic: `bench/${engine.replace(/\W/g, '')}`, rounds: runs * 4 + 1 });
@@ -137,7 +147,8 @@ async function jitlessChild(): Promise<void> {
   try {
     const { relay, loadMs } = await startInProcess(bundle);
     const rows: EngineRow[] = [{ engine: 'node --jitless', case: 'load bundle', value: loadMs, unit: 'ms' }];
-    rows.push(...(await liveRows('node --jitless', relay, peers, runs)));
+    const runner: LiveRunner = { run: (s, p) => relay.run(s, p), cpuMs: () => threadCpuMs(`/proc/self/task/${process.pid}/schedstat`) };
+    rows.push(...(await liveRows('node --jitless', runner, peers, runs)));
     await import(pathToFileURL(join(bundle.dir, 'xs-replay-harness.js')).href);
     const replay = (globalThis as unknown as { microtlsReplay(f: string, o: string): string }).microtlsReplay;
     const times = replayCases().filter((c) => !c.options).map((c) => (JSON.parse(replay(c.fixture, '')) as { ms: number }).ms);
@@ -236,7 +247,11 @@ export function formatEngineTable(r: EngineBenchResult): string {
   for (const x of r.rows.filter((x) => x.note)) out.push(`note (${x.engine}, ${x.case}): ${x.note}`);
   for (const n of r.notes) out.push(`note: ${n}`);
   const xsVerify = r.rows.find((x) => x.engine === 'xsnap' && x.case === 'handshake, verification')?.value;
-  if (xsVerify !== undefined) out.push(`target: XS verified handshake <= 50 ms: ${xsVerify.toFixed(1)} ms (${xsVerify <= 50 ? 'met' : 'NOT met'})`);
+  const xsVerifyCpu = r.rows.find((x) => x.engine === 'xsnap' && x.case === 'handshake, verification: engine CPU')?.value;
+  if (xsVerify !== undefined) {
+    out.push(`target: XS verified handshake <= 50 ms: wall ${xsVerify.toFixed(1)} ms (${xsVerify <= 50 ? 'met' : 'NOT met'}), ` +
+      `XS CPU ${xsVerifyCpu?.toFixed(1) ?? '?'} ms (${xsVerifyCpu !== undefined && xsVerifyCpu <= 50 ? 'met' : 'NOT met'})`);
+  }
   return out.join('\n');
 }
 

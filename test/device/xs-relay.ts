@@ -5,7 +5,7 @@
  * only moves bytes; it can also flip one bit of the server's Finished, as a hostile network would.
  */
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -141,6 +141,15 @@ export class HostRelay {
   }
 }
 
+/** Time on CPU of a thread from its schedstat (ns resolution; waits for a CPU not counted). */
+export function threadCpuMs(schedstat: string): number | undefined {
+  try {
+    return Number(readFileSync(schedstat, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 export class XsLive {
   readonly worker: XsnapWorker;
   readonly relay: HostRelay;
@@ -161,6 +170,11 @@ export class XsLive {
 
   run<T = Record<string, unknown>>(scenario: string, params: Record<string, unknown> = {}, timeoutMs = 30_000): Promise<T> {
     return this.relay.run<T>(scenario, params, timeoutMs);
+  }
+
+  /** CPU time the worker has used so far, in ms (Linux schedstat), or undefined elsewhere. */
+  cpuMs(): number | undefined {
+    return this.worker.pid === undefined ? undefined : threadCpuMs(`/proc/${this.worker.pid}/schedstat`);
   }
 
   static async start(options: XsLiveOptions): Promise<{ live: XsLive; loadMs: number }> {

@@ -63,6 +63,11 @@ export class XsnapWorker {
     return this.send(Buffer.concat([Buffer.from('?'), body]));
   }
 
+  /** The worker's process id (its CPU time is in /proc/PID/schedstat). */
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
   async close(): Promise<void> {
     if (this.exited) return;
     const gone = new Promise<void>((r) => this.child.once('exit', () => r()));
