@@ -255,12 +255,38 @@ export function formatEngineTable(r: EngineBenchResult): string {
   return out.join('\n');
 }
 
+/** The README's table: the device's modes, XS CPU and wall time, node --jitless, the reference device. */
+export function formatEngineMarkdown(r: EngineBenchResult): string {
+  const v = (engine: string, c: string): string => {
+    const x = r.rows.find((row) => row.engine === engine && row.case === c)?.value;
+    return x === undefined ? '–' : x < 10 ? x.toFixed(1) : x.toFixed(0);
+  };
+  const lines = [
+    '| mode | XS (xsnap) CPU | XS (xsnap) wall | node --jitless CPU | reference device |',
+    '| --- | ---: | ---: | ---: | ---: |',
+  ];
+  for (const c of Object.keys(REFERENCE_DEVICE_MS)) {
+    lines.push(`| ${c.replace('handshake, ', '')} | ${v('xsnap', `${c}: engine CPU`)} ms | ${v('xsnap', c)} ms | ${v('node --jitless', `${c}: engine CPU`)} ms | ${REFERENCE_DEVICE_MS[c]} ms |`);
+  }
+  lines.push(`| verification, first connection (CA parsed, signatures checked) | ${v('xsnap', 'handshake, verification (first connection): engine CPU')} ms | ${v('xsnap', 'handshake, verification (first connection)')} ms | ${v('node --jitless', 'handshake, verification (first connection): engine CPU')} ms | |`);
+  lines.push(`| MQTT QoS 1 round trip (wall) | | ${v('xsnap', 'MQTT QoS 1 round trip')} ms | ${v('node --jitless', 'MQTT QoS 1 round trip')} ms (wall) | |`);
+  lines.push('');
+  lines.push('| engine | load bundle | replay (handshake + echo, no network), median of 10 suites |');
+  lines.push('| --- | ---: | ---: |');
+  for (const e of ['xst', 'QuickJS', 'xsnap', 'node --jitless']) {
+    if (r.rows.some((x) => x.engine === e)) lines.push(`| ${e} | ${v(e, 'load bundle')} ms | ${v(e, 'replay (handshake + echo, no network), median of 10 suites')} ms |`);
+  }
+  return lines.join('\n');
+}
+
 async function main(): Promise<void> {
   if (process.argv.includes('--jitless-child')) return jitlessChild();
   const runs = Number(process.argv[2] ?? 5);
   const result = await runEngineBench({ runs });
   console.log(`Engines (desktop runs of device engines, this machine, Node ${result.node}, median of ${runs} after a warm-up)`);
   console.log(formatEngineTable(result));
+  console.log('');
+  console.log(formatEngineMarkdown(result));
   const dir = join(here, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'engines.json'), JSON.stringify(result, null, 2) + '\n');
