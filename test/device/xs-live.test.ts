@@ -124,8 +124,9 @@ if (!xsnap.path) {
   test('XS (xsnap): nothing left open, in XS or on the host', async () => {
     if (loadError) throw loadError;
     await new Promise((r) => setTimeout(r, 200));
-    const r = await live.run<{ sockets: number }>('heap');
+    const r = await live.run<{ sockets: number; timers: number }>('heap');
     assert.is(r.sockets, 0, 'XS-side sockets');
+    assert.is(r.timers, 0, 'XS-side timers (handshake timeouts, MQTT keepalive)');
     assert.is(live.openSockets, 0, 'host-side sockets');
   });
 }
