@@ -15,14 +15,20 @@ function host(message) {
 
 const now = typeof performance === 'object' ? () => performance.now() : () => Date.now();
 
-// Timers: the host keeps a Node timer per id and sends 'fire' when it expires.
+// Moddable's `timer` module shape (Timer.set / Timer.clear): the host keeps a Node timer per
+// id and sends 'fire' when it expires. Time.ticks is Moddable's monotonic millisecond counter.
 const timers = new Map();
 let nextTimer = 1;
-const relayTimers = {
-  setTimeout(fn, ms) { const id = nextTimer++; timers.set(id, fn); host({ op: 'timer', id, ms: Math.max(0, ms | 0) }); return id; },
-  clearTimeout(id) { if (timers.delete(id)) host({ op: 'clear', id }); },
-  now,
+const Timer = {
+  set(fn, ms) { const id = nextTimer++; timers.set(id, fn); host({ op: 'timer', id, ms: Math.max(0, ms | 0) }); return id; },
+  clear(id) { if (timers.delete(id)) host({ op: 'clear', id }); },
 };
+const Time = { get ticks() { return Math.floor(now()); } };
+const relayTimers = mt.moddableTimers(Timer, Time);
+
+// The clock certificates are checked against: set at start-up, as SNTP does on a device.
+const clock = mt.moddableClock(Time);
+clock.set(new Date());
 
 // Moddable's rng module shape: RNG.get(n) -> ArrayBuffer.
 const RNG = { get: (n) => mt.fromHex(host({ op: 'random', n }).hex).buffer };
@@ -130,6 +136,7 @@ const scenarios = {
     try {
       s = await mt.connect({
         host: '127.0.0.1', port: p.port, servername: 'localhost', verify: p.verify, random, timers: relayTimers,
+        clock: p.clockUnset ? mt.moddableClock(Time) : clock,
         ...(p.ca ? { ca: p.ca } : {}), ...(p.cert ? { cert: p.cert, key: p.key } : {}),
         ...(p.resume && lastSession ? { session: lastSession } : {}),
         ...(p.suite ? { cipherSuites: [p.suite] } : {}),
@@ -157,7 +164,7 @@ const scenarios = {
       host: '127.0.0.1', port: p.port, servername: 'localhost', verifyServerCertificate: true, caCertificate: p.ca,
       reconnectPeriod: 0, clientId: 'xs-' + p.topic.replace(/\W/g, ''), keepalive: 30,
       random: (out) => out.set(random(out.length)), timers: relayTimers,
-      tlsOptions: { random, timers: relayTimers }, ...socketsFor(p.api),
+      tlsOptions: { random, timers: relayTimers, clock }, ...socketsFor(p.api),
     });
     try {
       await mt.whenConnected(client);

@@ -107,6 +107,13 @@ if (!xsnap.path) {
     assert.is(r.error?.code, -0x2700);
   });
 
+  test('XS (xsnap): verification with a Moddable clock not yet set starts no connection (X509_BAD_INPUT_DATA)', async () => {
+    const r = await tls({ port: peers.sServer.port, verify: true, ca: peers.caPem, clockUnset: true });
+    assert.is(r.error?.codeName, 'MBEDTLS_ERR_X509_BAD_INPUT_DATA', JSON.stringify(r));
+    assert.match(r.error!.message, /clock is not set/);
+    assert.is(live.openSockets, 0, 'no TCP connection was opened');
+  });
+
   if (!findMosquitto()) {
     test.skip('XS (xsnap): MQTT over TLS — needs the mosquitto binary', () => {});
   } else {

@@ -10,7 +10,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { lookup } from 'node:dns';
 import net from 'node:net';
-import { connect } from '../../src/device/moddable.js';
+import { connect, moddableRandom } from '../../src/device/moddable.js';
 import type { Ecma419TcpOptions } from '../../src/device/moddable-tcp.js';
 import { MicroTlsError } from '../../src/errors.js';
 import { freePort, retryConnect } from '../helpers/servers.js';
@@ -152,6 +152,12 @@ test('no socket given and none importable (not a Moddable build): NET_SOCKET_FAI
   const err = await connect({ host: '127.0.0.1', port: 1, verify: false, random }).catch((e: unknown) => e);
   assert.is((err as MicroTlsError).codeName, 'MBEDTLS_ERR_NET_SOCKET_FAILED');
   assert.match((err as MicroTlsError).message, /embedded:io\/socket\/tcp/);
+});
+
+test('moddableRandom: bytes from RNG.get; a short answer is SSL_NO_RNG, not weaker keys', () => {
+  assert.equal(moddableRandom({ get: (n) => new Uint8Array(n).fill(5).buffer })(3), new Uint8Array([5, 5, 5]));
+  const short = moddableRandom({ get: (n) => new ArrayBuffer(n - 1) });
+  assert.throws(() => short(32), (e: unknown) => (e as MicroTlsError).codeName === 'MBEDTLS_ERR_SSL_NO_RNG');
 });
 
 test.run();
