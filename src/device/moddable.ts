@@ -88,6 +88,8 @@ export async function connect(options: ModdableConnectOptions): Promise<DeviceTl
 export interface DeviceMqttSettings extends Omit<MqttConnectOptions, 'transport'>, ModdableSockets {
   /** Passed to every TLS connect (provider, clock, random, cipher suites, timeout...). */
   readonly tlsOptions?: Partial<Omit<DeviceTlsOptions, 'host' | 'port'>>;
+  /** Called with each TLS connection once its handshake is done (suite, resumed, timings). */
+  readonly onSecureConnect?: (socket: DeviceTlsSocket) => void;
 }
 
 /**
@@ -96,7 +98,7 @@ export interface DeviceMqttSettings extends Omit<MqttConnectOptions, 'transport'
  * allows it.
  */
 export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
-  const { socket, dns, Socket, tlsOptions = {}, ...mqtt } = settings;
+  const { socket, dns, Socket, tlsOptions = {}, onSecureConnect, ...mqtt } = settings;
   const sockets: ModdableSockets = { ...(socket ? { socket } : {}), ...(dns ? { dns } : {}), ...(Socket ? { Socket } : {}) };
   const useTls = mqtt.tls ?? mqtt.protocol !== 'mqtt';
   const host = mqtt.host ?? 'localhost';
@@ -125,6 +127,7 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
       tls.destroy();
       throw new MicroTlsError('SSL_TIMEOUT', 'connection attempt abandoned');
     }
+    onSecureConnect?.(tls);
     return tls;
   };
   return connectMqttClient({ ...mqtt, tls: useTls, host, port, transport });

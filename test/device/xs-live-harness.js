@@ -160,9 +160,11 @@ const scenarios = {
 
   async mqtt(p) {
     const t0 = now();
+    const tlsConnections = [];
     const client = mt.connectMqtt({
       host: '127.0.0.1', port: p.port, servername: 'localhost', verifyServerCertificate: true, caCertificate: p.ca,
-      reconnectPeriod: 0, clientId: 'xs-' + p.topic.replace(/\W/g, ''), keepalive: 30,
+      reconnectPeriod: p.reconnect ? 50 : 0, clientId: 'xs-' + p.topic.replace(/\W/g, ''), keepalive: 30, clean: !p.reconnect,
+      onSecureConnect: (s) => tlsConnections.push({ resumed: s.resumed, cipherSuite: s.cipherSuite }),
       random: (out) => out.set(random(out.length)), timers: relayTimers,
       tlsOptions: { random, timers: relayTimers, clock }, ...socketsFor(p.api),
     });
@@ -179,8 +181,18 @@ const scenarios = {
         payload = await got;
         rtts.push(now() - t1);
       }
+      let afterReconnect;
+      if (p.reconnect) {
+        // The network drops every connection; the client reconnects and offers its session.
+        const back = new Promise((resolve) => client.once('connect', resolve));
+        host({ op: 'dropSockets' });
+        await back;
+        const got = new Promise((resolve) => client.once('message', (topic, message) => resolve(mt.utf8DecodeStrict(message))));
+        await client.publish(p.topic, 'after the reconnect', { qos: 1 });
+        afterReconnect = await got;
+      }
       await client.end();
-      return { connectMs, granted, payload, rtts };
+      return { connectMs, granted, payload, rtts, tlsConnections, afterReconnect };
     } catch (e) {
       await client.end(true);
       return { error: errorOf(e) };

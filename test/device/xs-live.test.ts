@@ -126,6 +126,15 @@ if (!xsnap.path) {
       assert.is(r.payload, 'qos1 from xs 2');
       assert.is(r.rtts?.length, 3);
     });
+
+    test('XS (xsnap): MQTT reconnect after the network drops resumes the TLS session by ticket', async () => {
+      if (loadError) throw loadError;
+      const r = await live.run<{ tlsConnections?: { resumed: boolean }[]; afterReconnect?: string; error?: { message: string } }>(
+        'mqtt', { port: peers.mqttsPort, ca: peers.caPem, topic: 'xs/live/reconnect', reconnect: true });
+      assert.is(r.error, undefined, r.error?.message);
+      assert.equal(r.tlsConnections?.map((c) => c.resumed), [false, true], 'first full, then resumed');
+      assert.is(r.afterReconnect, 'after the reconnect');
+    });
   }
 
   test('XS (xsnap): nothing left open, in XS or on the host', async () => {

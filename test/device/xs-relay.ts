@@ -129,6 +129,11 @@ export class HostRelay {
         s?.socket.once('finish', () => s.socket.destroy());
         return new Uint8Array(0);
       }
+      case 'dropSockets': {
+        // A network failure: every connection reset at once (the engine hears 'error' / 'end').
+        for (const { socket } of this.sockets.values()) socket.destroy();
+        return new Uint8Array(0);
+      }
       case 'done': {
         const resolve = this.pending.get(m['token'] as number);
         this.pending.delete(m['token'] as number);
