@@ -13,7 +13,7 @@ import { MicroTlsError } from '../errors.js';
 import { connect as connectMqttClient, type ConnectOptions as MqttConnectOptions } from '../mqtt/connect.js';
 import type { MqttClient } from '../mqtt/client.js';
 import type { Timers } from '../mqtt/timers.js';
-import type { TransportFactory } from '../mqtt/transport.js';
+import type { DuplexLike, TransportFactory } from '../mqtt/transport.js';
 import { settableClock, type SettableClock } from '../time/clock.js';
 import type { OpenByteStream } from './byte-stream.js';
 import { ecma419ByteStream, type Ecma419DnsConfig, type Ecma419SocketConfig, type Ecma419TcpClass } from './moddable-tcp.js';
@@ -134,7 +134,7 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
 }
 
 /** MQTT without TLS (port 1883) over the same sockets. */
-function plainTcp(open: OpenByteStream, host: string, port: number): Promise<import('../mqtt/transport.js').DuplexLike> {
+function plainTcp(open: OpenByteStream, host: string, port: number): Promise<DuplexLike> {
   return new Promise((resolve, reject) => {
     type Listener = (...args: never[]) => void;
     const listeners: Record<string, Listener[]> = { data: [], close: [], error: [] };
@@ -153,7 +153,7 @@ function plainTcp(open: OpenByteStream, host: string, port: number): Promise<imp
       destroy() { stream.close(); },
       on(event: string, l: Listener) { (listeners[event] ??= []).push(l); return duplex; },
       removeAllListeners(event?: string) { if (event) listeners[event] = []; else for (const k in listeners) listeners[k] = []; return duplex; },
-    } as import('../mqtt/transport.js').DuplexLike;
+    } as DuplexLike;
   });
 }
 

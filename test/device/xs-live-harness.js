@@ -162,7 +162,7 @@ const scenarios = {
     const t0 = now();
     const tlsConnections = [];
     const client = mt.connectMqtt({
-      host: '127.0.0.1', port: p.port, servername: 'localhost', verifyServerCertificate: true, caCertificate: p.ca,
+      host: '127.0.0.1', port: p.port, servername: 'localhost', tls: !p.plain, verifyServerCertificate: true, caCertificate: p.ca,
       reconnectPeriod: p.reconnect ? 50 : 0, clientId: 'xs-' + p.topic.replace(/\W/g, ''), keepalive: 30, clean: !p.reconnect,
       onSecureConnect: (s) => tlsConnections.push({ resumed: s.resumed, cipherSuite: s.cipherSuite }),
       random: (out) => out.set(random(out.length)), timers: relayTimers,

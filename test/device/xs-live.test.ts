@@ -127,6 +127,15 @@ if (!xsnap.path) {
       assert.is(r.rtts?.length, 3);
     });
 
+    test('XS (xsnap): MQTT without TLS (the device\'s "TLSv1.2 mode = Disable") over the same sockets', async () => {
+      if (loadError) throw loadError;
+      const r = await live.run<{ payload?: string; tlsConnections?: unknown[]; error?: { message: string } }>(
+        'mqtt', { port: peers.mqttPort, plain: true, topic: 'xs/live/plain' });
+      assert.is(r.error, undefined, r.error?.message);
+      assert.is(r.payload, 'qos1 from xs 0');
+      assert.equal(r.tlsConnections, [], 'no TLS connection');
+    });
+
     test('XS (xsnap): MQTT reconnect after the network drops resumes the TLS session by ticket', async () => {
       if (loadError) throw loadError;
       const r = await live.run<{ tlsConnections?: { resumed: boolean }[]; afterReconnect?: string; error?: { message: string } }>(

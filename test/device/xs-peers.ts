@@ -26,6 +26,8 @@ export interface XsPeers {
   readonly mosquitto: Mosquitto | undefined;
   /** mosquitto's TLS port (0 without mosquitto). */
   readonly mqttsPort: number;
+  /** mosquitto's plain MQTT port (0 without mosquitto). */
+  readonly mqttPort: number;
   close(): Promise<void>;
 }
 
@@ -45,7 +47,6 @@ export async function startXsPeers(options: { mosquitto?: boolean } = {}): Promi
   let mosquitto: Mosquitto | undefined;
   if (options.mosquitto !== false && findMosquitto()) {
     mosquitto = await startMosquitto({
-      plain: false,
       extraPorts: 1,
       files: { 'ca.pem': pki.caCertPem, 'server.pem': pki.certPem, 'server.key': pki.keyPem },
       extraConfig: (b) => [
@@ -66,6 +67,7 @@ export async function startXsPeers(options: { mosquitto?: boolean } = {}): Promi
     client2048: device(2048),
     mosquitto,
     mqttsPort: mosquitto?.extraPorts[0] ?? 0,
+    mqttPort: mosquitto?.port ?? 0,
     async close() {
       await sServer.close();
       await sServerClientAuth.close();
