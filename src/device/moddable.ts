@@ -30,7 +30,10 @@ export interface ModdableSockets {
   readonly Socket?: ModdableSocketClass;
 }
 
-export interface ModdableConnectOptions extends DeviceTlsOptions, ModdableSockets {}
+export interface ModdableConnectOptions extends Omit<DeviceTlsOptions, 'provider'>, ModdableSockets {
+  /** Default xsProvider. */
+  readonly provider?: DeviceTlsOptions['provider'];
+}
 
 /** Held in variables so a bundler leaves the engine's own module names alone. */
 const ECMA419_TCP = 'embedded:io/socket/tcp';
@@ -81,7 +84,7 @@ export function moddableByteStream(sockets: ModdableSockets): Promise<OpenByteSt
 export async function connect(options: ModdableConnectOptions): Promise<DeviceTlsSocket> {
   const { socket, dns, Socket, ...tls } = options;
   const open = await moddableByteStream({ ...(socket ? { socket } : {}), ...(dns ? { dns } : {}), ...(Socket ? { Socket } : {}) });
-  return connectTls(open, { provider: xsProvider, ...tls });
+  return connectTls(open, { ...tls, provider: tls.provider ?? xsProvider });
 }
 
 /** The reference device's MQTT settings in one object (manual section 1), plus the device's sockets and sources. */
@@ -109,8 +112,8 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
     if (!useTls) return plainTcp(open, host, port);
     const verify = mqtt.verifyServerCertificate ?? true;
     const tls = await connectTls(open, {
-      provider: xsProvider,
       ...tlsOptions,
+      provider: tlsOptions.provider ?? xsProvider,
       host,
       port,
       ...(mqtt.servername ? { servername: mqtt.servername } : {}),

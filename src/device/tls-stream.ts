@@ -5,7 +5,6 @@
  * and the sources of time and randomness differ.
  */
 import { completeProvider } from '../../hw/complete.js';
-import { nobleProvider } from '../../hw/noble.js';
 import type { CryptoProvider, FullCryptoProvider } from '../../hw/provider.js';
 import { MicroTlsError } from '../errors.js';
 import { utf8Encode } from '../encoding/bytes.js';
@@ -23,8 +22,11 @@ export interface DeviceTlsOptions extends Omit<TlsClientOptions, 'serverName' | 
   readonly port?: number;
   /** Name expected in the certificate and sent as SNI; default `host`. */
   readonly servername?: string;
-  /** Default: noble (pure JS); pass an accelerated provider where the device has one. */
-  readonly provider?: CryptoProvider | FullCryptoProvider;
+  /**
+   * The crypto provider (each port picks its own: xsProvider on XS, the native-crypto one on
+   * Espruino); no default here, so this module pulls no crypto code into a bundle.
+   */
+  readonly provider: CryptoProvider | FullCryptoProvider;
   /** Handshake timeout in ms, TCP connect included (default 30000; needs timers). */
   readonly timeout?: number;
   /** Default: the engine's setTimeout/clearTimeout, when it has them. */
@@ -141,11 +143,9 @@ export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
   }
 }
 
-let noble: FullCryptoProvider | undefined;
 const completed = new WeakMap<CryptoProvider, FullCryptoProvider>();
 
-function fullProvider(p: CryptoProvider | FullCryptoProvider | undefined): FullCryptoProvider {
-  if (p === undefined) return (noble ??= completeProvider(nobleProvider));
+function fullProvider(p: CryptoProvider | FullCryptoProvider): FullCryptoProvider {
   let full = completed.get(p);
   if (!full) {
     full = completeProvider(p);
