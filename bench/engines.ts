@@ -9,7 +9,7 @@
  *    JIT (the reference the figures are compared with, measured in the same run).
  *  - xst (XS 17.9.1, ../shared/engines/xst or XST=) and QuickJS (quickjs-emscripten): no
  *    sockets, so load time and the ten recorded replays (handshake + echo, no network).
- *  - Espruino: rows from B1's function when present (test/device/espruino-bench.ts
+ *  - Espruino: rows from the Espruino port's bench function when present (test/device/espruino-bench.ts
  *    exporting espruinoEngineRows()).
  *  - Bundle sizes, minified and gzip.
  * Each live figure is the median of N runs after one warm-up. "engine CPU" is the CPU time
