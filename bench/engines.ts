@@ -137,6 +137,7 @@ function replayRows(engine: string, run: EngineReplayRun): EngineRow[] {
     { engine, case: 'load bundle', value: run.loadMs, unit: 'ms' },
     { engine, case: 'replay (handshake + echo, no network), median of 10 suites', value: median(suites.map(([, o]) => o.ms)), unit: 'ms',
       ...(failed.length ? { note: `failed: ${failed.join(', ')}` } : {}) },
+    { engine, case: 'AES-128-GCM seal, 16 KiB records', value: run.gcmMBps, unit: 'MB/s' },
   ];
 }
 
@@ -155,6 +156,7 @@ async function jitlessChild(): Promise<void> {
     const replay = (globalThis as unknown as { microtlsReplay(f: string, o: string): string }).microtlsReplay;
     const times = replayCases().filter((c) => !c.options).map((c) => (JSON.parse(replay(c.fixture, '')) as { ms: number }).ms);
     rows.push({ engine: 'node --jitless', case: 'replay (handshake + echo, no network), median of 10 suites', value: median(times), unit: 'ms' });
+    rows.push({ engine: 'node --jitless', case: 'AES-128-GCM seal, 16 KiB records', value: (globalThis as unknown as { microtlsGcmRate(): number }).microtlsGcmRate(), unit: 'MB/s' });
     relay.close();
     process.stdout.write(`\n@@ROWS${JSON.stringify(rows)}\n`);
   } finally {
@@ -221,7 +223,7 @@ export async function runEngineBench(options: { runs?: number } = {}): Promise<E
       } finally {
         await live.close();
       }
-      rows.push(...replayRows('xsnap', await replayInXsnap(xsnap.path, replayCases())));
+      rows.push(...replayRows('xsnap', await replayInXsnap(xsnap.path, replayCases(), { gcmRate: true })));
     } else {
       notes.push(`xsnap: ${xsnap.note}`);
     }
@@ -230,9 +232,9 @@ export async function runEngineBench(options: { runs?: number } = {}): Promise<E
     await peers.close();
   }
   const xst = findXst();
-  if (xst.path) rows.push(...replayRows('xst', await replayInXst(xst.path, replayCases())));
+  if (xst.path) rows.push(...replayRows('xst', await replayInXst(xst.path, replayCases(), { gcmRate: true })));
   else notes.push(`xst: ${xst.note}`);
-  rows.push(...replayRows('QuickJS', await replayInQuickJs(replayCases())));
+  rows.push(...replayRows('QuickJS', await replayInQuickJs(replayCases(), { gcmRate: true })));
   const esp = await espruinoRows().catch((e: Error) => `Espruino: ${e.message}`);
   if (typeof esp === 'string') notes.push(esp);
   else rows.push(...esp);
@@ -248,7 +250,7 @@ export function formatEngineTable(r: EngineBenchResult): string {
     const row = r.rows.find((x) => x.engine === engine && x.case === c);
     if (!row) return '';
     if (row.value === undefined) return 'failed';
-    return `${row.value < 10 ? row.value.toFixed(1) : row.value.toFixed(0)} ${row.unit}`;
+    return `${row.value < 10 ? row.value.toFixed(row.value < 1 ? 2 : 1) : row.value.toFixed(0)} ${row.unit}`;
   };
   const header = ['case', ...engines, 'device'];
   const lines = [header, ...cases.map((c) => [c, ...engines.map((e) => cell(e, c)), REFERENCE_DEVICE_MS[c] ? `${REFERENCE_DEVICE_MS[c]} ms` : ''])];
@@ -282,10 +284,11 @@ export function formatEngineMarkdown(r: EngineBenchResult): string {
   lines.push(`| verification, first connection (CA parsed, signatures checked) | ${v('xsnap', 'handshake, verification (first connection): engine CPU')} ms | ${v('xsnap', 'handshake, verification (first connection)')} ms | ${v('node --jitless', 'handshake, verification (first connection): engine CPU')} ms | |`);
   lines.push(`| MQTT QoS 1 round trip (wall) | | ${v('xsnap', 'MQTT QoS 1 round trip')} ms | ${v('node --jitless', 'MQTT QoS 1 round trip')} ms (wall) | |`);
   lines.push('');
-  lines.push('| engine | load bundle | replay (handshake + echo, no network), median of 10 suites |');
-  lines.push('| --- | ---: | ---: |');
+  lines.push('| engine | load bundle | replay (handshake + echo, no network), median of 10 suites | AES-128-GCM seal, 16 KiB records |');
+  lines.push('| --- | ---: | ---: | ---: |');
   for (const e of ['xst', 'QuickJS', 'xsnap', 'node --jitless']) {
-    if (r.rows.some((x) => x.engine === e)) lines.push(`| ${e} | ${v(e, 'load bundle')} ms | ${v(e, 'replay (handshake + echo, no network), median of 10 suites')} ms |`);
+    const gcm = r.rows.find((x) => x.engine === e && x.case === 'AES-128-GCM seal, 16 KiB records')?.value;
+    if (r.rows.some((x) => x.engine === e)) lines.push(`| ${e} | ${v(e, 'load bundle')} ms | ${v(e, 'replay (handshake + echo, no network), median of 10 suites')} ms | ${gcm === undefined ? '–' : gcm.toFixed(2)} MB/s |`);
   }
   return lines.join('\n');
 }

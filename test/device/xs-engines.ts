@@ -17,10 +17,17 @@ export interface EngineReplayRun {
   readonly outcomes: Map<string, EngineReplayOutcome>;
   readonly bundleBytes: number;
   readonly bundleGzipBytes: number;
+  /** AES-128-GCM sealing 16 KiB records, MB/s (when asked for). */
+  readonly gcmMBps: number | undefined;
+}
+
+export interface ReplayRunOptions {
+  /** Also measure AES-GCM record sealing (bench only: it takes half a second). */
+  readonly gcmRate?: boolean;
 }
 
 /** A module that loads the harness (and so the bundle), timing the load, then runs every case. */
-function mainModule(cases: readonly ReplayCase[], emit: string): string {
+function mainModule(cases: readonly ReplayCase[], emit: string, options: ReplayRunOptions = {}): string {
   return [
     'const t0 = Date.now();',
     "import('./xs-replay-harness.js').then(() => {",
@@ -28,22 +35,23 @@ function mainModule(cases: readonly ReplayCase[], emit: string): string {
     `  const cases = ${JSON.stringify(cases.map((c) => ({ name: c.name, fixture: c.fixture, options: c.options ? JSON.stringify(c.options) : '' })))};`,
     '  const out = { loadMs, outcomes: {} };',
     '  for (const c of cases) out.outcomes[c.name] = JSON.parse(globalThis.microtlsReplay(c.fixture, c.options));',
+    ...(options.gcmRate ? ['  out.gcmMBps = globalThis.microtlsGcmRate();'] : []),
     `  ${emit}(JSON.stringify(out));`,
     "}, (e) => { " + emit + "(JSON.stringify({ loadError: String(e) + ' ' + (e && e.stack || '') })); });",
   ].join('\n');
 }
 
 function parseRun(text: string, bundle: { bytes: number; gzipBytes: number }): EngineReplayRun {
-  const r = JSON.parse(text) as { loadMs: number; outcomes: Record<string, EngineReplayOutcome>; loadError?: string };
+  const r = JSON.parse(text) as { loadMs: number; outcomes: Record<string, EngineReplayOutcome>; loadError?: string; gcmMBps?: number };
   if (r.loadError) throw new Error(`bundle did not load: ${r.loadError}`);
-  return { loadMs: r.loadMs, outcomes: new Map(Object.entries(r.outcomes)), bundleBytes: bundle.bytes, bundleGzipBytes: bundle.gzipBytes };
+  return { loadMs: r.loadMs, outcomes: new Map(Object.entries(r.outcomes)), bundleBytes: bundle.bytes, bundleGzipBytes: bundle.gzipBytes, gcmMBps: r.gcmMBps };
 }
 
-export async function replayInXst(xst: string, cases: readonly ReplayCase[]): Promise<EngineReplayRun> {
+export async function replayInXst(xst: string, cases: readonly ReplayCase[], options: ReplayRunOptions = {}): Promise<EngineReplayRun> {
   const bundle = await writeXsBundle(['xs-replay-harness.js']);
   try {
     const main = join(bundle.dir, 'main.js');
-    writeFileSync(main, mainModule(cases, 'print'));
+    writeFileSync(main, mainModule(cases, 'print', options));
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(xst, ['-m', main], { timeout: 120_000, maxBuffer: 64 * 1024 * 1024 }, (err, out, errText) => {
         if (err) reject(new Error(`xst: ${err.message}\n${errText}`));
@@ -57,7 +65,7 @@ export async function replayInXst(xst: string, cases: readonly ReplayCase[]): Pr
   }
 }
 
-export async function replayInQuickJs(cases: readonly ReplayCase[]): Promise<EngineReplayRun> {
+export async function replayInQuickJs(cases: readonly ReplayCase[], options: ReplayRunOptions = {}): Promise<EngineReplayRun> {
   const bundle = await writeXsBundle(['xs-replay-harness.js']);
   try {
     const QuickJS = await getQuickJS();
@@ -72,7 +80,7 @@ export async function replayInQuickJs(cases: readonly ReplayCase[]): Promise<Eng
     emit.dispose();
     try {
       deadline = Date.now() + 120_000;
-      const r = vm.evalCode(mainModule(cases, 'emit'), 'main.js', { type: 'module' });
+      const r = vm.evalCode(mainModule(cases, 'emit', options), 'main.js', { type: 'module' });
       if (r.error) {
         const e = vm.dump(r.error) as { message?: string };
         r.error.dispose();
@@ -98,7 +106,7 @@ export async function replayInQuickJs(cases: readonly ReplayCase[]): Promise<Eng
   }
 }
 
-export async function replayInXsnap(binary: string, cases: readonly ReplayCase[]): Promise<EngineReplayRun> {
+export async function replayInXsnap(binary: string, cases: readonly ReplayCase[], options: ReplayRunOptions = {}): Promise<EngineReplayRun> {
   const bundle = await writeXsBundle(['xs-replay-harness.js']);
   let emitted = '';
   const worker = new XsnapWorker(binary, (q) => { emitted = new TextDecoder().decode(q); return new Uint8Array(0); });
@@ -106,7 +114,7 @@ export async function replayInXsnap(binary: string, cases: readonly ReplayCase[]
     const main = join(bundle.dir, 'main.js');
     writeFileSync(main, [
       'globalThis.emit = (s) => issueCommand(new TextEncoder().encode(s).buffer);',
-      mainModule(cases, 'globalThis.emit'),
+      mainModule(cases, 'globalThis.emit', options),
     ].join('\n'));
     await worker.evaluate(`import(${JSON.stringify(main)})`);
     if (!emitted) throw new Error(`xsnap: the replay module never finished ${worker.stderr}`);
