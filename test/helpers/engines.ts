@@ -1,14 +1,12 @@
 /**
- * Finding and running the device engines for tests, and bundling a test entry for them.
- * Shared builds live in `../shared/engines/` beside the repository (`../../shared` from a
- * worktree one level further down also counts); `ESPRUINO=`, `XST=` and `XSNAP=` name a
- * binary someone built themselves. xsnap comes from the @agoric/xsnap dev dependency, which
- * builds its worker at install. Absent, a test skips with one line (`engineMissing`, or the
- * `note` of an EngineLocation).
+ * Finding and running the device engines of ../shared/engines (Espruino, xst) for tests, and
+ * bundling a test entry for them. An engine is found at ESPRUINO= / XST= or at
+ * ../shared/engines/<name> from the repo root; absent, a test skips with `engineMissing`.
+ * xsnap (XSNAP=, else the worker npm ci builds from @agoric/xsnap) is found by findXsnap.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 
@@ -16,20 +14,15 @@ export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..
 
 export type EngineName = 'espruino' | 'xst';
 
-/** The first `shared/` beside the repository or one level further up. */
-export function sharedDir(): string | undefined {
-  for (const up of ['..', join('..', '..')]) {
-    const dir = resolve(REPO_ROOT, up, 'shared');
-    if (existsSync(join(dir, 'engines'))) return dir;
-  }
-  return undefined;
-}
-
 export function enginePath(name: EngineName): string | undefined {
   const env = name === 'espruino' ? process.env.ESPRUINO : process.env.XST;
-  const shared = sharedDir();
-  const p = env || (shared ? join(shared, 'engines', name) : undefined);
-  return p && existsSync(p) ? p : undefined;
+  if (env) return existsSync(env) ? env : undefined;
+  // ../shared beside the clone; a worktree one level deeper (…/wt/<name>) finds it one more level up.
+  for (const up of [['..'], ['..', '..']]) {
+    const p = join(REPO_ROOT, ...up, 'shared', 'engines', name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
 }
 
 /** The one-line reason for a skip when the engine is absent. */
