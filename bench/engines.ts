@@ -15,8 +15,9 @@
  * Each live figure is the median of N runs after one warm-up. "engine busy" is the CPU time
  * of the engine's thread during the handshake (Linux schedstat): this machine's cores are
  * shared by many jobs, so wall time includes waiting for a CPU, and CPU time is the figure
- * to compare. Under --jitless it includes the relay's Node-side work, which xsnap's excludes. These are desktop runs of
- * device engines: compare them with each other and with the jitless figure, not with a device.
+ * to compare. Under --jitless it includes the relay's Node-side work, which xsnap's excludes.
+ * These are desktop runs of device engines: compare them with each other and with the jitless
+ * figure, not with a device.
  * Target: XS verified handshake <= 50 ms.
  *
  *   npm run bench:engines -- [runs=5]
