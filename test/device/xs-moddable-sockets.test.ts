@@ -154,6 +154,32 @@ test('no socket given and none importable (not a Moddable build): NET_SOCKET_FAI
   assert.match((err as MicroTlsError).message, /embedded:io\/socket\/tcp/);
 });
 
+test('a server that closes during the handshake: SSL_CONN_EOF (ECMA-419 reports the close through onError)', async () => {
+  const server = net.createServer((c) => c.end());
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    for (const sockets of [{ socket: { io: Ecma419StandIn } }, { Socket: SocketStandIn }]) {
+      const err = await connect({ host: '127.0.0.1', port, verify: false, random, ...sockets }).catch((e: unknown) => e);
+      assert.is((err as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_CONN_EOF', String(err));
+    }
+  } finally {
+    server.close();
+  }
+});
+
+test('after end(): one close event, and a write is refused with an error, not lost silently', async () => {
+  const s = await connect({ host: '127.0.0.1', port: peers.sServer.port, servername: 'localhost', verify: false, random, socket: { io: Ecma419StandIn } });
+  let closes = 0;
+  s.on('close', () => closes++);
+  s.end();
+  s.end();
+  assert.is(closes, 1);
+  let written: Error | null | undefined;
+  assert.is(s.write('late', (e) => { written = e; }), false);
+  assert.is((written as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA');
+});
+
 test('moddableRandom: bytes from RNG.get; a short answer is SSL_NO_RNG, not weaker keys', () => {
   assert.equal(moddableRandom({ get: (n) => new Uint8Array(n).fill(5).buffer })(3), new Uint8Array([5, 5, 5]));
   const short = moddableRandom({ get: (n) => new ArrayBuffer(n - 1) });
