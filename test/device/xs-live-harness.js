@@ -13,6 +13,22 @@ function host(message) {
   return reply && reply.byteLength ? JSON.parse(dec.decode(reply)) : undefined;
 }
 
+// Socket bytes travel as binary frames, not JSON, so the engine's figures carry no encoding
+// cost a device would not have: [0][socket id, 4 bytes big-endian][bytes].
+const DATA = 0;
+
+function frame(id, bytes) {
+  const f = new Uint8Array(5 + bytes.length);
+  f[0] = DATA;
+  new DataView(f.buffer).setUint32(1, id);
+  f.set(bytes, 5);
+  return f.buffer;
+}
+
+function hostWrite(id, bytes) {
+  return new DataView(issueCommand(frame(id, bytes))).getUint32(0);
+}
+
 const now = typeof performance === 'object' ? () => performance.now() : () => Date.now();
 
 // Moddable's `timer` module shape (Timer.set / Timer.clear): the host keeps a Node timer per
@@ -31,7 +47,7 @@ const clock = mt.moddableClock(Time);
 clock.set(new Date());
 
 // Moddable's rng module shape: RNG.get(n) -> ArrayBuffer.
-const RNG = { get: (n) => mt.fromHex(host({ op: 'random', n }).hex).buffer };
+const RNG = { get: (n) => issueCommand(enc.encode(JSON.stringify({ op: 'random', n })).buffer) };
 const random = mt.moddableRandom(RNG);
 
 const sockets = new Map();
@@ -68,14 +84,14 @@ class RelayTCP {
     return all.buffer;
   }
   write(buffer) {
-    return host({ op: 'write', id: this.id, hex: mt.toHex(bytesOf(buffer)) }).writable;
+    return hostWrite(this.id, bytesOf(buffer));
   }
   close() {
     if (sockets.delete(this.id)) host({ op: 'close', id: this.id });
   }
-  event(kind, hex) {
+  event(kind, b) {
     if (kind === 'connect') this.options.onWritable?.(65536);
-    else if (kind === 'data') { const b = mt.fromHex(hex); this.chunks.push(b); this.count += b.length; this.options.onReadable?.(this.count); }
+    else if (kind === 'data') { this.chunks.push(b); this.count += b.length; this.options.onReadable?.(this.count); }
     else { sockets.delete(this.id); this.options.onError?.(kind); }
   }
 }
@@ -98,15 +114,15 @@ class RelaySocket {
   }
   write(...data) {
     let room = 65536;
-    for (const d of data) room = host({ op: 'write', id: this.id, hex: mt.toHex(bytesOf(d)) }).writable;
+    for (const d of data) room = hostWrite(this.id, bytesOf(d));
     return room;
   }
   close() {
     if (sockets.delete(this.id)) host({ op: 'close', id: this.id });
   }
-  event(kind, hex) {
+  event(kind, b) {
     if (kind === 'connect') this.callback?.(1);
-    else if (kind === 'data') { const b = mt.fromHex(hex); this.chunks.push(b); this.count += b.length; this.callback?.(2, this.count); }
+    else if (kind === 'data') { this.chunks.push(b); this.count += b.length; this.callback?.(2, this.count); }
     else { sockets.delete(this.id); this.callback?.(kind === 'end' ? -1 : -2); }
   }
 }
@@ -206,12 +222,14 @@ const scenarios = {
 };
 
 globalThis.handleCommand = (buffer) => {
-  dispatch(JSON.parse(dec.decode(buffer)));
+  const b = new Uint8Array(buffer);
+  if (b[0] === DATA) sockets.get(new DataView(buffer).getUint32(1))?.event('data', b.slice(5));
+  else dispatch(JSON.parse(dec.decode(buffer)));
   return undefined;
 };
 
 function dispatch(m) {
-  if (m.op === 'ev') sockets.get(m.id)?.event(m.kind, m.hex);
+  if (m.op === 'ev') sockets.get(m.id)?.event(m.kind);
   else if (m.op === 'fire') { const fn = timers.get(m.id); timers.delete(m.id); fn?.(); }
   else if (m.op === 'run') {
     Promise.resolve()

@@ -20,6 +20,18 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 const json = (v: unknown): Uint8Array => enc.encode(JSON.stringify(v));
 
+/** Binary frames for socket bytes both ways: [0][socket id, u32 big-endian][bytes]. */
+const DATA = 0;
+
+function dataFrame(id: number, bytes: Uint8Array): Uint8Array {
+  const f = new Uint8Array(5 + bytes.length);
+  new DataView(f.buffer).setUint32(1, id);
+  f.set(bytes, 5);
+  return f;
+}
+
+const encoded = (message: unknown): Uint8Array => (message instanceof Uint8Array ? message : json(message));
+
 /** Flips the last byte of the first handshake record after the server's ChangeCipherSpec. */
 class FinishedTamper {
   private buf = Buffer.alloc(0);
@@ -61,6 +73,7 @@ export class HostRelay {
   private readonly pending = new Map<number, (result: unknown) => void>();
   private token = 1;
 
+  /** `deliver` gets a JSON-able message, or a binary data frame ([0][id u32][bytes]). */
   constructor(private readonly deliver: (message: unknown) => void) {}
 
   /** Runs a scenario in the engine; resolves with what it returned (its own error object on failure). */
@@ -77,6 +90,16 @@ export class HostRelay {
     return this.sockets.size;
   }
 
+  /** A data frame from the engine: send its bytes; answer with the room left (always plenty). */
+  private write(request: Uint8Array): Uint8Array {
+    const view = new DataView(request.buffer, request.byteOffset, request.byteLength);
+    const s = this.sockets.get(view.getUint32(1));
+    if (s && !s.socket.destroyed) s.socket.write(request.subarray(5));
+    const room = new Uint8Array(4);
+    new DataView(room.buffer).setUint32(0, 65536);
+    return room;
+  }
+
   close(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
@@ -85,10 +108,11 @@ export class HostRelay {
   }
 
   onQuery(request: Uint8Array): Uint8Array {
+    if (request[0] === DATA) return this.write(request);
     const m = JSON.parse(dec.decode(request)) as { op: string; id?: number; [k: string]: unknown };
     switch (m.op) {
       case 'random':
-        return json({ hex: randomBytes(m['n'] as number).toString('hex') });
+        return new Uint8Array(randomBytes(m['n'] as number));
       case 'timer': {
         const id = m.id!;
         this.timers.set(id, setTimeout(() => { this.timers.delete(id); this.deliver({ op: 'fire', id }); }, m['ms'] as number));
@@ -109,18 +133,13 @@ export class HostRelay {
         socket.on('connect', () => this.deliver({ op: 'ev', id, kind: 'connect' }));
         socket.on('data', (d: Buffer) => {
           const bytes = tamper ? tamper.push(d) : d;
-          if (bytes.length) this.deliver({ op: 'ev', id, kind: 'data', hex: bytes.toString('hex') });
+          if (bytes.length) this.deliver(dataFrame(id, bytes));
         });
         socket.on('error', () => { /* 'close' follows and is what the engine hears */ });
         socket.on('close', (hadError) => {
           if (this.sockets.delete(id)) this.deliver({ op: 'ev', id, kind: hadError ? 'error' : 'end' });
         });
         return new Uint8Array(0);
-      }
-      case 'write': {
-        const s = this.sockets.get(m.id!);
-        if (s && !s.socket.destroyed) s.socket.write(Buffer.from(m['hex'] as string, 'hex'));
-        return json({ writable: 65536 });
       }
       case 'close': {
         const s = this.sockets.get(m.id!);
@@ -207,7 +226,7 @@ export class XsLive {
   }
 
   private deliver(message: unknown): void {
-    this.worker.command(json(message)).then((r) => { this.lastMeter = r.meter ?? this.lastMeter; }, () => { /* worker gone: close() reports */ });
+    this.worker.command(encoded(message)).then((r) => { this.lastMeter = r.meter ?? this.lastMeter; }, () => { /* worker gone: close() reports */ });
   }
 }
 
@@ -217,7 +236,10 @@ export class XsLive {
  */
 export async function startInProcess(bundle: XsBundle): Promise<{ relay: HostRelay; loadMs: number }> {
   const g = globalThis as unknown as { issueCommand?: (b: ArrayBuffer) => ArrayBuffer; handleCommand?: (b: ArrayBuffer) => unknown };
-  const relay = new HostRelay((m) => setImmediate(() => g.handleCommand!(json(m).buffer as ArrayBuffer)));
+  const relay = new HostRelay((m) => setImmediate(() => {
+    const bytes = encoded(m);
+    g.handleCommand!(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+  }));
   g.issueCommand = (b) => {
     const r = relay.onQuery(new Uint8Array(b));
     return r.buffer.slice(r.byteOffset, r.byteOffset + r.byteLength) as ArrayBuffer;
