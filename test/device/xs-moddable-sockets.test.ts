@@ -168,6 +168,24 @@ test('a server that closes during the handshake: SSL_CONN_EOF (ECMA-419 reports 
   }
 });
 
+test('a server that accepts and never answers: SSL_TIMEOUT after `timeout`, and the socket is closed', async () => {
+  let serverSide: net.Socket | undefined;
+  // resume(): read (and drop) the ClientHello, so the client's close reaches 'end' and 'close'.
+  const server = net.createServer((c) => { serverSide = c; c.resume(); c.on('error', () => undefined); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    const t0 = Date.now();
+    const err = await connect({ host: '127.0.0.1', port, verify: false, random, timeout: 300, socket: { io: Ecma419StandIn } }).catch((e: unknown) => e);
+    assert.is((err as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_TIMEOUT', String(err));
+    assert.ok(Date.now() - t0 >= 290, 'not before the timeout');
+    await new Promise<void>((r) => { if (!serverSide || serverSide.closed) r(); else serverSide.once('close', () => r()); });
+    assert.ok(serverSide?.closed ?? true, 'the client closed its socket');
+  } finally {
+    server.close();
+  }
+});
+
 test('after end(): one close event, and a write is refused with an error, not lost silently', async () => {
   const s = await connect({ host: '127.0.0.1', port: peers.sServer.port, servername: 'localhost', verify: false, random, socket: { io: Ecma419StandIn } });
   let closes = 0;
