@@ -66,8 +66,13 @@ export function explainFailure(err: unknown, ctx: FailureContext): Explained {
     return { code: name === 'MICROTLS_ERR_MQTT_CONNECTION_CLOSED' ? EXIT.connectionLost : EXIT.error, lines: [message] };
   }
   // TLS from here on.
-  if (certificateMissing(m) && !ctx.clientCertificate) {
-    return { code: EXIT.connectionLost, lines: [message, `The broker requires a client certificate and none was given: add --cert FILE --key FILE.`] };
+  if (certificateMissing(m)) {
+    return {
+      code: EXIT.connectionLost,
+      lines: [message, ctx.clientCertificate
+        ? 'The broker requires a client certificate, and the one given (--cert) does not fit its CertificateRequest (see the reason above).'
+        : 'The broker requires a client certificate and none was given: add --cert FILE --key FILE.'],
+    };
   }
   if (noCommonCipher(m)) return { code: EXIT.tls, lines: [message, ...noCommonCipherLines(where)] };
   if (closedEarly && !/state (wait_new_session_ticket|wait_change_cipher_spec|wait_finished)/.test(e.message)) {

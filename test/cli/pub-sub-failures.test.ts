@@ -67,7 +67,7 @@ if (!available) {
     assert.ok(theirsSub.code === 7 || theirsSub.code === 1, theirsSub.stderr);
     assert.is(ours.code, 7, ours.stderr);
     assert.is(oursSub.code, 7, oursSub.stderr);
-    assert.match(ours.stderr, /asked for a client certificate \(CertificateRequest\) and none was configured/);
+    assert.match(ours.stderr, /asked for a client certificate \(CertificateRequest\) and none was sent: no client certificate is configured/);
     assert.match(ours.stderr, /requires a client certificate and none was given: add --cert FILE --key FILE/);
   });
 
