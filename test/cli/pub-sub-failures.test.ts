@@ -38,7 +38,7 @@ if (!available) {
     assert.is(ours.code, 7, ours.stderr);
     assert.is(oursSub.code, 7, oursSub.stderr);
     for (const r of [ours, oursSub]) {
-      assert.match(r.stderr, /The connection was lost \(.*(ECONNRESET|CONNECTION_CLOSED).*\)\./);
+      assert.match(r.stderr, /The connection was lost \(.*(ECONNRESET|CONNECTION_CLOSED|TLS_REQUIRED).*\)\./);
       assert.match(r.stderr, new RegExp(`127\\.0\\.0\\.1:${b.tls} closed the connection right after CONNECT: TLS port\\? add --tls`));
     }
   });
