@@ -132,6 +132,8 @@ export function tlsTransport(o: ResolvedConnectOptions): TransportFactory {
       if (key !== undefined) options.key = key;
       if (o.ciphers) options.cipherSuites = o.ciphers;
       if (o.maxFragmentLength) options.maxFragmentLength = o.maxFragmentLength;
+      if (o.receiveBufferSize !== undefined) options.receiveBufferSize = o.receiveBufferSize;
+      if (o.acceptLargerRecords !== undefined) options.acceptLargerRecords = o.acceptLargerRecords;
       try {
         mod.checkConnectOptions?.(options);
       } catch (e) {
