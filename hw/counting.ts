@@ -13,7 +13,13 @@
  * is unchanged, and work src/crypto does in pure JS for lack of an engine op is not counted.
  * ecdsaVerifyMessage also counts, per hash, the compression blocks of the hash the engine runs
  * internally: that work never goes through hash() and would otherwise be missing from the model.
+ * Each public-key operation also adds its modular multiplications by operand size, derived from
+ * the exponent and src/crypto's window schedule (hw/modmul-schedule.ts), since the arithmetic
+ * itself runs below the hooks.
+ * The wire counters are fed by the transport (noteSent / noteReceived): bytes each way, and
+ * round trips as the number of times data arrived after the client had sent something.
  */
+import { ecdsaVerifyMultiplications, rsaPrivateMultiplications, rsaPublicMultiplications } from './modmul-schedule.js';
 import { HASH_INFO, type EcCurveName, type AeadCipher, type AesBlockCipher, type CryptoProvider, type HashContext, type HashName, type MacContext } from './provider.js';
 
 export interface OpCount {
@@ -42,12 +48,19 @@ export interface CryptoCounts {
     ecdsaVerify: { calls: number; byCurve: Record<string, number> };
     ecdsaVerifyMessage: { calls: number; byCurve: Record<string, number>; hashBlocks: Record<string, number> };
   };
+  /** Modular multiplications (squarings included) by operand size class in bits ("1024"). */
+  modMul: Record<string, number>;
+  wire: { bytesSent: number; bytesReceived: number; roundTrips: number };
 }
 
 export interface CountingProvider {
   provider: CryptoProvider;
   counts(): CryptoCounts;
   reset(): void;
+  /** The transport wrote n bytes to the peer. */
+  noteSent(n: number): void;
+  /** n bytes arrived from the peer. */
+  noteReceived(n: number): void;
 }
 
 const HASHES: readonly HashName[] = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
@@ -70,6 +83,8 @@ function emptyCounts(): CryptoCounts {
       ecdsaVerify: { calls: 0, byCurve: {} },
       ecdsaVerifyMessage: { calls: 0, byCurve: {}, hashBlocks: {} },
     },
+    modMul: {},
+    wire: { bytesSent: 0, bytesReceived: 0, roundTrips: 0 },
   };
 }
 
@@ -102,6 +117,8 @@ function ccmMacBlocks(aad: number, payload: number): number {
 
 export function createCountingProvider(inner: CryptoProvider): CountingProvider {
   let c = emptyCounts();
+  /** Sent since data last arrived: the next arrival completes a round trip. */
+  let awaiting = false;
 
   class CountingHash implements HashContext {
     constructor(private readonly alg: HashName, private readonly h: HashContext, private fed = 0) {}
@@ -262,6 +279,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.rsaPublic = (modulus, e, input) => {
       const r = c.publicKey.rsaPublic;
       tally(r, r.byBits, String(modulusBits(modulus)));
+      rsaPublicMultiplications(modulus, e, c.modMul);
       return rsaPublic(modulus, e, input);
     };
   }
@@ -270,6 +288,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.rsaPrivate = (key, input) => {
       const r = c.publicKey.rsaPrivate;
       tally(r, r.byBits, String(modulusBits(key.modulus)));
+      rsaPrivateMultiplications(key, c.modMul);
       return rsaPrivate(key, input);
     };
   }
@@ -278,6 +297,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.ecdsaVerify = (curve: EcCurveName, point, digest, sig) => {
       const r = c.publicKey.ecdsaVerify;
       tally(r, r.byCurve, curve);
+      ecdsaVerifyMultiplications(curve, c.modMul);
       return ecdsaVerify(curve, point, digest, sig);
     };
   }
@@ -286,6 +306,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.ecdsaVerifyMessage = (curve: EcCurveName, point, hash, message, sig) => {
       const r = c.publicKey.ecdsaVerifyMessage;
       tally(r, r.byCurve, curve);
+      ecdsaVerifyMultiplications(curve, c.modMul);
       // Only for hashes the cost model knows; an engine refuses anything else without hashing.
       if (Object.prototype.hasOwnProperty.call(HASH_INFO, hash)) {
         r.hashBlocks[hash] = (r.hashBlocks[hash] ?? 0) + hashBlocks(hash, message.length);
@@ -299,6 +320,18 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     counts: () => snapshot(c),
     reset() {
       c = emptyCounts();
+      awaiting = false;
+    },
+    noteSent(n) {
+      if (n <= 0) return;
+      c.wire.bytesSent += n;
+      awaiting = true;
+    },
+    noteReceived(n) {
+      if (n <= 0) return;
+      c.wire.bytesReceived += n;
+      if (awaiting) c.wire.roundTrips++;
+      awaiting = false;
     },
   };
 }
