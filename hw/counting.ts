@@ -27,11 +27,20 @@ export interface OpCount {
   bytes: number;
   /** Hash: compression-function calls. AES: block-cipher invocations. */
   blocks: number;
+  /**
+   * Hash only: compressions on a streaming engine (noble, OpenSSL): blocks are compressed as
+   * they are fed, and a clone copies the state, so a cloned transcript's shared prefix is paid
+   * once. `blocks` is the buffered engine's figure (everything hashed at digest).
+   */
+  streamingBlocks?: number;
 }
 
 export interface CryptoCounts {
   hash: Record<HashName, OpCount>;
-  /** Blocks include hashing an over-long key, the keyed inner hash and the outer hash. */
+  /**
+   * Blocks include hashing an over-long key and the two keyed blocks (counted when a context is
+   * made, not when a clone is), the inner hash and the outer hash.
+   */
   hmac: Record<HashName, OpCount>;
   aes: { keySetups: number; block: OpCount; cbc: OpCount; gcm: OpCount; ccm: OpCount };
   /** GF(2^128) multiplications done by GCM (one per 16-byte block of AAD, ciphertext and lengths). */
@@ -69,8 +78,12 @@ function zero(): OpCount {
   return { calls: 0, bytes: 0, blocks: 0 };
 }
 
+function zeroHash(): OpCount {
+  return { calls: 0, bytes: 0, blocks: 0, streamingBlocks: 0 };
+}
+
 function emptyCounts(): CryptoCounts {
-  const perHash = () => Object.fromEntries(HASHES.map((h) => [h, zero()])) as Record<HashName, OpCount>;
+  const perHash = () => Object.fromEntries(HASHES.map((h) => [h, zeroHash()])) as Record<HashName, OpCount>;
   return {
     hash: perHash(),
     hmac: perHash(),
@@ -123,7 +136,10 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
   class CountingHash implements HashContext {
     constructor(private readonly alg: HashName, private readonly h: HashContext, private fed = 0) {}
     update(data: Uint8Array): HashContext {
+      const { blockLength } = HASH_INFO[this.alg];
+      const before = Math.floor(this.fed / blockLength);
       this.fed += data.length;
+      c.hash[this.alg].streamingBlocks! += Math.floor(this.fed / blockLength) - before;
       this.h.update(data);
       return this;
     }
@@ -131,7 +147,9 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       const r = c.hash[this.alg];
       r.calls++;
       r.bytes += this.fed;
-      r.blocks += hashBlocks(this.alg, this.fed);
+      const all = hashBlocks(this.alg, this.fed);
+      r.blocks += all;
+      r.streamingBlocks! += all - Math.floor(this.fed / HASH_INFO[this.alg].blockLength);
       return this.h.digest();
     }
     clone(): HashContext {
@@ -171,23 +189,38 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.hmac = (alg, key) => {
       const m = hmac(alg, key);
       const { blockLength, outputLength } = HASH_INFO[alg];
-      let fed = 0;
-      const ctx: MacContext = {
-        update(data) {
-          fed += data.length;
-          m.update(data);
-          return ctx;
-        },
-        digest() {
-          const r = c.hmac[alg];
-          r.calls++;
-          r.bytes += fed;
-          r.blocks += (key.length > blockLength ? hashBlocks(alg, key.length) : 0) +
-            hashBlocks(alg, blockLength + fed) + hashBlocks(alg, blockLength + outputLength);
-          return m.digest();
-        },
+      // Keying (an over-long key hashed, then key ^ ipad and key ^ opad: one compression each)
+      // is counted when the context is made; a clone copies that state and pays nothing, as
+      // the PRF's cloned templates do on providers that offer clone().
+      const keying = (key.length > blockLength ? hashBlocks(alg, key.length) : 0) + 2;
+      c.hmac[alg].blocks += keying;
+      c.hmac[alg].streamingBlocks! += keying;
+      const wrap = (ctxInner: MacContext, fedBefore: number): MacContext => {
+        let fed = fedBefore;
+        const ctx: MacContext = {
+          update(data) {
+            fed += data.length;
+            ctxInner.update(data);
+            return ctx;
+          },
+          digest() {
+            const r = c.hmac[alg];
+            r.calls++;
+            r.bytes += fed;
+            // Inner and outer hashes less the keyed blocks counted at creation.
+            const n = hashBlocks(alg, blockLength + fed) - 1 + hashBlocks(alg, blockLength + outputLength) - 1;
+            r.blocks += n;
+            r.streamingBlocks! += n;
+            return ctxInner.digest();
+          },
+        };
+        if (ctxInner.clone) {
+          const clone = ctxInner.clone.bind(ctxInner);
+          ctx.clone = () => wrap(clone(), fed);
+        }
+        return ctx;
       };
-      return ctx;
+      return wrap(m, 0);
     };
   }
   if (inner.aesBlock) {

@@ -5,7 +5,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateKeyPairSync, createHash } from 'node:crypto';
-import { createCountingProvider } from '../../hw/index.js';
+import { createCountingProvider, nobleProvider } from '../../hw/index.js';
+import { toHex } from '../../src/encoding/bytes.js';
 import { createNodeProvider } from '../../hw/node.js';
 import { ecdsaVerifyMultiplications, rsaPrivateMultiplications, rsaPublicMultiplications, sizeClass } from '../../hw/modmul-schedule.js';
 import { importPrivateKey } from '../../src/crypto/keys.js';
@@ -78,6 +79,29 @@ test('wire: bytes each way, and a round trip each time data arrives after the cl
   counting.reset();
   counting.noteReceived(10); // unsolicited data is no round trip
   assert.equal(counting.counts().wire, { bytesSent: 0, bytesReceived: 10, roundTrips: 0 });
+});
+
+test('HMAC clones (the PRF\'s keyed templates) pay no keying blocks, as on the provider', () => {
+  const counting = createCountingProvider(nobleProvider);
+  const template = counting.provider.hmac!('sha256', new Uint8Array(32));
+  assert.ok(template.clone, 'clone passed through when the inner context has it');
+  assert.is(counting.counts().hmac.sha256.blocks, 2, 'key ^ ipad and key ^ opad');
+  const a = template.clone!().update(new Uint8Array(10)).digest();
+  // inner 64 + 10 -> 2 blocks, outer 64 + 32 -> 2 blocks, less the two keyed ones
+  assert.is(counting.counts().hmac.sha256.blocks, 2 + 2);
+  assert.is(toHex(a), toHex(nobleProvider.hmac('sha256', new Uint8Array(32)).update(new Uint8Array(10)).digest()));
+  const node = createCountingProvider(createNodeProvider()).provider.hmac!('sha256', new Uint8Array(32));
+  assert.is(node.clone, undefined, 'no clone where the inner context has none (routing unchanged)');
+});
+
+test('streaming hash blocks: a clone pays only for what it adds; buffered blocks pay the whole input', () => {
+  const counting = createCountingProvider(nobleProvider);
+  const transcript = counting.provider.hash!('sha256').update(new Uint8Array(1000));
+  transcript.clone().digest(); // 1000 bytes: 15 full blocks fed, then 1 final block
+  transcript.update(new Uint8Array(100)).clone().digest(); // 1100: 17 full, then 1 final
+  const c = counting.counts().hash.sha256;
+  assert.is(c.streamingBlocks, 17 + 1 + 1);
+  assert.is(c.blocks, 16 + 18, 'each digest hashes everything fed');
 });
 
 test.run();

@@ -1,0 +1,240 @@
+/**
+ * Unit costs measured inside the device engines on this machine (../shared/engines or
+ * XST= / ESPRUINO=), and a replay timed there, for the cost model and its check:
+ *  - xst and node --jitless: bench/model/engine-entry.ts bundled (the portable core with the
+ *    noble provider and src/crypto's BigInt arithmetic), then the AES128-GCM-SHA256 replay
+ *    fixture timed 5 times inside the engine.
+ *  - Espruino: the core cannot run there until the device bundle exists, so only what the engine
+ *    has natively is measured (require('crypto') SHA-1/256/384 per block, AES-ECB per block in
+ *    one call), plus the same interpreted kernel as in xst (typed-array loop). Work that would
+ *    be interpreted JS in Espruino (GHASH, X.509 parsing, handshake set-up) is costed as xst's
+ *    measured cost times the kernel's Espruino/xst ratio -- an estimate. Modular multiplication
+ *    comes from the figure measured with ../shared/engines/espruino (README there: a 16-bit-limb
+ *    Montgomery RSA-2048 public operation, 17 products, 3.6-3.9 s), scaled quadratically to
+ *    other sizes -- also an estimate, until the limb backend can be measured in the engine.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { UnitCosts } from './profile.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+export const FIXTURE = join(root, 'test', 'fixtures', 'replay', 'AES128-GCM-SHA256.json');
+
+export function enginePath(name: 'xst' | 'espruino'): string | undefined {
+  const env = name === 'xst' ? process.env.XST : process.env.ESPRUINO;
+  if (env) return existsSync(env) ? env : undefined;
+  // ../shared beside the repository; a git worktree one level deeper finds it one level up.
+  return [join(root, '..', 'shared', 'engines', name), join(root, '..', '..', 'shared', 'engines', name)].find((p) => existsSync(p));
+}
+
+/** Per unit, microseconds, as engine-entry.ts reports them. */
+export interface MeasuredUnits {
+  sha1Block: number;
+  sha256Block: number;
+  sha512Block: number;
+  aesBlock: number;
+  ghashBlock: number;
+  aesKeySetup: number;
+  modMul: Record<string, number>;
+  certificatePerByte: number;
+  perHandshake: number;
+}
+
+export interface EngineMeasurement {
+  engine: 'xst' | 'node --jitless' | 'espruino';
+  units: MeasuredUnits;
+  /** The interpreted kernel, microseconds per iteration. */
+  kernelUs: number;
+  /** Replay of the AES128-GCM-SHA256 fixture inside the engine, ms (absent on Espruino). */
+  replayMs?: number[];
+  notes: string[];
+}
+
+/** The same loop in every engine: typed-array reads, a multiply, masks and a write per iteration. */
+const KERNEL = `
+function kernelUs() {
+  var a = new Uint8Array(1024), x = 7, best = 1e9;
+  for (var round = 0; round < 3; round++) {
+    var n = 0, t0 = Date.now(), t = t0;
+    while (t - t0 < 80 || n === 0) {
+      for (var i = 0; i < 1024; i++) { x = ((x ^ a[i]) * 31 + i) & 0xffff; a[i] = x & 0xff; }
+      n++;
+      t = Date.now();
+    }
+    best = Math.min(best, (t - t0) * 1000 / (n * 1024));
+  }
+  return best;
+}
+`;
+
+function run(cmd: string, args: string[], timeoutMs = 120_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd}: ${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+async function bundleEntry(): Promise<string> {
+  const r = await build({
+    entryPoints: [join(here, 'engine-entry.ts')], bundle: true, write: false, format: 'iife', platform: 'neutral', target: 'es2020',
+    mainFields: ['module', 'main'], conditions: ['import', 'default'], logLevel: 'silent', legalComments: 'none',
+  });
+  return r.outputFiles[0]!.text;
+}
+
+function leafCertificateHex(fixture: { flow: { dir: string; hex: string }[] }): string {
+  // The server's first flight: ServerHello, then Certificate (type 11): 3-byte list length, 3-byte certificate length.
+  const hex = fixture.flow.find((x) => x.dir === 'server')!.hex;
+  const b = Buffer.from(hex, 'hex');
+  let i = 0;
+  while (i + 5 < b.length) {
+    const len = b.readUInt16BE(i + 3);
+    let j = i + 5;
+    while (j < i + 5 + len) {
+      const type = b[j]!;
+      const mlen = b.readUIntBE(j + 1, 3);
+      if (type === 11) {
+        const clen = b.readUIntBE(j + 7, 3);
+        return b.subarray(j + 10, j + 10 + clen).toString('hex');
+      }
+      j += 4 + mlen;
+    }
+    i += 5 + len;
+  }
+  throw new Error('no Certificate message in the fixture');
+}
+
+export async function measureBundled(engine: 'xst' | 'node --jitless'): Promise<EngineMeasurement | undefined> {
+  const xst = enginePath('xst');
+  if (engine === 'xst' && !xst) return undefined;
+  const fixtureText = readFileSync(FIXTURE, 'utf8');
+  const cert = leafCertificateHex(JSON.parse(fixtureText));
+  const driver = `
+${KERNEL}
+(function () {
+  var out = { units: JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)})), kernelUs: kernelUs(), replayMs: [] };
+  var fixture = ${JSON.stringify(fixtureText)};
+  for (var i = 0; i < 5; i++) {
+    var r = JSON.parse(microtlsReplay(fixture));
+    if (r.error) throw new Error('replay failed: ' + r.error.codeName);
+    out.replayMs.push(r.ms);
+  }
+  print('MICROTLS-COSTS ' + JSON.stringify(out));
+})();
+`;
+  const dir = mkdtempSync(join(tmpdir(), 'microtls-costs-'));
+  try {
+    const file = join(dir, 'costs.js');
+    const prelude = engine === 'node --jitless' ? 'globalThis.print = console.log;\n' : '';
+    writeFileSync(file, prelude + (await bundleEntry()) + driver);
+    const stdout = engine === 'xst' ? await run(xst!, [file]) : await run(process.execPath, ['--jitless', file]);
+    const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
+    if (!line) throw new Error(`${engine}: no result\n${stdout.slice(-2000)}`);
+    const r = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as { units: MeasuredUnits; kernelUs: number; replayMs: number[] };
+    return { engine, ...r, notes: [] };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ESPRUINO_SCRIPT = `
+${KERNEL}
+function perUnit(fn, units) {
+  fn();
+  var best = 1e9;
+  for (var round = 0; round < 3; round++) {
+    var n = 0, t0 = Date.now(), t = t0;
+    while (t - t0 < 80 || n === 0) { fn(); n++; t = Date.now(); }
+    best = Math.min(best, (t - t0) * 1000 / (n * units));
+  }
+  return best;
+}
+var c = require('crypto');
+var data = new Uint8Array(16384), key = new Uint8Array(16);
+for (var i = 0; i < data.length; i++) data[i] = (i * 7) & 255;
+var one = new Uint8Array(16);
+var r = {
+  sha1Block: perUnit(function () { c.SHA1(data); }, 257),
+  sha256Block: perUnit(function () { c.SHA256(data); }, 257),
+  sha512Block: perUnit(function () { c.SHA384(data); }, 129),
+  aesBlockBatched: perUnit(function () { c.AES.encrypt(data, key, { mode: 'ECB' }); }, 1024),
+  aesCall: perUnit(function () { c.AES.encrypt(one, key, { mode: 'ECB' }); }, 1),
+  hashCall: perUnit(function () { c.SHA256(one); }, 1),
+  kernelUs: kernelUs()
+};
+print('MICROTLS-COSTS ' + JSON.stringify(r));
+quit();
+`;
+
+/** The Espruino README's figure for one 2048-bit modular product: 3.6-3.9 s / 17. */
+const ESPRUINO_MODMUL_2048_US = (3.75e6 / 17);
+
+export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKernelUs: number | undefined): Promise<EngineMeasurement | undefined> {
+  const esp = enginePath('espruino');
+  if (!esp) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'microtls-espruino-'));
+  try {
+    const file = join(dir, 'costs.js');
+    writeFileSync(file, ESPRUINO_SCRIPT);
+    const stdout = await new Promise<string>((resolve, reject) => {
+      const child = execFile(esp, [file], { cwd: dir, timeout: 120_000 }, (err, out) => (err && !out.includes('MICROTLS-COSTS') ? reject(err) : resolve(out)));
+      child.stdin?.end();
+    });
+    const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
+    if (!line) throw new Error(`espruino: no result\n${stdout.slice(-2000)}`);
+    const e = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as Record<string, number>;
+    const ratio = xstKernelUs ? e.kernelUs! / xstKernelUs : NaN;
+    const interp = (v: number | undefined) => (v !== undefined && Number.isFinite(ratio) ? v * ratio : NaN);
+    const notes = [
+      `native require('crypto'): one call costs ${e.hashCall!.toFixed(1)} us (hash) / ${e.aesCall!.toFixed(1)} us (AES) besides the blocks`,
+      `interpreted work (GHASH, X.509, handshake set-up) = xst's measured cost x ${ratio.toFixed(1)} (Espruino/xst on the same loop; estimate)`,
+      'modular multiplication: 16-bit-limb Montgomery figure from ../shared/engines/README.md (estimate until the limb backend runs in Espruino)',
+    ];
+    const modMul: Record<string, number> = {};
+    for (const bits of [512, 1024, 2048, 4096]) modMul[String(bits)] = ESPRUINO_MODMUL_2048_US * (bits / 2048) ** 2;
+    return {
+      engine: 'espruino',
+      kernelUs: e.kernelUs!,
+      units: {
+        // The per-call cost is spread over the few blocks a handshake hashes per call (about 2):
+        // an estimate that keeps the native calls' overhead in the model.
+        sha1Block: e.sha1Block! + e.hashCall! / 2,
+        sha256Block: e.sha256Block! + e.hashCall! / 2,
+        sha512Block: e.sha512Block! + e.hashCall! / 2,
+        aesBlock: e.aesBlockBatched! + e.aesCall! / 16,
+        ghashBlock: interp(xstUnits?.ghashBlock),
+        aesKeySetup: e.aesCall!,
+        modMul,
+        certificatePerByte: interp(xstUnits?.certificatePerByte),
+        perHandshake: interp(xstUnits?.perHandshake),
+      },
+      notes,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Unit costs of a measured engine as a profile's costs (software only: these are what the engine does). */
+export function unitCostsFrom(m: MeasuredUnits, scale = 1): UnitCosts {
+  const s = (v: number) => v / scale;
+  return {
+    sha1Block: { software: s(m.sha1Block) },
+    sha256Block: { software: s(m.sha256Block) },
+    sha512Block: { software: s(m.sha512Block) },
+    aesBlock: { software: s(m.aesBlock) },
+    aesKeySetup: s(m.aesKeySetup),
+    ghashBlock: s(m.ghashBlock),
+    modMul: Object.fromEntries(Object.entries(m.modMul).map(([k, v]) => [k, s(v)])),
+    protocolPerByte: 0,
+    certificatePerByte: s(m.certificatePerByte),
+    perHandshake: s(m.perHandshake),
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * Unit-cost probes for the cost model, bundled (esbuild, IIFE, platform neutral, like the
+ * QuickJS replay) and run inside xst and under node --jitless. Exposes
+ *   microtlsUnitCosts(certificateHex) -> JSON of microseconds per unit of work, measured with
+ *   the portable core's default provider (noble) and src/crypto's big-integer module,
+ * beside test/engines/replay-entry.ts's microtlsReplay, which the driver times. Only Date.now()
+ * is assumed (millisecond resolution), so every probe runs for at least MIN_MS.
+ */
+import '../../test/engines/replay-entry.js';
+import { getDefaultProvider } from '../../hw/index.js';
+import { modExp } from '../../src/crypto/bigint.js';
+import { fromHex } from '../../src/encoding/bytes.js';
+import { parseCertificate } from '../../src/x509/certificate.js';
+import { TlsClient } from '../../src/handshake/client.js';
+
+const MIN_MS = 240;
+
+/**
+ * Microseconds per call of fn, each call doing `units` units: the best of three windows of
+ * MIN_MS / 3 (the machine is shared; the best window is the least disturbed one).
+ */
+function perUnit(fn: () => unknown, units: number): number {
+  fn();
+  let best = Infinity;
+  for (let round = 0; round < 3; round++) {
+    let n = 0;
+    const t0 = Date.now();
+    let t = t0;
+    while (t - t0 < MIN_MS / 3 || n === 0) {
+      fn();
+      n++;
+      t = Date.now();
+    }
+    best = Math.min(best, ((t - t0) * 1000) / (n * units));
+  }
+  return best;
+}
+
+function pattern(n: number, seed: number): Uint8Array {
+  const b = new Uint8Array(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    b[i] = x >> 16;
+  }
+  return b;
+}
+
+function microtlsUnitCosts(certificateHex: string): string {
+  const p = getDefaultProvider();
+  const data = pattern(4096, 1);
+  const key = pattern(16, 2);
+  const nonce = pattern(12, 3);
+  const aad = new Uint8Array(13);
+  // Messages the size a handshake hashes (HMACs over a few dozen bytes): 119 bytes are two
+  // SHA-1/SHA-256 blocks with padding, 239 bytes two SHA-512 blocks.
+  const m119 = data.subarray(0, 119);
+  const m239 = data.subarray(0, 239);
+  const sha1Block = perUnit(() => p.hash('sha1').update(m119).digest(), 2);
+  const sha256Block = perUnit(() => p.hash('sha256').update(m119).digest(), 2);
+  const sha512Block = perUnit(() => p.hash('sha384').update(m239).digest(), 2);
+  const block = p.aesBlock(key);
+  const one = data.subarray(0, 16);
+  const aesBlock = perUnit(() => block.encryptBlock(one), 1);
+  const gcm = p.aesGcm(key);
+  // A 4096-byte seal: 256 CTR blocks + E(J0), 256 + 1 + 1 GHASH blocks.
+  const gcmSeal = perUnit(() => gcm.seal(nonce, data, aad), 1);
+  const ghashBlock = Math.max(0, (gcmSeal - 257 * aesBlock) / 258);
+  const aesKeySetup = perUnit(() => p.aesGcm(key), 1);
+  const modMul: Record<string, number> = {};
+  for (const bits of [512, 1024, 2048, 4096]) {
+    const m = pattern(bits / 8, bits);
+    m[0]! |= 0x80;
+    m[m.length - 1]! |= 1;
+    const base = pattern(bits / 8, bits + 1);
+    base[0] = 0;
+    // e = 65537: 16 squarings and one multiplication (hw/modmul-schedule.ts).
+    modMul[String(bits)] = perUnit(() => modExp(base, Uint8Array.of(1, 0, 1), m), 17);
+  }
+  const der = fromHex(certificateHex);
+  const certificatePerByte = perUnit(() => parseCertificate(der), der.length);
+  const perHandshake = perUnit(() => {
+    const c = new TlsClient({ verify: false, serverName: 'localhost', provider: p, random: (n: number) => new Uint8Array(n), now: () => 1767225600000 },
+      { output: () => {}, handshake: () => {}, data: () => {}, close: () => {}, error: () => {} });
+    c.start();
+  }, 1);
+  return JSON.stringify({ sha1Block, sha256Block, sha512Block, aesBlock, ghashBlock, aesKeySetup, modMul, certificatePerByte, perHandshake });
+}
+
+(globalThis as Record<string, unknown>)['microtlsUnitCosts'] = microtlsUnitCosts;
