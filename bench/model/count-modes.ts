@@ -8,7 +8,7 @@
  */
 import { once } from 'node:events';
 import net from 'node:net';
-import { completeProvider, createCountingProvider, type CryptoCounts, type HashName } from '../../hw/index.js';
+import { completeProvider, createCountingProvider, type CountingProvider, type CryptoCounts, type FullCryptoProvider, type HashName } from '../../hw/index.js';
 import { createNodeProvider } from '../../hw/node.js';
 import { connect } from '../../src/node/index.js';
 import type { TlsSession } from '../../src/session/session.js';
@@ -75,48 +75,66 @@ function pemDerLength(pem: string): number {
   return Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
 }
 
+type ConnectOptions = Parameters<typeof connect>[0];
+
+/** A TCP socket whose writes and reads feed the counter's wire totals. */
+export async function countedSocket(counting: CountingProvider, host: string, port: number): Promise<net.Socket> {
+  const sock = net.connect({ host, port });
+  await once(sock, 'connect');
+  const write = sock.write.bind(sock) as (chunk: Uint8Array, ...rest: unknown[]) => boolean;
+  sock.write = ((chunk: Uint8Array, ...rest: unknown[]) => {
+    counting.noteSent(chunk.length);
+    return write(chunk, ...rest);
+  }) as typeof sock.write;
+  sock.prependListener('data', (d: Buffer) => counting.noteReceived(d.length));
+  return sock;
+}
+
+/**
+ * One handshake with `options` (provider: the counting one, completed), counted from a reset;
+ * `caPem` is charged as parsed when the options verify. The connection is closed after.
+ */
+export async function countHandshake(counting: CountingProvider, options: ConnectOptions & { host: string; port: number }, caPem?: string): Promise<WorkCounts> {
+  counting.reset();
+  const s = await connect({ ...options, socket: await countedSocket(counting, options.host, options.port) });
+  const resumed = s.resumed;
+  const chain = resumed ? 0 : (s.handshake?.peerCertificates ?? []).reduce((n, c) => n + c.length, 0);
+  const certificateBytes = chain + (options.verify !== false && caPem && !resumed ? pemDerLength(caPem) : 0);
+  s.destroy();
+  return workFromCounts(counting.counts(), certificateBytes, resumed);
+}
+
+/** A verifier without caches: every connection parses the CA and checks the signature. */
+export function coldVerifier(caPem: string, provider: FullCryptoProvider) {
+  return createChainVerifier({ trusted: caPem, cache: false, clock: systemClock, provider, usage: 'serverAuth' });
+}
+
 export async function countModes(pki: BenchPki): Promise<Record<DeviceModeId, WorkCounts>> {
   const server = await startServer<{ main: number; mutual: number }>('node-tls', { BENCH_PKI: JSON.stringify(pki) });
   const counting = createCountingProvider(createNodeProvider());
   const full = completeProvider(counting.provider);
-  const open = async (port: number): Promise<net.Socket> => {
-    const sock = net.connect({ host: '127.0.0.1', port });
-    await once(sock, 'connect');
-    const write = sock.write.bind(sock) as (chunk: Uint8Array, ...rest: unknown[]) => boolean;
-    sock.write = ((chunk: Uint8Array, ...rest: unknown[]) => {
-      counting.noteSent(chunk.length);
-      return write(chunk, ...rest);
-    }) as typeof sock.write;
-    sock.prependListener('data', (d: Buffer) => counting.noteReceived(d.length));
-    return sock;
-  };
   const out = {} as Record<DeviceModeId, WorkCounts>;
   try {
     for (const mode of DEVICE_MODES) {
       const cc = mode.id === 'cc1024' ? pki.client1024 : mode.id === 'cc2048' ? pki.client2048 : undefined;
       const verify = mode.id !== 'none';
       const port = cc ? server.ports.mutual : server.ports.main;
-      const options = (session?: TlsSession) => ({
+      const options = (session?: TlsSession): ConnectOptions & { host: string; port: number } => ({
         host: '127.0.0.1', port, servername: 'localhost', cipherSuites: [MODEL_SUITE], provider: full,
-        verify: verify ? createChainVerifier({ trusted: pki.caPem, cache: false, clock: systemClock, provider: full, usage: 'serverAuth' }) : false,
+        verify: verify ? coldVerifier(pki.caPem, full) : false,
         ...(cc ? { cert: cc.certPem, key: cc.keyPem } : {}),
         ...(session ? { session } : {}),
         sessionTickets: mode.id === 'resume',
       });
       let session: TlsSession | undefined;
       if (mode.id === 'resume') {
-        const first = await connect({ ...options(), socket: await open(port) });
+        const first = await connect(options());
         session = first.getSession();
         first.destroy();
       }
-      counting.reset();
-      const s = await connect({ ...options(session), socket: await open(port) });
-      const resumed = s.resumed;
-      if (resumed !== (mode.id === 'resume')) throw new Error(`${mode.id}: resumed is ${resumed}`);
-      const chain = resumed ? 0 : (s.handshake?.peerCertificates ?? []).reduce((n, c) => n + c.length, 0);
-      const certificateBytes = chain + (verify && !resumed ? pemDerLength(pki.caPem) : 0);
-      s.destroy();
-      out[mode.id] = workFromCounts(counting.counts(), certificateBytes, resumed);
+      const work = await countHandshake(counting, options(session), verify ? pki.caPem : undefined);
+      if (work.resumed !== (mode.id === 'resume')) throw new Error(`${mode.id}: resumed is ${work.resumed}`);
+      out[mode.id] = work;
     }
   } finally {
     server.stop();

@@ -3,7 +3,7 @@
  * XST= / ESPRUINO=), and a replay timed there, for the cost model and its check:
  *  - xst and node --jitless: bench/model/engine-entry.ts bundled (the portable core with the
  *    noble provider and src/crypto's BigInt arithmetic), then the AES128-GCM-SHA256 replay
- *    fixture timed 5 times inside the engine.
+ *    fixture timed 7 times inside the engine.
  *  - Espruino: the core cannot run there until the device bundle exists, so only what the engine
  *    has natively is measured (require('crypto') SHA-1/256/384 per block, AES-ECB per block in
  *    one call), plus the same interpreted kernel as in xst (typed-array loop). Work that would
@@ -43,6 +43,8 @@ export interface MeasuredUnits {
   modMul: Record<string, number>;
   certificatePerByte: number;
   perHandshake: number;
+  /** The replay harness's hex conversion per byte (replays only). */
+  harnessPerByte?: number;
 }
 
 export interface EngineMeasurement {
@@ -121,7 +123,7 @@ ${KERNEL}
 (function () {
   var out = { units: JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)})), kernelUs: kernelUs(), replayMs: [] };
   var fixture = ${JSON.stringify(fixtureText)};
-  for (var i = 0; i < 5; i++) {
+  for (var i = 0; i < 7; i++) {
     var r = JSON.parse(microtlsReplay(fixture));
     if (r.error) throw new Error('replay failed: ' + r.error.codeName);
     out.replayMs.push(r.ms);
