@@ -46,6 +46,8 @@ export interface Source {
 
 export interface DeviceProfile {
   id: string;
+  /** Column heading. */
+  short: string;
   name: string;
   description: string;
   accelerators: { hash: boolean; aes: boolean; publicKey: boolean };
@@ -70,8 +72,13 @@ export interface DeviceProfile {
 
 const DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'profiles');
 
+/** The reference device first, then the engine profiles, then any others by name. */
+const ORDER = ['reference-mcu', 'esp32-xs', 'esp32-espruino'];
+
 export function loadProfiles(): DeviceProfile[] {
-  return readdirSync(DIR).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as DeviceProfile);
+  const rank = (id: string) => (ORDER.includes(id) ? ORDER.indexOf(id) : ORDER.length);
+  return readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as DeviceProfile)
+    .sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
 }
 
 export const PROFILE_DIR = DIR;

@@ -41,6 +41,7 @@ export interface ModelResults {
 function thisMachine(m: EngineMeasurement): DeviceProfile {
   return {
     id: `here-${m.engine}`,
+    short: `${m.engine} here`,
     name: `${m.engine} on this machine`,
     description: `unit costs measured inside ${m.engine} in this run`,
     accelerators: { hash: false, aes: false, publicKey: false },
@@ -116,9 +117,9 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
 export function printModel(r: ModelResults, desktop?: Partial<Record<DeviceModeId, number>>): void {
   const prof = r.profiles;
   printTable('Device cost model: predicted handshake ms per profile -- a MODEL (counted work x cited unit costs), not a measurement',
-    ['mode', 'device (measured)', ...prof.map((p) => p.id), ...(desktop ? ['microtls here (measured)'] : [])],
+    ['mode', 'device (measured)', ...prof.map((p) => `model ${p.short}`), ...(desktop ? ['microtls here (measured)'] : [])],
     DEVICE_MODES.map((m) => [m.label, m.deviceText, ...prof.map((p) => ms(r.predictions[p.id]![m.id].totalMs)), ...(desktop ? [ms(desktop[m.id])] : [])]));
-  for (const p of prof) console.log(`  ${p.id}: ${p.name}${p.measuredOn ? ` (engine costs measured ${p.measuredOn})` : ''}`);
+  for (const p of prof) console.log(`  ${p.short} (${p.id}): ${p.name}${p.measuredOn ? ` (engine costs measured ${p.measuredOn})` : ''}`);
   for (const p of prof) {
     printTable(`  where ${p.id}'s time goes, ms`, ['mode', 'hash', 'AES+GHASH', 'public key', 'protocol', 'link+server', 'total'],
       DEVICE_MODES.map((m) => {
