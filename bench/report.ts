@@ -15,6 +15,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Row } from './lib/measure.js';
 import { BENCH_DIR, runSection } from './lib/children.js';
@@ -24,7 +25,7 @@ import { printTable, ratio } from './lib/table.js';
 import { printHandshakes, type HandshakeResults } from './handshakes.js';
 import { printThroughput, type ThroughputResults } from './throughput.js';
 import { printMemory, type MemoryResults } from './memory.js';
-import { printModel, runModel, type ModelResults } from './model/run-model.js';
+import { checkLive, printModel, runModel, type EngineBenchRow, type ModelResults } from './model/run-model.js';
 import { DEVICE_MODES, type DeviceModeId } from './model/device-modes.js';
 
 const ROOT = join(BENCH_DIR, '..');
@@ -92,8 +93,29 @@ async function main(): Promise<void> {
   report.bundles = b;
 
   console.log('\n[6/7] engines ...');
-  if (existsSync(join(BENCH_DIR, 'engines.ts'))) {
-    report.engines = (await runSection<unknown>('engines.ts', [])) ?? 'bench/engines.ts ran; its output is above (it wrote no BENCH_JSON)';
+  let engineRows: EngineBenchRow[] = [];
+  const enginesFile = join(BENCH_DIR, 'engines.ts');
+  if (existsSync(enginesFile)) {
+    // bench/engines.ts (the device-engines bench) exports runEngineBench() and formatEngineTable().
+    const mod = (await import(pathToFileURL(enginesFile).href)) as {
+      runEngineBench?: (o: { runs?: number }) => Promise<{ rows: EngineBenchRow[]; notes?: string[] }>;
+      formatEngineTable?: (r: unknown) => string;
+    };
+    if (mod.runEngineBench) {
+      try {
+        const r = await mod.runEngineBench({ runs: 5 });
+        console.log('Engines (desktop runs of device engines on this machine, bench/engines.ts)');
+        console.log(mod.formatEngineTable ? mod.formatEngineTable(r) : JSON.stringify(r.rows, null, 1));
+        engineRows = r.rows;
+        report.engines = r;
+      } catch (e) {
+        console.log(`Engines: bench/engines.ts failed: ${(e as Error).message}`);
+        report.engines = `failed: ${(e as Error).message}`;
+      }
+    } else {
+      report.engines = 'bench/engines.ts exports no runEngineBench()';
+      console.log(`Engines: ${report.engines}`);
+    }
   } else {
     console.log('Engines: absent (bench/engines.ts is not in this tree)');
     report.engines = 'absent: bench/engines.ts is not in this tree';
@@ -101,6 +123,8 @@ async function main(): Promise<void> {
 
   console.log('\n[7/7] device cost model ...');
   const model: ModelResults = await runModel(createBenchPki());
+  model.check.push(...checkLive(model, engineRows));
+  if (!engineRows.length) model.missing.push('live engine handshakes: no engines bench rows in this run, so only the replays are checked');
   const desktop = hs
     ? Object.fromEntries(hs.modes.map((m) => [m.id, m.rows.find((r) => r.client === 'microtls (node provider)')?.median])) as Partial<Record<DeviceModeId, number>>
     : undefined;
@@ -110,7 +134,9 @@ async function main(): Promise<void> {
   const targets: string[] = [];
   for (const h of [hs, hsJitless]) if (h) targets.push(...headToHead(h));
   for (const c of model.check) {
-    if (c.error !== undefined) targets.push(`model accuracy, ${c.engine}: ${c.error >= 0 ? '+' : ''}${(c.error * 100).toFixed(0)}% (target +-30%) -> ${Math.abs(c.error) <= 0.3 ? 'met' : 'MISSED'}`);
+    if (c.what.startsWith('live') && c.error !== undefined) {
+      targets.push(`model accuracy, ${c.engine} ${c.what}: ${c.error >= 0 ? '+' : ''}${(c.error * 100).toFixed(0)}% -> ${Math.abs(c.error) <= 0.3 ? 'met' : 'MISSED'}`);
+    } else if (c.error !== undefined) targets.push(`model accuracy, ${c.engine}: ${c.error >= 0 ? '+' : ''}${(c.error * 100).toFixed(0)}% (target +-30%) -> ${Math.abs(c.error) <= 0.3 ? 'met' : 'MISSED'}`);
     else targets.push(`model accuracy, ${c.engine}: not checked (${c.missing})`);
   }
   const ref = model.predictions['reference-mcu'];

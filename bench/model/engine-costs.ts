@@ -3,7 +3,7 @@
  * XST= / ESPRUINO=), and a replay timed there, for the cost model and its check:
  *  - xst and node --jitless: bench/model/engine-entry.ts bundled (the portable core with the
  *    noble provider and src/crypto's BigInt arithmetic), then the AES128-GCM-SHA256 replay
- *    fixture timed 7 times inside the engine.
+ *    fixture timed inside the engine, three replays after each of three probe rounds.
  *  - Espruino: the core cannot run there until the device bundle exists, so only what the engine
  *    has natively is measured (require('crypto') SHA-1/256/384 per block, AES-ECB per block in
  *    one call), plus the same interpreted kernel as in xst (typed-array loop). Work that would
@@ -122,13 +122,29 @@ export async function measureBundled(engine: 'xst' | 'node --jitless'): Promise<
   const driver = `
 ${KERNEL}
 (function () {
-  var out = { units: JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)})), kernelUs: kernelUs(), replayMs: [] };
+  // Unit probes and replays alternate, three times, so both see the same background load on a
+  // shared machine; each unit cost is the median of its three measurements.
   var fixture = ${JSON.stringify(fixtureText)};
-  for (var i = 0; i < 7; i++) {
-    var r = JSON.parse(microtlsReplay(fixture));
-    if (r.error) throw new Error('replay failed: ' + r.error.codeName);
-    out.replayMs.push(r.ms);
+  var sets = [], kernels = [], replays = [];
+  for (var round = 0; round < 3; round++) {
+    sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)})));
+    kernels.push(kernelUs());
+    for (var i = 0; i < 3; i++) {
+      var r = JSON.parse(microtlsReplay(fixture));
+      if (r.error) throw new Error('replay failed: ' + r.error.codeName);
+      replays.push(r.ms);
+    }
   }
+  function med(xs) { xs = xs.slice().sort(function (a, b) { return a - b; }); return xs[(xs.length - 1) >> 1]; }
+  var units = {};
+  for (var k in sets[0]) {
+    if (typeof sets[0][k] === 'number') units[k] = med(sets.map(function (s) { return s[k]; }));
+    else {
+      units[k] = {};
+      for (var b in sets[0][k]) units[k][b] = med(sets.map(function (s) { return s[k][b]; }));
+    }
+  }
+  var out = { units: units, kernelUs: med(kernels), replayMs: replays };
   print('MICROTLS-COSTS ' + JSON.stringify(out));
 })();
 `;

@@ -84,10 +84,11 @@ function microtlsUnitCosts(certificateHex: string): string {
       { output: () => {}, handshake: () => {}, data: () => {}, close: () => {}, error: () => {} });
     c.start();
   }, 1);
-  // What the replay harness itself does per byte (server bytes from hex, client bytes to hex):
-  // part of a replay's time, not of a live handshake's.
+  // What the replay harness itself does per byte (each server byte from hex, each client byte
+  // to hex: one conversion per byte): part of a replay's time, not of a live handshake's. The
+  // probe converts both ways, so 2 x 2048 conversions.
   const hexText = toHex(data.subarray(0, 2048));
-  const harnessPerByte = perUnit(() => toHex(fromHex(hexText)), 2048);
+  const harnessPerByte = perUnit(() => toHex(fromHex(hexText)), 2 * 2048);
   return JSON.stringify({ sha1Block, sha256Block, sha512Block, aesBlock, ghashBlock, aesKeySetup, modMul, certificatePerByte, perHandshake, harnessPerByte });
 }
 

@@ -103,7 +103,7 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
     const predicted = predict(replayCounts, thisMachine(m)).totalMs + harnessMs;
     if (m.replayMs?.length) {
       // The first replay also warms the bundle's code paths: the median of the rest, as each
-      // unit cost is the median of its windows.
+      // unit cost is a median of medians (engine-costs.ts).
       const rest = m.replayMs.slice(1);
       const measured = median(rest);
       check.push({ engine: m.engine, what: `replay AES128-GCM-SHA256 (full handshake, no verification, one echo), median of ${rest.length} (${Math.min(...rest)}-${Math.max(...rest)})`, predictedMs: predicted, measuredMs: measured, error: predicted / measured - 1 });
@@ -112,6 +112,48 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
     }
   }
   return { counts, replayCounts, measurements, profiles, predictions, check, missing };
+}
+
+/** A row of the engines bench (bench/engines.ts): engine, case, value in ms. */
+export interface EngineBenchRow {
+  engine: string;
+  case: string;
+  value: number | undefined;
+  unit: string;
+}
+
+const LIVE_CASES: Record<string, DeviceModeId> = {
+  'handshake, no verification: engine busy': 'none',
+  'handshake, verification: engine busy': 'verify',
+  'handshake, client certificate 1024: engine busy': 'cc1024',
+  'handshake, client certificate 2048: engine busy': 'cc2048',
+  'handshake, ticket resumption: engine busy': 'resume',
+};
+
+/**
+ * The model against the engines bench's live handshakes on this machine: the engine's own busy
+ * time per handshake (bench/engines.ts: without the waits for the network and the server)
+ * against the CPU part of the prediction (hash, AES, public key, protocol) with the unit costs
+ * measured in that engine. xsnap is XS 13.3 and is predicted with xst 17.9.1's unit costs.
+ */
+export function checkLive(r: ModelResults, rows: readonly EngineBenchRow[]): ModelCheckRow[] {
+  const out: ModelCheckRow[] = [];
+  const costsFor = (engine: string) => r.measurements.find((m) =>
+    m.engine === (engine === 'xsnap' ? 'xst' : engine.toLowerCase().startsWith('espruino') ? 'espruino' : engine));
+  for (const row of rows) {
+    const mode = LIVE_CASES[row.case];
+    if (!mode || row.value === undefined || row.unit !== 'ms') continue;
+    const m = costsFor(row.engine);
+    const label = DEVICE_MODES.find((d) => d.id === mode)!.label;
+    if (!m) {
+      out.push({ engine: row.engine, what: `live ${label}, engine busy`, predictedMs: NaN, measuredMs: row.value, missing: 'no unit costs measured for this engine' });
+      continue;
+    }
+    const p = predict(r.counts[mode], thisMachine(m)).parts;
+    const predicted = p.hash + p.aes + p.publicKey + p.protocol;
+    out.push({ engine: row.engine, what: `live ${label}, engine busy${row.engine === 'xsnap' ? ' (xst unit costs)' : ''}`, predictedMs: predicted, measuredMs: row.value, error: predicted / row.value - 1 });
+  }
+  return out;
 }
 
 export function printModel(r: ModelResults, desktop?: Partial<Record<DeviceModeId, number>>): void {
