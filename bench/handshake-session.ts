@@ -1,5 +1,5 @@
 /**
- * Issue 5 handshakes, microtls (node provider) against Node's own TLS client, same server,
+ * Client-certificate and resumption handshakes, microtls (node provider) against Node's own TLS client, same server,
  * same run (`npm run bench:handshake` runs it after bench/handshake.ts):
  *  - Client certificate, RSA-1024 and RSA-2048 client keys: full handshakes against a
  *    server with requestCert + rejectUnauthorized (it verifies our chain and signature).
@@ -20,7 +20,7 @@
  * The server runs in a child process so its work does not share the client's event loop.
  * Rows are interleaved, and each measurement starts after the previous connection's
  * teardown has run (two event-loop turns), so no row is charged another's cleanup.
- * Targets (issue 5): client certificate RSA-1024 <= 2x Node, RSA-2048 <= 3x Node; ticket
+ * Targets: client certificate RSA-1024 <= 2x Node, RSA-2048 <= 3x Node; ticket
  * resumption <= 1.5x Node's resumption and >= 4x faster than our full verified handshake.
  *
  *   npx tsx bench/handshake-session.ts [iterations=100]
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
       }
     }
     verdicts.push(`for scale: Node's resumption is ${nodeSpeedup.toFixed(1)}x faster than Node's full verified handshake`);
-    console.log('\nTargets (issue 5)');
+    console.log('\nTargets');
     for (const v of verdicts) console.log(`  ${v}`);
   } finally {
     child.kill();

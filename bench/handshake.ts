@@ -7,7 +7,7 @@
  *    tickets offered) per client; median ms and ratio to Node's tls.connect.
  *  - Throughput: 16 KB application-data writes to a sink that acknowledges the total;
  *    MB/s for microtls (node and noble providers) and Node's tls.
- *  - Verified handshake (issue 4): certificates from src/node/pki.ts, server key RSA-2048
+ *  - Verified handshake: certificates from src/node/pki.ts, server key RSA-2048
  *    (RSA key exchange), the server presents leaf + intermediate, the client trusts the root
  *    and checks the name: Node's tls.connect({ ca, rejectUnauthorized: true, servername })
  *    against microtls connect({ verify: true, ca, servername }). Chains: RSA-2048 root and
@@ -17,8 +17,8 @@
  *    signature verdicts remembered, src/x509/verifier.ts); "cold" rows build a verifier
  *    with cache: false per handshake, so the CA is parsed and every signature verified each
  *    time, which is the cost of a first connection.
- * Targets (issue 3): handshake <= 1.5x Node; node provider >= 50% of Node; noble >= 30 MB/s.
- * Targets (issue 4): verified RSA-2048 chain <= 1.5x Node with CA verification; P-256-signed chain <= 2x.
+ * Targets: handshake <= 1.5x Node; node provider >= 50% of Node; noble >= 30 MB/s.
+ * Targets: verified RSA-2048 chain <= 1.5x Node with CA verification; P-256-signed chain <= 2x.
  *
  *   npm run bench:handshake -- [iterations=200] [megabytes=64]
  */

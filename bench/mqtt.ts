@@ -10,7 +10,7 @@
  *  Each figure is the median of 3 alternating rounds.
  *  - 200 concurrent microtls TLS connections, 100 QoS 1 messages each: all delivered?
  *    Heap and RSS growth per connection.
- * Target (issue 6): TLS rates >= 50% of MQTT.js over Node's tls.
+ * Target: TLS rates >= 50% of MQTT.js over Node's tls.
  *
  *   npm run bench:mqtt -- [qos0Messages=20000] [qos1RoundTrips=2000] [connections=200]
  */

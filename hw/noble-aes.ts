@@ -6,9 +6,10 @@
  */
 import { unsafe } from '@noble/ciphers/aes.js';
 import { fail } from '../src/errors.js';
+import type { ErrorName } from '../src/errors.js';
 import type { AesBlockCipher, AesCbcCipher } from './provider.js';
 
-export function checkAesKey(key: Uint8Array, code: string, what: string): void {
+export function checkAesKey(key: Uint8Array, code: ErrorName, what: string): void {
   if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
     fail(code, `${what} key must be 16, 24 or 32 bytes, got ${key.length}`);
   }

@@ -10,7 +10,6 @@ const HASHES: Readonly<Record<HashName, CHash>> = { md5, sha1, sha224, sha256, s
 
 export function nobleHashFunction(alg: HashName): CHash {
   const h = HASHES[alg];
-  // Mbed TLS would say MD_FEATURE_UNAVAILABLE; that row is not in src/error-codes.ts yet.
   if (!h) fail('MD_FEATURE_UNAVAILABLE', `unknown hash algorithm ${String(alg)}`);
   return h;
 }

@@ -16,6 +16,7 @@
  */
 import * as nc from 'node:crypto';
 import { asMicroTlsError, fail, MicroTlsError } from '../src/errors.js';
+import type { ErrorName } from '../src/errors.js';
 import type { AeadCipher, CryptoProvider, EcCurveName, HashContext, HashName, MacContext, RsaPrivateKeyParts } from './provider.js';
 
 /** Plain Uint8Array view of a Buffer, so Buffer methods never leak into the portable core. */
@@ -28,7 +29,7 @@ function joined(head: Buffer, tail: Buffer): Uint8Array {
   return u8(tail.length === 0 ? head : Buffer.concat([head, tail]));
 }
 
-function aesName(key: Uint8Array, mode: string, code: string): string {
+function aesName(key: Uint8Array, mode: string, code: ErrorName): string {
   if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
     fail(code, `AES key must be 16, 24 or 32 bytes, got ${key.length}`);
   }

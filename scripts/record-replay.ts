@@ -1,6 +1,6 @@
 /**
  * Records real TLS 1.2 exchanges between the microtls engine and `openssl s_server` as
- * JSON fixtures in test/fixtures/replay/, for test/tls/replay.test.ts to replay with no
+ * JSON fixtures in test/fixtures/replay/, for test/handshake/replay.test.ts to replay with no
  * socket. The client runs with a seeded random source and a fixed clock, so replaying the
  * server's bytes makes the engine produce exactly the recorded client bytes.
  *
@@ -20,8 +20,8 @@ import { toHex, utf8Encode } from '../src/encoding/bytes.js';
 import { TlsClient } from '../src/handshake/client.js';
 import { CIPHER_SUITES, findSuite, type CipherSuite } from '../src/handshake/cipher-suites.js';
 import { createTestPki } from '../test/helpers/pki.js';
-import { seededRandom } from '../test/tls/helpers/seeded-random.js';
-import { retryConnect, startOpensslServer, withTimeout } from '../test/tls/helpers/servers.js';
+import { seededRandom } from '../test/helpers/seeded-random.js';
+import { retryConnect, startOpensslServer, withTimeout } from '../test/helpers/servers.js';
 
 export interface ReplayFixture {
   readonly description: string;

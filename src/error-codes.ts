@@ -9,7 +9,7 @@ export interface ErrorCodeInfo {
   readonly meaning: string;
 }
 
-const table: ReadonlyArray<readonly [number, string, string]> = [
+const table = [
   // SSL (manual Appendix I)
   [-0x7080, 'MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE', 'The requested feature is not available.'],
   [-0x7100, 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', 'Bad input parameters to function.'],
@@ -171,16 +171,24 @@ const table: ReadonlyArray<readonly [number, string, string]> = [
   [-0x5980, 'MICROTLS_ERR_MQTT_QUEUE_FULL', 'The offline queue is full; the message was not queued.'],
   [-0x5a00, 'MICROTLS_ERR_MQTT_CONNECTION_CLOSED', 'The MQTT connection closed before the operation completed.'],
   [-0x5a80, 'MICROTLS_ERR_MQTT_TIMEOUT', 'The broker did not answer in time (CONNACK or PINGRESP).'],
-];
+] as const satisfies ReadonlyArray<readonly [number, string, string]>;
+
+/** Every full name in the table: `MBEDTLS_ERR_SSL_INVALID_RECORD`, `MICROTLS_ERR_MQTT_TIMEOUT`. */
+export type ErrorFullName = (typeof table)[number][1];
+/**
+ * A name as call sites write it: the full name, or a Mbed TLS name without its
+ * `MBEDTLS_ERR_` prefix (`SSL_INVALID_RECORD`). A misspelt name is a type error.
+ */
+export type ErrorName = ErrorFullName | (ErrorFullName extends infer N ? N extends `MBEDTLS_ERR_${infer Short}` ? Short : never : never);
 
 export const ERROR_CODES: ReadonlyMap<number, ErrorCodeInfo> = new Map(
   table.map(([code, name, meaning]) => [code, { code, name, meaning }]),
 );
 
-const byName = new Map(table.map(([code, name]) => [name, code]));
+const byName: ReadonlyMap<string, number> = new Map(table.map(([code, name]) => [name, code]));
 
 /** Code for a Mbed TLS error name; the name with or without the MBEDTLS_ERR_ prefix. */
-export function errorCode(name: string): number {
+export function errorCode(name: ErrorName): number {
   const code = byName.get(name) ?? byName.get('MBEDTLS_ERR_' + name);
   if (code === undefined) throw new Error(`unknown error name ${name}`);
   return code;

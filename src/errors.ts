@@ -1,7 +1,8 @@
 import { ERROR_CODES, errorCode, formatCode } from './error-codes.js';
+import type { ErrorName } from './error-codes.js';
 
 export { ERROR_CODES, describeError, errorCode, formatCode } from './error-codes.js';
-export type { ErrorCodeInfo } from './error-codes.js';
+export type { ErrorCodeInfo, ErrorFullName, ErrorName } from './error-codes.js';
 
 /**
  * The one error class of the stack. `code` is a Mbed TLS error code (negative number),
@@ -14,7 +15,7 @@ export class MicroTlsError extends Error {
   /** Named `info`, not `details`: test runners (uvu) treat `err.details` as a printable string. */
   readonly info: Readonly<Record<string, unknown>>;
 
-  constructor(code: number | string, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
+  constructor(code: number | ErrorName, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     const numeric = typeof code === 'string' ? errorCode(code) : code;
     const info = ERROR_CODES.get(numeric);
     const codeName = info?.name ?? 'MBEDTLS_ERR_UNKNOWN';
@@ -32,12 +33,12 @@ export class MicroTlsError extends Error {
 }
 
 /** Shorthand used throughout the stack: `fail('SSL_INVALID_RECORD', 'record longer than 2^14+2048')`. */
-export function fail(name: string, message: string, details?: Record<string, unknown>): never {
+export function fail(name: ErrorName, message: string, details?: Record<string, unknown>): never {
   throw new MicroTlsError(name, message, details);
 }
 
 /** Wraps anything thrown by a dependency (asn1js, noble) into a typed error. */
-export function asMicroTlsError(err: unknown, fallbackName: string, context: string): MicroTlsError {
+export function asMicroTlsError(err: unknown, fallbackName: ErrorName, context: string): MicroTlsError {
   if (err instanceof MicroTlsError) return err;
   const msg = err instanceof Error ? err.message : String(err);
   return new MicroTlsError(fallbackName, `${context}: ${msg}`, {}, { cause: err });

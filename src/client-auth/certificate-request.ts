@@ -3,7 +3,7 @@
  * empty Certificate, and which signature algorithm CertificateVerify uses.
  *
  * Hash choice: rsa_pkcs1_sha256 whenever the server lists it, otherwise the first RSA entry
- * of the manual's list (SHA-512, SHA-384, SHA-224, SHA-1) that the server lists. Issue 5 asks
+ * of the manual's list (SHA-512, SHA-384, SHA-224, SHA-1) that the server lists. The requirement asks
  * for "the first of the manual's signature algorithms that the server listed, so SHA-256 wins
  * where allowed"; the manual's list starts with SHA-512, so read literally the two halves
  * disagree whenever a server lists both. SHA-256 first is what the reference device does

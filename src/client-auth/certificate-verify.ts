@@ -23,7 +23,7 @@ export function encodeCertificateVerify(
   randomBytes: RandomBytes,
   provider?: RsaEngine,
 ): Uint8Array {
-  // Only RSA PKCS#1 v1.5 keys exist on the client side (issue 5); an ECDSA scheme here is an engine bug.
+  // Only RSA PKCS#1 v1.5 keys are loaded as client keys (credentials.ts); an ECDSA scheme here is an engine bug.
   if (scheme.key !== 'rsa') throw new MicroTlsError('PK_TYPE_MISMATCH', `CertificateVerify with ${scheme.name} needs an EC key; the client key is RSA`);
   const signature = rsaSignPkcs1v15(key, scheme.hash, transcriptHash(scheme.hash), randomBytes, provider);
   return new ByteWriter(4 + signature.length).u16(scheme.code).vec16(signature).finish();

@@ -1,4 +1,4 @@
-/** Client certificate authentication (issue 5): credentials, CertificateRequest, CertificateVerify. */
+/** Client certificate authentication: credentials, CertificateRequest, CertificateVerify. */
 export { MAX_CERTIFICATE_MESSAGE_BYTES, loadClientCredentials } from './credentials.js';
 export type { ClientCredentials, ClientCredentialsInput, CredentialSource } from './credentials.js';
 export {

@@ -9,6 +9,7 @@
  * not an ASN.1 code), so the reader is built with the code to use.
  */
 import { MicroTlsError } from '../errors.js';
+import type { ErrorName } from '../errors.js';
 
 export const TAG = {
   INTEGER: 0x02,
@@ -37,7 +38,7 @@ export class DerReader {
 
   constructor(
     private readonly bytes: Uint8Array,
-    private readonly errorName: string,
+    private readonly errorName: ErrorName,
     private readonly what = 'DER',
   ) {}
 

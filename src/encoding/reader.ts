@@ -1,4 +1,6 @@
 import { MicroTlsError } from '../errors.js';
+import type { ErrorName } from '../errors.js';
+import { AlertDescription } from '../record/alerts.js';
 
 /**
  * A strict cursor over untrusted bytes. Every read is checked against what remains, so a
@@ -16,11 +18,11 @@ export class ByteReader {
   constructor(
     private readonly buf: Uint8Array,
     /** Mbed TLS error name used when the input is malformed. */
-    readonly errorName: string = 'SSL_BAD_INPUT_DATA',
+    readonly errorName: ErrorName = 'SSL_BAD_INPUT_DATA',
     /** What is being parsed, for error messages ("ServerHello"). */
     readonly what: string = 'message',
     /** Extra details attached to every error (e.g. the TLS alert to send). */
-    private readonly errorDetails: Record<string, unknown> = { alert: 50 /* decode_error */ },
+    private readonly errorDetails: Record<string, unknown> = { alert: AlertDescription.decode_error },
   ) {}
 
   get offset(): number {

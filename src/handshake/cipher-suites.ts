@@ -25,8 +25,10 @@ export interface CipherSuite {
   readonly fixedIvLength: number;
   /** Explicit nonce / IV carried in each record (AEAD: 8, CBC: 16). */
   readonly recordIvLength: number;
-  /** AEAD tag length (16 or 8), or the MAC length for CBC suites. */
+  /** AEAD tag length (16, or 8 for CCM_8); 0 for CBC suites, whose records carry a MAC instead. */
   readonly tagLength: number;
+  /** HMAC length of CBC suites (20 for SHA-1, 32 for SHA-256); 0 for AEAD suites. */
+  readonly macLength: number;
 }
 
 const row = (
@@ -37,7 +39,8 @@ const row = (
   ...(macHash ? { macHash } : {}),
   fixedIvLength: mode === 'cbc' ? 0 : 4,
   recordIvLength: mode === 'cbc' ? 16 : 8,
-  tagLength: mode === 'cbc' ? (macHash === 'sha1' ? 20 : 32) : mode === 'ccm8' ? 8 : 16,
+  tagLength: mode === 'cbc' ? 0 : mode === 'ccm8' ? 8 : 16,
+  macLength: macHash === 'sha1' ? 20 : macHash === 'sha256' ? 32 : 0,
 });
 
 export const CIPHER_SUITES: readonly CipherSuite[] = [
@@ -73,6 +76,5 @@ export function findSuite(id: string | number): CipherSuite | undefined {
 
 /** Bytes of key material each direction needs from the key block. */
 export function keyBlockLength(suite: CipherSuite): number {
-  const mac = suite.mode === 'cbc' ? suite.tagLength : 0;
-  return 2 * (mac + suite.keyLength + suite.fixedIvLength);
+  return 2 * (suite.macLength + suite.keyLength + suite.fixedIvLength);
 }

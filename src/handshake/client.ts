@@ -506,7 +506,7 @@ export class TlsClient {
       } else if (type === ExtensionType.server_name) {
         if (data.length !== 0) throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'decode_error', `extension ${type} in the ServerHello must be empty`);
       }
-      // The offered issue-5 extensions are checked by negotiateExtensions below.
+      // The offered optional extensions (ticket, EMS, ETM, MFL) are checked by negotiateExtensions below.
     }
     if (!this.secureRenegotiation && this.options.requireSecureRenegotiation) {
       throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'the server does not support secure renegotiation (RFC 5746) and requireSecureRenegotiation is set');

@@ -18,7 +18,7 @@ export function deriveTrafficKeys(
   provider: FullCryptoProvider, suite: CipherSuite, masterSecret: Uint8Array, clientRandom: Uint8Array, serverRandom: Uint8Array,
 ): { client: TrafficKeys; server: TrafficKeys } {
   const block = prf(provider, suite.prfHash, masterSecret, 'key expansion', concatBytes(serverRandom, clientRandom), keyBlockLength(suite));
-  const mac = suite.mode === 'cbc' ? suite.tagLength : 0;
+  const mac = suite.macLength;
   let off = 0;
   const take = (n: number): Uint8Array => block.slice(off, (off += n));
   const clientMac = take(mac);

@@ -1,6 +1,7 @@
 import type { FullCryptoProvider } from '../../hw/provider.js';
 import type { PublicKey } from '../crypto/key-types.js';
 import { MicroTlsError } from '../errors.js';
+import type { ErrorName } from '../errors.js';
 import type { AlertName } from '../record/alerts.js';
 import { getDefaultClock, type Clock } from '../time/clock.js';
 import type { CertificateInput } from '../x509/input.js';
@@ -29,7 +30,7 @@ export type VerifyOutcome =
   | {
     readonly ok: false;
     /** Mbed TLS code or name; default X509_CERT_VERIFY_FAILED. */
-    readonly code?: number | string;
+    readonly code?: number | ErrorName;
     /** Mbed TLS verify flags (BADCERT_*). */
     readonly flags?: number;
     readonly reason: string;

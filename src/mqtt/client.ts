@@ -516,7 +516,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         return this.keepalive.pingResponse();
       default:
         // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT only travel client -> server.
-        return this.drop(new MqttProtocolError('MQTT-2.2.1', `a server must not send ${p.type.toUpperCase()} (Table 2.1: client to server only)`));
+        return this.drop(new MqttProtocolError('MQTT §2.2.1', `a server must not send ${p.type.toUpperCase()} (Table 2.1: client to server only)`));
     }
   }
 

@@ -2,8 +2,8 @@ import { MicroTlsError } from '../errors.js';
 
 /**
  * A received or requested packet broke MQTT 3.1.1. `rule` is the conformance statement
- * (`MQTT-2.2.2-2`) or, where the spec has no numbered statement, the section
- * (`MQTT-2.2.3`); limits that are microtls's own start with `microtls-`.
+ * (`MQTT-2.2.2-2`) or, where the spec states the requirement without a number, its section
+ * written so it cannot be mistaken for one (`MQTT §2.2.3`); limits that are microtls's own start with `microtls-`.
  * The spec's answer to any of these on receipt is to close the network connection.
  */
 export class MqttProtocolError extends MicroTlsError {

@@ -12,7 +12,7 @@ import type { VerifyPolicy } from '../x509/policy.js';
 import { keyLogSink, type KeyLogOption } from './keylog.js';
 import { closeTransport, TlsSocket } from './tls-socket.js';
 
-/** The issue-5 options, documented on TlsClientOptions, passed to the engine as they are. */
+/** Session, client-credential and extension options, documented on TlsClientOptions, passed to the engine as they are. */
 const ENGINE_PASSTHROUGH = ['cert', 'key', 'credentials', 'session', 'extendedMasterSecret', 'encryptThenMac', 'maxFragmentLength'] as const;
 type EnginePassthrough = Pick<TlsClientOptions, (typeof ENGINE_PASSTHROUGH)[number]>;
 

@@ -1,4 +1,5 @@
 import { MicroTlsError } from '../errors.js';
+import type { ErrorName } from '../errors.js';
 
 /** Alert levels and descriptions (RFC 5246 7.2, RFC 5746, RFC 6066, RFC 7301) as data. */
 export const AlertLevel = { warning: 1, fatal: 2 } as const;
@@ -53,9 +54,9 @@ export interface Alert {
 
 /**
  * The error every protocol failure throws: the Mbed TLS code the application sees, and
- * in `details.alert` the alert the engine sends before closing. Keeping both in one place
+ * in `info.alert` the alert the engine sends before closing. Keeping both in one place
  * means a handler cannot fail without saying what the peer is told.
  */
-export function tlsError(codeName: string, alert: AlertName, message: string, details: Record<string, unknown> = {}): MicroTlsError {
+export function tlsError(codeName: ErrorName, alert: AlertName, message: string, details: Record<string, unknown> = {}): MicroTlsError {
   return new MicroTlsError(codeName, message, { ...details, alert: AlertDescription[alert] });
 }

@@ -1,5 +1,5 @@
 /**
- * The hello extensions of issue 5 (session_ticket, extended_master_secret, encrypt_then_mac,
+ * The optional hello extensions (session_ticket, extended_master_secret, encrypt_then_mac,
  * max_fragment_length): what the client offers, and what it accepts back in ServerHello.
  *
  * The ServerHello side is strict because every one of these changes how keys or records
@@ -11,15 +11,8 @@ import { ByteReader } from '../encoding/reader.js';
 import { ByteWriter } from '../encoding/writer.js';
 import { tlsError, type AlertName } from '../record/alerts.js';
 import type { MaxFragmentLength } from './session.js';
+import { ExtensionType } from '../handshake/constants.js';
 
-/** IANA ExtensionType codes handled here. */
-export const EXTENSION_TYPE = {
-  maxFragmentLength: 0x0001, // RFC 6066
-  encryptThenMac: 0x0016, // RFC 7366
-  extendedMasterSecret: 0x0017, // RFC 7627
-  sessionTicket: 0x0023, // RFC 5077
-} as const;
-export type ExtensionName = keyof typeof EXTENSION_TYPE;
 
 /** RFC 6066 MaxFragmentLength codes. */
 export const MAX_FRAGMENT_LENGTH_CODES: ReadonlyArray<readonly [code: number, length: MaxFragmentLength]> = [
@@ -65,12 +58,12 @@ export interface ExtensionOffer {
 export function offeredExtensionList(offer: ExtensionOffer): [number, Uint8Array][] {
   const out: [number, Uint8Array][] = [];
   if (offer.maxFragmentLength !== undefined) {
-    out.push([EXTENSION_TYPE.maxFragmentLength, Uint8Array.of(maxFragmentLengthCode(offer.maxFragmentLength))]);
+    out.push([ExtensionType.max_fragment_length, Uint8Array.of(maxFragmentLengthCode(offer.maxFragmentLength))]);
   }
-  if (offer.encryptThenMac) out.push([EXTENSION_TYPE.encryptThenMac, new Uint8Array(0)]);
-  if (offer.extendedMasterSecret) out.push([EXTENSION_TYPE.extendedMasterSecret, new Uint8Array(0)]);
+  if (offer.encryptThenMac) out.push([ExtensionType.encrypt_then_mac, new Uint8Array(0)]);
+  if (offer.extendedMasterSecret) out.push([ExtensionType.extended_master_secret, new Uint8Array(0)]);
   if (offer.sessionTicket !== false) {
-    out.push([EXTENSION_TYPE.sessionTicket, offer.sessionTicket === true ? new Uint8Array(0) : offer.sessionTicket]);
+    out.push([ExtensionType.session_ticket, offer.sessionTicket === true ? new Uint8Array(0) : offer.sessionTicket]);
   }
   return out;
 }
@@ -125,26 +118,26 @@ function requireEmpty(name: string, type: number, body: Uint8Array): void {
 }
 
 const SERVER_RULES: ReadonlyMap<number, ServerExtensionRule> = new Map<number, ServerExtensionRule>([
-  [EXTENSION_TYPE.extendedMasterSecret, {
+  [ExtensionType.extended_master_secret, {
     offered: (o) => o.extendedMasterSecret,
-    accept: (body, _o, into) => { requireEmpty('extended_master_secret', EXTENSION_TYPE.extendedMasterSecret, body); into.extendedMasterSecret = true; },
+    accept: (body, _o, into) => { requireEmpty('extended_master_secret', ExtensionType.extended_master_secret, body); into.extendedMasterSecret = true; },
   }],
-  [EXTENSION_TYPE.encryptThenMac, {
+  [ExtensionType.encrypt_then_mac, {
     offered: (o) => o.encryptThenMac,
-    accept: (body, _o, into) => { requireEmpty('encrypt_then_mac', EXTENSION_TYPE.encryptThenMac, body); into.encryptThenMac = true; },
+    accept: (body, _o, into) => { requireEmpty('encrypt_then_mac', ExtensionType.encrypt_then_mac, body); into.encryptThenMac = true; },
   }],
-  [EXTENSION_TYPE.sessionTicket, {
+  [ExtensionType.session_ticket, {
     offered: (o) => o.sessionTicket !== false,
-    accept: (body, _o, into) => { requireEmpty('session_ticket', EXTENSION_TYPE.sessionTicket, body); into.sessionTicket = true; },
+    accept: (body, _o, into) => { requireEmpty('session_ticket', ExtensionType.session_ticket, body); into.sessionTicket = true; },
   }],
-  [EXTENSION_TYPE.maxFragmentLength, {
+  [ExtensionType.max_fragment_length, {
     offered: (o) => o.maxFragmentLength !== undefined,
     accept: (body, o, into) => {
-      if (body.length !== 1) helloError('decode_error', `max_fragment_length extension must be 1 byte, has ${body.length}`, EXTENSION_TYPE.maxFragmentLength);
+      if (body.length !== 1) helloError('decode_error', `max_fragment_length extension must be 1 byte, has ${body.length}`, ExtensionType.max_fragment_length);
       const code = body[0]!;
       // RFC 6066 4: an answer different from the request is an illegal_parameter abort.
       if (code !== maxFragmentLengthCode(o.maxFragmentLength!)) {
-        helloError('illegal_parameter', `max_fragment_length code ${code} differs from the offered ${maxFragmentLengthCode(o.maxFragmentLength!)}`, EXTENSION_TYPE.maxFragmentLength);
+        helloError('illegal_parameter', `max_fragment_length code ${code} differs from the offered ${maxFragmentLengthCode(o.maxFragmentLength!)}`, ExtensionType.max_fragment_length);
       }
       into.maxFragmentLength = o.maxFragmentLength!;
     },

@@ -9,6 +9,7 @@
 import './asn1js-globals.js';
 import * as asn1js from 'asn1js';
 import { MicroTlsError } from '../errors.js';
+import type { ErrorName } from '../errors.js';
 
 export const TagClass = { Universal: 0, Application: 1, Context: 2, Private: 3 } as const;
 export type TagClass = (typeof TagClass)[keyof typeof TagClass];
@@ -46,14 +47,14 @@ const LIMITS = { maxDepth: 32, maxNodes: 4096, parseEmbedded: false, copyInput: 
  * the two on mutated certificates). Anything else, malformed input included, goes through
  * asn1js exactly as before, so every error and error code stays what it was.
  */
-export function decodeDer(bytes: Uint8Array, code: string, what: string): DerNode {
+export function decodeDer(bytes: Uint8Array, code: ErrorName, what: string): DerNode {
   const fast = decodeDerFast(bytes);
   if (fast !== undefined) return fast;
   return decodeDerAsn1js(bytes, code, what);
 }
 
 /** The asn1js path (exported for the differential test). */
-export function decodeDerAsn1js(bytes: Uint8Array, code: string, what: string): DerNode {
+export function decodeDerAsn1js(bytes: Uint8Array, code: ErrorName, what: string): DerNode {
   let parsed: ReturnType<typeof asn1js.fromBER>;
   try {
     parsed = asn1js.fromBER(bytes, LIMITS);
@@ -147,7 +148,7 @@ function digits(v: Uint8Array, n: number): boolean {
   return true;
 }
 
-function convert(block: asn1js.BaseBlock, code: string, what: string): DerNode {
+function convert(block: asn1js.BaseBlock, code: ErrorName, what: string): DerNode {
   const id = block.idBlock;
   const len = block.lenBlock;
   if (len.isIndefiniteForm) throw new MicroTlsError(code, `${what}: indefinite length (BER, not DER)`);
@@ -181,18 +182,18 @@ export function isContext(n: DerNode | undefined, tag: number): n is DerNode {
 }
 
 /** Children of a SEQUENCE (or SET), or throws `code`. */
-export function expectConstructed(n: DerNode | undefined, tag: number, code: string, what: string): readonly DerNode[] {
+export function expectConstructed(n: DerNode | undefined, tag: number, code: ErrorName, what: string): readonly DerNode[] {
   if (!isUniversal(n, tag) || !n.constructed) throw new MicroTlsError(code, `${what}: expected ${tag === Tag.SET ? 'SET' : 'SEQUENCE'}`);
   return n.children;
 }
 
-export function expectPrimitive(n: DerNode | undefined, tag: number, code: string, what: string): Uint8Array {
+export function expectPrimitive(n: DerNode | undefined, tag: number, code: ErrorName, what: string): Uint8Array {
   if (!isUniversal(n, tag) || n.constructed) throw new MicroTlsError(code, `${what}: unexpected tag`);
   return n.value;
 }
 
 /** Dotted OID text from an OBJECT IDENTIFIER node. */
-export function readOid(n: DerNode | undefined, code: string, what: string): string {
+export function readOid(n: DerNode | undefined, code: ErrorName, what: string): string {
   const v = expectPrimitive(n, Tag.OID, code, what);
   if (v.length === 0 || (v[v.length - 1]! & 0x80) !== 0) throw new MicroTlsError(code, `${what}: malformed OID`);
   const arcs: number[] = [];
@@ -216,14 +217,14 @@ export function readOid(n: DerNode | undefined, code: string, what: string): str
 }
 
 /** DER BOOLEAN: only 0x00 and 0xFF are DER. */
-export function readBoolean(n: DerNode | undefined, code: string, what: string): boolean {
+export function readBoolean(n: DerNode | undefined, code: ErrorName, what: string): boolean {
   const v = expectPrimitive(n, Tag.BOOLEAN, code, what);
   if (v.length !== 1 || (v[0] !== 0 && v[0] !== 0xff)) throw new MicroTlsError(code, `${what}: BOOLEAN is not DER`);
   return v[0] === 0xff;
 }
 
 /** Contents of a DER INTEGER, checked for minimal encoding. */
-export function readIntegerBytes(n: DerNode | undefined, code: string, what: string): Uint8Array {
+export function readIntegerBytes(n: DerNode | undefined, code: ErrorName, what: string): Uint8Array {
   const v = expectPrimitive(n, Tag.INTEGER, code, what);
   if (v.length === 0) throw new MicroTlsError(code, `${what}: empty INTEGER`);
   if (v.length > 1 && ((v[0] === 0 && (v[1]! & 0x80) === 0) || (v[0] === 0xff && (v[1]! & 0x80) !== 0))) {
@@ -233,7 +234,7 @@ export function readIntegerBytes(n: DerNode | undefined, code: string, what: str
 }
 
 /** A small non-negative INTEGER as a number (versions, path lengths). */
-export function readSmallInteger(n: DerNode | undefined, code: string, what: string): number {
+export function readSmallInteger(n: DerNode | undefined, code: ErrorName, what: string): number {
   const v = readIntegerBytes(n, code, what);
   if ((v[0]! & 0x80) !== 0 || v.length > 4) throw new MicroTlsError(code, `${what}: INTEGER out of range`);
   let x = 0;
@@ -242,7 +243,7 @@ export function readSmallInteger(n: DerNode | undefined, code: string, what: str
 }
 
 /** BIT STRING: returns the bytes and the number of unused bits in the last one. */
-export function readBitString(n: DerNode | undefined, code: string, what: string): { bytes: Uint8Array; unusedBits: number } {
+export function readBitString(n: DerNode | undefined, code: ErrorName, what: string): { bytes: Uint8Array; unusedBits: number } {
   const v = expectPrimitive(n, Tag.BIT_STRING, code, what);
   if (v.length === 0) throw new MicroTlsError(code, `${what}: empty BIT STRING`);
   const unusedBits = v[0]!;

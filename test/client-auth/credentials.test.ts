@@ -5,6 +5,7 @@ import { issueCertificate, rsaKeyPkcs1Pem, type Issued } from '../../src/node/pk
 import { MicroTlsError } from '../../src/errors.js';
 import { toHex } from '../../src/encoding/bytes.js';
 import { loadClientCredentials, MAX_CERTIFICATE_MESSAGE_BYTES } from '../../src/client-auth/credentials.js';
+import { expectThrown } from '../helpers/thrown.js';
 
 const ca = issueCertificate({ subject: [['CN', 'Test CA']], ca: true, key: { type: 'rsa', bits: 2048 } });
 const clients = new Map<number, Issued>(
@@ -14,19 +15,6 @@ const clients = new Map<number, Issued>(
 );
 const client = (bits: number) => clients.get(bits)!;
 
-function expectCode(fn: () => unknown, codeName: string, text?: RegExp): MicroTlsError {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, MicroTlsError);
-    const err = e as MicroTlsError;
-    assert.is(err.codeName, codeName, err.message);
-    if (text) assert.match(err.message, text);
-    return err;
-  }
-  assert.unreachable(`expected ${codeName}`);
-  throw new Error('unreachable');
-}
 
 for (const bits of [1024, 2048, 4096]) {
   test(`RSA-${bits}: matching certificate and key are accepted (PKCS#8, PKCS#1, DER)`, () => {
@@ -52,12 +40,12 @@ test('a chain is kept leaf first, from one PEM text or a list of files', () => {
 });
 
 test('a key that is not the certificate\'s is refused at configuration time', () => {
-  expectCode(() => loadClientCredentials({ cert: client(2048).certPem, key: client(1024).keyPem }), 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED', /does not belong to the certificate/);
+  expectThrown(() => loadClientCredentials({ cert: client(2048).certPem, key: client(1024).keyPem }), 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED', /does not belong to the certificate/);
   // The key must match the leaf, not any certificate of the chain.
-  expectCode(() => loadClientCredentials({ cert: client(1024).certPem + ca.certPem, key: ca.keyPem }), 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
+  expectThrown(() => loadClientCredentials({ cert: client(1024).certPem + ca.certPem, key: ca.keyPem }), 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
   // Same modulus size, different key.
   const other = issueCertificate({ subject: [['CN', 'other']], key: { type: 'rsa', bits: 1024 } });
-  expectCode(() => loadClientCredentials({ cert: other.certPem, key: client(1024).keyPem }), 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
+  expectThrown(() => loadClientCredentials({ cert: other.certPem, key: client(1024).keyPem }), 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
 });
 
 test('an encrypted key is refused: the key must be without a password', () => {
@@ -66,7 +54,7 @@ test('an encrypted key is refused: the key must be without a password', () => {
     publicKeyEncoding: { type: 'spki', format: 'pem' },
     privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'x' },
   });
-  const err = expectCode(() => loadClientCredentials({ cert: client(1024).certPem, key: privateKey }), 'MBEDTLS_ERR_PK_PASSWORD_REQUIRED', /the key must be without a password/);
+  const err = expectThrown(() => loadClientCredentials({ cert: client(1024).certPem, key: privateKey }), 'MBEDTLS_ERR_PK_PASSWORD_REQUIRED', /the key must be without a password/);
   assert.is(err.code, -0x3c00);
   // Legacy OpenSSL encryption (Proc-Type header) too.
   const legacy = generateKeyPairSync('rsa', {
@@ -75,21 +63,21 @@ test('an encrypted key is refused: the key must be without a password', () => {
     privateKeyEncoding: { type: 'pkcs1', format: 'pem', cipher: 'aes-128-cbc', passphrase: 'x' },
   }).privateKey;
   assert.match(legacy, /Proc-Type: 4,ENCRYPTED/);
-  expectCode(() => loadClientCredentials({ cert: client(1024).certPem, key: legacy }), 'MBEDTLS_ERR_PK_PASSWORD_REQUIRED', /without a password/);
+  expectThrown(() => loadClientCredentials({ cert: client(1024).certPem, key: legacy }), 'MBEDTLS_ERR_PK_PASSWORD_REQUIRED', /without a password/);
 });
 
 test('EC keys and EC certificates are refused clearly', () => {
   const ec = issueCertificate({ subject: [['CN', 'ec-client']], key: { type: 'ec', curve: 'P-256' } });
-  expectCode(() => loadClientCredentials({ cert: ec.certPem, key: ec.keyPem }), 'MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE', /only RSA client keys/);
+  expectThrown(() => loadClientCredentials({ cert: ec.certPem, key: ec.keyPem }), 'MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE', /only RSA client keys/);
   const sec1 = ec.key.export({ type: 'sec1', format: 'pem' }).toString();
-  expectCode(() => loadClientCredentials({ cert: ec.certPem, key: sec1 }), 'MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE', /only RSA/);
-  expectCode(() => loadClientCredentials({ cert: ec.certPem, key: client(1024).keyPem }), 'MBEDTLS_ERR_PK_TYPE_MISMATCH', /EC key/);
+  expectThrown(() => loadClientCredentials({ cert: ec.certPem, key: sec1 }), 'MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE', /only RSA/);
+  expectThrown(() => loadClientCredentials({ cert: ec.certPem, key: client(1024).keyPem }), 'MBEDTLS_ERR_PK_TYPE_MISMATCH', /EC key/);
 });
 
 test('missing halves name what is missing', () => {
-  expectCode(() => loadClientCredentials({ cert: '', key: client(1024).keyPem }), 'MBEDTLS_ERR_SSL_CERTIFICATE_REQUIRED');
-  expectCode(() => loadClientCredentials({ cert: [], key: client(1024).keyPem }), 'MBEDTLS_ERR_SSL_CERTIFICATE_REQUIRED');
-  expectCode(() => loadClientCredentials({ cert: client(1024).certPem, key: '' }), 'MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED');
+  expectThrown(() => loadClientCredentials({ cert: '', key: client(1024).keyPem }), 'MBEDTLS_ERR_SSL_CERTIFICATE_REQUIRED');
+  expectThrown(() => loadClientCredentials({ cert: [], key: client(1024).keyPem }), 'MBEDTLS_ERR_SSL_CERTIFICATE_REQUIRED');
+  expectThrown(() => loadClientCredentials({ cert: client(1024).certPem, key: '' }), 'MBEDTLS_ERR_SSL_PRIVATE_KEY_REQUIRED');
 });
 
 function expectFamily(fn: () => unknown, family: RegExp): void {
@@ -114,10 +102,10 @@ test('garbage files get the parsers\' X509 / PEM / PK codes', () => {
 test('files above 4096 bytes are refused unless the limit is raised', () => {
   const c = client(1024);
   const bigKey = '#'.repeat(4096) + '\n' + c.keyPem;
-  expectCode(() => loadClientCredentials({ cert: c.certPem, key: bigKey }), 'MBEDTLS_ERR_PK_BAD_INPUT_DATA', /4096-byte limit/);
+  expectThrown(() => loadClientCredentials({ cert: c.certPem, key: bigKey }), 'MBEDTLS_ERR_PK_BAD_INPUT_DATA', /4096-byte limit/);
   assert.is(loadClientCredentials({ cert: c.certPem, key: bigKey, maxFileBytes: 8192 }).bits, 1024);
   const bigCert = '#'.repeat(4096) + '\n' + c.certPem;
-  expectCode(() => loadClientCredentials({ cert: bigCert, key: c.keyPem }), 'MBEDTLS_ERR_X509_BAD_INPUT_DATA');
+  expectThrown(() => loadClientCredentials({ cert: bigCert, key: c.keyPem }), 'MBEDTLS_ERR_X509_BAD_INPUT_DATA');
 });
 
 test('the Certificate message limit is exact: 16384 bytes pass, 16385 do not', () => {
@@ -132,13 +120,13 @@ test('the Certificate message limit is exact: 16384 bytes pass, 16385 do not', (
   assert.is(loadClientCredentials({ ...opts, cert: [leaf.certPem, exact.certPem] }).chain.length, 2);
   const over = filler(12000 + MAX_CERTIFICATE_MESSAGE_BYTES - size(probe) + 1);
   assert.is(size(over), MAX_CERTIFICATE_MESSAGE_BYTES + 1);
-  expectCode(() => loadClientCredentials({ ...opts, cert: [leaf.certPem, over.certPem] }), 'MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE', /16385-byte/);
+  expectThrown(() => loadClientCredentials({ ...opts, cert: [leaf.certPem, over.certPem] }), 'MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE', /16385-byte/);
 });
 
 test('a chain too large for one Certificate message is refused', () => {
   const c = client(4096);
   const n = Math.ceil(MAX_CERTIFICATE_MESSAGE_BYTES / c.certDer.length);
-  expectCode(() => loadClientCredentials({ cert: Array(n).fill(c.certPem), key: c.keyPem }), 'MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE');
+  expectThrown(() => loadClientCredentials({ cert: Array(n).fill(c.certPem), key: c.keyPem }), 'MBEDTLS_ERR_SSL_CERTIFICATE_TOO_LARGE');
   const fits = Math.floor((MAX_CERTIFICATE_MESSAGE_BYTES - 7) / (c.certDer.length + 3));
   assert.is(loadClientCredentials({ cert: Array(fits).fill(c.certPem), key: c.keyPem }).chain.length, fits);
 });

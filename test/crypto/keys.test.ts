@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import crypto from 'node:crypto';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,16 +16,9 @@ import {
   rsaPublicKeyOf,
   type RsaPrivateKey,
 } from '../../src/crypto/keys.js';
+import { runProgram } from '../helpers/programs.js';
+import { thrownError } from '../helpers/thrown.js';
 
-function codeOf(fn: () => unknown): { name: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof MicroTlsError) return { name: e.codeName, message: e.message };
-    throw e;
-  }
-  throw new Error('did not throw');
-}
 
 const b64u = (s: string | undefined): string => Buffer.from(s!, 'base64url').toString('hex').replace(/^(00)+/, '');
 
@@ -92,7 +84,7 @@ for (const [curve, bits, size] of [['P-256', 256, 32], ['P-384', 384, 48], ['P-5
     // Off-curve: flip the last byte of y.
     const bad = der.slice();
     bad[bad.length - 1] ^= 1;
-    assert.is(codeOf(() => parseSubjectPublicKeyInfo(bad)).name, 'MBEDTLS_ERR_PK_INVALID_PUBKEY');
+    assert.is(thrownError(() => parseSubjectPublicKeyInfo(bad)).codeName, 'MBEDTLS_ERR_PK_INVALID_PUBKEY');
 
     for (const f of [
       privateKey.export({ type: 'sec1', format: 'pem' }),
@@ -100,8 +92,8 @@ for (const [curve, bits, size] of [['P-256', 256, 32], ['P-384', 384, 48], ['P-5
       new Uint8Array(privateKey.export({ type: 'sec1', format: 'der' })),
       new Uint8Array(privateKey.export({ type: 'pkcs8', format: 'der' })),
     ]) {
-      const e = codeOf(() => importPrivateKey(f as string | Uint8Array));
-      assert.is(e.name, 'MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE');
+      const e = thrownError(() => importPrivateKey(f as string | Uint8Array));
+      assert.is(e.codeName, 'MBEDTLS_ERR_PK_FEATURE_UNAVAILABLE');
       assert.match(e.message, 'only RSA client keys are supported');
     }
   });
@@ -140,7 +132,7 @@ test('encrypted private keys give PK_PASSWORD_REQUIRED with the manual hint', ()
   ];
   const dir = mkdtempSync(join(tmpdir(), 'microtls-key-'));
   try {
-    execFileSync('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024', '-aes256', '-pass', 'pass:x', '-out', join(dir, 'k.pem')], { stdio: 'ignore' });
+    runProgram('openssl', ['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:1024', '-aes256', '-pass', 'pass:x', '-out', join(dir, 'k.pem')], { stdio: 'ignore' });
     forms.push(readFileSync(join(dir, 'k.pem'), 'utf8'));
   } catch {
     // openssl missing: the node-made forms above cover the same encodings.
@@ -149,22 +141,22 @@ test('encrypted private keys give PK_PASSWORD_REQUIRED with the manual hint', ()
   }
   assert.ok((forms[1] as string).includes('Proc-Type: 4,ENCRYPTED'));
   for (const f of forms) {
-    const e = codeOf(() => importPrivateKey(f));
-    assert.is(e.name, 'MBEDTLS_ERR_PK_PASSWORD_REQUIRED');
+    const e = thrownError(() => importPrivateKey(f));
+    assert.is(e.codeName, 'MBEDTLS_ERR_PK_PASSWORD_REQUIRED');
     assert.ok(e.message.endsWith(PASSWORD_TEXT), e.message);
   }
 });
 
 test('unsupported algorithms and curves', () => {
   const ed = crypto.generateKeyPairSync('ed25519');
-  assert.is(codeOf(() => importPublicKey(ed.publicKey.export({ type: 'spki', format: 'pem' }) as string)).name, 'MBEDTLS_ERR_PK_UNKNOWN_PK_ALG');
-  assert.is(codeOf(() => importPrivateKey(ed.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)).name, 'MBEDTLS_ERR_PK_UNKNOWN_PK_ALG');
+  assert.is(thrownError(() => importPublicKey(ed.publicKey.export({ type: 'spki', format: 'pem' }) as string)).codeName, 'MBEDTLS_ERR_PK_UNKNOWN_PK_ALG');
+  assert.is(thrownError(() => importPrivateKey(ed.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string)).codeName, 'MBEDTLS_ERR_PK_UNKNOWN_PK_ALG');
   const k1 = crypto.generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
-  const e = codeOf(() => importPublicKey(k1.publicKey.export({ type: 'spki', format: 'der' }) as Buffer));
-  assert.is(e.name, 'MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE');
+  const e = thrownError(() => importPublicKey(k1.publicKey.export({ type: 'spki', format: 'der' }) as Buffer));
+  assert.is(e.codeName, 'MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE');
   assert.match(e.message, 'secp256k1');
   const pss = crypto.generateKeyPairSync('rsa-pss', { modulusLength: 1024 });
-  assert.is(codeOf(() => importPublicKey(pss.publicKey.export({ type: 'spki', format: 'pem' }) as string)).name, 'MBEDTLS_ERR_PK_UNKNOWN_PK_ALG');
+  assert.is(thrownError(() => importPublicKey(pss.publicKey.export({ type: 'spki', format: 'pem' }) as string)).codeName, 'MBEDTLS_ERR_PK_UNKNOWN_PK_ALG');
 });
 
 test('bad DER and wrong PEM contents', () => {
@@ -172,18 +164,18 @@ test('bad DER and wrong PEM contents', () => {
   const spki = new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }));
   const pkcs1 = new Uint8Array(privateKey.export({ type: 'pkcs1', format: 'der' }));
   const INVALID = 'MBEDTLS_ERR_PK_KEY_INVALID_FORMAT';
-  assert.is(codeOf(() => importPublicKey(spki.subarray(0, spki.length - 1))).name, INVALID);
-  assert.is(codeOf(() => importPublicKey(Uint8Array.from([...spki, 0]))).name, INVALID);
-  assert.is(codeOf(() => importPrivateKey(pkcs1.subarray(0, 100))).name, INVALID);
-  assert.is(codeOf(() => importPrivateKey(Uint8Array.from([...pkcs1, 0]))).name, INVALID);
-  assert.is(codeOf(() => importPrivateKey(new Uint8Array(0))).name, INVALID);
+  assert.is(thrownError(() => importPublicKey(spki.subarray(0, spki.length - 1))).codeName, INVALID);
+  assert.is(thrownError(() => importPublicKey(Uint8Array.from([...spki, 0]))).codeName, INVALID);
+  assert.is(thrownError(() => importPrivateKey(pkcs1.subarray(0, 100))).codeName, INVALID);
+  assert.is(thrownError(() => importPrivateKey(Uint8Array.from([...pkcs1, 0]))).codeName, INVALID);
+  assert.is(thrownError(() => importPrivateKey(new Uint8Array(0))).codeName, INVALID);
   // Long-form length where short form fits (BER, not DER).
-  assert.is(codeOf(() => importPublicKey(Uint8Array.of(0x30, 0x81, 0x03, 0x02, 0x01, 0x00))).name, INVALID);
-  assert.is(codeOf(() => importPublicKey(encodePem('CERTIFICATE', spki))).name, INVALID);
-  assert.is(codeOf(() => importPrivateKey(publicKey.export({ type: 'spki', format: 'pem' }) as string)).name, INVALID);
-  assert.is(codeOf(() => importPrivateKey('not a key')).name, 'MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT');
+  assert.is(thrownError(() => importPublicKey(Uint8Array.of(0x30, 0x81, 0x03, 0x02, 0x01, 0x00))).codeName, INVALID);
+  assert.is(thrownError(() => importPublicKey(encodePem('CERTIFICATE', spki))).codeName, INVALID);
+  assert.is(thrownError(() => importPrivateKey(publicKey.export({ type: 'spki', format: 'pem' }) as string)).codeName, INVALID);
+  assert.is(thrownError(() => importPrivateKey('not a key')).codeName, 'MBEDTLS_ERR_PEM_NO_HEADER_FOOTER_PRESENT');
   const pem = privateKey.export({ type: 'pkcs1', format: 'pem' }) as string;
-  assert.is(codeOf(() => importPrivateKey(pem.replace('END RSA PRIVATE KEY', 'END PRIVATE KEY'))).name, 'MBEDTLS_ERR_PEM_INVALID_DATA');
+  assert.is(thrownError(() => importPrivateKey(pem.replace('END RSA PRIVATE KEY', 'END PRIVATE KEY'))).codeName, 'MBEDTLS_ERR_PEM_INVALID_DATA');
 });
 
 test('consistency checks: mismatched pair and tampered private keys', () => {
@@ -191,9 +183,9 @@ test('consistency checks: mismatched pair and tampered private keys', () => {
   const b = rsaPair(1024);
   const privA = importPrivateKey(a.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
   const pubB = importPublicKey(b.publicKey.export({ type: 'spki', format: 'pem' }) as string);
-  assert.is(codeOf(() => rsaCheckKeyPair(pubB, privA)).name, 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
+  assert.is(thrownError(() => rsaCheckKeyPair(pubB, privA)).codeName, 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
   const ec = importPublicKey(crypto.generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'pem' }) as string);
-  assert.is(codeOf(() => rsaCheckKeyPair(ec, privA)).name, 'MBEDTLS_ERR_PK_TYPE_MISMATCH');
+  assert.is(thrownError(() => rsaCheckKeyPair(ec, privA)).codeName, 'MBEDTLS_ERR_PK_TYPE_MISMATCH');
 
   const privB = importPrivateKey(b.privateKey.export({ type: 'pkcs1', format: 'pem' }) as string);
   const tampered: RsaPrivateKey[] = [
@@ -203,7 +195,7 @@ test('consistency checks: mismatched pair and tampered private keys', () => {
     { ...privA, coefficient: privB.coefficient },
     { ...privA, publicExponent: Uint8Array.of(1, 0, 3) },
   ];
-  for (const t of tampered) assert.is(codeOf(() => rsaCheckPrivateKey(t)).name, 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
+  for (const t of tampered) assert.is(thrownError(() => rsaCheckPrivateKey(t)).codeName, 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
 
   // Through the parser: a PKCS#1 key whose CRT coefficient belongs to another key.
   const jwkA = a.privateKey.export({ format: 'jwk' });
@@ -214,7 +206,7 @@ test('consistency checks: mismatched pair and tampered private keys', () => {
   } catch {
     // OpenSSL refused the inconsistent key itself; the field-level cases above still ran.
   }
-  if (mixed) assert.is(codeOf(() => importPrivateKey(new Uint8Array(mixed!))).name, 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
+  if (mixed) assert.is(thrownError(() => importPrivateKey(new Uint8Array(mixed!))).codeName, 'MBEDTLS_ERR_RSA_KEY_CHECK_FAILED');
 });
 
 test.run();

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { getQuickJS, type QuickJSContext, type QuickJSRuntime } from 'quickjs-emscripten';
 import { toHex } from '../../src/encoding/bytes.js';
 import { CIPHER_SUITES } from '../../src/handshake/cipher-suites.js';
-import { replay, type ReplayFixture } from '../tls/helpers/replay.js';
+import { replay, type ReplayFixture } from '../helpers/replay.js';
 import { bundleReplayEntry } from './bundle.js';
 import type { EngineReplayResult } from './replay-entry.js';
 

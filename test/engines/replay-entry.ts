@@ -1,7 +1,7 @@
 /**
  * Portable replay entry: bundled by test/engines/bundle.ts (esbuild, IIFE, platform neutral)
  * and evaluated inside another JS engine (QuickJS today). It imports only the portable core
- * through test/tls/helpers/replay.ts: no node:* modules, no Buffer, no TextEncoder/TextDecoder,
+ * through test/helpers/replay.ts: no node:* modules, no Buffer, no TextEncoder/TextDecoder,
  * no crypto.getRandomValues (the random source is the fixture's seeded one), no timers.
  *
  * Exposes two globals that take and return JSON strings, so nothing but strings crosses the
@@ -14,7 +14,7 @@
 import { fromHex, toHex } from '../../src/encoding/bytes.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { decodeDerAsn1js, decodeDerFast, type DerNode } from '../../src/x509/der.js';
-import { replay, type ReplayFixture } from '../tls/helpers/replay.js';
+import { replay, type ReplayFixture } from '../helpers/replay.js';
 
 export interface EngineReplayOptions {
   readonly seed?: string;

@@ -3,10 +3,10 @@
  * how-tos of manual section 3), in a temp directory, once per process: a certificate is
  * cached under its name, so tests that share a CA share its key and file.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runProgram } from './programs.js';
 
 export type KeySpec = 'rsa1024' | 'rsa2048' | 'rsa3072' | 'rsa4096' | 'p256' | 'p384' | 'p521';
 
@@ -50,7 +50,7 @@ function workDir(): string {
 }
 
 function openssl(args: string[]): void {
-  execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  runProgram('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
 const KEYGEN: Record<KeySpec, string[]> = {

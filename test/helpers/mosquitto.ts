@@ -12,6 +12,9 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { sleep } from './async.js';
+import { freePort } from '../../src/node/free-port.js';
+export { freePort };
 
 const CANDIDATES = ['/usr/sbin/mosquitto', '/usr/local/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/bin/mosquitto', '/opt/homebrew/sbin/mosquitto'];
 
@@ -33,16 +36,6 @@ export function mosquittoAvailable(suite: string): boolean {
   return false;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function canConnect(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -55,7 +48,6 @@ function canConnect(port: number): Promise<boolean> {
   });
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 export interface MosquittoOptions {
   /** A plain `listener PORT 127.0.0.1` with anonymous access (default true). */
@@ -130,6 +122,12 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       const c = spawn(bin!, ['-c', conf], { stdio: ['ignore', 'pipe', 'pipe'] });
       child = c;
       let gone = false;
+      // A broker that cannot be started is reported by the readiness wait below, not by an unhandled 'error'.
+      c.once('error', (err) => {
+        log += `\nspawn ${bin}: ${err.message}`;
+        gone = true;
+        if (child === c) child = undefined;
+      });
       exited = new Promise((resolve) => c.once('exit', () => {
         gone = true;
         if (child === c) child = undefined;

@@ -4,10 +4,10 @@
  * the "EC key with RSA key exchange" case. Generated once per process and removed on exit,
  * so no key material is committed.
  */
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runProgram } from './programs.js';
 
 export interface TestPki {
   readonly dir: string;
@@ -31,7 +31,7 @@ export interface TestPki {
 let cached: TestPki | undefined;
 
 function openssl(args: string[], cwd: string): void {
-  execFileSync('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
+  runProgram('openssl', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'], timeout: 30_000 });
 }
 
 export function createTestPki(): TestPki {

@@ -18,6 +18,7 @@ import { rsaEncryptPkcs1v15, rsaSignPkcs1v15, rsaVerifyPkcs1v15 } from '../../sr
 import { ecdsaVerify } from '../../src/crypto/ecdsa.js';
 import { modExp } from '../../src/crypto/bigint.js';
 import type { EcPublicKey, RsaPublicKey } from '../../src/crypto/key-types.js';
+import { thrownCodeName } from '../helpers/thrown.js';
 
 const PK_OPS = ['rsaPublic', 'rsaPrivate', 'ecdsaVerify', 'ecdsaVerifyMessage'] as const;
 const rnd = (n: number): Uint8Array => new Uint8Array(crypto.randomBytes(n));
@@ -28,15 +29,6 @@ const pub = rsaPublicKeyOf(priv);
 const k = pub.modulus.length;
 const digest = new Uint8Array(crypto.createHash('sha256').update('m').digest());
 
-const codeOf = (f: () => unknown): string => {
-  try {
-    f();
-  } catch (err) {
-    assert.instance(err, MicroTlsError, String(err));
-    return (err as MicroTlsError).codeName;
-  }
-  return 'no error';
-};
 
 test('completeProvider passes the public-key operations through and does not invent them', () => {
   for (const p of [nobleProvider, createEspruinoProvider(createEspruinoStandIn()), { name: 'empty' }]) {
@@ -129,14 +121,14 @@ test('node provider: input >= modulus and OpenSSL failures are MicroTlsErrors wi
   const node = createNodeProvider();
   const n = pub.modulus;
   const nCopy = new Uint8Array(n);
-  assert.is(codeOf(() => node.rsaPublic!(n, pub.publicExponent, nCopy)), 'MBEDTLS_ERR_RSA_BAD_INPUT_DATA');
-  assert.is(codeOf(() => node.rsaPrivate!(priv, nCopy)), 'MBEDTLS_ERR_RSA_BAD_INPUT_DATA');
-  assert.is(codeOf(() => node.rsaPublic!(n, pub.publicExponent, new Uint8Array(k + 1).fill(1))), 'MBEDTLS_ERR_RSA_BAD_INPUT_DATA');
-  assert.is(codeOf(() => node.rsaPublic!(n, pub.publicExponent, new Uint8Array(k).fill(0xff))), 'MBEDTLS_ERR_RSA_BAD_INPUT_DATA');
+  assert.is(thrownCodeName(() => node.rsaPublic!(n, pub.publicExponent, nCopy)), 'MBEDTLS_ERR_RSA_BAD_INPUT_DATA');
+  assert.is(thrownCodeName(() => node.rsaPrivate!(priv, nCopy)), 'MBEDTLS_ERR_RSA_BAD_INPUT_DATA');
+  assert.is(thrownCodeName(() => node.rsaPublic!(n, pub.publicExponent, new Uint8Array(k + 1).fill(1))), 'MBEDTLS_ERR_RSA_BAD_INPUT_DATA');
+  assert.is(thrownCodeName(() => node.rsaPublic!(n, pub.publicExponent, new Uint8Array(k).fill(0xff))), 'MBEDTLS_ERR_RSA_BAD_INPUT_DATA');
   // An even modulus is a key OpenSSL refuses to use: typed, not an OpenSSL exception.
   const even = new Uint8Array(n);
   even[k - 1]! &= 0xfe;
-  assert.ok(codeOf(() => node.rsaPublic!(even, pub.publicExponent, new Uint8Array([2]))).startsWith('MBEDTLS_ERR_RSA_'));
+  assert.ok(thrownCodeName(() => node.rsaPublic!(even, pub.publicExponent, new Uint8Array([2]))).startsWith('MBEDTLS_ERR_RSA_'));
   // src/crypto refuses s >= n before the engine, with the same verdict as the pure path.
   assert.is(rsaVerifyPkcs1v15(pub, 'sha256', digest, n, completeProvider(node)), false);
 });
@@ -152,7 +144,7 @@ test('src/crypto contains a faulty RSA engine: no wrong signature released, veri
       return s;
     },
   };
-  assert.is(codeOf(() => rsaSignPkcs1v15(priv, 'sha256', digest, rnd, flip)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
+  assert.is(thrownCodeName(() => rsaSignPkcs1v15(priv, 'sha256', digest, rnd, flip)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
   // s + n passes (s + n)^e mod n == em but is not a valid signature (RFC 8017 requires s < n):
   // refused. It only fits in k bytes when the modulus's top bit is clear, hence a 1020-bit key.
   const odd = importPrivateKey(crypto.generateKeyPairSync('rsa', { modulusLength: 1020 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
@@ -161,11 +153,11 @@ test('src/crypto contains a faulty RSA engine: no wrong signature released, veri
   assert.is(oddPlusN.length, odd.modulus.length);
   assert.is(toHex(modExp(oddPlusN, odd.publicExponent, odd.modulus)), toHex(modExp(oddGood, odd.publicExponent, odd.modulus)));
   const plusN: CryptoProvider = { name: 'plus-n', rsaPrivate: () => oddPlusN.slice() };
-  assert.is(codeOf(() => rsaSignPkcs1v15(odd, 'sha256', digest, rnd, plusN)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
+  assert.is(thrownCodeName(() => rsaSignPkcs1v15(odd, 'sha256', digest, rnd, plusN)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
   const modulus: CryptoProvider = { name: 'modulus', rsaPrivate: () => pub.modulus.slice() };
-  assert.is(codeOf(() => rsaSignPkcs1v15(priv, 'sha256', digest, rnd, modulus)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
+  assert.is(thrownCodeName(() => rsaSignPkcs1v15(priv, 'sha256', digest, rnd, modulus)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
   const short: CryptoProvider = { name: 'short', rsaPrivate: () => good.subarray(1) };
-  assert.is(codeOf(() => rsaSignPkcs1v15(priv, 'sha256', digest, rnd, short)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
+  assert.is(thrownCodeName(() => rsaSignPkcs1v15(priv, 'sha256', digest, rnd, short)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
   const throwing: CryptoProvider = {
     name: 'throwing',
     rsaPublic: () => {
@@ -175,11 +167,11 @@ test('src/crypto contains a faulty RSA engine: no wrong signature released, veri
       throw new Error('bus fault');
     },
   };
-  assert.is(codeOf(() => rsaSignPkcs1v15(priv, 'sha256', digest, rnd, throwing)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
-  assert.is(codeOf(() => rsaEncryptPkcs1v15(pub, new Uint8Array(48), rnd, throwing)), 'MBEDTLS_ERR_RSA_PUBLIC_FAILED');
+  assert.is(thrownCodeName(() => rsaSignPkcs1v15(priv, 'sha256', digest, rnd, throwing)), 'MBEDTLS_ERR_RSA_PRIVATE_FAILED');
+  assert.is(thrownCodeName(() => rsaEncryptPkcs1v15(pub, new Uint8Array(48), rnd, throwing)), 'MBEDTLS_ERR_RSA_PUBLIC_FAILED');
   assert.is(rsaVerifyPkcs1v15(pub, 'sha256', digest, good, throwing), false);
   const shortPublic: CryptoProvider = { name: 'short-public', rsaPublic: () => new Uint8Array(k - 1) };
-  assert.is(codeOf(() => rsaEncryptPkcs1v15(pub, new Uint8Array(48), rnd, shortPublic)), 'MBEDTLS_ERR_RSA_PUBLIC_FAILED');
+  assert.is(thrownCodeName(() => rsaEncryptPkcs1v15(pub, new Uint8Array(48), rnd, shortPublic)), 'MBEDTLS_ERR_RSA_PUBLIC_FAILED');
   assert.is(rsaVerifyPkcs1v15(pub, 'sha256', digest, good, shortPublic), false);
   // And the good engine agrees with the pure path.
   assert.is(toHex(rsaSignPkcs1v15(priv, 'sha256', digest, rnd, node)), toHex(good));

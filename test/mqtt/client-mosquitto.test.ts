@@ -1,7 +1,6 @@
 /** The client against a real mosquitto on loopback: QoS flows, retained, will, keepalive, credentials, Duplex transport. */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,8 @@ import { connect, connectAsync, type MqttClient, type Packet, type PublishPacket
 import { MqttConnackError } from '../../src/mqtt/errors.js';
 import { duplexTransport, tcpTransport } from '../../src/node/mqtt-transports.js';
 import { mosquittoAvailable, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
+import { runProgram } from '../helpers/programs.js';
+import { sleep } from '../helpers/async.js';
 
 const available = mosquittoAvailable('mqtt client');
 let broker: Mosquitto;
@@ -55,10 +56,9 @@ function inbox(c: MqttClient): { messages: PublishPacket[]; until(n: number, ms?
 }
 
 const text = (p: PublishPacket): string => Buffer.from(p.payload).toString();
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 if (!available) {
-  test('mosquitto missing: real-broker tests skipped (see the warning above)', () => {});
+  test.skip('real-broker client tests: mosquitto is not installed (apt-get install mosquitto)', () => {});
 } else {
   test('connect, subscribe, QoS 0/1/2 publish and receive back', async () => {
     const c = await client({ clientId: 'rt-1' });
@@ -173,7 +173,7 @@ if (!available) {
     const dir = mkdtempSync(join(tmpdir(), 'microtls-pw-'));
     let auth: Mosquitto | undefined;
     try {
-      execFileSync('mosquitto_passwd', ['-b', '-c', join(dir, 'pw'), 'alice', 's3cret']);
+      runProgram('mosquitto_passwd', ['-b', '-c', join(dir, 'pw'), 'alice', 's3cret']);
       auth = await startMosquitto({
         plain: false,
         extraPorts: 1,

@@ -6,36 +6,12 @@ import { KeepaliveTimer } from '../../src/mqtt/keepalive.js';
 import { BoundedQueue } from '../../src/mqtt/offline-queue.js';
 import { PacketIdAllocator } from '../../src/mqtt/packet-ids.js';
 import { randomUnit } from '../../src/mqtt/random.js';
-import type { Timers } from '../../src/mqtt/timers.js';
 import { parseBrokerUrl } from '../../src/mqtt/url.js';
 import { WriteBatcher } from '../../src/mqtt/write-batcher.js';
 import { resolveConnectOptions } from '../../src/mqtt/connect.js';
+import { manualTimers } from '../helpers/manual-timers.js';
 
 /** A manual clock: time moves only when the test says so, so timing tests are exact and instant. */
-function manualTimers(): Timers & { advance(ms: number): void } {
-  let now = 0;
-  let seq = 0;
-  const pending = new Map<number, { at: number; fn: () => void }>();
-  return {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      pending.set(++seq, { at: now + ms, fn });
-      return seq;
-    },
-    clearTimeout: (h) => void pending.delete(h as number),
-    advance(ms) {
-      const end = now + ms;
-      for (;;) {
-        const due = [...pending.entries()].filter(([, t]) => t.at <= end).sort((a, b) => a[1].at - b[1].at)[0];
-        if (!due) break;
-        pending.delete(due[0]);
-        now = due[1].at;
-        due[1].fn();
-      }
-      now = end;
-    },
-  };
-}
 
 test('packet ids: start at 1, skip 0 on wrap, skip ids in flight', () => {
   const ids = new PacketIdAllocator();

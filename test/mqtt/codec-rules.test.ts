@@ -48,9 +48,9 @@ test('a violation is a MicroTlsError with a microtls MQTT code and the rule', ()
 });
 
 test('MQTT-2.2.3: remaining length at most 4 bytes and 268,435,455', () => {
-  assert.is(decodeRule('30ffffffff01'), 'MQTT-2.2.3');
+  assert.is(decodeRule('30ffffffff01'), 'MQTT §2.2.3');
   assert.is(remainingLengthSize(268_435_455), 4);
-  assert.is(ruleOf(() => remainingLengthSize(268_435_456)), 'MQTT-2.2.3');
+  assert.is(ruleOf(() => remainingLengthSize(268_435_456)), 'MQTT §2.2.3');
   // The largest legal length parses (and is then refused by the size limit, before allocation).
   const r = new PacketReader({ maxPacketSize: 1000 });
   assert.is(ruleOf(() => r.push(fromHex('30ffffff7f'))), 'microtls-max-packet-size');
@@ -68,10 +68,10 @@ test('MQTT-2.2.3: remaining length boundaries 127/128/16383/16384/2097151/209715
 });
 
 test('MQTT-2.2.3: a body longer or shorter than its fields is malformed', () => {
-  assert.is(decodeRule('4003000100'), 'MQTT-2.2.3'); // PUBACK with a trailing byte
-  assert.is(decodeRule('400100'), 'MQTT-2.2.3'); // PUBACK cut inside the packet id
-  assert.is(decodeRule('c00100'), 'MQTT-2.2.3'); // PINGREQ with a body
-  assert.is(decodeRule('3003000561'), 'MQTT-2.2.3'); // topic length 5, 1 byte present
+  assert.is(decodeRule('4003000100'), 'MQTT §2.2.3'); // PUBACK with a trailing byte
+  assert.is(decodeRule('400100'), 'MQTT §2.2.3'); // PUBACK cut inside the packet id
+  assert.is(decodeRule('c00100'), 'MQTT §2.2.3'); // PINGREQ with a body
+  assert.is(decodeRule('3003000561'), 'MQTT §2.2.3'); // topic length 5, 1 byte present
 });
 
 test('MQTT-1.5.3-1: ill-formed UTF-8 refused on receipt, lone surrogates refused on send', () => {
@@ -98,7 +98,7 @@ test('MQTT-1.5.3: length prefixes count UTF-8 bytes, not UTF-16 units; 65,535 at
   const [p] = new PacketReader().push(bytes);
   assert.is(p?.type === 'publish' && p.topic, topic);
   assert.is(encodeRule(pub('a'.repeat(65_535))), 'ok');
-  assert.is(encodeRule(pub('é'.repeat(32_768))), 'MQTT-1.5.3'); // 32,768 units but 65,536 bytes
+  assert.is(encodeRule(pub('é'.repeat(32_768))), 'MQTT §1.5.3'); // 32,768 units but 65,536 bytes
 });
 
 test('MQTT-3.3.2-2: no wildcards in topic names (PUBLISH and will)', () => {
@@ -155,8 +155,8 @@ test('MQTT-2.2.2-2: reserved header flags must be exact', () => {
 });
 
 test('MQTT-2.2.1: packet types 0 and 15 are reserved', () => {
-  assert.is(decodeRule('0000'), 'MQTT-2.2.1');
-  assert.is(decodeRule('f000'), 'MQTT-2.2.1');
+  assert.is(decodeRule('0000'), 'MQTT §2.2.1');
+  assert.is(decodeRule('f000'), 'MQTT §2.2.1');
 });
 
 test('QoS 3 refused: PUBLISH (MQTT-3.3.1-4), SUBSCRIBE (MQTT-3.8.3-4), will (MQTT-3.1.2-14)', () => {
@@ -197,11 +197,11 @@ test('CONNACK: codes 0-5 named, 6+ refused, session present only with 0', () => 
   assert.is(CONNACK_RETURN_CODES[4], 'Connection Refused, bad user name or password');
   assert.is(CONNACK_RETURN_CODES[5], 'Connection Refused, not authorized');
   for (let code = 0; code <= 5; code++) assert.equal(decodeHex(`20020${0}0${code}`), [{ type: 'connack', sessionPresent: false, returnCode: code }]);
-  assert.is(decodeRule('20020006'), 'MQTT-3.2.2.3');
-  assert.is(decodeRule('200200ff'), 'MQTT-3.2.2.3');
+  assert.is(decodeRule('20020006'), 'MQTT §3.2.2.3');
+  assert.is(decodeRule('200200ff'), 'MQTT §3.2.2.3');
   assert.is(decodeRule('20020105'), 'MQTT-3.2.2-4');
-  assert.is(decodeRule('20020200'), 'MQTT-3.2.2.1');
-  assert.is(encodeRule({ type: 'connack', sessionPresent: false, returnCode: 6 as 0 }), 'MQTT-3.2.2.3');
+  assert.is(decodeRule('20020200'), 'MQTT §3.2.2.1');
+  assert.is(encodeRule({ type: 'connack', sessionPresent: false, returnCode: 6 as 0 }), 'MQTT §3.2.2.3');
 });
 
 test('SUBACK: return codes 0, 1, 2 and 0x80 only (MQTT-3.9.3-2)', () => {

@@ -15,6 +15,7 @@ import { tlsTransport } from '../../src/node/mqtt-transports.js';
 import { issueCertificate, rsaKeyPkcs1Pem, type Issued } from '../../src/node/pki.js';
 import type { TlsSocket } from '../../src/node/tls-socket.js';
 import { mosquittoAvailable, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
+import { withTimeout } from '../helpers/async.js';
 
 const available = mosquittoAvailable('mqtts client certificate');
 let broker: Mosquitto;
@@ -23,13 +24,6 @@ let device: Issued;
 let intruder: Issued;
 const clients: MqttClient[] = [];
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let t: ReturnType<typeof setTimeout>;
-  return Promise.race([
-    p.finally(() => clearTimeout(t)),
-    new Promise<never>((_, reject) => { t = setTimeout(() => reject(new Error(`timeout after ${ms} ms: ${what}`)), ms); }),
-  ]);
-}
 
 test.before(async () => {
   if (!available) return;
@@ -77,7 +71,7 @@ function nextMessage(c: MqttClient, ms: number): Promise<[string, string] | unde
 }
 
 if (!available) {
-  test('mqtts client-certificate tests skipped: mosquitto missing', () => undefined);
+  test.skip('mqtts client-certificate tests: mosquitto is not installed (apt-get install mosquitto)', () => {});
 } else {
   test('require_certificate + use_identity_as_username: the CN is the user the ACL allows', async () => {
     const c = await withTimeout(connectAsync(url(), {

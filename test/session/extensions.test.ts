@@ -3,9 +3,10 @@ import * as assert from 'uvu/assert';
 import { MicroTlsError } from '../../src/errors.js';
 import { concatBytes, fromHex, toHex } from '../../src/encoding/bytes.js';
 import {
-  encodeExtension, encodeOfferedExtensions, EXTENSION_TYPE, MAX_FRAGMENT_LENGTH_CODES, maxFragmentLengthCode,
+  encodeExtension, encodeOfferedExtensions, MAX_FRAGMENT_LENGTH_CODES, maxFragmentLengthCode,
   maxFragmentLengthFromCode, negotiateExtensions, parseExtensionBlock, type Extension, type ExtensionOffer,
 } from '../../src/session/extensions.js';
+import { ExtensionType } from '../../src/handshake/constants.js';
 
 const FULL_OFFER: ExtensionOffer = { sessionTicket: true, extendedMasterSecret: true, encryptThenMac: true, maxFragmentLength: 2048 };
 const NOTHING: ExtensionOffer = { sessionTicket: false, extendedMasterSecret: false, encryptThenMac: false };
@@ -27,7 +28,7 @@ function expectHelloError(fn: () => unknown, alert: number, text: RegExp): void 
 const ext = (type: number, body: number[] = []): Extension => ({ type, body: Uint8Array.from(body) });
 
 test('type codes are the IANA ones', () => {
-  assert.equal(EXTENSION_TYPE, { maxFragmentLength: 1, encryptThenMac: 0x16, extendedMasterSecret: 0x17, sessionTicket: 0x23 });
+  assert.equal([ExtensionType.max_fragment_length, ExtensionType.encrypt_then_mac, ExtensionType.extended_master_secret, ExtensionType.session_ticket], [1, 0x16, 0x17, 0x23]);
 });
 
 test('encodeExtension writes type, length and body', () => {

@@ -18,10 +18,11 @@ import { concatBytes, fromHex, toHex } from '../../src/encoding/bytes.js';
 import { ByteReader } from '../../src/encoding/reader.js';
 import { chooseClientSignatureScheme, parseCertificateRequest, serverAcceptsRsa } from '../../src/client-auth/certificate-request.js';
 import { classicMasterSecret, extendedMasterSecret } from '../../src/session/ems.js';
-import { EXTENSION_TYPE, negotiateExtensions, parseExtensionBlock, type Extension, type ExtensionOffer } from '../../src/session/extensions.js';
+import { negotiateExtensions, parseExtensionBlock, type Extension, type ExtensionOffer } from '../../src/session/extensions.js';
 import { parseNewSessionTicket } from '../../src/session/new-session-ticket.js';
 import { checkResumedServerHello, serverResumed, sessionFromHandshake } from '../../src/session/resumption.js';
 import { isSessionUsable, parseSession, serializeSession } from '../../src/session/session.js';
+import { ExtensionType } from '../../src/handshake/constants.js';
 
 const HS = { clientHello: 1, serverHello: 2, newSessionTicket: 4, certificate: 11, certificateRequest: 13, serverHelloDone: 14, clientKeyExchange: 16 } as const;
 /** OpenSSL's SSL_OP_NO_EXTENDED_MASTER_SECRET (bit 0 in OpenSSL 3); Node passes secureOptions through. */
@@ -82,11 +83,11 @@ function hello(body: Uint8Array, client: boolean): { random: Uint8Array; session
 
 function offerOf(clientExtensions: Extension[]): ExtensionOffer {
   const has = (t: number) => clientExtensions.some((e) => e.type === t);
-  const ticket = clientExtensions.find((e) => e.type === EXTENSION_TYPE.sessionTicket);
+  const ticket = clientExtensions.find((e) => e.type === ExtensionType.session_ticket);
   return {
     sessionTicket: ticket === undefined ? false : ticket.body.length > 0 ? ticket.body : true,
-    extendedMasterSecret: has(EXTENSION_TYPE.extendedMasterSecret),
-    encryptThenMac: has(EXTENSION_TYPE.encryptThenMac),
+    extendedMasterSecret: has(ExtensionType.extended_master_secret),
+    encryptThenMac: has(ExtensionType.encrypt_then_mac),
   };
 }
 

@@ -4,6 +4,7 @@ import { MicroTlsError } from '../../src/errors.js';
 import {
   isSessionUsable, parseSession, serializeSession, sessionLifetimeSeconds, validateSession, type TlsSession,
 } from '../../src/session/session.js';
+import { expectThrown } from '../helpers/thrown.js';
 
 const T0 = Date.UTC(2026, 10, 27, 8, 0, 0);
 
@@ -28,17 +29,6 @@ function sample(over: Partial<TlsSession> = {}): TlsSession {
   };
 }
 
-function throwsCode(fn: () => unknown, codeName: string, text?: RegExp): void {
-  try {
-    fn();
-  } catch (e) {
-    assert.instance(e, MicroTlsError);
-    assert.is((e as MicroTlsError).codeName, codeName);
-    if (text) assert.match((e as MicroTlsError).message, text);
-    return;
-  }
-  assert.unreachable(`expected ${codeName}`);
-}
 
 test('round trip keeps every field', () => {
   const s = sample();
@@ -115,7 +105,7 @@ test('tampered fields are refused with SSL_BAD_INPUT_DATA', () => {
 });
 
 test('another format version is a version mismatch, not a guess', () => {
-  throwsCode(() => parseSession(tampered((o) => { o.version = 2; })), 'MBEDTLS_ERR_SSL_VERSION_MISMATCH', /version 2/);
+  expectThrown(() => parseSession(tampered((o) => { o.version = 2; })), 'MBEDTLS_ERR_SSL_VERSION_MISMATCH', /version 2/);
 });
 
 test('garbage is refused', () => {
@@ -128,13 +118,13 @@ test('a maximal ticket round-trips; oversized text is refused before JSON parsin
   const s = sample({ ticket: new Uint8Array(0xffff).fill(0xab) });
   const text = serializeSession(s);
   assert.equal(parseSession(text), s);
-  throwsCode(() => parseSession(text + ' '.repeat(4096)), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /more than a session can take/);
-  throwsCode(() => serializeSession(sample({ ticket: new Uint8Array(0x10000) })), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /ticket/);
+  expectThrown(() => parseSession(text + ' '.repeat(4096)), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /more than a session can take/);
+  expectThrown(() => serializeSession(sample({ ticket: new Uint8Array(0x10000) })), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /ticket/);
 });
 
 test('serialize refuses an invalid in-memory session', () => {
-  throwsCode(() => serializeSession(sample({ masterSecret: new Uint8Array(47) })), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /masterSecret/);
-  throwsCode(() => validateSession(sample({ ticket: new Uint8Array(0) })), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /ticket/);
+  expectThrown(() => serializeSession(sample({ masterSecret: new Uint8Array(47) })), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /masterSecret/);
+  expectThrown(() => validateSession(sample({ ticket: new Uint8Array(0) })), 'MBEDTLS_ERR_SSL_BAD_INPUT_DATA', /ticket/);
 });
 
 test('expiry follows the ticket lifetime hint', () => {

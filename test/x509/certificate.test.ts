@@ -1,10 +1,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { parseCertificate, parseCertificates } from '../../src/x509/certificate.js';
 import { EXT, issue, tempFile } from '../helpers/chains.js';
 import { thrownCodeName } from '../helpers/thrown.js';
+import { runProgram } from '../helpers/programs.js';
 
 const code = (fn: () => unknown): string => thrownCodeName(fn, 'no error');
 
@@ -37,7 +37,7 @@ test('fields of an RSA CA made by openssl', () => {
 
 test('serial number, as openssl prints it', () => {
   const ca = issue({ name: 'fields-ca', key: 'rsa2048', subject: '/CN=Mosquitto CA/O=Example', ext: EXT.root });
-  const printed = execFileSync('openssl', ['x509', '-in', ca.certPath, '-noout', '-serial'], { encoding: 'utf8' }).trim().split('=')[1]!;
+  const printed = runProgram('openssl', ['x509', '-in', ca.certPath, '-noout', '-serial'], { encoding: 'utf8' }).trim().split('=')[1]!;
   const c = parseCertificate(ca.der);
   assert.is(Array.from(c.serialNumber, (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase().replace(/^0+/, ''), printed.replace(/^0+/, ''));
 });
@@ -102,7 +102,7 @@ test('duplicate extensions, mismatched signature algorithms, malformed SAN (x509
 test('RSA-PSS signatures are an unknown signature algorithm; MD5 parses (refused at verify)', () => {
   const pss = issue({ name: 'pss-root', key: 'rsa2048', subject: '/CN=PSS', ext: EXT.root });
   const pssCert = tempFile('pss.pem', '');
-  execFileSync('openssl', ['x509', '-in', pss.certPath, '-signkey', pss.keyPath, '-sigopt', 'rsa_padding_mode:pss', '-sha256', '-out', pssCert], { stdio: 'ignore' });
+  runProgram('openssl', ['x509', '-in', pss.certPath, '-signkey', pss.keyPath, '-sigopt', 'rsa_padding_mode:pss', '-sha256', '-out', pssCert], { stdio: 'ignore' });
   assert.is(code(() => parseCertificates(readFileSync(pssCert, 'utf8'))), 'MBEDTLS_ERR_X509_UNKNOWN_SIG_ALG');
 });
 
@@ -132,7 +132,7 @@ function findUtcTime(der: Uint8Array): number {
 test('version: v1 certificates parse with no extensions; unknown versions are refused', () => {
   const v1 = tempFile('v1.pem', '');
   const key = issue({ name: 'multi-a', key: 'p256', subject: '/CN=A', ext: EXT.root });
-  execFileSync('openssl', ['req', '-x509', '-key', key.keyPath, '-subj', '/CN=V1', '-days', '10', '-config', tempFile('empty.cnf', '[req]\ndistinguished_name=dn\n[dn]\n'), '-out', v1], { stdio: 'ignore' });
+  runProgram('openssl', ['req', '-x509', '-key', key.keyPath, '-subj', '/CN=V1', '-days', '10', '-config', tempFile('empty.cnf', '[req]\ndistinguished_name=dn\n[dn]\n'), '-out', v1], { stdio: 'ignore' });
   const c = parseCertificates(readFileSync(v1, 'utf8'))[0]!;
   assert.is(c.version, 1);
   assert.is(c.extensions.all.length, 0);

@@ -1,23 +1,19 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import { describeCertificate, describeKey } from '../../src/x509/describe.js';
 import { suggestTrustAnchor } from '../../src/x509/suggest.js';
 import { verifyChain } from '../../src/x509/verify.js';
 import { run as certInfo } from '../../src/cli/cert-info.js';
 import { run as errorsCli } from '../../src/cli/errors.js';
 import { EXT, issue, tempFile } from '../helpers/chains.js';
+import { runProgram } from '../helpers/programs.js';
+import { capture } from '../helpers/cli-io.js';
 
 function expiry(certPath: string): string {
-  const line = execFileSync('openssl', ['x509', '-in', certPath, '-noout', '-enddate', '-dateopt', 'iso_8601'], { encoding: 'utf8' });
+  const line = runProgram('openssl', ['x509', '-in', certPath, '-noout', '-enddate', '-dateopt', 'iso_8601'], { encoding: 'utf8' });
   return line.trim().split('=')[1]!.slice(0, 10);
 }
 
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) }, out, err };
-}
 
 const ca = () => issue({ name: 'desc-ca', key: 'rsa2048', subject: '/CN=Mosquitto CA/O=Example', ext: EXT.root });
 
@@ -41,7 +37,7 @@ test('describeKey: Name: RSA (bits); EC and encrypted keys refused with a code',
   assert.is(describeKey(weak.keyPem), 'Name: RSA (1024 bit)');
   const ec = issue({ name: 'desc-ec', key: 'p256', subject: '/CN=EC', ext: [] });
   assert.match(describeKey(ec.keyPem), /^-0x[0-9a-f]{4} MBEDTLS_ERR_PK_/);
-  const enc = execFileSync('openssl', ['pkey', '-in', ca().keyPath, '-aes256', '-passout', 'pass:secret'], { encoding: 'utf8' });
+  const enc = runProgram('openssl', ['pkey', '-in', ca().keyPath, '-aes256', '-passout', 'pass:secret'], { encoding: 'utf8' });
   assert.is(describeKey(enc), '-0x3c00 MBEDTLS_ERR_PK_PASSWORD_REQUIRED');
   assert.match(describeKey('garbage'), /^-0x[0-9a-f]{4} MBEDTLS_ERR_PEM_/);
 });

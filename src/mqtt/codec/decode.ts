@@ -4,6 +4,7 @@
  */
 import { utf8DecodeStrict } from '../../encoding/bytes.js';
 import { CONNACK_RETURN_CODES, type ConnackReturnCode, protocolError } from '../errors.js';
+import { FIXED_HEADER_FLAGS, PACKET_TYPE } from './packets.js';
 import type { Packet, PublishPacket, QoS, SubackReturnCode, Subscription, WillMessage } from './packets.js';
 import { checkPacketId, checkQos, checkTopicFilter, checkTopicName } from './rules.js';
 
@@ -12,13 +13,14 @@ const TYPE_NAMES = [
   'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'reserved',
 ] as const;
 
-/** Required low nibble per type (Table 2.2); PUBLISH (3) is free-form and checked separately. */
-const REQUIRED_FLAGS = [-1, 0, 0, -1, 0, 0, 2, 0, 2, 0, 2, 0, 0, 0, 0, -1];
+/** Required low nibble by type number; PUBLISH (3) is free-form and checked separately. */
+const REQUIRED_FLAGS: number[] = [];
+for (const [name, flags] of Object.entries(FIXED_HEADER_FLAGS)) REQUIRED_FLAGS[PACKET_TYPE[name as keyof typeof FIXED_HEADER_FLAGS]] = flags;
 
 /** Checks the first byte as soon as it arrives, so a bad stream is refused before its body is buffered. */
 export function checkFixedHeader(first: number): void {
   const type = first >> 4;
-  if (type === 0 || type === 15) protocolError('MQTT-2.2.1', `packet type ${type} is reserved`);
+  if (type === 0 || type === 15) protocolError('MQTT §2.2.1', `packet type ${type} is reserved`);
   const flags = first & 0x0f;
   if (type === 3) {
     if ((flags & 0x06) === 0x06) protocolError('MQTT-3.3.1-4', 'PUBLISH with QoS 3');
@@ -38,7 +40,7 @@ class Cursor {
   }
 
   private need(n: number, field: string): void {
-    if (this.remaining < n) protocolError('MQTT-2.2.3', `${this.what} ends inside ${field} (remaining length too short)`);
+    if (this.remaining < n) protocolError('MQTT §2.2.3', `${this.what} ends inside ${field} (remaining length too short)`);
   }
 
   u8(field: string): number {
@@ -77,7 +79,7 @@ class Cursor {
   }
 
   end(): void {
-    if (this.remaining !== 0) protocolError('MQTT-2.2.3', `${this.what} has ${this.remaining} bytes after its last field (remaining length too long)`);
+    if (this.remaining !== 0) protocolError('MQTT §2.2.3', `${this.what} has ${this.remaining} bytes after its last field (remaining length too long)`);
   }
 }
 
@@ -136,10 +138,10 @@ export function decodePacket(first: number, body: Uint8Array): Packet {
       return decodeConnect(c);
     case 'connack': {
       const ackFlags = c.u8('acknowledge flags');
-      if (ackFlags & 0xfe) protocolError('MQTT-3.2.2.1', 'reserved CONNACK acknowledge flags are not 0');
+      if (ackFlags & 0xfe) protocolError('MQTT §3.2.2.1', 'reserved CONNACK acknowledge flags are not 0');
       const code = c.u8('return code');
       c.end();
-      if (!(code in CONNACK_RETURN_CODES)) protocolError('MQTT-3.2.2.3', `CONNACK return code ${code} is reserved`);
+      if (!(code in CONNACK_RETURN_CODES)) protocolError('MQTT §3.2.2.3', `CONNACK return code ${code} is reserved`);
       if (code !== 0 && ackFlags) protocolError('MQTT-3.2.2-4', 'session present with a non-zero return code');
       return { type, sessionPresent: ackFlags === 1, returnCode: code as ConnackReturnCode };
     }
@@ -194,6 +196,6 @@ export function decodePacket(first: number, body: Uint8Array): Packet {
       c.end();
       return { type };
     default:
-      return protocolError('MQTT-2.2.1', `packet type ${first >> 4} is reserved`);
+      return protocolError('MQTT §2.2.1', `packet type ${first >> 4} is reserved`);
   }
 }

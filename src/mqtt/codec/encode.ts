@@ -5,7 +5,7 @@
  */
 import { utf8Encode } from '../../encoding/bytes.js';
 import { CONNACK_RETURN_CODES, protocolError } from '../errors.js';
-import { PACKET_TYPE, type Packet, type PublishPacket, type ConnectPacket } from './packets.js';
+import { FIXED_HEADER_FLAGS, PACKET_TYPE, type Packet, type PublishPacket, type ConnectPacket } from './packets.js';
 import { remainingLengthSize, writeRemainingLength } from './remaining-length.js';
 import { checkPacketId, checkPrefixedLength, checkQos, checkString, checkTopicFilter, checkTopicName } from './rules.js';
 
@@ -35,7 +35,7 @@ function connectFields(p: ConnectPacket): { flags: number; fields: Field[] } {
   if (p.password !== undefined && p.username === undefined) protocolError('MQTT-3.1.2-22', 'a password needs a user name');
   if (p.clientId.length === 0 && !p.clean) protocolError('MQTT-3.1.3-7', 'an empty client identifier needs clean session');
   if (!Number.isInteger(p.keepalive) || p.keepalive < 0 || p.keepalive > 0xffff) {
-    protocolError('MQTT-3.1.2.10', `keepalive ${p.keepalive} is not 0-65535 seconds`);
+    protocolError('MQTT §3.1.2.10', `keepalive ${p.keepalive} is not 0-65535 seconds`);
   }
   let connectFlags = p.clean ? 0x02 : 0;
   const payload: Field[] = [str(p.clientId, 'client identifier')];
@@ -53,7 +53,7 @@ function connectFields(p: ConnectPacket): { flags: number; fields: Field[] } {
     payload.push(bin(p.password, 'password'));
   }
   const variableHeader: Field[] = [str(p.protocolName ?? 'MQTT', 'protocol name'), { u8: p.protocolLevel ?? 4 }, { u8: connectFlags }, { u16: p.keepalive }];
-  return { flags: 0, fields: [...variableHeader, ...payload] };
+  return { flags: FIXED_HEADER_FLAGS.connect, fields: [...variableHeader, ...payload] };
 }
 
 function publishFields(p: PublishPacket): { flags: number; fields: Field[] } {
@@ -73,18 +73,18 @@ function layout(p: Packet): { flags: number; fields: Field[] } {
     case 'connect':
       return connectFields(p);
     case 'connack':
-      if (!(p.returnCode in CONNACK_RETURN_CODES)) protocolError('MQTT-3.2.2.3', `CONNACK return code ${String(p.returnCode)} is reserved`);
+      if (!(p.returnCode in CONNACK_RETURN_CODES)) protocolError('MQTT §3.2.2.3', `CONNACK return code ${String(p.returnCode)} is reserved`);
       if (p.returnCode !== 0 && p.sessionPresent) protocolError('MQTT-3.2.2-4', 'session present must be 0 with a non-zero return code');
-      return { flags: 0, fields: [{ u8: p.sessionPresent ? 1 : 0 }, { u8: p.returnCode }] };
+      return { flags: FIXED_HEADER_FLAGS[p.type], fields: [{ u8: p.sessionPresent ? 1 : 0 }, { u8: p.returnCode }] };
     case 'publish':
       return publishFields(p);
     case 'puback':
     case 'pubrec':
     case 'pubcomp':
     case 'unsuback':
-      return { flags: 0, fields: [{ u16: checkPacketId(p.packetId, p.type.toUpperCase()) }] };
+      return { flags: FIXED_HEADER_FLAGS[p.type], fields: [{ u16: checkPacketId(p.packetId, p.type.toUpperCase()) }] };
     case 'pubrel':
-      return { flags: 0x02, fields: [{ u16: checkPacketId(p.packetId, 'PUBREL') }] };
+      return { flags: FIXED_HEADER_FLAGS[p.type], fields: [{ u16: checkPacketId(p.packetId, 'PUBREL') }] };
     case 'subscribe': {
       if (p.subscriptions.length === 0) protocolError('MQTT-3.8.3-3', 'SUBSCRIBE needs at least one topic filter');
       const fields: Field[] = [{ u16: checkPacketId(p.packetId, 'SUBSCRIBE') }];
@@ -92,7 +92,7 @@ function layout(p: Packet): { flags: number; fields: Field[] } {
         checkTopicFilter(s.topic);
         fields.push(str(s.topic, 'topic filter'), { u8: checkQos(s.qos, 'MQTT-3.8.3-4', 'requested') });
       }
-      return { flags: 0x02, fields };
+      return { flags: FIXED_HEADER_FLAGS[p.type], fields };
     }
     case 'suback': {
       const fields: Field[] = [{ u16: checkPacketId(p.packetId, 'SUBACK') }];
@@ -100,7 +100,7 @@ function layout(p: Packet): { flags: number; fields: Field[] } {
         if (c !== 0 && c !== 1 && c !== 2 && c !== 0x80) protocolError('MQTT-3.9.3-2', `SUBACK return code ${String(c)} is reserved`);
         fields.push({ u8: c });
       }
-      return { flags: 0, fields };
+      return { flags: FIXED_HEADER_FLAGS[p.type], fields };
     }
     case 'unsubscribe': {
       if (p.topics.length === 0) protocolError('MQTT-3.10.3-2', 'UNSUBSCRIBE needs at least one topic filter');
@@ -109,15 +109,15 @@ function layout(p: Packet): { flags: number; fields: Field[] } {
         checkTopicFilter(t);
         fields.push(str(t, 'topic filter'));
       }
-      return { flags: 0x02, fields };
+      return { flags: FIXED_HEADER_FLAGS[p.type], fields };
     }
     case 'pingreq':
     case 'pingresp':
     case 'disconnect':
-      return { flags: 0, fields: [] };
+      return { flags: FIXED_HEADER_FLAGS[p.type], fields: [] };
     default: {
       const never: never = p;
-      return protocolError('MQTT-2.2.1', `unknown packet type ${JSON.stringify(never)}`);
+      return protocolError('MQTT §2.2.1', `unknown packet type ${JSON.stringify(never)}`);
     }
   }
 }

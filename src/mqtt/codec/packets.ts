@@ -10,6 +10,15 @@ export const PACKET_TYPE = {
 
 export type PacketType = keyof typeof PACKET_TYPE;
 
+/**
+ * The fixed header's low nibble, which MQTT 3.1.1 fixes for every type but PUBLISH
+ * (Table 2.2, MQTT-2.2.2-1 / -2): the encoder writes these, the decoder requires them.
+ */
+export const FIXED_HEADER_FLAGS: Readonly<Record<Exclude<PacketType, 'publish'>, number>> = {
+  connect: 0, connack: 0, puback: 0, pubrec: 0, pubrel: 2, pubcomp: 0,
+  subscribe: 2, suback: 0, unsubscribe: 2, unsuback: 0, pingreq: 0, pingresp: 0, disconnect: 0,
+};
+
 export interface WillMessage {
   topic: string;
   payload: Uint8Array;

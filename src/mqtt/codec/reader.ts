@@ -66,7 +66,7 @@ export class PacketReader {
         this.multiplier *= 128;
         this.lengthBytes++;
         if (b & 0x80) {
-          if (this.lengthBytes === 4) protocolError('MQTT-2.2.3', 'remaining length is longer than 4 bytes');
+          if (this.lengthBytes === 4) protocolError('MQTT §2.2.3', 'remaining length is longer than 4 bytes');
           continue;
         }
         const total = 1 + this.lengthBytes + this.length;

@@ -3,7 +3,7 @@ import { protocolError } from '../errors.js';
 import { MAX_REMAINING_LENGTH } from './packets.js';
 
 export function remainingLengthSize(n: number): number {
-  if (n < 0 || n > MAX_REMAINING_LENGTH) protocolError('MQTT-2.2.3', `remaining length ${n} exceeds 268,435,455`);
+  if (n < 0 || n > MAX_REMAINING_LENGTH) protocolError('MQTT §2.2.3', `remaining length ${n} exceeds 268,435,455`);
   return n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4;
 }
 

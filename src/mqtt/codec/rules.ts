@@ -21,7 +21,7 @@ export function checkString(s: string, field: string): void {
 
 /** Strings and binary fields carry a 2-byte length prefix, counted in bytes (section 1.5.3). */
 export function checkPrefixedLength(byteLength: number, field: string): void {
-  if (byteLength > 0xffff) protocolError('MQTT-1.5.3', `${field} is ${byteLength} bytes, more than the 65,535 a length prefix can count`);
+  if (byteLength > 0xffff) protocolError('MQTT §1.5.3', `${field} is ${byteLength} bytes, more than the 65,535 a length prefix can count`);
 }
 
 /** Topic Name in PUBLISH and the Will Topic: non-empty, no wildcards. */
