@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { createCountingProvider, getDefaultProvider, nobleProvider, setDefaultProvider, type CryptoProvider } from '../../hw/index.js';
 import { modExp } from '../../src/crypto/bigint.js';
-import { replay, type ReplayFixture } from '../../test/tls/helpers/replay.js';
+import { replay, type ReplayFixture } from '../../test/helpers/replay.js';
 import { workFromCounts, type WorkCounts } from './count-modes.js';
 import { FIXTURE } from './engine-costs.js';
 
