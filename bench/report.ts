@@ -22,7 +22,7 @@ import { BENCH_DIR, runSection } from './lib/children.js';
 import { createBenchPki } from './lib/bench-pki.js';
 import { machineInfo, machineLines } from './lib/machine.js';
 import { printTable, ratio } from './lib/table.js';
-import { printHandshakes, type HandshakeResults } from './handshakes.js';
+import { printHandshakes, type HandshakeResults, type HandshakeRow } from './handshakes.js';
 import { printThroughput, type ThroughputResults } from './throughput.js';
 import { printMemory, type MemoryResults } from './memory.js';
 import { checkLive, printModel, runModel, type EngineBenchRow, type ModelResults } from './model/run-model.js';
@@ -42,16 +42,22 @@ function bundles(): { rows: BundleRow[]; note?: string } {
   return rows.length ? { rows } : { rows, note: 'absent: dist/device/ holds no bundle' };
 }
 
-/** Head to head: microtls's best provider against each peer, each as a ratio to Node on the peer's own server and suite. */
+/**
+ * Head to head: microtls's best provider against each peer, each as a ratio to Node on the
+ * peer's own server and suite, in wall time and in client CPU.
+ */
 function headToHead(h: HandshakeResults): string[] {
   const out: string[] = [];
   for (const m of h.modes) {
     const mt = m.rows.filter((r) => r.client.startsWith('microtls') && !r.client.includes('cold'));
     if (!mt.length) continue;
-    const best = mt.reduce((a, b) => ((a.ratio ?? Infinity) <= (b.ratio ?? Infinity) ? a : b));
+    const best = (f: (r: HandshakeRow) => number | undefined) => mt.reduce((a, b) => ((f(a) ?? Infinity) <= (f(b) ?? Infinity) ? a : b));
     for (const peer of m.rows.filter((r) => r.client.startsWith('@reclaim') || r.client.startsWith('node-forge'))) {
-      const ahead = (best.ratio ?? Infinity) < (peer.ratio ?? 0);
-      out.push(`${h.jitless ? '--jitless ' : ''}${m.label}: ${best.client} ${ratio(best.ratio)} vs ${peer.client} ${ratio(peer.ratio)} (each against Node on its server) -> ${ahead ? 'ahead' : 'NOT ahead'}`);
+      for (const [what, f] of [['wall', (r: HandshakeRow) => r.ratio], ['client CPU', (r: HandshakeRow) => r.cpuRatio]] as const) {
+        const b = best(f);
+        const ahead = (f(b) ?? Infinity) < (f(peer) ?? 0);
+        out.push(`head to head${h.jitless ? ', --jitless' : ''}, ${m.label}, ${what}: ${b.client} ${ratio(f(b))} vs ${peer.client} ${ratio(f(peer))} (each against Node on its server) -> ${ahead ? 'ahead' : 'NOT ahead'}`);
+      }
     }
   }
   return out;

@@ -3,7 +3,7 @@
  * XST= / ESPRUINO=), and a replay timed there, for the cost model and its check:
  *  - xst and node --jitless: bench/model/engine-entry.ts bundled (the portable core with the
  *    noble provider and src/crypto's BigInt arithmetic), then the AES128-GCM-SHA256 replay
- *    fixture timed inside the engine, three replays after each of three probe rounds.
+ *    fixture timed inside the engine, three replays after each of five probe rounds.
  *  - Espruino: the core cannot run there until the device bundle exists, so only what the engine
  *    has natively is measured (require('crypto') SHA-1/256/384 per block, AES-ECB per block in
  *    one call), plus the same interpreted kernel as in xst (typed-array loop). Work that would
@@ -122,11 +122,11 @@ export async function measureBundled(engine: 'xst' | 'node --jitless'): Promise<
   const driver = `
 ${KERNEL}
 (function () {
-  // Unit probes and replays alternate, three times, so both see the same background load on a
-  // shared machine; each unit cost is the median of its three measurements.
+  // Unit probes and replays alternate, five times, so both see the same background load on a
+  // shared machine; each unit cost is the median of its five measurements.
   var fixture = ${JSON.stringify(fixtureText)};
   var sets = [], kernels = [], replays = [];
-  for (var round = 0; round < 3; round++) {
+  for (var round = 0; round < 5; round++) {
     sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)})));
     kernels.push(kernelUs());
     for (var i = 0; i < 3; i++) {
