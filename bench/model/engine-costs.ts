@@ -20,6 +20,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { UnitCosts } from './profile.js';
+import { measureEspruinoBundle } from './espruino-bundle-costs.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -200,6 +201,7 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   const esp = enginePath('espruino');
   if (!esp) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'microtls-espruino-'));
+  let e: Record<string, number>;
   try {
     const file = join(dir, 'costs.js');
     writeFileSync(file, ESPRUINO_SCRIPT);
@@ -209,37 +211,63 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
     });
     const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
     if (!line) throw new Error(`espruino: no result\n${stdout.slice(-2000)}`);
-    const e = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as Record<string, number>;
-    const ratio = xstKernelUs ? e.kernelUs! / xstKernelUs : NaN;
-    const interp = (v: number | undefined) => (v !== undefined && Number.isFinite(ratio) ? v * ratio : NaN);
-    const notes = [
-      `native require('crypto'): one call costs ${e.hashCall!.toFixed(1)} us (hash) / ${e.aesCall!.toFixed(1)} us (AES) besides the blocks`,
-      `interpreted work (GHASH, X.509, handshake set-up) = xst's measured cost x ${ratio.toFixed(1)} (Espruino/xst on the same loop; estimate)`,
-      'modular multiplication: 16-bit-limb Montgomery figure from ../shared/engines/README.md (estimate until the limb backend runs in Espruino)',
-    ];
-    const modMul: Record<string, number> = {};
-    for (const bits of [512, 1024, 2048, 4096]) modMul[String(bits)] = ESPRUINO_MODMUL_2048_US * (bits / 2048) ** 2;
-    return {
-      engine: 'espruino',
-      kernelUs: e.kernelUs!,
-      units: {
-        // The per-call cost is spread over the few blocks a handshake hashes per call (about 2):
-        // an estimate that keeps the native calls' overhead in the model.
-        sha1Block: e.sha1Block! + e.hashCall! / 2,
-        sha256Block: e.sha256Block! + e.hashCall! / 2,
-        sha512Block: e.sha512Block! + e.hashCall! / 2,
-        aesBlock: e.aesBlockBatched! + e.aesCall! / 16,
-        ghashBlock: interp(xstUnits?.ghashBlock),
-        aesKeySetup: e.aesCall!,
-        modMul,
-        certificatePerByte: interp(xstUnits?.certificatePerByte),
-        perHandshake: interp(xstUnits?.perHandshake),
-      },
-      notes,
-    };
+    e = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as Record<string, number>;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+  const ratio = xstKernelUs ? e.kernelUs! / xstKernelUs : NaN;
+  const interp = (v: number | undefined) => (v !== undefined && Number.isFinite(ratio) ? v * ratio : NaN);
+  const modMul: Record<string, number> = {};
+  for (const bits of [512, 1024, 2048, 4096]) modMul[String(bits)] = ESPRUINO_MODMUL_2048_US * (bits / 2048) ** 2;
+  const units: MeasuredUnits = {
+    // The per-call cost is spread over the few blocks a handshake hashes per call (about 2):
+    // an estimate that keeps the native calls' overhead in the model.
+    sha1Block: e.sha1Block! + e.hashCall! / 2,
+    sha256Block: e.sha256Block! + e.hashCall! / 2,
+    sha512Block: e.sha512Block! + e.hashCall! / 2,
+    aesBlock: e.aesBlockBatched! + e.aesCall! / 16,
+    ghashBlock: interp(xstUnits?.ghashBlock),
+    aesKeySetup: e.aesCall!,
+    modMul,
+    certificatePerByte: interp(xstUnits?.certificatePerByte),
+    perHandshake: interp(xstUnits?.perHandshake),
+  };
+  const notes: string[] = [];
+  const fixtureText = readFileSync(FIXTURE, 'utf8');
+  const fromBundle = await measureEspruinoBundle(esp, fixtureText, leafCertificateHex(JSON.parse(fixtureText)));
+  let replayMs: number[] | undefined;
+  const b = fromBundle?.units;
+  if (b) {
+    // What the device bundle runs, measured, replaces the estimates above figure by figure.
+    const replaced: string[] = [];
+    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'certificatePerByte', 'perHandshake'] as const) {
+      if (b[k] !== undefined) {
+        units[k] = b[k]!;
+        replaced.push(k);
+      }
+    }
+    const m2 = b.modMul2048;
+    const m1 = b.modMul1024 ?? (m2 !== undefined ? m2 / 4 : undefined);
+    if (m2 !== undefined && m1 !== undefined) {
+      units.modMul = { '512': m1 / 4, '1024': m1, '2048': m2, '4096': m2 * 4 };
+      replaced.push('modular multiplication (512 and 4096 bits scaled quadratically)');
+    }
+    notes.push(`measured with the device bundle (dist/device/microtls.espruino.js: Espruino provider, limb backend): ${replaced.join(', ')}`);
+    if (!replaced.includes('perHandshake')) notes.push('the figures the bundle probes did not reach keep the estimates: ' + ['ghashBlock', 'certificatePerByte', 'perHandshake'].filter((k) => !replaced.includes(k)).join(', '));
+  } else {
+    notes.push(
+      `native require('crypto'): one call costs ${e.hashCall!.toFixed(1)} us (hash) / ${e.aesCall!.toFixed(1)} us (AES) besides the blocks`,
+      `interpreted work (GHASH, X.509, handshake set-up) = xst's measured cost x ${ratio.toFixed(1)} (Espruino/xst on the same loop; estimate)`,
+      'modular multiplication: 16-bit-limb Montgomery figure from ../shared/engines/README.md (estimate until the limb backend runs in Espruino)',
+    );
+  }
+  if (fromBundle) {
+    notes.push(...fromBundle.notes);
+    replayMs = fromBundle.replayMs;
+  } else {
+    notes.push('no device bundle (npm run build:device): the core was not run in Espruino');
+  }
+  return { engine: 'espruino', kernelUs: e.kernelUs!, units, ...(replayMs ? { replayMs } : {}), notes };
 }
 
 /** Unit costs of a measured engine as a profile's costs (software only: these are what the engine does). */
