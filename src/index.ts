@@ -3,6 +3,7 @@ export * from './errors.js';
 export { TlsClient } from './handshake/client.js';
 export type { HandshakeInfo, HandshakeTimings, TlsClientEvents, TlsClientState } from './handshake/client.js';
 export type { CertificateVerifier, TlsClientOptions, VerifyContext, VerifyOutcome } from './handshake/options.js';
+export { createServerVerifier, type ServerVerifierOptions } from './handshake/server-verifier.js';
 export { CIPHER_SUITES, findSuite, suiteByCode, type CipherSuite, type RecordMode } from './handshake/cipher-suites.js';
 export { AlertDescription, AlertLevel, alertName, type Alert } from './record/alerts.js';
 export * from './x509/index.js';

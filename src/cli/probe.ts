@@ -9,7 +9,7 @@ import type { TlsSocket } from '../node/tls-socket.js';
 import type { VerifyContext, VerifyOutcome } from '../handshake/options.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { flagNames } from '../x509/flags.js';
-import { createChainVerifier } from '../x509/verifier.js';
+import { createServerVerifier } from '../handshake/server-verifier.js';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseSession, serializeSession, type MaxFragmentLength, type TlsSession } from '../session/session.js';
 import type { CliIo } from './main.js';
@@ -183,7 +183,7 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
         return 2;
       }
     }
-    const chainVerifier = createChainVerifier({ trusted });
+    const chainVerifier = createServerVerifier({ ca: trusted });
     // The wrapper keeps the verifier's trustId, so --sess-out sessions resume only under the same --cafile.
     verify = Object.assign((ctx: VerifyContext) => {
       presented = ctx.chain;

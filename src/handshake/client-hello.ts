@@ -2,6 +2,7 @@ import { asciiEncode } from '../encoding/bytes.js';
 import { ByteWriter } from '../encoding/writer.js';
 import { ExtensionType, HandshakeType } from './constants.js';
 import { handshakeMessage } from './message.js';
+import { parseIpAddress } from '../x509/ip.js';
 
 export interface ClientHelloParams {
   readonly random: Uint8Array;
@@ -28,9 +29,12 @@ export function encodeClientHello(p: ClientHelloParams): Uint8Array {
   return handshakeMessage(HandshakeType.client_hello, w.finish());
 }
 
-/** True for IPv4 / IPv6 literals, which RFC 6066 forbids in server_name. */
+/**
+ * RFC 6066 3: no IP literal in server_name. The same rule as the certificate name check
+ * (src/x509/ip.ts), so a name is an address for both or a host name for both.
+ */
 export function isIpLiteral(host: string): boolean {
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(':');
+  return parseIpAddress(host) !== undefined;
 }
 
 /** server_name extension body with one host_name entry (RFC 6066 3). */

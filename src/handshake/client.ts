@@ -4,8 +4,8 @@ import type { PublicKey, RsaPublicKey } from '../crypto/key-types.js';
 import { rsaEncryptPkcs1v15 } from '../crypto/rsa.js';
 import { concatBytes, constantTimeEqual, toHex } from '../encoding/bytes.js';
 import { asMicroTlsError, MicroTlsError } from '../errors.js';
-import { AlertDescription, AlertLevel, alertName, tlsError, type Alert } from '../record/alerts.js';
-import { ContentType, MAX_CIPHERTEXT } from '../record/constants.js';
+import { AlertDescription, AlertLevel, alertName, MAX_CONSECUTIVE_WARNING_ALERTS, tlsError, type Alert } from '../record/alerts.js';
+import { CIPHERTEXT_EXPANSION, ContentType, MAX_CIPHERTEXT } from '../record/constants.js';
 import { DEFAULT_MAX_HANDSHAKE_MESSAGE, HandshakeAssembler, type HandshakeMessage } from '../record/handshake-assembler.js';
 import { RecordLayer, type TlsRecord } from '../record/record-layer.js';
 import { parseCertificateRequest, planClientCertificate, type CertificateRequest } from '../client-auth/certificate-request.js';
@@ -25,7 +25,7 @@ import { ExtensionType, HandshakeType, handshakeName } from './constants.js';
 import { createProtection, deriveTrafficKeys, finishedVerifyData, type TrafficKeys } from './key-schedule.js';
 import { handshakeMessage } from './message.js';
 import {
-  requireClockSet, resolveCredentials, resolveSuites, resolveVerifier, validateMaxFragmentLength, validateServerName,
+  requireClockSet, resolveCredentials, resolveSuites, resolveVerifier, validateMaxFragmentLength, validateReceiveBufferSize, validateServerName,
   type CertificateVerifier, type TlsClientOptions, type VerifyOutcome,
 } from './options.js';
 import { parseServerHello } from './server-hello.js';
@@ -105,8 +105,10 @@ export type TlsClientState =
   | 'closed'
   | 'failed';
 
-/** Input allowed to queue while the engine waits for an asynchronous certificate verifier. */
-const MAX_BUFFERED_WHILE_PAUSED = 2 * (MAX_CIPHERTEXT + 5);
+/** Input allowed to queue while the engine waits for an asynchronous certificate verifier: two records at the receive limit. */
+function maxBufferedWhilePaused(receiveLimit: number): number {
+  return 2 * (receiveLimit + CIPHERTEXT_EXPANSION + 5);
+}
 /** Output records are joined into one transport write only up to this many bytes. */
 const MAX_FLUSH_JOIN = 16384;
 
@@ -171,6 +173,8 @@ export class TlsClient {
   private closeSent = false;
   /** A no_renegotiation warning was sent (once per connection, see onHelloRequest). */
   private renegotiationDeclined = false;
+  /** Warning alerts received in a row (see MAX_CONSECUTIVE_WARNING_ALERTS). */
+  private warningsInARow = 0;
   private failure: MicroTlsError | undefined;
 
   private clientRandom = new Uint8Array(32);
@@ -226,6 +230,7 @@ export class TlsClient {
     this.assembler = new HandshakeAssembler(max);
     this.credentials = resolveCredentials(options);
     this.maxFragmentLength = validateMaxFragmentLength(options.maxFragmentLength);
+    this.records.setReceiveCapacity(validateReceiveBufferSize(options.receiveBufferSize, this.maxFragmentLength));
     const clock = options.clock ?? getDefaultClock();
     this.sessionClock = () => clock.now()?.getTime();
     // Only a client that may have to sign the transcript keeps its messages (see Transcript).
@@ -312,8 +317,8 @@ export class TlsClient {
     if (!this.suites.some((suite) => suite.code === s.cipherSuite)) return undefined;
     // Resuming skips the certificate: a verifying client must not inherit an unverified session.
     if (this.verifier && !s.serverVerified) return undefined;
-    // ...nor one verified against other CA certificates or rules than its own.
-    if (this.trustId !== undefined && s.verifiedWith !== this.trustId) return undefined;
+    // ...nor one verified by another verifier (other CA certificates, rules or function).
+    if (this.verifier && (this.trustId === undefined || s.verifiedWith !== this.trustId)) return undefined;
     if (s.ticket !== undefined && !tickets && s.sessionId.length === 0) return undefined;
     return sessionMatchesOffer(s, offer) ? s : undefined;
   }
@@ -322,7 +327,7 @@ export class TlsClient {
   receive(bytes: Uint8Array): void {
     if (this.stateValue === 'failed' || this.stateValue === 'closed') return;
     this.records.feed(bytes);
-    if (this.paused && this.records.buffered > MAX_BUFFERED_WHILE_PAUSED) {
+    if (this.paused && this.records.buffered > maxBufferedWhilePaused(this.records.receiveLimit)) {
       // A server has nothing to send while we verify its certificate; one flooding us
       // must not grow the buffer without bound.
       this.fail(tlsError('SSL_BUFFER_TOO_SMALL', 'unexpected_message',
@@ -402,6 +407,7 @@ export class TlsClient {
     if (this.assembler.midMessage && rec.type !== ContentType.handshake && rec.type !== ContentType.alert) {
       throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message', `${rec.type === ContentType.changeCipherSpec ? 'ChangeCipherSpec' : 'application data'} inside a fragmented handshake message`);
     }
+    if (rec.type !== ContentType.alert) this.warningsInARow = 0;
     switch (rec.type) {
       case ContentType.handshake:
         this.assembler.push(rec.fragment);
@@ -452,6 +458,10 @@ export class TlsClient {
     }
     if (level !== AlertLevel.warning) {
       throw tlsError('SSL_INVALID_RECORD', 'illegal_parameter', `alert with unknown level ${level}`);
+    }
+    if (description !== AlertDescription.close_notify && ++this.warningsInARow >= MAX_CONSECUTIVE_WARNING_ALERTS) {
+      throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message',
+        `the server sent ${this.warningsInARow} warning alerts in a row (last: ${alert.name}); at most ${MAX_CONSECUTIVE_WARNING_ALERTS - 1} are accepted (possible DoS)`);
     }
     if (description === AlertDescription.close_notify) {
       // RFC 5246 7.2.1: answer with our own close_notify, then the connection is over.
@@ -527,7 +537,7 @@ export class TlsClient {
     this.serverRandom = sh.random.slice();
     this.sessionId = sh.sessionId.slice();
     this.records.strictVersion = true;
-    if (negotiated.maxFragmentLength !== undefined) this.records.setMaxFragmentLength(negotiated.maxFragmentLength);
+    if (negotiated.maxFragmentLength !== undefined) this.records.setMaxFragmentLength(negotiated.maxFragmentLength, this.options.acceptLargerRecords === true);
     this.transcript.start(suite.prfHash);
     this.times.serverHello = this.now();
     if (this.resumed) {

@@ -13,7 +13,7 @@ import { keyLogSink, type KeyLogOption } from './keylog.js';
 import { closeTransport, TlsSocket } from './tls-socket.js';
 
 /** Session, client-credential and extension options, documented on TlsClientOptions, passed to the engine as they are. */
-const ENGINE_PASSTHROUGH = ['cert', 'key', 'credentials', 'session', 'extendedMasterSecret', 'encryptThenMac', 'maxFragmentLength'] as const;
+const ENGINE_PASSTHROUGH = ['cert', 'key', 'credentials', 'session', 'extendedMasterSecret', 'encryptThenMac', 'maxFragmentLength', 'receiveBufferSize', 'acceptLargerRecords'] as const;
 type EnginePassthrough = Pick<TlsClientOptions, (typeof ENGINE_PASSTHROUGH)[number]>;
 
 export interface ConnectOptions extends EnginePassthrough {
@@ -31,6 +31,8 @@ export interface ConnectOptions extends EnginePassthrough {
    * `false` connects without verification (the device's "Verify Server Certificate = Disable"); or a verify function.
    */
   readonly verify: boolean | CertificateVerifier;
+  /** Names what a verify function accepts, for resumption across functions and restarts (TlsClientOptions.verifierId). */
+  readonly verifierId?: string;
   /** CA certificate(s) for `verify: true`: PEM text (one or more), DER, or parsed certificates. */
   readonly ca?: CertificateInput | readonly CertificateInput[];
   /** Time source for certificate validity (default: the process clock; see src/time/clock.ts). */
@@ -48,6 +50,12 @@ export interface ConnectOptions extends EnginePassthrough {
   readonly random?: (n: number) => Uint8Array;
   readonly now?: () => number;
   readonly sessionTickets?: boolean;
+  /**
+   * Accept a TCP close without close_notify as a normal end of stream ('end'). Default false:
+   * such a truncation (which a man in the middle can cause) fails the socket with
+   * SSL_CONN_EOF after the data received so far; `truncated` and `lastErrors` say so either way.
+   */
+  readonly allowTruncation?: boolean;
 }
 
 export const DEFAULT_HANDSHAKE_TIMEOUT = 30_000;
@@ -120,6 +128,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
       engine = new TlsClient({
         serverName: servername,
         verify: options.verify,
+        ...(options.verifierId !== undefined ? { verifierId: options.verifierId } : {}),
         ...(options.ca !== undefined ? { ca: options.ca } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
         ...(options.verifyPolicy ? { verifyPolicy: options.verifyPolicy } : {}),
@@ -176,9 +185,9 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
         engine.abort(err);
         settle(err);
       } else if (!socket!.closeNotifyReceived) {
-        // TCP closed without close_notify: end the stream, but leave a trace of the truncation.
-        socket!.noteError(new MicroTlsError('SSL_CONN_EOF', 'connection closed without close_notify'));
-        socket!.push(null);
+        socket!.peerTruncated(new MicroTlsError('SSL_CONN_EOF',
+          'the server closed the TCP connection without close_notify, so the data may have been cut short (truncation); ' +
+          'pass allowTruncation: true to accept such a close as a normal end'), options.allowTruncation === true);
       }
     });
     transport.on('close', () => {
@@ -186,7 +195,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
         const err = new MicroTlsError('SSL_CONN_EOF', 'the connection closed during the TLS handshake');
         engine.abort(err);
         settle(err);
-      } else if (!socket!.readableEnded) {
+      } else if (!socket!.readableEnded && !socket!.truncated) {
         // No destroy(): data already pushed must still reach the reader; the Duplex ends
         // itself once both sides are done.
         socket!.push(null);

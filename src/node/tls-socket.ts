@@ -32,6 +32,9 @@ export class TlsSocket extends Duplex {
   private info: HandshakeInfo | undefined;
   private parsedPeers: Certificate[] | undefined;
   private receivedCloseNotify = false;
+  private wasTruncated = false;
+  /** A truncation's error, raised in place of 'end' once the data before it was read (see peerTruncated). */
+  private pendingTruncation: MicroTlsError | undefined;
 
   /** @internal The adapter wires the engine; users get instances from connect(). */
   constructor(readonly transport: Duplex & Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'setNoDelay' | 'setKeepAlive'>>, private readonly engine: TlsClient) {
@@ -53,6 +56,37 @@ export class TlsSocket extends Duplex {
     this.receivedCloseNotify = true;
     this.push(null);
     closeTransport(this.transport);
+  }
+
+  /**
+   * @internal TCP ended without close_notify (a truncation an attacker can cause). Strict: the
+   * data already received is still delivered, then the socket fails with `err` (no 'end'), as
+   * Mbed TLS returns CONN_EOF from its read. Lenient (allowTruncation): a plain end.
+   */
+  peerTruncated(err: MicroTlsError, lenient: boolean): void {
+    this.wasTruncated = true;
+    this.noteError(err);
+    // The end marker goes behind the buffered data either way; strict, its 'end' becomes the error (see emit).
+    if (!lenient) this.pendingTruncation = err;
+    this.push(null);
+  }
+
+  override emit(event: string | symbol, ...args: unknown[]): boolean {
+    if (event === 'end' && this.pendingTruncation) {
+      const err = this.pendingTruncation;
+      this.pendingTruncation = undefined;
+      this.destroy(err);
+      return false;
+    }
+    return super.emit(event, ...args);
+  }
+
+  /**
+   * True when the server ended TCP without close_notify (its data may have been cut short);
+   * the socket then failed with SSL_CONN_EOF unless connect() had allowTruncation.
+   */
+  get truncated(): boolean {
+    return this.wasTruncated;
   }
 
   /** @internal */

@@ -40,6 +40,14 @@ export const AlertDescription = {
 } as const;
 export type AlertName = keyof typeof AlertDescription;
 
+/**
+ * Warning alerts in a row that fail the connection. Each costs a decryption and does nothing
+ * for a client, so an endless stream of them is a CPU DoS the empty-record limit does not
+ * catch; OpenSSL fails on the 5th (MAX_WARN_ALERT_COUNT), and so do we. Any other record
+ * resets the count.
+ */
+export const MAX_CONSECUTIVE_WARNING_ALERTS = 5;
+
 const NAMES = new Map<number, string>(Object.entries(AlertDescription).map(([k, v]) => [v, k]));
 
 export function alertName(description: number): string {

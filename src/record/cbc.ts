@@ -1,4 +1,4 @@
-import type { AesCbcCipher, FullCryptoProvider, HashName } from '../../hw/provider.js';
+import type { AesCbcCipher, FullCryptoProvider, HashContext, HashName } from '../../hw/provider.js';
 import { HASH_INFO } from '../../hw/provider.js';
 import { tlsError } from './alerts.js';
 import { recordAad, type RecordProtection } from './protection.js';
@@ -10,17 +10,19 @@ import { recordAad, type RecordProtection } from './protection.js';
  * takes less time when more padding was stripped, leaks plaintext through timing. The
  * countermeasures here, in the order the code applies them:
  *  1. Padding is checked over a fixed window (the last min(256, n) bytes) with masks, no
- *     early exit; a bad padding is folded into one `good` flag and treated as padLen 0.
- *  2. The MAC is always computed. Its hash work depends on the (secret) data length, so
- *     afterwards the same number of extra compression-function blocks is fed to a dummy
- *     hash as the padding saved: extra = ceil((L1-55)/64) - ceil((L2-55)/64) for 64-byte
- *     block hashes (the Lucky Thirteen paper's formula, as Mbed TLS 2.x does; 128-byte
- *     blocks use 111/128). Total hash work then depends only on the public record length.
+ *     early exit; a bad padding is folded into one `good` flag and treated as no padding.
+ *  2. The MAC is computed over the maximum length with masked selection, as OpenSSL's
+ *     ssl3_cbc_digest_record and Mbed TLS 3.x's mbedtls_ct_hmac do, at the granularity the
+ *     provider interface allows (whole digests, not raw compressions): see constantFlowMac.
+ *     The hash calls and the compressions of each, in order, depend only on the public
+ *     record length (the 2.x "extra dummy blocks" formula did not: a good record and a badly
+ *     padded one of the same length differed by one compression).
  *  3. The received MAC is extracted from its secret offset by reading every candidate
  *     offset with a mask, and compared with constantTimeEqual-style accumulation.
  *  4. Padding and MAC failures are one error (INVALID_MAC, bad_record_mac): no oracle.
- * JavaScript gives no hard timing guarantees (JIT, GC); this removes the large, data-
- * dependent differences the attack measures. Hardware providers keep the same call pattern.
+ * The keyed inner and outer states are prepared once per connection and cloned per record,
+ * which pays for part of the per-candidate finishes. JavaScript gives no hard timing
+ * guarantees (JIT, GC); this removes the data-dependent differences the attack measures.
  */
 /** What both CBC record formats (MAC-then-encrypt here, encrypt-then-MAC in cbc-etm.ts) hold: keys and the record MAC. */
 export abstract class CbcHmacBase {
@@ -44,8 +46,26 @@ export abstract class CbcHmacBase {
 }
 
 export class CbcProtection extends CbcHmacBase implements RecordProtection {
-  private readonly hashBlock = HASH_INFO[this.macHash].blockLength;
-  private readonly zeroBlocks = new Uint8Array(this.hashBlock * 5);
+  private readonly innerKeyed: HashContext;
+  private readonly outerKeyed: HashContext;
+
+  constructor(name: string, provider: FullCryptoProvider, cipher: AesCbcCipher, macHash: HashName, macKey: Uint8Array, random: (n: number) => Uint8Array) {
+    super(name, provider, cipher, macHash, macKey, random);
+    // HMAC (RFC 2104) keyed once on the provider's hash: the open path needs the inner hash
+    // state itself, to finish copies of it at every candidate length.
+    const { blockLength } = HASH_INFO[macHash];
+    const k = macKey.length > blockLength ? provider.hash(macHash).update(macKey).digest() : macKey;
+    const ipad = new Uint8Array(blockLength).fill(0x36);
+    const opad = new Uint8Array(blockLength).fill(0x5c);
+    for (let i = 0; i < k.length; i++) {
+      ipad[i]! ^= k[i]!;
+      opad[i]! ^= k[i]!;
+    }
+    this.innerKeyed = provider.hash(macHash).update(ipad);
+    this.outerKeyed = provider.hash(macHash).update(opad);
+    ipad.fill(0);
+    opad.fill(0);
+  }
 
   seal(type: number, seq: Uint8Array, plaintext: Uint8Array, headroom = 0): Uint8Array {
     const mac = this.mac(seq, type, plaintext);
@@ -87,23 +107,8 @@ export class CbcProtection extends CbcHmacBase implements RecordProtection {
     const padTotal = (padLen + 1) & -good;
     const dataLen = n - macLen - padTotal; // >= 0: good implies it, bad gives n - macLen
 
-    // (2) MAC over the data, then equalise the hash work.
-    const expected = this.mac(seq, type, plain.subarray(0, dataLen));
-    const bl = this.hashBlock;
-    const lenField = bl === 64 ? 55 : 111;
-    const l1 = 13 + n - macLen; // header + data + padding as sent
-    const l2 = 13 + dataLen;
-    const extra = Math.ceil((l1 - lenField) / bl) - Math.ceil((l2 - lenField) / bl);
-    if (extra > 0) {
-      const dummy = this.provider.hash(this.macHash);
-      let left = extra * bl;
-      while (left > 0) {
-        const step = Math.min(left, this.zeroBlocks.length);
-        dummy.update(this.zeroBlocks.subarray(0, step));
-        left -= step;
-      }
-      dummy.digest();
-    }
+    // (2) HMAC at the secret length, with the work of every candidate length (public bounds).
+    const expected = this.constantFlowMac(seq, type, plain, dataLen, Math.max(0, n - macLen - 256), n - macLen);
 
     // (3) fetch the received MAC from its secret offset by scanning all candidate offsets.
     const received = new Uint8Array(macLen);
@@ -121,5 +126,48 @@ export class CbcProtection extends CbcHmacBase implements RecordProtection {
       throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record failed the MAC/padding check (tampered, truncated or wrong keys)`);
     }
     return plain.slice(0, dataLen);
+  }
+
+  /**
+   * The inner hash of HMAC over header || plain[0, dataLen) for a secret dataLen in the public
+   * range [minData, maxData], then the outer hash. A digest of a prefix costs the blocks
+   * already absorbed plus one or two final compressions (two when the tail leaves no room for
+   * the 0x80 byte and the length field). So the candidate lengths fall into classes (hash
+   * block k, one or two final compressions), all public; each class gets exactly one digest:
+   * at the secret length when it is in that class, otherwise at the class's longest length,
+   * and only the secret one is kept (masked). Every record of a given length thus runs the
+   * same digests with the same compressions in the same order: about two per hash block of
+   * the 256-byte window instead of one per candidate byte (Mbed TLS 3.x's cost).
+   */
+  private constantFlowMac(seq: Uint8Array, type: number, plain: Uint8Array, dataLen: number, minData: number, maxData: number): Uint8Array {
+    const { blockLength: bl, outputLength } = HASH_INFO[this.macHash];
+    const lengthField = bl === 64 ? 8 : 16;
+    const pre = bl + 13; // ipad block and record header before the data
+    const inner = this.innerKeyed.clone().update(recordAad(seq, type, dataLen));
+    let fed = 0; // data bytes absorbed by `inner`
+    const innerDigest = new Uint8Array(outputLength);
+    const firstBlock = Math.floor((pre + minData) / bl);
+    const lastBlock = Math.floor((pre + maxData) / bl);
+    for (let k = firstBlock; k <= lastBlock; k++) {
+      const base = Math.max(0, k * bl - pre); // data bytes before block k
+      if (base > fed) {
+        inner.update(plain.subarray(fed, base));
+        fed = base;
+      }
+      // Data lengths ending in block k, split at the last one that still needs one final compression.
+      const lo = Math.max(minData, base);
+      const hi = Math.min(maxData, (k + 1) * bl - pre - 1);
+      const oneFinal = k * bl + bl - 1 - lengthField - pre;
+      const classes: Array<[number, number]> = [[lo, Math.min(hi, oneFinal)], [Math.max(lo, oneFinal + 1), hi]];
+      for (const [from, to] of classes) {
+        if (from > to) continue;
+        const here = (((dataLen - from) | (to - dataLen)) >>> 31) ^ 1; // 1 when from <= dataLen <= to
+        const len = to ^ ((dataLen ^ to) & -here);
+        const d = inner.clone().update(plain.subarray(base, len)).digest();
+        const mask = -here & 0xff;
+        for (let j = 0; j < outputLength; j++) innerDigest[j]! |= d[j]! & mask;
+      }
+    }
+    return this.outerKeyed.clone().update(innerDigest).digest();
   }
 }

@@ -37,11 +37,18 @@ export class RecordLayer {
    */
   strictVersion = false;
   /**
-   * Largest plaintext fragment either way: 2^14, or the RFC 6066 max_fragment_length once
-   * negotiated. It bounds what one record can make us buffer, which is the RAM the option
-   * saves on a device.
+   * Largest plaintext fragment we send: 2^14, or the RFC 6066 max_fragment_length once
+   * negotiated (which the server must keep to as well).
    */
   private maxFragment = MAX_PLAINTEXT;
+  /**
+   * Largest plaintext fragment we accept: what the receive buffers hold, narrowed to the
+   * negotiated max_fragment_length unless the client accepts larger records from servers
+   * that ignore it. It bounds what one record can make us buffer (the RAM MFL saves).
+   */
+  private receiveFragment = MAX_PLAINTEXT;
+  /** The receive buffers' size (TlsClientOptions.receiveBufferSize), for the error message. */
+  private receiveCapacity = MAX_PLAINTEXT;
   /** Empty records received in a row (see MAX_CONSECUTIVE_EMPTY_RECORDS). */
   private emptyInARow = 0;
 
@@ -49,10 +56,26 @@ export class RecordLayer {
     return this.maxFragment;
   }
 
-  /** RFC 6066: from the ServerHello on, records either way carry at most `n` plaintext bytes. */
-  setMaxFragmentLength(n: number): void {
+  /** Largest plaintext fragment accepted from the peer. */
+  get receiveLimit(): number {
+    return this.receiveFragment;
+  }
+
+  /**
+   * RFC 6066: from the ServerHello on, records either way carry at most `n` plaintext bytes.
+   * `acceptLarger`: records from the server are still accepted up to the receive capacity.
+   */
+  setMaxFragmentLength(n: number, acceptLarger = false): void {
     if (!Number.isInteger(n) || n < 512 || n > MAX_PLAINTEXT) throw new RangeError(`max fragment length ${n}`);
     this.maxFragment = n;
+    this.receiveFragment = acceptLarger ? Math.max(n, this.receiveCapacity) : Math.min(n, this.receiveCapacity);
+  }
+
+  /** The receive buffers hold records of at most `n` plaintext bytes (512 to 2^14). */
+  setReceiveCapacity(n: number): void {
+    if (!Number.isInteger(n) || n < 512 || n > MAX_PLAINTEXT) throw new RangeError(`receive capacity ${n}`);
+    this.receiveCapacity = n;
+    this.receiveFragment = Math.min(this.receiveFragment, n);
   }
 
   get readEncrypted(): boolean {
@@ -136,7 +159,7 @@ export class RecordLayer {
       throw tlsError('SSL_INVALID_RECORD', 'protocol_version',
         `record version 0x${version.toString(16).padStart(4, '0')}, expected 0x0303 (TLS 1.2); is the peer speaking TLS?`);
     }
-    const limit = this.readEncrypted ? this.maxFragment + CIPHERTEXT_EXPANSION : this.maxFragment;
+    const limit = this.readEncrypted ? this.receiveFragment + CIPHERTEXT_EXPANSION : this.receiveFragment;
     if (length > limit) {
       throw this.overflow(`record of ${length} bytes`, limit);
     }
@@ -145,8 +168,8 @@ export class RecordLayer {
     const body = this.take(length);
     const seq = this.readSeq.next();
     const fragment = this.readProtection.open(type, seq, body);
-    if (fragment.length > this.maxFragment) {
-      throw this.overflow(`decrypted record of ${fragment.length} bytes`, this.maxFragment);
+    if (fragment.length > this.receiveFragment) {
+      throw this.overflow(`decrypted record of ${fragment.length} bytes`, this.receiveFragment);
     }
     if (fragment.length > 0) {
       this.emptyInARow = 0;
@@ -157,7 +180,13 @@ export class RecordLayer {
   }
 
   private overflow(what: string, limit: number): Error {
-    const why = this.maxFragment < MAX_PLAINTEXT ? ` (negotiated max_fragment_length ${this.maxFragment})` : '';
+    if (this.receiveFragment === this.maxFragment && this.maxFragment < MAX_PLAINTEXT) {
+      // The server broke its own agreement; say so, and how to live with such a server.
+      return tlsError('SSL_INVALID_RECORD', 'record_overflow',
+        `${what} (limit ${limit}) exceeds the negotiated max_fragment_length ${this.maxFragment}, which the server agreed to (RFC 6066): the server ignores it. ` +
+        `Pass acceptLargerRecords: true to accept records up to receiveBufferSize (now ${this.receiveCapacity} bytes) from such servers`);
+    }
+    const why = this.receiveFragment < MAX_PLAINTEXT ? ` (the receive buffers hold records of ${this.receiveFragment} bytes: receiveBufferSize)` : '';
     return tlsError('SSL_INVALID_RECORD', 'record_overflow', `${what} exceeds the limit of ${limit}${why}`);
   }
 

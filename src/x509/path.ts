@@ -11,7 +11,9 @@
  * chains offer 100 mutually-issuing intermediates). Each candidate may cost a signature
  * check (~2 ms for P-256 in pure JS on a desktop, far more on a device), so the cap is
  * set for devices: real chains with cross-signed roots examine a handful; Mbed TLS does
- * not backtrack at all. 48 keeps every x509-limbo verdict.
+ * not backtrack at all. 48 keeps every x509-limbo verdict. The signature checks themselves
+ * have their own, smaller bound (verify.ts MAX_SIGNATURE_CHECKS), since a candidate refused
+ * for its name or constraints costs nothing but one whose signature is checked does.
  */
 import type { Certificate } from './certificate.js';
 

@@ -6,6 +6,7 @@
 import type { Certificate } from './certificate.js';
 import { VERIFY_FLAGS } from './flags.js';
 import { EKU, OID } from './oids.js';
+import { formatIp } from './ip.js';
 
 export interface Position {
   readonly isLeaf: boolean;
@@ -86,6 +87,20 @@ export const WEBPKI_RULES: readonly Rule[] = [
       if (!c.extensions.subjectAltName) return 'leaf without subjectAltName';
       const critical = c.extensions.isCritical(OID.subjectAltName);
       if (c.subject.isEmpty !== critical) return c.subject.isEmpty ? 'empty subject with non-critical subjectAltName' : 'critical subjectAltName with a non-empty subject';
+      return undefined;
+    },
+  },
+  {
+    // BR 7.1.4.3: a CN is a copy of one SAN entry, byte for byte; an IP in its canonical
+    // text (dotted decimal, RFC 5952), so a hex, zero-padded or upper-case form is not one.
+    id: 'cn-in-san', flag: OTHER, applies: leaf,
+    check: (c) => {
+      const san = c.extensions.subjectAltName;
+      if (!san) return undefined; // leaf-san reports it
+      for (const cn of c.subject.values(OID.commonName)) {
+        const listed = san.some((g) => (g.type === 'dns' && g.value === cn) || (g.type === 'ip' && formatIp(g.bytes) === cn));
+        if (!listed) return `subject CN '${cn}' is not one of the subjectAltName entries (CA/B Forum BR 7.1.4.3)`;
+      }
       return undefined;
     },
   },

@@ -35,13 +35,20 @@ const FEATURE_SKIPS: Record<string, string> = {
 
 /** Skips by id prefix or id, with the reason. */
 const ID_SKIPS: ReadonlyArray<readonly [string, string]> = [
-  ['webpki::cn::', 'CA/B Forum 7.1.4.3 CN-must-copy-a-SAN lint is not implemented: with a SAN present the CN is never matched, so it cannot widen a certificate; the same CN-not-in-SAN shape is expected to succeed in rfc5280::nc::* and webpki::san::* cases'],
   ['rfc5280::aki::cross-signed-root-missing-aki', 'pedantic-rfc5280: AKI is not required of trust anchors (cve::cve-2024-0567 expects a trusted cross-signed root without AKI to succeed)'],
 ];
 
 /** Cases expected to fail for a stated reason (kept visible, not skipped). */
+const CN_NOT_IN_SAN = 'the leaf has the generator\'s default CN=example.com (or CN=foo), which its subjectAltName does not list: ' +
+  'the WEBPKI policy refuses that (CA/B Forum BR 7.1.4.3), as the webpki::cn::* cases require; upstream expects this case to succeed';
 const KNOWN_FAILURES: Record<string, string> = {
   'pathlen::validation-ignores-pathlen-in-leaf': 'the WEBPKI policy refuses a CA certificate as leaf (webpki::ca-as-leaf, webpki::ee-basicconstraints-ca)',
+  ...Object.fromEntries([
+    'rfc5280::nc::permitted-dns-match-more', 'rfc5280::nc::permitted-ipv4-match', 'rfc5280::nc::permitted-ipv6-match', 'rfc5280::nc::permitted-dn-match',
+    'rfc5280::nc::nc-permits-email-exact', 'rfc5280::nc::nc-permits-email-domain', 'rfc5280::nc::nc-permits-email-literal-asterisk-exact-match',
+    'rfc5280::nc::nc-permits-email-literal-double-asterisk', 'rfc5280::nc::nc-permits-email-literal-mid-asterisk',
+    'webpki::nc::nc-permits-dns-san-pattern', 'webpki::san::exact-localhost-ip-san', 'webpki::san::leftmost-wildcard-san',
+  ].map((id) => [id, CN_NOT_IN_SAN])),
 };
 
 function skipReason(c: LimboCase, byId: Map<string, LimboCase>): string | undefined {
@@ -110,7 +117,7 @@ test('x509-limbo: no unexpected success, known failures only', () => {
   assert.equal(unexpectedSuccess, [], 'chains accepted that must be refused');
   const unknown = unexpectedFailure.filter((f) => !(f.id in KNOWN_FAILURES)).map((f) => `${f.id}: ${f.detail}`);
   assert.equal(unknown, [], 'unexpected failures without a stated reason');
-  assert.ok(totals.pass >= 180, `pass count fell to ${totals.pass}`);
+  assert.ok(totals.pass >= 179, `pass count fell to ${totals.pass}`);
 });
 
 /**
