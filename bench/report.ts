@@ -69,28 +69,38 @@ async function main(): Promise<void> {
   console.log('microtls benchmark report');
   for (const l of machineLines(machine)) console.log(l);
   const report: Record<string, unknown> = { machine };
+  let mark = performance.now();
+  const lap = (what: string) => {
+    console.log(`  (${what}: ${((performance.now() - mark) / 1000).toFixed(0)} s)`);
+    mark = performance.now();
+  };
 
   console.log('\n[1/7] handshakes (JIT) ...');
   const hs = await runSection<HandshakeResults>('handshakes.ts', []);
   if (hs) printHandshakes(hs);
+  lap('handshakes');
   console.log('\n[2/7] handshakes (node --jitless) ...');
   const hsJitless = await runSection<HandshakeResults>('handshakes.ts', ['--jitless']);
   if (hsJitless) printHandshakes(hsJitless);
+  lap('handshakes --jitless');
   report.handshakes = hs;
   report.handshakesJitless = hsJitless;
 
   console.log('\n[3/7] application data ...');
   const tp = await runSection<ThroughputResults>('throughput.ts', []);
   if (tp) printThroughput(tp);
+  lap('application data');
   report.throughput = tp;
 
   console.log('\n[4/7] crypto (bench/crypto.ts, ratios to node:crypto) ...');
   const crypto = await runSection<{ symmetric: Row[]; publicKey: Row[] }>('crypto.ts', []);
   report.crypto = crypto;
+  lap('crypto');
 
   console.log('\n[5/7] memory per idle connection ...');
   const mem = await runSection<MemoryResults>('memory.ts', ['--expose-gc']);
   if (mem) printMemory(mem);
+  lap('memory');
   report.memory = mem;
 
   const b = bundles();
@@ -127,6 +137,7 @@ async function main(): Promise<void> {
     report.engines = 'absent: bench/engines.ts is not in this tree';
   }
 
+  lap('engines');
   console.log('\n[7/7] device cost model ...');
   const model: ModelResults = await runModel(createBenchPki());
   model.check.push(...checkLive(model, engineRows));
@@ -136,6 +147,7 @@ async function main(): Promise<void> {
     : undefined;
   printModel(model, desktop);
   report.model = model;
+  lap('cost model');
 
   const targets: string[] = [];
   for (const h of [hs, hsJitless]) if (h) targets.push(...headToHead(h));
