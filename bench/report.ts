@@ -10,8 +10,10 @@
  * connection (bench/memory.ts, --expose-gc); then device bundle sizes, the engines table
  * (bench/engines.ts, when present) and the device cost model (bench/model/).
  *
- *   npm run bench                 the whole report (a few minutes)
- *   BENCH_ROUNDS=10 npm run bench fewer handshake rounds
+ *   npm run bench                          the whole report (a few minutes)
+ *   npm run bench -- --update-profiles     also store this run's engine unit costs in the ESP32
+ *                                          profiles (what `npm start` predicts with)
+ *   BENCH_ROUNDS=10 npm run bench          fewer handshake rounds
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -139,7 +141,7 @@ async function main(): Promise<void> {
 
   lap('engines');
   console.log('\n[7/7] device cost model ...');
-  const model: ModelResults = await runModel(createBenchPki());
+  const model: ModelResults = await runModel(createBenchPki(), { updateProfiles: process.argv.includes('--update-profiles') });
   model.check.push(...checkLive(model, engineRows));
   if (!engineRows.length) model.missing.push('live engine handshakes: no engines bench rows in this run, so only the replays are checked');
   const desktop = hs
