@@ -27,7 +27,7 @@ import { printTable, ratio } from './lib/table.js';
 import { printHandshakes, type HandshakeResults, type HandshakeRow } from './handshakes.js';
 import { printThroughput, type ThroughputResults } from './throughput.js';
 import { printMemory, type MemoryResults } from './memory.js';
-import { checkLive, printModel, runModel, type EngineBenchRow, type ModelResults } from './model/run-model.js';
+import { checkJitlessLive, checkLive, printModel, runModel, type EngineBenchRow, type ModelResults } from './model/run-model.js';
 import { DEVICE_MODES, type DeviceModeId } from './model/device-modes.js';
 
 const ROOT = join(BENCH_DIR, '..');
@@ -143,6 +143,7 @@ async function main(): Promise<void> {
   console.log('\n[7/7] device cost model ...');
   const model: ModelResults = await runModel(createBenchPki(), { updateProfiles: process.argv.includes('--update-profiles') });
   model.check.push(...checkLive(model, engineRows));
+  if (hsJitless) model.check.push(...checkJitlessLive(model, hsJitless.modes));
   if (!engineRows.length) model.missing.push('live engine handshakes: no engines bench rows in this run, so only the replays are checked');
   const desktop = hs
     ? Object.fromEntries(hs.modes.map((m) => [m.id, m.rows.find((r) => r.client === 'microtls (node provider)')?.median])) as Partial<Record<DeviceModeId, number>>

@@ -29,6 +29,8 @@ export interface WorkCounts {
   hashBlocks: Partial<Record<HashName, number>>;
   /** The same on an engine that hashes a context's whole input at digest (Espruino's one-shot natives). */
   hashBlocksBuffered: Partial<Record<HashName, number>>;
+  /** Digests: hashes and HMACs finished (each has a fixed cost besides its blocks). */
+  hashCalls: number;
   /** AES block-cipher invocations (ECB, CBC, CTR and CBC-MAC inside GCM/CCM). */
   aesBlocks: number;
   aesKeySetups: number;
@@ -55,9 +57,12 @@ export function workFromCounts(c: CryptoCounts, certificateBytes: number, resume
     if (buffered) hashBlocksBuffered[alg] = buffered;
   }
   const a = c.aes;
+  let hashCalls = 0;
+  for (const alg of Object.keys(c.hash) as HashName[]) hashCalls += c.hash[alg].calls + c.hmac[alg].calls;
   return {
     hashBlocks,
     hashBlocksBuffered,
+    hashCalls,
     aesBlocks: a.block.blocks + a.cbc.blocks + a.gcm.blocks + a.ccm.blocks,
     aesKeySetups: a.keySetups,
     ghashBlocks: c.ghashBlocks,

@@ -13,6 +13,8 @@ export interface UnitCosts {
   sha256Block: { software: number; accelerated?: number };
   /** SHA-384/512 (128-byte blocks); MD5 is costed as SHA-1. */
   sha512Block: { software: number; accelerated?: number };
+  /** Fixed cost of one digest (a hash or an HMAC finished), besides its blocks. */
+  hashCall: number;
   aesBlock: { software: number; accelerated?: number };
   aesKeySetup: number;
   /** One GF(2^128) multiplication of GCM (software everywhere: no profile has a GHASH unit). */
