@@ -58,6 +58,8 @@ export interface EngineMeasurement {
   kernelUs: number;
   /** Replay of the AES128-GCM-SHA256 fixture inside the engine, ms (absent on Espruino). */
   replayMs?: number[];
+  /** Wall-timed engines: the share of wall time the engine ran, already applied to the figures. */
+  cpuShare?: number;
   notes: string[];
 }
 
@@ -86,6 +88,35 @@ function run(cmd: string, args: string[], timeoutMs = 120_000): Promise<string> 
       else resolve(stdout);
     });
   });
+}
+
+/**
+ * Runs an engine under bash and reads its CPU time from `times`: the share of wall time the
+ * engine really ran (on a shared machine the neighbours take the rest). Wall-timed figures from
+ * inside the engine are multiplied by it, so they are the engine's own cost.
+ */
+async function runWithCpuShare(cmd: string, args: string[], cwd?: string): Promise<{ stdout: string; cpuShare: number }> {
+  const t0 = performance.now();
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = execFile('bash', ['-c', '"$@" </dev/null; times', 'run', cmd, ...args], { timeout: 180_000, maxBuffer: 16 << 20, ...(cwd ? { cwd } : {}) },
+      (err, out) => (err && !out.includes('MICROTLS-') ? reject(new Error(`${cmd}: ${err.message}`)) : resolve(out)));
+    child.stdin?.end();
+  });
+  const wall = (performance.now() - t0) / 1000;
+  const lines = stdout.trimEnd().split('\n');
+  // `times`: the shell's own user/system line, then its children's: "0m1.234s 0m0.056s".
+  const kids = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
+  const cpu = kids ? Number(kids[1]) * 60 + Number(kids[2]) + Number(kids[3]) * 60 + Number(kids[4]) : NaN;
+  const cpuShare = Number.isFinite(cpu) && wall > 0 ? Math.min(1, cpu / wall) : 1;
+  return { stdout, cpuShare };
+}
+
+function scaleUnits(u: MeasuredUnits, k: number): MeasuredUnits {
+  const out = { ...u, modMul: Object.fromEntries(Object.entries(u.modMul).map(([b, v]) => [b, v * k])) } as MeasuredUnits;
+  for (const key of Object.keys(out) as (keyof MeasuredUnits)[]) {
+    if (typeof out[key] === 'number') (out as unknown as Record<string, number>)[key] = (out[key] as number) * k;
+  }
+  return out;
 }
 
 async function bundleEntry(): Promise<string> {
@@ -164,11 +195,21 @@ ${KERNEL}
       ? 'globalThis.print = console.log;\nglobalThis.microtlsClock = function () { var u = process.cpuUsage(); return (u.user + u.system) / 1000; };\n'
       : '';
     writeFileSync(file, prelude + (await bundleEntry()) + driver);
-    const stdout = engine === 'xst' ? await run(xst!, [file]) : await run(process.execPath, ['--jitless', file]);
+    if (engine === 'node --jitless') {
+      const stdout = await run(process.execPath, ['--jitless', file]);
+      const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
+      if (!line) throw new Error(`${engine}: no result\n${stdout.slice(-2000)}`);
+      const r = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as { units: MeasuredUnits; kernelUs: number; replayMs: number[] };
+      return { engine, ...r, notes: ['timed in CPU time (process.cpuUsage)'] };
+    }
+    const { stdout, cpuShare } = await runWithCpuShare(xst!, [file]);
     const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
     if (!line) throw new Error(`${engine}: no result\n${stdout.slice(-2000)}`);
     const r = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as { units: MeasuredUnits; kernelUs: number; replayMs: number[] };
-    return { engine, ...r, notes: [] };
+    return {
+      engine, units: scaleUnits(r.units, cpuShare), kernelUs: r.kernelUs * cpuShare, replayMs: r.replayMs.map((v) => v * cpuShare), cpuShare,
+      notes: [`timed in wall time inside xst, times the share of the wall time xst ran (${(cpuShare * 100).toFixed(0)}%, from its CPU time)`],
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -212,16 +253,15 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   if (!esp) return undefined;
   const dir = mkdtempSync(join(tmpdir(), 'microtls-espruino-'));
   let e: Record<string, number>;
+  let share = 1;
   try {
     const file = join(dir, 'costs.js');
     writeFileSync(file, ESPRUINO_SCRIPT);
-    const stdout = await new Promise<string>((resolve, reject) => {
-      const child = execFile(esp, [file], { cwd: dir, timeout: 120_000 }, (err, out) => (err && !out.includes('MICROTLS-COSTS') ? reject(err) : resolve(out)));
-      child.stdin?.end();
-    });
+    const { stdout, cpuShare } = await runWithCpuShare(esp, [file], dir);
+    share = cpuShare;
     const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
     if (!line) throw new Error(`espruino: no result\n${stdout.slice(-2000)}`);
-    e = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as Record<string, number>;
+    e = Object.fromEntries(Object.entries(JSON.parse(line.slice('MICROTLS-COSTS '.length)) as Record<string, number>).map(([k, v]) => [k, v * cpuShare]));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -246,7 +286,8 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   const fixtureText = readFileSync(FIXTURE, 'utf8');
   const fromBundle = await measureEspruinoBundle(esp, fixtureText, leafCertificateHex(JSON.parse(fixtureText)));
   let replayMs: number[] | undefined;
-  const b = fromBundle?.units;
+  // The bundle's probes run in a separate process without CPU accounting: the native run's share applies.
+  const b = fromBundle?.units ? Object.fromEntries(Object.entries(fromBundle.units).map(([k, v]) => [k, v * share])) : undefined;
   if (b) {
     // What the device bundle runs, measured, replaces the estimates above figure by figure.
     const replaced: string[] = [];
@@ -273,11 +314,12 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   }
   if (fromBundle) {
     notes.push(...fromBundle.notes);
-    replayMs = fromBundle.replayMs;
+    replayMs = fromBundle.replayMs?.map((v) => v * share);
   } else {
     notes.push('no device bundle (npm run build:device): the core was not run in Espruino');
   }
-  return { engine: 'espruino', kernelUs: e.kernelUs!, units, ...(replayMs ? { replayMs } : {}), notes };
+  notes.push(`timed in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%, from its CPU time)`);
+  return { engine: 'espruino', kernelUs: e.kernelUs!, units, ...(replayMs ? { replayMs } : {}), cpuShare: share, notes };
 }
 
 /** Unit costs of a measured engine as a profile's costs (software only: these are what the engine does). */
