@@ -259,17 +259,26 @@ export async function runHandshakes(pki: BenchPki, rounds = ROUNDS): Promise<Han
   const plan = DEVICE_MODES.map((m) => ({ mode: m, clients: clientsFor(m.id) }));
   const samples = new Map<string, number[]>();
   const cpu = new Map<string, number[]>();
+  const failed = new Map<string, string>();
   const key = (m: string, c: string) => `${m}\u0000${c}`;
   try {
     for (let r = -WARMUP; r < rounds; r++) {
       for (const { mode, clients } of plan) {
         for (const c of clients) {
+          const k = key(mode.id, c.name);
+          if (failed.has(k)) continue;
           await settle();
           const c0 = process.cpuUsage();
-          const t = await c.run();
+          let t: number;
+          try {
+            t = await c.run();
+          } catch (e) {
+            // One client failing (a peer's limitation, a refused handshake) leaves the others' rows.
+            failed.set(k, (e as Error).message?.split('\n')[0] ?? String(e));
+            continue;
+          }
           const d = process.cpuUsage(c0);
           if (r < 0) continue;
-          const k = key(mode.id, c.name);
           if (!samples.has(k)) samples.set(k, []);
           samples.get(k)!.push(t);
           if (!cpu.has(k)) cpu.set(k, []);
@@ -288,7 +297,7 @@ export async function runHandshakes(pki: BenchPki, rounds = ROUNDS): Promise<Han
       id: mode.id,
       label: mode.label,
       rows: clients.map((c) => {
-        const s = summarize(samples.get(key(mode.id, c.name))!);
+        const s = summarize(samples.get(key(mode.id, c.name)) ?? []);
         const cm = cpuMed(c.name);
         return { client: c.name, baseline: c.baseline, ...s, ratio: s.median / med(c.baseline), ratioFresh: s.median / med(c.fresh), cpuMedian: cm, cpuRatio: cm / cpuMed(c.baseline) };
       }),
@@ -299,6 +308,7 @@ export async function runHandshakes(pki: BenchPki, rounds = ROUNDS): Promise<Han
     rounds,
     modes,
     notes: [
+      ...[...failed].map(([k, msg]) => `FAILED ${k.replace('\u0000', ': ')}: ${msg}`),
       `${NODE_FRESH}: what tls.connect({ ca, cert, key }) does -- it parses the CA (and the client certificate and key) on every connection.`,
       `${NODE_SHARED}: tls.createSecureContext once per mode, passed as secureContext.`,
       'microtls keeps the parsed CA and signature verdicts across connections (like Node with a shared context); the cold-verifier row parses and verifies everything per connection.',
