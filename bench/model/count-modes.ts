@@ -29,7 +29,10 @@ export interface WorkCounts {
   hashBlocks: Partial<Record<HashName, number>>;
   /** The same on an engine that hashes a context's whole input at digest (Espruino's one-shot natives). */
   hashBlocksBuffered: Partial<Record<HashName, number>>;
-  /** Digests: hashes and HMACs finished (each has a fixed cost besides its blocks). */
+  /**
+   * Finalizations, each with a fixed cost besides its blocks: one per hash digest, two per HMAC
+   * digest (its inner and its outer hash).
+   */
   hashCalls: number;
   /** AES block-cipher invocations (ECB, CBC, CTR and CBC-MAC inside GCM/CCM). */
   aesBlocks: number;
@@ -58,7 +61,7 @@ export function workFromCounts(c: CryptoCounts, certificateBytes: number, resume
   }
   const a = c.aes;
   let hashCalls = 0;
-  for (const alg of Object.keys(c.hash) as HashName[]) hashCalls += c.hash[alg].calls + c.hmac[alg].calls;
+  for (const alg of Object.keys(c.hash) as HashName[]) hashCalls += c.hash[alg].calls + 2 * c.hmac[alg].calls;
   return {
     hashBlocks,
     hashBlocksBuffered,
