@@ -14,6 +14,7 @@ import { createEspruinoStandIn } from '../test/hw/espruino-standin.js';
 import { createEspruinoProvider } from '../hw/espruino.js';
 import { measureInterleaved, printTable, type Row } from './lib/measure.js';
 import { writeSectionJson } from './lib/json-out.js';
+import { backendsSection } from './crypto-backends.js';
 
 /** Per candidate and case: ROUNDS interleaved rounds of MIN_MS / ROUNDS each, best kept. */
 const MIN_MS = 500;
@@ -232,9 +233,11 @@ function publicKeySection(): Row[] {
 }
 
 const t0 = performance.now();
-const sym = symmetricSection();
+const sym = FILTER === 'backends' ? [] : symmetricSection();
 if (sym.length > 0) printTable(`Symmetric crypto (Node ${process.version}, ${MIN_MS} ms per candidate and case, best of ${ROUNDS} interleaved rounds)`, sym);
-const pk = publicKeySection();
+const pk = FILTER === 'backends' ? [] : publicKeySection();
 if (pk.length > 0) printTable(`Public-key crypto (src/crypto; Node ${process.version}, ${MIN_MS} ms per candidate and case, best of ${ROUNDS} interleaved rounds)`, pk);
+// The big-integer backends (BigInt, limb) per engine: `npm run bench:crypto -- backends`.
+if (FILTER === '' || FILTER === 'backends') await backendsSection(MIN_MS);
 console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 writeSectionJson({ symmetric: sym, publicKey: pk });

@@ -163,14 +163,19 @@ const table = [
   [-0x0004, 'MBEDTLS_ERR_MPI_BAD_INPUT_DATA', 'Bad input parameters to function.'],
   [-0x000c, 'MBEDTLS_ERR_MPI_DIVISION_BY_ZERO', 'The input argument for division is zero, which is not allowed.'],
   [-0x000e, 'MBEDTLS_ERR_MPI_NOT_ACCEPTABLE', 'The input arguments are not acceptable.'],
-  // microtls's own MQTT codes, NOT Mbed TLS's (Mbed TLS has no MQTT). They sit in 0x5880-0x5B00,
+  // microtls's own MQTT codes, NOT Mbed TLS's (Mbed TLS has no MQTT). They sit in 0x5880-0x5D00,
   // a gap between Mbed TLS's MD (down to -0x5200) and SSL (up from -0x5D80, which is
   // MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME since 3.6.3) blocks, so no value is shared.
   [-0x5880, 'MICROTLS_ERR_MQTT_PROTOCOL', 'Malformed MQTT packet or MQTT 3.1.1 rule violated (the rule is in the message).'],
   [-0x5900, 'MICROTLS_ERR_MQTT_CONNACK_REFUSED', 'The broker refused the connection (CONNACK return code 1-5).'],
   [-0x5980, 'MICROTLS_ERR_MQTT_QUEUE_FULL', 'The offline queue is full; the message was not queued.'],
   [-0x5a00, 'MICROTLS_ERR_MQTT_CONNECTION_CLOSED', 'The MQTT connection closed before the operation completed.'],
-  [-0x5a80, 'MICROTLS_ERR_MQTT_TIMEOUT', 'The broker did not answer in time (CONNACK or PINGRESP).'],
+  [-0x5a80, 'MICROTLS_ERR_MQTT_TIMEOUT', 'The broker did not answer in time (CONNACK, PINGRESP or an acknowledgement).'],
+  [-0x5b00, 'MICROTLS_ERR_MQTT_SESSION_LOST', 'The connection broke with a clean session: the broker discarded this unacknowledged message, which may or may not have been delivered.'],
+  [-0x5b80, 'MICROTLS_ERR_MQTT_TLS_REQUIRED', 'The broker port speaks TLS but the connection is plain MQTT: use mqtts:// (--tls).'],
+  [-0x5c00, 'MICROTLS_ERR_MQTT_NOT_TLS', 'TLS was used on a port that does not speak TLS (a plain MQTT port?): use mqtt://.'],
+  [-0x5c80, 'MICROTLS_ERR_MQTT_CERT_REQUIRED', 'The broker requires a client certificate and none was given.'],
+  [-0x5d00, 'MICROTLS_ERR_MQTT_BAD_OPTION', 'An MQTT client option is invalid or not supported; retrying cannot help.'],
 ] as const satisfies ReadonlyArray<readonly [number, string, string]>;
 
 /** Every full name in the table: `MBEDTLS_ERR_SSL_INVALID_RECORD`, `MICROTLS_ERR_MQTT_TIMEOUT`. */

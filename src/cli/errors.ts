@@ -8,14 +8,20 @@
 import { describeError, formatCode } from '../errors.js';
 import { flagNames, VERIFY_FLAG_MEANINGS, type VerifyFlagName } from '../x509/flags.js';
 import type { CliIo } from './main.js';
+import { versionLine } from './version.js';
 
 const USAGE = `usage: microtls errors CODE...        e.g. microtls errors -0x2180 -0x7780 SSL_INVALID_MAC
        microtls errors --flags FLAGS    e.g. microtls errors --flags 0x0C (certificate verify flags)`;
 
 export async function run(argv: string[], io: CliIo): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h') {
+    if (argv.length > 0) io.out(`microtls errors explains the error codes the reference device shows in its "Status codes" field.\n${versionLine('errors')}\n`);
     io.out(USAGE);
     return argv.length === 0 ? 2 : 0;
+  }
+  if (argv[0] === '--version') {
+    io.out(versionLine('errors'));
+    return 0;
   }
   if (argv[0] === '--flags') return flags(argv.slice(1), io);
   let unknown = 0;

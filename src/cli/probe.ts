@@ -7,28 +7,52 @@ import { MicroTlsError, asMicroTlsError, formatCode } from '../errors.js';
 import { connect, type ConnectOptions } from '../node/connect.js';
 import type { TlsSocket } from '../node/tls-socket.js';
 import type { VerifyContext, VerifyOutcome } from '../handshake/options.js';
-import { parseCertificate } from '../x509/certificate.js';
 import { flagNames } from '../x509/flags.js';
+import { serverPublicKey } from '../handshake/server-key.js';
 import { createServerVerifier } from '../handshake/server-verifier.js';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseSession, serializeSession, type MaxFragmentLength, type TlsSession } from '../session/session.js';
+import { toHex } from '../encoding/bytes.js';
 import type { CliIo } from './main.js';
+import { chainEntry, chainLines, type ChainEntry } from './chain-text.js';
+import { certificateMissing, hostNameMismatch, noCommonCipher, noCommonCipherLines, refusedLine } from './tls-diagnosis.js';
+import { parseCipherList } from './ciphers.js';
+import { readCertificateFile, readKeyFile } from './input-files.js';
+import { UsageError } from './usage.js';
+import { versionLine } from './version.js';
+import { progress } from './progress.js';
+import { loadTrustedCertificates } from './trust-store.js';
+import type { Certificate } from '../x509/certificate.js';
 
 const USAGE = `usage: microtls probe HOST[:PORT] [options]   (port 8883 by default)
-  --cafile FILE       CA certificate(s) (PEM, one or more; or DER) to verify the server against
+  --cafile FILE       CA certificate(s) to verify the server against (PEM, one or more; or DER)
   --insecure          do not verify the server certificate
-  --ciphers LIST      comma-separated IANA suite names, e.g. TLS_RSA_WITH_AES_128_CCM_8
-  --servername NAME   SNI name to send (default: HOST unless it is an IP address)
+  --ciphers LIST      suites to offer, separated by colons or commas: OpenSSL names (AES128-GCM-SHA256)
+                      or IANA names (TLS_RSA_WITH_AES_128_CCM_8); default all ten (RSA key exchange)
+  --servername NAME   SNI name to send and to verify (default: HOST unless it is an IP address)
+  --showcerts         print each certificate of the chain in PEM, as openssl s_client -showcerts
   --keylog FILE       append NSS key-log lines for Wireshark (SSLKEYLOGFILE also works)
   --timeout MS        handshake timeout, TCP connect included (default 30000)
-  --cert FILE         client certificate chain (PEM), for servers that ask for one
-  --key FILE          private key of --cert (RSA, PKCS#1 or PKCS#8 PEM, without a password)
+  --cert FILE         client certificate chain (PEM or DER), for servers that ask for one
+  --key FILE          private key of --cert (RSA, PKCS#1 or PKCS#8, PEM or DER, without a password)
   --sess-out FILE     save the session (ticket or session ID) to FILE after the handshake
   --sess-in FILE      offer the session saved in FILE (abbreviated handshake if the server agrees)
   --max-frag N        ask for records of at most N bytes (512, 1024, 2048 or 4096; RFC 6066)
   --no-ems            do not offer Extended Master Secret (RFC 7627)
   --no-etm            do not offer Encrypt-then-MAC (RFC 7366)
-  --json              print one JSON object instead of text`;
+  --json              print one JSON object instead of text
+  --help, --version
+Exit status: 0 handshake done (and verified, unless --insecure); 1 it failed; 2 usage error.`;
+
+function helpText(): string {
+  return [
+    'microtls probe makes one TLS 1.2 handshake with a server, as the reference device would, and prints what',
+    'openssl s_client prints: the chain, the suite, the extensions agreed, the session and the verification result.',
+    versionLine('probe'),
+    '',
+    USAGE,
+  ].join('\n');
+}
 
 export interface ProbeArgs {
   host: string;
@@ -47,6 +71,7 @@ export interface ProbeArgs {
   noEms: boolean;
   noEtm: boolean;
   json: boolean;
+  showcerts?: boolean;
 }
 
 export interface ProbeReport {
@@ -54,17 +79,24 @@ export interface ProbeReport {
   cipherSuite: string | null;
   resumed: boolean;
   /** What the server agreed to (null when the handshake did not complete). */
-  extensions: { extendedMasterSecret: boolean; encryptThenMac: boolean; maxFragmentLength: number | null } | null;
+  extensions: {
+    extendedMasterSecret: boolean; encryptThenMac: boolean; maxFragmentLength: number | null;
+    /** A NewSessionTicket arrived (RFC 5077), with its lifetime hint in seconds. */
+    sessionTicket: boolean; ticketLifetimeHint: number | null;
+    /** Hex; empty when the server gave no session ID. */
+    sessionId: string;
+    secureRenegotiation: boolean;
+  } | null;
   verify: { ok: boolean; flags: number; skipped?: boolean; flagNames?: string[]; reason?: string };
-  chain: { subject: string; issuer: string; notAfter: string }[];
+  /** As presented, leaf first; shown even when the handshake failed after the Certificate message. */
+  chain: ChainEntry[];
   handshakeMs: number | null;
-  error?: { code: string; name: string; message: string };
+  error?: { code: string; name: string; message: string; hint?: string };
 }
-
-class UsageError extends Error {}
 
 export function parseProbeArgs(argv: string[]): ProbeArgs {
   const out: Partial<ProbeArgs> & { insecure: boolean; json: boolean; noEms: boolean; noEtm: boolean } = { insecure: false, json: false, noEms: false, noEtm: false };
+  if (argv.includes('--help') || argv.includes('--version')) return { ...out, host: '', port: 0 };
   let target: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -77,7 +109,8 @@ export function parseProbeArgs(argv: string[]): ProbeArgs {
       case '--insecure': out.insecure = true; break;
       case '--json': out.json = true; break;
       case '--cafile': out.cafile = value(); break;
-      case '--ciphers': out.ciphers = value().split(',').map((s) => s.trim()).filter(Boolean); break;
+      case '--ciphers': out.ciphers = parseCipherList(value()); break;
+      case '--showcerts': out.showcerts = true; break;
       case '--servername': out.servername = value(); break;
       case '--keylog': out.keylog = value(); break;
       case '--cert': out.cert = value(); break;
@@ -127,27 +160,6 @@ function splitHostPort(s: string): { host: string; port: number } {
   return { host, port: n };
 }
 
-function describeChain(sock: TlsSocket): ProbeReport['chain'] {
-  return sock.peerCertificates.map((c) => ({
-    subject: c.subject.toString(),
-    issuer: c.issuer.toString(),
-    notAfter: c.notAfter.toISOString(),
-  }));
-}
-
-/** The presented chain when the handshake stopped at verification (the socket never came). */
-function describeDerChain(chain: readonly Uint8Array[]): ProbeReport['chain'] {
-  return chain.map((der) => {
-    try {
-      const c = parseCertificate(der);
-      return { subject: c.subject.toString(), issuer: c.issuer.toString(), notAfter: c.notAfter.toISOString() };
-    } catch (e) {
-      const label = e instanceof MicroTlsError ? e.label : 'unparseable';
-      return { subject: `(${label})`, issuer: '', notAfter: '' };
-    }
-  });
-}
-
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let args: ProbeArgs;
   try {
@@ -160,49 +172,72 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
     throw e;
   }
   if (argv.includes('--help')) {
-    io.out(USAGE);
+    io.out(helpText());
+    return 0;
+  }
+  if (argv.includes('--version')) {
+    io.out(versionLine('probe'));
     return 0;
   }
   const report: ProbeReport = {
     protocol: null, cipherSuite: null, resumed: false, extensions: null,
     verify: { ok: false, flags: 0 }, chain: [], handshakeMs: null,
   };
-  // Verification runs through a wrapper so that a failure still shows the presented chain
-  // and the flags, like s_client's "verify error" lines. Without --cafile the trust store is
-  // empty: the chain is shown with advice on which certificate to load (manual, section 4).
-  let presented: readonly Uint8Array[] = [];
-  let outcome: VerifyOutcome | undefined;
-  let verify: ConnectOptions['verify'] = false;
-  if (!args.insecure) {
-    let trusted: Uint8Array[] = [];
-    if (args.cafile) {
-      try {
-        trusted = [new Uint8Array(readFileSync(args.cafile))];
-      } catch (e) {
-        io.err(`microtls probe: cannot read --cafile ${args.cafile}: ${(e as Error).message}`);
-        return 2;
-      }
-    }
-    const chainVerifier = createServerVerifier({ ca: trusted });
-    // The wrapper keeps the verifier's trustId, so --sess-out sessions resume only under the same --cafile.
-    verify = Object.assign((ctx: VerifyContext) => {
-      presented = ctx.chain;
-      outcome = chainVerifier(ctx);
-      return outcome;
-    }, { trustId: chainVerifier.trustId });
-  }
-  let files: { cert?: string; key?: string; session?: TlsSession };
+  let files: { cert?: Uint8Array; key?: Uint8Array; session?: TlsSession; trusted: Uint8Array[] };
   try {
     files = readProbeFiles(args);
+    if (args.keylog) checkWritable('--keylog', args.keylog);
+    else if (process.env['SSLKEYLOGFILE']) checkWritable('SSLKEYLOGFILE', process.env['SSLKEYLOGFILE']);
   } catch (e) {
     io.err(`microtls probe: ${e instanceof MicroTlsError ? stripLabel(e) : (e as Error).message}`);
     return 2;
+  }
+  // Verification runs through a wrapper so that a failure still shows the presented chain
+  // and the flags, like s_client's "verify error" lines. Without --cafile the trust store is
+  // empty: the chain is shown with advice on which certificate to load (manual, section 4).
+  // With --insecure the wrapper only records the chain, so it is shown on any later failure.
+  let presented: readonly Uint8Array[] = [];
+  let outcome: VerifyOutcome | undefined;
+  let verify: ConnectOptions['verify'];
+  const progressLine = progress((l) => io.err(l));
+  if (!args.insecure) {
+    let trusted: Certificate[] = [];
+    if (files.trusted[0]) {
+      let loaded = 0;
+      let total = 0;
+      progressLine.stage(`loading the trusted certificates from ${args.cafile}`);
+      ({ certs: trusted } = await loadTrustedCertificates(files.trusted[0], (d, t) => {
+        [loaded, total] = [d, t];
+        progressLine.update(`loading the trusted certificates from ${args.cafile}: ${loaded} of ${total} read`);
+      }));
+    }
+    const chainVerifier = createServerVerifier({ ca: trusted });
+    // The wrapper keeps the verifier's trustId, so --sess-out sessions resume only under the same --cafile.
+    verify = Object.assign(async (ctx: VerifyContext) => {
+      presented = ctx.chain;
+      progressLine.stage(`verifying the server's certificate chain (${ctx.chain.length} certificates)`);
+      // One turn of the event loop first, so a progress line that is due is not held up by the verification.
+      await new Promise((r) => setImmediate(r));
+      outcome = chainVerifier(ctx);
+      progressLine.done();
+      return outcome;
+    }, { trustId: chainVerifier.trustId });
+  } else {
+    verify = (ctx: VerifyContext): VerifyOutcome => {
+      presented = ctx.chain;
+      // The key read as the engine reads it without verification (leniently), so --insecure probes what verify: false would.
+      return { ok: true, chain: [{ publicKey: serverPublicKey(ctx.chain[0]!, false) }] };
+    };
   }
   const options: ConnectOptions = {
     host: args.host,
     port: args.port,
     verify,
-    ...files,
+    // The --insecure wrapper accepts everything: one stable identity, so --sess-out/--sess-in resume across runs.
+    ...(args.insecure ? { verifierId: 'microtls probe --insecure' } : {}),
+    ...(files.cert ? { cert: files.cert } : {}),
+    ...(files.key ? { key: files.key } : {}),
+    ...(files.session ? { session: files.session } : {}),
     ...(args.maxFrag ? { maxFragmentLength: args.maxFrag } : {}),
     ...(args.noEms ? { extendedMasterSecret: false } : {}),
     ...(args.noEtm ? { encryptThenMac: false } : {}),
@@ -214,53 +249,88 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
   let sock: TlsSocket | undefined;
   let closedCleanly = false;
   try {
-    sock = await connect(options);
+    // The wait for the network is not reported: the timeout (--timeout) bounds it and names the state.
+    progressLine.done();
+    try {
+      sock = await connect(options);
+    } finally {
+      progressLine.done();
+    }
     report.protocol = sock.protocol ?? null;
     report.cipherSuite = sock.cipherSuite ?? null;
     report.resumed = sock.resumed;
     const hs = sock.handshake!;
-    report.extensions = { extendedMasterSecret: hs.extendedMasterSecret, encryptThenMac: hs.encryptThenMac, maxFragmentLength: hs.maxFragmentLength ?? null };
+    report.extensions = {
+      extendedMasterSecret: hs.extendedMasterSecret, encryptThenMac: hs.encryptThenMac, maxFragmentLength: hs.maxFragmentLength ?? null,
+      sessionTicket: hs.sessionTicket !== undefined, ticketLifetimeHint: hs.sessionTicket?.lifetimeHint ?? null,
+      sessionId: toHex(hs.sessionId), secureRenegotiation: hs.secureRenegotiation,
+    };
     report.handshakeMs = sock.timings?.handshakeMs ?? null;
-    report.chain = describeChain(sock);
+    presented = hs.peerCertificates.length > 0 ? hs.peerCertificates : presented;
     if (args.sessOut) saveSession(io, args.sessOut, sock.getSession());
     report.verify = args.insecure ? { ok: false, flags: 0, skipped: true } : { ok: true, flags: 0 };
     closedCleanly = await closeGracefully(sock, args.timeout ?? 5000);
   } catch (e) {
     const err = asMicroTlsError(e, 'SSL_INTERNAL_ERROR', 'probe');
     report.error = { code: formatCode(err.code), name: err.codeName, message: stripLabel(err) };
+    const hint = hintFor(err, args, presented);
+    if (hint) report.error.hint = hint;
     if (outcome && !outcome.ok) {
       const flags = outcome.flags ?? 0;
       report.verify = { ok: false, flags, flagNames: flagNames(flags), reason: outcome.reason };
-      report.chain = describeDerChain(presented);
     }
     sock?.destroy();
   }
+  report.chain = presented.map(chainEntry);
   if (args.json) {
     io.out(JSON.stringify(report));
   } else {
-    printText(io, args, report, closedCleanly);
+    printText(io, args, report, presented, closedCleanly);
   }
   return report.error ? 1 : 0;
 }
 
-/** The files the options name, read up front so a missing file is a usage problem, not a TLS one. */
-function readProbeFiles(args: ProbeArgs): { cert?: string; key?: string; session?: TlsSession } {
-  const read = (flag: string, path: string): string => {
-    try {
-      return readFileSync(path, 'utf8');
-    } catch (e) {
-      throw new Error(`cannot read ${flag} ${path}: ${(e as Error).message}`);
-    }
-  };
-  const out: { cert?: string; key?: string; session?: TlsSession } = {};
-  if (args.cert) out.cert = read('--cert', args.cert);
-  if (args.key) out.key = read('--key', args.key);
+/** The line that says what to do, for the failures people hit. */
+function hintFor(err: MicroTlsError, args: ProbeArgs, chain: readonly Uint8Array[]): string | undefined {
+  const where = `${args.host}:${args.port}`;
+  if (certificateMissing(err) && !args.cert) return 'The server requires a client certificate and none was given: add --cert FILE --key FILE.';
+  if (noCommonCipher(err)) return noCommonCipherLines(where).join(' ');
+  const names = hostNameMismatch(err, chain);
+  if (names) return `The certificate's names: ${names}. Probe one of them (or set --servername).`;
+  const refused = err.codeName === 'MBEDTLS_ERR_NET_CONNECT_FAILED' ? refusedLine(err.message, where) : undefined;
+  if (refused) return `${refused[0]!.toUpperCase()}${refused.slice(1)}.`;
+  if ((err.codeName === 'MBEDTLS_ERR_NET_CONN_RESET' || err.codeName === 'MBEDTLS_ERR_SSL_CONN_EOF') && chain.length === 0) {
+    return `${where} closed the connection on the TLS ClientHello: not a TLS port (plain MQTT is usually 1883, MQTT over TLS 8883)?`;
+  }
+  return undefined;
+}
+
+/** --keylog: a path that cannot be written is a usage error now, not a TLS failure in the middle of the handshake. */
+function checkWritable(flag: string, path: string): void {
+  try {
+    closeSync(openSync(path, 'a', 0o600));
+  } catch (e) {
+    throw new UsageError(`cannot write ${flag} file '${path}': ${(e as Error).message}`);
+  }
+}
+
+/** The files the options name, read up front (PEM or DER) so a bad file is a usage problem, not a TLS one. */
+function readProbeFiles(args: ProbeArgs): { cert?: Uint8Array; key?: Uint8Array; session?: TlsSession; trusted: Uint8Array[] } {
+  const out: { cert?: Uint8Array; key?: Uint8Array; session?: TlsSession; trusted: Uint8Array[] } = { trusted: [] };
+  if (args.cafile && !args.insecure) out.trusted = [readCertificateFile('--cafile', args.cafile).bytes];
+  if (args.cert) out.cert = readCertificateFile('--cert', args.cert).bytes;
+  if (args.key) out.key = readKeyFile('--key', args.key).bytes;
   if (args.sessIn) {
-    const text = read('--sess-in', args.sessIn);
+    let text: string;
+    try {
+      text = readFileSync(args.sessIn, 'utf8');
+    } catch (e) {
+      throw new UsageError(`cannot read --sess-in ${args.sessIn}: ${(e as Error).message}`);
+    }
     try {
       out.session = parseSession(text);
     } catch (e) {
-      throw new Error(`--sess-in ${args.sessIn}: ${e instanceof MicroTlsError ? stripLabel(e) : (e as Error).message}`);
+      throw new UsageError(`--sess-in ${args.sessIn}: ${e instanceof MicroTlsError ? stripLabel(e) : (e as Error).message}`);
     }
   }
   return out;
@@ -280,24 +350,27 @@ function stripLabel(err: MicroTlsError): string {
   return err.message.startsWith(prefix) ? err.message.slice(prefix.length) : err.message;
 }
 
-function printText(io: CliIo, args: ProbeArgs, r: ProbeReport, closedCleanly: boolean): void {
+function printText(io: CliIo, args: ProbeArgs, r: ProbeReport, chain: readonly Uint8Array[], closedCleanly: boolean): void {
   if (r.protocol || r.chain.length > 0) {
     io.out(`CONNECTED ${args.host}:${args.port}`);
     io.out('---');
-    io.out('Certificate chain');
-    r.chain.forEach((c, i) => {
-      io.out(`${String(i).padStart(2)} s:${c.subject}`);
-      io.out(`   i:${c.issuer}`);
-      io.out(`   notAfter: ${c.notAfter}`);
-    });
+    for (const l of chainLines(chain, r.chain, args.showcerts === true)) io.out(l);
     io.out('---');
   }
   if (r.protocol) {
+    const x = r.extensions!;
+    io.out(`New, ${r.protocol}, Cipher is ${r.cipherSuite}`);
+    io.out(`Secure Renegotiation IS ${x.secureRenegotiation ? '' : 'NOT '}supported`);
+    io.out(`Extended master secret: ${x.extendedMasterSecret ? 'yes' : 'no'}; encrypt-then-MAC: ${x.encryptThenMac ? 'yes' : 'no'}; max fragment length: ${x.maxFragmentLength ?? 'none'}; session ticket: ${x.sessionTicket ? `yes (lifetime hint ${x.ticketLifetimeHint} s)` : 'no'}`);
+    io.out('SSL-Session:');
+    io.out(`    Protocol  : ${r.protocol}`);
+    io.out(`    Cipher    : ${r.cipherSuite}`);
+    io.out(`    Session-ID: ${x.sessionId.toUpperCase() || '(none)'}`);
+    io.out(`    TLS session ticket: ${x.sessionTicket ? `yes, lifetime hint: ${x.ticketLifetimeHint} (seconds)` : 'none'}`);
+    io.out(`    Extended master secret: ${x.extendedMasterSecret ? 'yes' : 'no'}`);
     io.out(`Protocol  : ${r.protocol}`);
     io.out(`Cipher    : ${r.cipherSuite}`);
     io.out(`Session   : ${r.resumed ? 'Reused' : 'New'}`);
-    const x = r.extensions!;
-    io.out(`Extended master secret: ${x.extendedMasterSecret ? 'yes' : 'no'}; encrypt-then-MAC: ${x.encryptThenMac ? 'yes' : 'no'}; max fragment length: ${x.maxFragmentLength ?? 'none'}`);
     io.out(`Verify return code: ${r.verify.skipped ? 'not verified (--insecure)' : '0 (ok)'}`);
     io.out(`Handshake : ${r.handshakeMs} ms`);
   } else if (r.verify.flags) {
@@ -306,6 +379,7 @@ function printText(io: CliIo, args: ProbeArgs, r: ProbeReport, closedCleanly: bo
   if (r.error) {
     io.err(`${r.error.code} ${r.error.name}`);
     io.err(r.error.message);
+    if (r.error.hint) io.err(r.error.hint);
   } else {
     io.out(closedCleanly ? 'DONE (close_notify sent and received)' : 'DONE (close_notify sent; the server closed without one)');
   }

@@ -1,7 +1,7 @@
 /**
- * All big-integer arithmetic of microtls. The API is in bytes (big-endian, unsigned) so a
- * limb-array backend can replace this BigInt one on engines without BigInt; nothing
- * outside this file may use BigInt.
+ * The BigInt backend of microtls's big-integer arithmetic (the default, through backend.ts).
+ * The API is in bytes (big-endian, unsigned); bigint-limb.ts has the same API without BigInt
+ * for engines that lack it (backend-limb.ts). Nothing outside this file may use BigInt.
  *
  * Why plain `%` and not Montgomery or Barrett: measured on Node 20 (V8 BigInt, x64), a
  * 1024-bit product costs ~0.70 us and reducing the 2048-bit product with `%` ~0.96 us,
@@ -11,8 +11,8 @@
  *   fixed window %  w=4/5/6   4.17 / 4.07 / 3.97 ms
  *   Montgomery      w=4/5/6   4.60 / 4.31 / 4.31 ms
  *   Barrett sliding w=4/5/6   5.3 / 4.8 / 4.8 ms
- * so windowing (fewer multiplications) is the win and `%` the fastest reduction here. A
- * limb backend should use Montgomery (CIOS), where the reduction is interleaved for free.
+ * so windowing (fewer multiplications) is the win and `%` the fastest reduction here. The
+ * limb backend (limb.ts) uses Montgomery, where the reduction is interleaved for free.
  * About 2 x 1250 modular products per RSA-2048 signature at ~1.6 us is the floor of this
  * backend. Against node:crypto (OpenSSL 3.0, same machine, interleaved runs): RSA-2048 sign
  * 4.8 ms vs 0.30 ms (~16x; OpenSSL uses its AVX-512 IFMA kernel for 2048-bit keys only,
@@ -26,6 +26,7 @@
  */
 import { MicroTlsError } from '../errors.js';
 import type { RsaPrivateKey } from './key-types.js';
+import { stripLeadingZeros } from './bigint-bytes.js';
 
 // ---- conversions -------------------------------------------------------------------
 
@@ -61,33 +62,9 @@ function toBytes(x: bigint, length?: number): Uint8Array {
   return out;
 }
 
-// ---- byte-level helpers (no arithmetic, but number-shaped) --------------------------------
+// ---- byte-level helpers (no arithmetic, shared with the limb backend) -------------------
 
-/** Strips leading zero bytes; zero becomes an empty array. */
-export function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
-  let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i++;
-  return bytes.subarray(i);
-}
-
-export function bitLength(bytes: Uint8Array): number {
-  const s = stripLeadingZeros(bytes);
-  if (s.length === 0) return 0;
-  return (s.length - 1) * 8 + (32 - Math.clz32(s[0]!));
-}
-
-/** Compares two unsigned big-endian numbers: -1, 0 or 1. Not constant time (public values). */
-export function compareUnsigned(a: Uint8Array, b: Uint8Array): -1 | 0 | 1 {
-  const x = stripLeadingZeros(a);
-  const y = stripLeadingZeros(b);
-  if (x.length !== y.length) return x.length < y.length ? -1 : 1;
-  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
-  return 0;
-}
-
-export function isOdd(bytes: Uint8Array): boolean {
-  return bytes.length > 0 && (bytes[bytes.length - 1]! & 1) === 1;
-}
+export { bitLength, compareUnsigned, isOdd, stripLeadingZeros } from './bigint-bytes.js';
 
 // ---- exponentiation ----------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 /**
- * ECDSA signature verification on P-256, P-384 and P-521 (the point arithmetic is
- * @noble/curves'). The DER signature is parsed here, strictly: Wycheproof's BER and
- * malleability cases (long-form lengths, leading zeros, trailing bytes, negative or
+ * ECDSA signature verification on P-256, P-384 and P-521 (the point arithmetic is the
+ * backend's: @noble/curves by default, ecdsa-limb.ts in a BigInt-free build). The DER
+ * signature is parsed here, strictly: Wycheproof's BER and malleability cases (long-form lengths, leading zeros, trailing bytes, negative or
  * zero integers) must all be refused, and a parser we own keeps that independent of the
  * library version. High-S signatures are valid (TLS and X.509 have no low-S rule).
  *
@@ -11,13 +11,12 @@
  */
 import type { CryptoProvider } from '../../hw/provider.js';
 import { DerReader } from '../encoding/der.js';
-import { stripLeadingZeros } from './bigint.js';
-import { NOBLE_CURVES } from './ec-curves.js';
+import { ecdsaVerifyCompact, stripLeadingZeros } from './backend.js';
 import type { EcPublicKey } from './key-types.js';
 import { curveByName } from './oids.js';
 
 /** Ecdsa-Sig-Value ::= SEQUENCE { r INTEGER, s INTEGER } as r || s, each `size` bytes. */
-function derToCompact(der: Uint8Array, size: number): Uint8Array | undefined {
+export function derToCompact(der: Uint8Array, size: number): Uint8Array | undefined {
   try {
     const top = new DerReader(der, 'ECP_BAD_INPUT_DATA', 'ECDSA signature');
     const seq = top.sequence();
@@ -42,14 +41,13 @@ function derToCompact(der: Uint8Array, size: number): Uint8Array | undefined {
  */
 export function ecdsaVerify(key: EcPublicKey, digest: Uint8Array, derSignature: Uint8Array, provider?: Pick<CryptoProvider, 'ecdsaVerify'>): boolean {
   try {
-    const curve = NOBLE_CURVES[key.curve];
-    if (curve === undefined) return false;
+    if (key.curve !== 'P-256' && key.curve !== 'P-384' && key.curve !== 'P-521') return false;
     const size = Math.ceil(curveByName(key.curve).bits / 8);
     const compact = derToCompact(derSignature, size);
     if (compact === undefined) return false;
     // `=== true`: only a real boolean true from the engine counts as valid.
     if (provider?.ecdsaVerify) return provider.ecdsaVerify(key.curve, key.point, digest, derSignature) === true;
-    return curve.verify(compact, digest, key.point, { prehash: false, lowS: false, format: 'compact' });
+    return ecdsaVerifyCompact(key.curve, key.point, digest, compact);
   } catch {
     return false;
   }

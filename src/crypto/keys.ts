@@ -9,8 +9,7 @@ import { MicroTlsError, fail } from '../errors.js';
 import { asciiDecode } from '../encoding/bytes.js';
 import { DerReader, TAG } from '../encoding/der.js';
 import { decodePem, looksLikePem, type PemBlock } from '../encoding/pem.js';
-import { bitLength, compareUnsigned, isOdd, rsaKeyProblem } from './bigint.js';
-import { NOBLE_CURVES } from './ec-curves.js';
+import { bitLength, compareUnsigned, ecPointUncompressed, isOdd, rsaKeyProblem } from './backend.js';
 import type { EcPublicKey, PublicKey, RsaPrivateKey, RsaPublicKey } from './key-types.js';
 import {
   KNOWN_UNSUPPORTED_CURVES,
@@ -139,9 +138,7 @@ function ecPublicKey(curve: CurveInfo, point: Uint8Array): EcPublicKey {
   if (!okLength) fail('PK_INVALID_PUBKEY', `${curve.name} public key is not a SEC1 point of the right length (${point.length} bytes)`);
   let uncompressed: Uint8Array;
   try {
-    const P = NOBLE_CURVES[curve.name].Point.fromBytes(point);
-    P.assertValidity();
-    uncompressed = own(P.toBytes(false));
+    uncompressed = own(ecPointUncompressed(curve.name, point));
   } catch (err) {
     throw new MicroTlsError('PK_INVALID_PUBKEY', `${curve.name} public key is not a valid point on the curve`, {}, { cause: err });
   }

@@ -14,7 +14,7 @@
 import { asMicroTlsError, MicroTlsError } from '../errors.js';
 import { concatBytes, constantTimeEqual } from '../encoding/bytes.js';
 import { HASH_INFO, type CryptoProvider, type HashName } from '../../hw/provider.js';
-import { compareUnsigned, modExp, rsaPrivate, stripLeadingZeros } from './bigint.js';
+import { compareUnsigned, modExp, rsaPrivate, stripLeadingZeros } from './backend.js';
 import { DIGEST_INFO_PREFIX } from './digest-info.js';
 import type { RsaPrivateKey, RsaPublicKey } from './key-types.js';
 

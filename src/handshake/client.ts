@@ -450,9 +450,12 @@ export class TlsClient {
     const alert = { level, description, name: alertName(description), sent: false };
     this.events.alert?.(alert);
     if (level === AlertLevel.fatal) {
+      // Whatever alert a server sends after asking for a certificate we did not have, that is the cause to report.
+      const certificateMissing = this.certRequest !== undefined && !this.clientCertificateSent && this.stateValue !== 'connected';
       const err = new MicroTlsError('SSL_FATAL_ALERT_MESSAGE',
-        `the server sent fatal alert ${alert.name} (${description})${this.stateValue === 'connected' ? '' : ` during the handshake (state ${this.stateValue})`}`,
-        { receivedAlert: description });
+        `the server sent fatal alert ${alert.name} (${description})${this.stateValue === 'connected' ? '' : ` during the handshake (state ${this.stateValue})`}`
+        + (certificateMissing ? '; the server had asked for a client certificate (CertificateRequest) and none was configured' : ''),
+        { receivedAlert: description, ...(certificateMissing ? { certificateRequested: true } : {}) });
       this.terminate(err);
       return;
     }
@@ -575,7 +578,7 @@ export class TlsClient {
   private applyVerifyOutcome(o: VerifyOutcome): void {
     if (!o.ok) {
       throw new MicroTlsError(o.code ?? 'X509_CERT_VERIFY_FAILED', `server certificate verification failed: ${o.reason}`,
-        { alert: AlertDescription[o.alert ?? 'bad_certificate'], flags: o.flags ?? 0 });
+        { alert: AlertDescription[o.alert ?? 'bad_certificate'], flags: o.flags ?? 0, chain: this.chain });
     }
     // The key of the certificate the verifier parsed and checked, not a second parse.
     this.acceptServerKey(o.chain?.[0]?.publicKey ?? serverPublicKey(this.chain[0]!, true));

@@ -221,7 +221,8 @@ export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' 
       'verify: true needs ca: the certificate of the CA that issued the server certificate (PEM text or DER); or pass verify: false to connect without verification');
   }
   const chainVerifier = createServerVerifier({ ca: given, clock, provider, ...(options.verifyPolicy ? { policy: options.verifyPolicy } : {}) });
-  if (chainVerifier.rejectedTrusted.length === given.length && chainVerifier.rejectedTrusted.length > 0) {
+  // Counted in certificates, not inputs: one PEM text may hold a broken certificate beside good ones.
+  if (chainVerifier.trustedCount === 0 && chainVerifier.rejectedTrusted.length > 0) {
     // Nothing usable in the CA file: say why, with the decoding error the device would show.
     const first = chainVerifier.rejectedTrusted[0]!;
     throw new MicroTlsError(first.code, `the CA certificate could not be read: ${first.message}`);

@@ -12,12 +12,13 @@ import {
 } from './codec/index.js';
 import { checkTopicFilter } from './codec/rules.js';
 import { Emitter } from './emitter.js';
-import { MqttConnackError, MqttProtocolError } from './errors.js';
+import { MqttConnackError, MqttProtocolError, isPermanent, permanent } from './errors.js';
 import { InflightStore } from './inflight.js';
 import { KeepaliveTimer } from './keepalive.js';
 import { BoundedQueue } from './offline-queue.js';
-import type { ConnectionState, Granted, MqttClientOptions, MqttStatus, PublishOptions, SubscribeOptions } from './options.js';
+import { DEFAULT_MAX_PACKET_SIZE, DEFAULT_WRITE_BUFFER_LIMIT, type ConnectionState, type Granted, type MqttClientOptions, type MqttStatus, type PublishOptions, type SubscribeOptions } from './options.js';
 import { PacketIdAllocator } from './packet-ids.js';
+import { payloadView } from './payload.js';
 import { defaultRandomSource, randomUnit, type RandomSource } from './random.js';
 import { OneShot, defaultTimers, type Timers } from './timers.js';
 import { CancellableAttempt, type DuplexLike } from './transport.js';
@@ -44,13 +45,48 @@ type Operation =
   | { kind: 'subscribe'; subscriptions: Subscription[]; resolve(g: Granted[]): void; reject(e: Error): void }
   | { kind: 'unsubscribe'; topics: string[]; resolve(): void; reject(e: Error): void };
 
+/** MQTT.js-style completion callback. */
+export type Callback<T> = (err: Error | null | undefined, result?: T) => void;
+
+function optionsAndCallback<O extends object, T>(opts: O | Callback<T> | undefined, cb: Callback<T> | undefined): [Partial<O>, Callback<T> | undefined] {
+  if (typeof opts === 'function') return [{}, opts];
+  return [opts ?? {}, cb];
+}
+
 type AckOperation = Exclude<Operation, { kind: 'publish' }>;
 
 /** CONNACK codes after which retrying cannot help: bad version, id, credentials, authorization. */
 const FATAL_CONNACK = new Set([1, 2, 4, 5]);
 
+/**
+ * Paho's default. mosquitto keeps 20 messages in flight per client (max_inflight_messages)
+ * and silently drops QoS 2 PUBLISHes beyond that, so a client must not exceed it.
+ */
+export const DEFAULT_MAX_INFLIGHT = 20;
+
+/**
+ * Default pingTimeout as a share of keepalive: a ping goes out after a keepalive period
+ * with nothing sent or nothing received, so a dead broker is noticed within 1.4x keepalive.
+ */
+const DEFAULT_PING_TIMEOUT_SHARE = 0.4;
+
 /** Completed QoS 2 ids remembered per connection; brokers re-send at most their in-flight window (mosquitto: 20). */
 const REDELIVERY_GUARD_SIZE = 256;
+
+/** Packets the broker must answer: their answer missing for pingTimeout means the connection is dead. */
+const OWES_ANSWER = (p: Packet): boolean =>
+  (p.type === 'publish' && p.qos > 0) || p.type === 'pubrel' || p.type === 'subscribe' || p.type === 'unsubscribe';
+
+/** Transport errors as typed errors: Node's socket errors carry an errno code only. */
+function transportError(err: Error): MicroTlsError {
+  if (err instanceof MicroTlsError) return err;
+  const code = (err as { code?: unknown }).code;
+  const name = code === 'ECONNRESET' || code === 'EPIPE' ? 'NET_CONN_RESET'
+    : code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'NET_CONNECT_FAILED'
+    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'NET_UNKNOWN_HOST'
+    : 'NET_RECV_FAILED';
+  return new MicroTlsError(name, err.message, typeof code === 'string' ? { errno: code } : {}, { cause: err });
+}
 
 function closedError(what: string): MicroTlsError {
   return new MicroTlsError('MICROTLS_ERR_MQTT_CONNECTION_CLOSED', what);
@@ -79,6 +115,8 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   /** Granted subscriptions, re-sent after a reconnect that found no session. */
   private readonly subscriptions = new Map<string, QoS>();
   private readonly queue: BoundedQueue<Operation>;
+  /** QoS 1/2 PUBLISHes allowed unacknowledged at once (maxInflight). */
+  private readonly maxInflight: number;
   private readonly keepalive: KeepaliveTimer;
   private readonly backoff: Backoff;
   private readonly connectTimer: OneShot;
@@ -101,14 +139,24 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.options = options;
     this.timers = options.timers ?? defaultTimers;
     this.random = options.random ?? defaultRandomSource();
+    if (options.clean === false && options.clientId === undefined) {
+      throw permanent(new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', 'clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again'));
+    }
     this.clientId = options.clientId ?? this.generateClientId();
     this.queue = new BoundedQueue(options.queueLimit ?? 1000);
+    this.maxInflight = options.maxInflight ?? DEFAULT_MAX_INFLIGHT;
+    // Math.floor, not Number.isInteger: Espruino lacks the latter.
+    if (typeof this.maxInflight !== 'number' || Math.floor(this.maxInflight) !== this.maxInflight || this.maxInflight < 1 || this.maxInflight > 0xffff) {
+      throw new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', `maxInflight must be an integer from 1 to 65535, not ${String(options.maxInflight)}`);
+    }
     const keepaliveMs = (options.keepalive ?? 60) * 1000;
     this.keepalive = new KeepaliveTimer(this.timers, {
       period: keepaliveMs,
-      pingTimeout: options.pingTimeout ?? keepaliveMs,
+      pingTimeout: options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE),
+      watchReceived: true,
       sendPing: () => this.send({ type: 'pingreq' }),
-      onTimeout: () => this.drop(new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT', 'no PINGRESP within the ping timeout')),
+      onTimeout: () => this.drop(new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT',
+        `the broker sent nothing for ${options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE)} ms while a PINGRESP or an acknowledgement was due: the connection is dead`)),
     });
     const random = this.random;
     this.backoff = new Backoff({
@@ -131,10 +179,17 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     return this._state === 'connected';
   }
 
-  publish(topic: string, payload: string | Uint8Array, opts: PublishOptions = {}): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const qos = opts.qos ?? 0;
-      const packet: PublishPacket = { type: 'publish', topic, payload: toBytes(payload), qos, retain: opts.retain ?? false, dup: false };
+  /**
+   * Publishes; the promise settles when the broker acknowledged it (QoS 1/2) or it was
+   * written (QoS 0). MQTT.js's optional callback `(err) => …` is accepted too. A promise
+   * nobody awaits never becomes an unhandled rejection; a publish after end() is also
+   * reported on 'error', as MQTT.js does.
+   */
+  publish(topic: string, payload: string | Uint8Array, opts?: PublishOptions | Callback<void>, cb?: Callback<void>): Promise<void> {
+    const [o, callback] = optionsAndCallback(opts, cb);
+    return this.track(new Promise<void>((resolve, reject) => {
+      const qos = o.qos ?? 0;
+      const packet: PublishPacket = { type: 'publish', topic, payload: toBytes(payload), qos, retain: o.retain ?? false, dup: false };
       if (qos > 0) packet.packetId = 1; // placeholder, patched when sent
       let bytes: Uint8Array;
       try {
@@ -144,27 +199,30 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         return;
       }
       this.submit({ kind: 'publish', packet, bytes, resolve, reject });
-    });
+    }), callback);
   }
 
-  subscribe(topic: string | string[] | Record<string, SubscribeOptions>, opts: SubscribeOptions = {}): Promise<Granted[]> {
-    return new Promise<Granted[]>((resolve, reject) => {
+  /** Resolves with what the broker granted per filter; MQTT.js's callback `(err, granted)` is accepted too. */
+  subscribe(topic: string | string[] | Record<string, SubscribeOptions>, opts?: SubscribeOptions | Callback<Granted[]>, cb?: Callback<Granted[]>): Promise<Granted[]> {
+    const [o, callback] = optionsAndCallback(opts, cb);
+    return this.track(new Promise<Granted[]>((resolve, reject) => {
       let subscriptions: Subscription[];
       try {
         subscriptions = typeof topic === 'string' || Array.isArray(topic)
-          ? [topic].flat().map((t) => ({ topic: t, qos: opts.qos ?? 0 }))
-          : Object.entries(topic).map(([t, o]) => ({ topic: t, qos: o.qos ?? opts.qos ?? 0 }));
+          ? [topic].flat().map((t) => ({ topic: t, qos: o.qos ?? 0 }))
+          : Object.entries(topic).map(([t, so]) => ({ topic: t, qos: so.qos ?? o.qos ?? 0 }));
         encodePacket({ type: 'subscribe', packetId: 1, subscriptions });
       } catch (e) {
         reject(e as Error);
         return;
       }
       this.submit({ kind: 'subscribe', subscriptions, resolve, reject });
-    });
+    }), callback);
   }
 
-  unsubscribe(topic: string | string[]): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  unsubscribe(topic: string | string[], opts?: Record<string, never> | Callback<void>, cb?: Callback<void>): Promise<void> {
+    const [, callback] = optionsAndCallback(opts, cb);
+    return this.track(new Promise<void>((resolve, reject) => {
       const topics = [topic].flat();
       try {
         for (const t of topics) checkTopicFilter(t);
@@ -174,14 +232,28 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         return;
       }
       this.submit({ kind: 'unsubscribe', topics, resolve, reject });
-    });
+    }), callback);
+  }
+
+  /** Marks the promise handled (a fire-and-forget call must not crash Node) and feeds the callback. */
+  private track<T>(p: Promise<T>, cb: Callback<T> | undefined): Promise<T> {
+    p.then((v) => cb?.(null, v), (e: Error) => cb?.(e));
+    return p;
   }
 
   /**
    * Closes the session: DISCONNECT when connected, no more reconnects. Operations not yet
    * acknowledged are rejected with MICROTLS_ERR_MQTT_CONNECTION_CLOSED. `force` skips DISCONNECT.
    */
-  end(force = false): Promise<void> {
+  end(force?: boolean | (() => void), opts?: object | (() => void), cb?: () => void): Promise<void> {
+    // MQTT.js's end(force?, opts?, cb?), each part optional.
+    const callback = [force, opts, cb].find((a): a is () => void => typeof a === 'function');
+    const done = this.endNow(force === true);
+    if (callback) void done.then(() => callback());
+    return done;
+  }
+
+  private endNow(force: boolean): Promise<void> {
     if (this._state === 'closed') return Promise.resolve();
     const done = new Promise<void>((resolve) => this.endWaiters.push(resolve));
     if (this.ending) return done;
@@ -260,18 +332,46 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       return;
     }
     this.transport = t;
+    // Read backpressure: bytes handed to the transport and not yet flushed (its write
+    // callbacks), and reading paused while they exceed the limit.
+    const limit = this.options.writeBufferLimit ?? DEFAULT_WRITE_BUFFER_LIMIT;
+    let unflushed = 0;
+    let readPaused = false;
     this.writer = new WriteBatcher((bytes, cb) => {
+      unflushed += bytes.length;
+      if (!readPaused && unflushed > limit && typeof t.pause === 'function') {
+        readPaused = true;
+        t.pause();
+      }
+      let called = false;
+      const done = (err?: Error | null): void => {
+        if (called) return;
+        called = true;
+        unflushed -= bytes.length;
+        if (readPaused && unflushed <= limit / 2 && this.transport === t) {
+          readPaused = false;
+          t.resume?.();
+        }
+        cb(err);
+      };
       try {
-        t.write(bytes, cb);
+        t.write(bytes, done);
       } catch (e) {
-        cb(e as Error); // a Duplex-like that throws once closed, instead of calling back
+        done(e as Error); // a Duplex-like that throws once closed, instead of calling back
       }
     });
-    const reader = new PacketReader(this.options.maxPacketSize !== undefined ? { maxPacketSize: this.options.maxPacketSize } : {});
+    const reader = new PacketReader({ maxPacketSize: this.options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE });
     this.reader = reader;
     let lastError: Error | undefined;
+    let received = 0;
     t.on('data', (chunk: Uint8Array) => {
       if (this.transport !== t) return;
+      if (received === 0 && chunk.length > 0 && !t.encrypted && (chunk[0] === 0x15 || chunk[0] === 0x16) && chunk[1] === 0x03) {
+        // A TLS alert or handshake record where CONNACK (0x20) belongs: the port speaks TLS.
+        this.drop(permanent(new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED', 'the broker answered CONNECT with a TLS record: this port speaks TLS; use mqtts:// (--tls)')));
+        return;
+      }
+      received += chunk.length;
       let packets: Packet[];
       try {
         packets = reader.push(chunk);
@@ -279,13 +379,22 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         this.drop(e as Error);
         return;
       }
+      if (packets.length === 0) return;
+      this.keepalive.noteReceived();
       for (const p of packets) {
         if (this.transport !== t) return;
         this.handle(p);
       }
+      if (this.transport === t && this.inflight.size === 0 && this.awaitingAck.size === 0) this.keepalive.answered();
     });
     t.on('error', (err: Error) => {
-      lastError = err;
+      const typed = transportError(err);
+      lastError = typed;
+      if (received === 0 && !t.encrypted && this._state !== 'connected' && typed.codeName === 'MBEDTLS_ERR_NET_CONN_RESET') {
+        // A TLS listener resets a connection whose first bytes are not TLS (mosquitto does).
+        lastError = new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED',
+          'the broker reset the connection before CONNACK without a byte of MQTT: is this a TLS port? Then use mqtts:// (--tls)', { cause: typed.codeName }, { cause: err });
+      }
     });
     t.on('close', () => {
       if (this.transport !== t) return;
@@ -333,10 +442,13 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       this.completedQos2 = [];
     }
     this.queue.requeueFront(interrupted.map(([, op]) => op));
+    const reconnectPeriod = this.options.reconnectPeriod ?? 1000;
+    const over = this.ending || this.gaveUp || reconnectPeriod <= 0;
+    // Ending instead: finish() rejects everything with CONNECTION_CLOSED.
+    if ((this.options.clean ?? true) && !over) this.discardSession();
     this.emit('close');
     if (wasConnected) this.emit('offline');
-    const reconnectPeriod = this.options.reconnectPeriod ?? 1000;
-    if (this.ending || this.gaveUp || reconnectPeriod <= 0) {
+    if (over) {
       this.finish();
       return;
     }
@@ -345,6 +457,25 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       this.emit('reconnect');
       void this.attempt();
     });
+  }
+
+  /**
+   * A clean session ends with its connection (MQTT-3.1.2-6: client and broker discard the
+   * session state), so the next connection must not resend its PUBLISHes or PUBRELs. What
+   * they carried may or may not have reached subscribers (QoS 1 once acked by the broker's
+   * side before the break; QoS 2 only if the broker saw our PUBREL), so neither resending
+   * (a possible duplicate) nor resolving (a possible loss) is right: the caller's promise is
+   * rejected with MICROTLS_ERR_MQTT_SESSION_LOST and decides. Queued operations never went
+   * out; they are sent on the next connection as usual.
+   */
+  private discardSession(): void {
+    for (const m of this.inflight.clear()) {
+      this.ids.release(m.packet.packetId);
+      m.reject(new MicroTlsError('MICROTLS_ERR_MQTT_SESSION_LOST',
+        `the connection broke before the broker acknowledged this QoS ${m.packet.qos} message to '${m.packet.topic}' (${m.stage === 'pubrel' ? 'PUBREL sent, no PUBCOMP' : 'no ' + (m.packet.qos === 1 ? 'PUBACK' : 'PUBREC')}), and with a clean session the broker discards it: it may or may not have been delivered; publish it again if it must arrive, or use clean: false`,
+        { packetId: m.packet.packetId, qos: m.packet.qos, stage: m.stage, topic: m.packet.topic }));
+    }
+    this.incomingQos2.clear();
   }
 
   /** Terminal: everything still pending fails loudly. */
@@ -383,9 +514,10 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       this.redeliveryGuard.clear();
     }
     this.keepalive.start();
-    // Section 4.4: unacknowledged PUBLISH (with DUP) and PUBREL go out again, in order, with their ids.
-    // With a clean session the broker forgot them; sending them anyway trades a possible
-    // duplicate for never losing a message silently.
+    // Section 4.4: unacknowledged PUBLISH (with DUP) and PUBREL go out again, in order, with
+    // their ids (clean: false; a clean session discarded them when the connection broke). A
+    // broker that lost our session (sessionPresent 0, e.g. restarted without persistence) takes
+    // the PUBLISH as new and answers the PUBREL with PUBCOMP: a possible duplicate, never a loss.
     for (const m of this.inflight.all()) {
       if (m.stage === 'pubrel') this.send({ type: 'pubrel', packetId: m.packet.packetId });
       else {
@@ -406,7 +538,9 @@ export class MqttClient extends Emitter<MqttClientEvents> {
 
   private submit(op: Operation): void {
     if (this._state === 'closed' || this.ending) {
-      op.reject(closedError('the client is ended'));
+      const err = closedError(`${op.kind} after end(): the client is ended`);
+      op.reject(err);
+      this.emit('error', err); // MQTT.js reports these on 'error' too
       return;
     }
     if (this.connected && this.queue.length === 0 && this.dispatch(op)) return;
@@ -422,12 +556,16 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     }
   }
 
-  /** Sends one operation; false when no packet id is free (it then waits in the queue for an ack). */
+  /**
+   * Sends one operation; false when it must wait in the queue for an ack: the in-flight
+   * window is full (QoS 1 and 2 share it) or no packet id is free.
+   */
   private dispatch(op: Operation): boolean {
     if (op.kind === 'publish' && op.packet.qos === 0) {
       this.sendBytes(op.packet, op.bytes, (err) => (err ? op.reject(err) : op.resolve()));
       return true;
     }
+    if (op.kind === 'publish' && this.inflight.size >= this.maxInflight) return false;
     const id = this.ids.allocate();
     if (id === undefined) return false;
     if (op.kind === 'publish') {
@@ -456,13 +594,23 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       return;
     }
     this.keepalive.noteSent();
-    this.writer!.write(bytes, cb);
+    if (OWES_ANSWER(packet)) {
+      // The answer is owed from when the bytes left us, not when they were queued: a large
+      // PUBLISH on a slow device link takes a while to go out before any PUBACK can come.
+      this.writer!.write(bytes, (err) => {
+        if (!err && this.transport === t) this.keepalive.expectAnswer();
+        cb?.(err);
+      });
+    } else {
+      this.writer!.write(bytes, cb);
+    }
     this.emit('packetsend', packet);
   }
 
   // ---- incoming ----
 
   private handle(p: Packet): void {
+    if (p.type === 'publish') p.payload = payloadView(p.payload); // a Buffer under Node, for every listener
     this.emit('packetreceive', p);
     if (this._state !== 'connected' && p.type !== 'connack') {
       this.drop(new MqttProtocolError('MQTT-3.2.0-1', `${p.type.toUpperCase()} before CONNACK`));
@@ -476,8 +624,13 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       case 'puback':
       case 'pubcomp': {
         const m = this.inflight.get(p.packetId);
-        // A PUBACK for a QoS 2 message (or PUBCOMP before PUBREC) is the broker's mistake; ignore it.
-        if (!m || (p.type === 'puback') !== (m.packet.qos === 1) || (p.type === 'pubcomp' && m.stage !== 'pubrel')) return;
+        if (!m) return;
+        // A PUBACK for a QoS 2 PUBLISH: the broker has no QoS 2 and took it as QoS 1 (RabbitMQ
+        // 3.10 does this). It has the message, at least once; waiting for a PUBREC that never
+        // comes would block the window for good, so the publish completes.
+        const downgraded = p.type === 'puback' && m.packet.qos === 2 && m.stage === 'publish';
+        // A PUBCOMP before PUBREC, or a PUBACK after it, is the broker's mistake; ignore it.
+        if (!downgraded && ((p.type === 'puback') !== (m.packet.qos === 1) || (p.type === 'pubcomp' && m.stage !== 'pubrel'))) return;
         this.inflight.delete(p.packetId);
         this.ids.release(p.packetId);
         m.resolve();
@@ -553,6 +706,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   // ---- errors ----
 
   private report(err: Error): void {
+    if (isPermanent(err)) this.gaveUp = true; // retrying cannot fix it
     if (err instanceof MicroTlsError) this.noteCodes([err.code]);
     this.noteCodes(this.transport?.lastErrors);
     this.emit('error', err);

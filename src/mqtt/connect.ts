@@ -5,6 +5,7 @@
  */
 import { MicroTlsError } from '../errors.js';
 import { MqttClient } from './client.js';
+import { permanent } from './errors.js';
 import type { CertificateDescription, MqttClientOptions } from './options.js';
 import type { TransportFactory } from './transport.js';
 import { DEFAULT_PORTS, parseBrokerUrl } from './url.js';
@@ -34,10 +35,72 @@ export interface TlsTuning {
   maxFragmentLength?: number;
 }
 
-export interface ConnectOptions extends Partial<MqttClientOptions>, DeviceTlsSettings, TlsTuning {
+/**
+ * MQTT.js's names for the same settings, accepted so that options written for MQTT.js work
+ * (or fail clearly): each maps to the device setting beside it.
+ */
+export interface MqttJsAliases {
+  /** = caCertificate */
+  ca?: string | Uint8Array;
+  /** = clientCertificate */
+  cert?: string | Uint8Array;
+  /** = privateKey */
+  key?: string | Uint8Array;
+  /** = verifyServerCertificate */
+  rejectUnauthorized?: boolean;
+  /** Only 4 (MQTT 3.1.1); 3 and 5 are refused. */
+  protocolVersion?: number;
+  /** Only 'MQTT' (3.1.1). */
+  protocolId?: string;
+  /** = host */
+  hostname?: string;
+}
+
+export interface ConnectOptions extends Partial<MqttClientOptions>, DeviceTlsSettings, TlsTuning, MqttJsAliases {
   protocol?: 'mqtt' | 'mqtts';
   host?: string;
   port?: number;
+}
+
+/** Every option connect() knows; anything else is refused rather than silently ignored. */
+const KNOWN_OPTIONS = new Set([
+  'transport', 'clientId', 'clean', 'keepalive', 'username', 'password', 'will', 'reconnectPeriod', 'maxReconnectPeriod',
+  'connectTimeout', 'pingTimeout', 'queueLimit', 'maxPacketSize', 'maxInflight', 'writeBufferLimit', 'resubscribe',
+  'qos2RedeliveryGuard', 'random', 'timers', 'describeCertificates',
+  'tls', 'verifyServerCertificate', 'caCertificate', 'clientCertificate', 'privateKey',
+  'servername', 'ciphers', 'maxFragmentLength', 'protocol', 'host', 'port',
+  'ca', 'cert', 'key', 'rejectUnauthorized', 'protocolVersion', 'protocolId', 'hostname',
+]);
+
+const ALIASES: [keyof MqttJsAliases, keyof ConnectOptions][] = [
+  ['ca', 'caCertificate'], ['cert', 'clientCertificate'], ['key', 'privateKey'], ['rejectUnauthorized', 'verifyServerCertificate'], ['hostname', 'host'],
+];
+
+function badOption(message: string): never {
+  throw permanent(new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', message));
+}
+
+/** Refuses what cannot work and maps MQTT.js's names (see MqttJsAliases). */
+function checkOptions(o: ConnectOptions): ConnectOptions {
+  const unknown = Object.keys(o).filter((k) => !KNOWN_OPTIONS.has(k) && (o as Record<string, unknown>)[k] !== undefined);
+  if (unknown.length > 0) badOption(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}: microtls does not support ${unknown.length > 1 ? 'them' : 'it'} (see ConnectOptions)`);
+  if (o.protocolVersion !== undefined && o.protocolVersion !== 4) {
+    badOption(`protocolVersion ${o.protocolVersion} is not supported: microtls speaks MQTT 3.1.1 only (protocolVersion 4)`);
+  }
+  if (o.protocolId !== undefined && o.protocolId !== 'MQTT') badOption(`protocolId '${o.protocolId}' is not supported: MQTT 3.1.1 uses 'MQTT'`);
+  const out: Record<string, unknown> = { ...o };
+  for (const [alias, name] of ALIASES) {
+    if (out[alias] === undefined) continue;
+    if (out[name] !== undefined && out[name] !== out[alias]) badOption(`both '${alias}' (MQTT.js's name) and '${name}' are given, with different values`);
+    out[name] = out[alias];
+    delete out[alias];
+  }
+  delete out.protocolVersion;
+  delete out.protocolId;
+  if (out.clean === false && out.clientId === undefined) { // '' is the codec's MQTT-3.1.3-7
+    badOption('clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again');
+  }
+  return out as ConnectOptions;
 }
 
 /** What src/node/mqtt-transports.ts provides to this module. */
@@ -49,7 +112,7 @@ export interface NodeTransportModule {
 export type ResolvedConnectOptions = ConnectOptions & { protocol: 'mqtt' | 'mqtts'; host: string; port: number };
 
 export function resolveConnectOptions(urlOrOptions: string | ConnectOptions, options: ConnectOptions = {}): ResolvedConnectOptions {
-  const base: ConnectOptions = typeof urlOrOptions === 'string' ? { ...parseBrokerUrl(urlOrOptions), ...options } : { ...urlOrOptions, ...options };
+  const base: ConnectOptions = checkOptions(typeof urlOrOptions === 'string' ? { ...parseBrokerUrl(urlOrOptions), ...options } : { ...urlOrOptions, ...options });
   const protocol = base.tls === undefined ? base.protocol ?? 'mqtt' : base.tls ? 'mqtts' : 'mqtt';
   return { ...base, protocol, host: base.host ?? 'localhost', port: base.port ?? DEFAULT_PORTS[protocol] };
 }
@@ -80,7 +143,13 @@ export function connect(urlOrOptions: string | ConnectOptions, options?: Connect
 
 /** Resolves on the first CONNACK; rejects (and ends the client) on the first error before it. */
 export function connectAsync(urlOrOptions: string | ConnectOptions, options?: ConnectOptions): Promise<MqttClient> {
-  return whenConnected(connect(urlOrOptions, options));
+  let client: MqttClient;
+  try {
+    client = connect(urlOrOptions, options);
+  } catch (e) {
+    return Promise.reject(e as Error);
+  }
+  return whenConnected(client);
 }
 
 /** For a client from connect(): resolves on its first CONNACK, rejects (and ends it) on an error before that. */

@@ -41,3 +41,17 @@ export class MqttConnackError extends MicroTlsError {
     this.returnCode = returnCode;
   }
 }
+
+/**
+ * Marks an error that retrying cannot fix (a bad setting, a TLS/plain port mismatch, a
+ * certificate the broker requires): the client reports it once and ends instead of
+ * reconnecting. `err.permanent === true` on what the 'error' event gives.
+ */
+export function permanent<E extends Error>(err: E): E & { readonly permanent: true } {
+  (err as { permanent?: boolean }).permanent = true;
+  return err as E & { readonly permanent: true };
+}
+
+export function isPermanent(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { permanent?: unknown }).permanent === true;
+}

@@ -1,35 +1,52 @@
 /**
- * Keepalive as the spec words it (3.1.2.10): the client must SEND something within each
- * keepalive period, so the timer follows outgoing traffic only. Rescheduling on received
- * traffic (as MQTT.js once did) lets a subscribe-only client fall silent and be
- * disconnected by the broker at 1.5x keepalive.
+ * Keepalive and liveness. The spec (3.1.2.10) asks the client to SEND something within each
+ * keepalive period, so a PINGREQ goes out when nothing was sent for a period; following
+ * received traffic only (as MQTT.js once did) lets a subscribe-only client fall silent and
+ * be disconnected by the broker at 1.5x keepalive.
+ *
+ * Sending alone proves nothing about the broker, though: a client publishing QoS 0 every
+ * second never pings, and a stopped broker (SIGSTOP, a dead NAT mapping) goes unnoticed
+ * while the socket buffers fill. So with `watchReceived` a PINGREQ also goes out when
+ * nothing was RECEIVED for a period, and the connection is declared dead when an answer
+ * the broker owes us (PINGRESP, or an ack for a PUBLISH/PUBREL/SUBSCRIBE/UNSUBSCRIBE) is
+ * missing for `pingTimeout`. With pingTimeout at half the period a dead broker is noticed
+ * within 1.5x keepalive whatever the traffic.
  */
 import { OneShot, type Timers } from './timers.js';
 
 export interface KeepaliveOptions {
   /** Milliseconds; 0 disables. */
   period: number;
-  /** How long to wait for PINGRESP after PINGREQ. */
+  /** How long an answer the broker owes (PINGRESP, an ack) may be missing, in ms. */
   pingTimeout: number;
   sendPing(): void;
   onTimeout(): void;
+  /** Also ping after a period with nothing received, and watch for missing acks (see above). */
+  watchReceived?: boolean;
 }
 
 export class KeepaliveTimer {
   private lastSent = 0;
+  private lastReceived = 0;
   private readonly idle: OneShot;
   private readonly waitPong: OneShot;
+  /** Since when an answer is owed with nothing received since; undefined when none is owed. */
+  private owedSince: number | undefined;
+  private pingSentAt = 0;
+  private readonly waitAnswer: OneShot;
   private stopped = true;
 
   constructor(private readonly timers: Timers, private readonly options: KeepaliveOptions) {
     this.idle = new OneShot(timers);
     this.waitPong = new OneShot(timers);
+    this.waitAnswer = new OneShot(timers);
   }
 
   start(): void {
     if (this.options.period <= 0) return;
     this.stopped = false;
-    this.lastSent = this.timers.now();
+    this.lastSent = this.lastReceived = this.timers.now();
+    this.owedSince = undefined;
     this.arm(this.options.period);
   }
 
@@ -38,35 +55,87 @@ export class KeepaliveTimer {
     this.lastSent = this.timers.now();
   }
 
+  /** Every packet received counts (with watchReceived). */
+  noteReceived(): void {
+    this.lastReceived = this.timers.now();
+  }
+
+  /**
+   * A packet went out that the broker must answer (QoS 1/2 PUBLISH, PUBREL, SUBSCRIBE,
+   * UNSUBSCRIBE). The watch is lazy too: one timer, moved on when it finds traffic since.
+   */
+  expectAnswer(): void {
+    if (this.stopped || !this.options.watchReceived || this.owedSince !== undefined) return;
+    this.owedSince = this.timers.now();
+    this.waitAnswer.start(this.options.pingTimeout, () => this.checkAnswer());
+  }
+
+  /** Nothing is owed any more (every ack arrived). */
+  answered(): void {
+    this.owedSince = undefined;
+    this.waitAnswer.cancel();
+  }
+
   pingResponse(): void {
     this.waitPong.cancel();
   }
 
   stop(): void {
     this.stopped = true;
+    this.owedSince = undefined;
     this.idle.cancel();
     this.waitPong.cancel();
+    this.waitAnswer.cancel();
   }
 
   private arm(ms: number): void {
     this.idle.start(ms, () => this.check());
   }
 
+  /**
+   * Anything received after the PINGREQ shows the broker alive (its PINGRESP may queue
+   * behind a burst of messages on a slow link): wait on from then; silence is death.
+   */
+  private checkPong(): void {
+    if (this.stopped) return;
+    const now = this.timers.now();
+    if (this.options.watchReceived && this.lastReceived > this.pingSentAt && this.lastReceived <= now) {
+      this.pingSentAt = this.lastReceived;
+      this.waitPong.start(Math.max(1, this.options.pingTimeout - (now - this.lastReceived)), () => this.checkPong());
+      return;
+    }
+    this.options.onTimeout();
+  }
+
+  private checkAnswer(): void {
+    if (this.stopped || this.owedSince === undefined) return;
+    const now = this.timers.now();
+    // Traffic since the watch began: the broker is alive; owe from that moment on.
+    if (this.lastReceived > this.owedSince && this.lastReceived <= now) {
+      this.owedSince = this.lastReceived;
+      this.waitAnswer.start(Math.max(1, this.options.pingTimeout - (now - this.lastReceived)), () => this.checkAnswer());
+      return;
+    }
+    this.options.onTimeout();
+  }
+
   private check(): void {
     if (this.stopped) return;
-    const quiet = this.timers.now() - this.lastSent;
-    // quiet < 0: the clock stepped back, so how long we were silent is unknown; ping now
-    // rather than wait out the size of the step (the broker drops us at 1.5x keepalive).
-    if (quiet >= 0 && quiet < this.options.period) {
-      this.arm(this.options.period - quiet);
+    const now = this.timers.now();
+    const { period, watchReceived } = this.options;
+    // A negative quiet time: the clock stepped back, so how long we were silent is unknown;
+    // ping now rather than wait out the size of the step (the broker drops us at 1.5x keepalive).
+    const quietSent = now - this.lastSent;
+    const quietReceived = watchReceived ? now - this.lastReceived : 0;
+    if (quietSent >= 0 && quietSent < period && quietReceived >= 0 && quietReceived < period) {
+      this.arm(period - Math.max(quietSent, quietReceived));
       return;
     }
     if (!this.waitPong.running) {
-      this.waitPong.start(this.options.pingTimeout, () => {
-        if (!this.stopped) this.options.onTimeout();
-      });
+      this.pingSentAt = now;
+      this.waitPong.start(this.options.pingTimeout, () => this.checkPong());
     }
     this.options.sendPing(); // goes through noteSent()
-    this.arm(this.options.period);
+    this.arm(period);
   }
 }

@@ -4,6 +4,15 @@ import type { RandomSource } from './random.js';
 import type { Timers } from './timers.js';
 import type { TransportFactory } from './transport.js';
 
+/**
+ * Largest inbound packet by default: a device holds a whole PUBLISH in memory, and the
+ * protocol maximum (256 MB) would let one message exhaust it. Raise it with maxPacketSize.
+ */
+export const DEFAULT_MAX_PACKET_SIZE = 256 * 1024;
+
+/** Bytes of writes allowed to wait in the transport before the client stops reading (see writeBufferLimit). */
+export const DEFAULT_WRITE_BUFFER_LIMIT = 64 * 1024;
+
 export interface MqttWill {
   topic: string;
   payload: string | Uint8Array;
@@ -29,15 +38,36 @@ export interface MqttClientOptions {
   maxReconnectPeriod?: number;
   /** From opening the transport to CONNACK, ms (default 30,000). */
   connectTimeout?: number;
-  /** Wait for PINGRESP after PINGREQ, ms (default: one keepalive period). */
+  /**
+   * How long a PINGRESP, or an acknowledgement the broker owes, may be missing before the
+   * connection is declared dead, in ms (default 40% of keepalive). A PINGREQ goes out after a
+   * keepalive period with nothing sent or nothing received, so with the default a dead broker
+   * is noticed within 1.4x keepalive whatever the traffic. keepalive 0 turns both off.
+   */
   pingTimeout?: number;
   /**
-   * Operations (publish/subscribe/unsubscribe) held while not connected (default 1000).
-   * One more is refused with MICROTLS_ERR_MQTT_QUEUE_FULL; 0 refuses everything while offline.
+   * Operations (publish/subscribe/unsubscribe) held while not connected, or while the
+   * in-flight window is full (default 1000). One more is refused with
+   * MICROTLS_ERR_MQTT_QUEUE_FULL; 0 refuses everything that cannot go out at once.
    */
   queueLimit?: number;
-  /** Largest inbound packet in bytes; a bigger one closes the connection (default: protocol maximum). */
+  /**
+   * QoS 1 and QoS 2 PUBLISHes sent and not yet acknowledged, at most (default 20, Paho's name
+   * and default; mosquitto's max_inflight_messages is 20 too). Publishes beyond it wait, in
+   * order, in the queue (queueLimit); subscribe/unsubscribe are not counted.
+   */
+  maxInflight?: number;
+  /**
+   * Largest inbound packet in bytes, header included (default DEFAULT_MAX_PACKET_SIZE, 256 KiB);
+   * a bigger one closes the connection with MQTT_PROTOCOL (rule microtls-max-packet-size).
+   */
   maxPacketSize?: number;
+  /**
+   * Bytes written and not yet flushed by the transport, at most, before the client stops
+   * reading (default 64 KiB); it reads again once they drain. A broker that floods QoS 1/2
+   * while not reading then holds back its own flood instead of filling the client with acks.
+   */
+  writeBufferLimit?: number;
   /** Re-subscribe after a reconnect when the broker has no session for us (default true). */
   resubscribe?: boolean;
   /**

@@ -11,6 +11,15 @@ export interface DuplexLike {
   on(event: 'close', listener: () => void): unknown;
   on(event: 'error', listener: (err: Error) => void): unknown;
   removeAllListeners?(event?: string): unknown;
+  /**
+   * Stop and restart 'data' events (stream.Readable's). The client pauses while more than
+   * writeBufferLimit bytes of its writes wait, so a peer that stops reading cannot make the
+   * client's answers pile up; a transport without them gets no read backpressure.
+   */
+  pause?(): unknown;
+  resume?(): unknown;
+  /** true for TLS sockets (Node's tls.TLSSocket and microtls's TlsSocket have it). */
+  readonly encrypted?: boolean;
   /** microtls TLS sockets: the most recent Mbed TLS error codes, newest first (the device's "Status codes"). */
   readonly lastErrors?: readonly number[];
 }

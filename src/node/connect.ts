@@ -92,6 +92,38 @@ function netError(err: Error & { code?: string }, host: string | undefined, port
   return new MicroTlsError(name, `${where}: ${err.message}`, { syscallCode: err.code }, { cause: err });
 }
 
+function engineOptions(options: ConnectOptions): TlsClientOptions {
+  // An IP host stays the expected name (certificates carry IP SANs); the engine leaves it out of SNI.
+  const servername = options.servername ?? options.host ?? 'localhost';
+  const provider = options.provider === undefined
+    ? (nodeProvider ??= completeProvider(createNodeProvider()))
+    : completedProvider(options.provider);
+  return {
+    serverName: servername,
+    verify: options.verify,
+    ...(options.verifierId !== undefined ? { verifierId: options.verifierId } : {}),
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.verifyPolicy ? { verifyPolicy: options.verifyPolicy } : {}),
+    provider,
+    ...(options.random ? { random: options.random } : {}),
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.cipherSuites ? { cipherSuites: options.cipherSuites } : {}),
+    ...(options.maxHandshakeMessageSize !== undefined ? { maxHandshakeMessageSize: options.maxHandshakeMessageSize } : {}),
+    ...(options.sessionTickets !== undefined ? { sessionTickets: options.sessionTickets } : {}),
+    ...passthrough(options),
+  };
+}
+
+/**
+ * Throws what connect() would reject with for these options (key, certificate, CA, suites),
+ * without opening anything: for callers that must refuse bad settings before connecting.
+ */
+export function checkConnectOptions(options: ConnectOptions): void {
+  const none = (): void => {};
+  new TlsClient(engineOptions(options), { output: none, handshake: none, data: none, close: none, error: none });
+}
+
 /**
  * Connects and completes the TLS 1.2 handshake. Resolves with the socket once the
  * server's Finished verified; rejects with a MicroTlsError (Mbed TLS code) otherwise.
@@ -103,11 +135,6 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
     let socket: TlsSocket | undefined;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const host = options.host ?? 'localhost';
-    // An IP host stays the expected name (certificates carry IP SANs); the engine leaves it out of SNI.
-    const servername = options.servername ?? host;
-    const provider = options.provider === undefined
-      ? (nodeProvider ??= completeProvider(createNodeProvider()))
-      : completedProvider(options.provider);
 
     const settle = (err: MicroTlsError | undefined): void => {
       if (settled) return;
@@ -125,21 +152,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
 
     let engine: TlsClient;
     try {
-      engine = new TlsClient({
-        serverName: servername,
-        verify: options.verify,
-        ...(options.verifierId !== undefined ? { verifierId: options.verifierId } : {}),
-        ...(options.ca !== undefined ? { ca: options.ca } : {}),
-        ...(options.clock ? { clock: options.clock } : {}),
-        ...(options.verifyPolicy ? { verifyPolicy: options.verifyPolicy } : {}),
-        provider,
-        ...(options.random ? { random: options.random } : {}),
-        ...(options.now ? { now: options.now } : {}),
-        ...(options.cipherSuites ? { cipherSuites: options.cipherSuites } : {}),
-        ...(options.maxHandshakeMessageSize !== undefined ? { maxHandshakeMessageSize: options.maxHandshakeMessageSize } : {}),
-        ...(options.sessionTickets !== undefined ? { sessionTickets: options.sessionTickets } : {}),
-        ...passthrough(options),
-      }, {
+      engine = new TlsClient(engineOptions(options), {
         output: (bytes) => { if (!transport.destroyed && transport.writable) transport.write(bytes); },
         handshake: (info) => { socket!.handshakeDone(info); settle(undefined); },
         data: (bytes) => socket!.deliver(bytes),
@@ -163,7 +176,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
     }
 
     const transport: Duplex = options.socket ?? net.connect({ host, port: options.port ?? 8883 });
-    socket = new TlsSocket(transport, engine);
+    socket = new TlsSocket(transport, engine, options.verify !== false);
     const timeout = options.timeout ?? DEFAULT_HANDSHAKE_TIMEOUT;
     timer = setTimeout(() => {
       const err = new MicroTlsError('SSL_TIMEOUT', `TLS handshake with ${host}:${options.port ?? ''} did not complete within ${timeout} ms (state ${engine.state})`);

@@ -5,3 +5,5 @@ export { keyLogSink, type KeyLogOption } from './keylog.js';
 export { MicroTlsError } from '../errors.js';
 export { sntpQuery } from './sntp-udp.js';
 export { createNodeProvider } from '../../hw/node.js';
+export { createMqttJsStream, MqttJsTlsStream } from './mqttjs-stream.js';
+export type { PeerCertificate } from './peer-certificate.js';

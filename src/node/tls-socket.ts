@@ -4,11 +4,17 @@ import { MicroTlsError } from '../errors.js';
 import type { HandshakeInfo, HandshakeTimings, TlsClient } from '../handshake/client.js';
 import { parseCertificate, type Certificate } from '../x509/certificate.js';
 import type { TlsSession } from '../session/session.js';
+import { peerCertificate, type PeerCertificate } from './peer-certificate.js';
 
 const recentErrors: number[] = [];
 
-/** Ciphertext allowed to queue in the transport before writes wait for it to drain. */
-const TRANSPORT_QUEUE_LIMIT = 256 * 1024;
+/**
+ * Ciphertext allowed to queue in the transport before writes wait for it to drain, and
+ * before reading the transport stops (what is read may need answering). The MQTT client's
+ * writeBufferLimit (64 KiB) on top of it keeps one bound for everything a peer that stops
+ * reading can make us hold.
+ */
+export const TRANSPORT_QUEUE_LIMIT = 64 * 1024;
 
 /** The two most recent error codes of any connection in this process (the manual's "Status codes"). */
 export function lastErrors(): readonly number[] {
@@ -27,18 +33,61 @@ function recordError(list: number[], code: number): void {
  * socket, a full TCP socket holds the write callback.
  */
 export class TlsSocket extends Duplex {
+  /** As on tls.TLSSocket: this stream is encrypted. */
+  readonly encrypted = true;
   /** Two most recent error codes on this connection, newest first. */
   readonly lastErrors: number[] = [];
   private info: HandshakeInfo | undefined;
   private parsedPeers: Certificate[] | undefined;
   private receivedCloseNotify = false;
+  private waitingDrain = false;
   private wasTruncated = false;
   /** A truncation's error, raised in place of 'end' once the data before it was read (see peerTruncated). */
   private pendingTruncation: MicroTlsError | undefined;
 
-  /** @internal The adapter wires the engine; users get instances from connect(). */
-  constructor(readonly transport: Duplex & Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'setNoDelay' | 'setKeepAlive'>>, private readonly engine: TlsClient) {
+  /**
+   * @internal The adapter wires the engine; users get instances from connect().
+   * `verifying`: the server's certificate is checked (verify true or a function), so a
+   * completed handshake means it was accepted.
+   */
+  constructor(readonly transport: Duplex & Partial<Pick<Socket, 'remoteAddress' | 'remotePort' | 'setNoDelay' | 'setKeepAlive' | 'setTimeout'>>, private readonly engine: TlsClient, private readonly verifying = true) {
     super({ allowHalfOpen: false });
+    transport.on('timeout', () => this.emit('timeout'));
+  }
+
+  // ---- tls.TLSSocket look-alikes (MQTT.js and code written for Node's TLS read these) ----
+
+  /** As tls.TLSSocket: true once the handshake completed with the server's certificate verified. */
+  get authorized(): boolean {
+    return this.info !== undefined && this.verifying;
+  }
+
+  /** Why `authorized` is false: verification was turned off (verify: false), or no handshake yet. */
+  get authorizationError(): string | undefined {
+    if (this.authorized) return undefined;
+    return this.info ? 'verification disabled (verify: false): the server certificate was not checked' : 'no completed handshake';
+  }
+
+  /** Node's shape ({} when there is none); `detailed` links issuerCertificate along the chain. */
+  getPeerCertificate(detailed = false): PeerCertificate | Record<string, never> {
+    return peerCertificate(this.peerCertificates, detailed);
+  }
+
+  /** Node's shape: OpenSSL name, IANA name, version. */
+  getCipher(): { name: string; standardName: string; version: 'TLSv1.2' } | undefined {
+    const suite = this.info?.cipherSuite;
+    return suite ? { name: suite.openssl, standardName: suite.name, version: 'TLSv1.2' } : undefined;
+  }
+
+  getProtocol(): 'TLSv1.2' | null {
+    return this.info ? 'TLSv1.2' : null;
+  }
+
+  /** As net.Socket#setTimeout: 'timeout' after `ms` of inactivity (the connection stays open). */
+  setTimeout(ms: number, callback?: () => void): this {
+    this.transport.setTimeout?.(ms);
+    if (callback) this.once('timeout', callback);
+    return this;
   }
 
   /** @internal */
@@ -49,6 +98,15 @@ export class TlsSocket extends Duplex {
   /** @internal */
   deliver(data: Uint8Array): void {
     if (!this.push(data)) this.transport.pause();
+    else if (this.transport.writableLength > TRANSPORT_QUEUE_LIMIT && !this.waitingDrain) {
+      // The peer is not reading what we send: stop reading it until our writes drain.
+      this.waitingDrain = true;
+      this.transport.pause();
+      this.transport.once('drain', () => {
+        this.waitingDrain = false;
+        if (this.readableFlowing !== false && this.readableLength < this.readableHighWaterMark) this.transport.resume();
+      });
+    }
   }
 
   /** @internal The server's close_notify arrived (ours was sent in reply). */

@@ -103,6 +103,8 @@ export class RecordLayer {
 
   /** `n` bytes from the front of the buffer, consumed; a view when they sit in one chunk. */
   private take(n: number): Uint8Array {
+    // A zero-length body may end the received bytes: the header's take() then emptied `chunks`.
+    if (n === 0) return new Uint8Array(0);
     const first = this.chunks[0]!;
     if (first.length - this.chunkOffset >= n) {
       const out = first.subarray(this.chunkOffset, this.chunkOffset + n);

@@ -148,9 +148,17 @@ function digits(v: Uint8Array, n: number): boolean {
   return true;
 }
 
+// Universal types whose encoding is constructed by definition: EXTERNAL, EMBEDDED PDV, SEQUENCE, SET.
+const CONSTRUCTED_UNIVERSAL = new Set([8, 11, Tag.SEQUENCE, Tag.SET]);
+
 function convert(block: asn1js.BaseBlock, code: ErrorName, what: string): DerNode {
   const id = block.idBlock;
   const len = block.lenBlock;
+  // BER lets strings (and times) be sent in segments, as a constructed node; DER does not
+  // (X.690 10.2), and asn1js then gives the node a string-valued shape, not child blocks.
+  if (id.isConstructed && id.tagClass === 1 && !CONSTRUCTED_UNIVERSAL.has(id.tagNumber)) {
+    throw new MicroTlsError(code, `${what}: constructed encoding of universal type ${id.tagNumber} (BER segmented string, not DER)`);
+  }
   if (len.isIndefiniteForm) throw new MicroTlsError(code, `${what}: indefinite length (BER, not DER)`);
   if (len.longFormUsed && (len.length < 128 || len.blockLength - 1 > minimalLengthOctets(len.length))) {
     throw new MicroTlsError(code, `${what}: non-minimal length encoding`);
@@ -161,8 +169,9 @@ function convert(block: asn1js.BaseBlock, code: ErrorName, what: string): DerNod
   if (value.length !== len.length) throw new MicroTlsError(code, `${what}: length mismatch`);
   const children: DerNode[] = [];
   if (id.isConstructed) {
-    const inner = (block.valueBlock as unknown as { value?: asn1js.BaseBlock[] }).value ?? [];
-    for (const c of inner) children.push(convert(c, code, what));
+    const inner = (block.valueBlock as unknown as { value?: unknown }).value ?? [];
+    if (!Array.isArray(inner)) throw new MicroTlsError(code, `${what}: constructed node without elements`);
+    for (const c of inner as asn1js.BaseBlock[]) children.push(convert(c, code, what));
   }
   return { cls: id.tagClass - 1 as TagClass, tag: id.tagNumber, constructed: id.isConstructed, raw, value, children };
 }

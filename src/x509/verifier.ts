@@ -52,6 +52,8 @@ export interface ChainVerifier {
   (ctx: { readonly chain: readonly Uint8Array[]; readonly serverName: string | undefined }): ChainVerifierOutcome;
   /** Trusted certificates that could not be parsed (shown to the user, as the device shows a CA file's error). */
   readonly rejectedTrusted: readonly MicroTlsError[];
+  /** Trusted certificates that loaded (a CA file may hold usable ones beside those rejected). */
+  readonly trustedCount: number;
   /**
    * Identifies what this verifier accepts: SHA-256 over the trusted certificates (order-free),
    * the policy and the usage rules. A session verified by one verifier is resumed only by a
@@ -159,7 +161,7 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     }
     return { ok: false, code: r.code, flags: r.flags, reason, alert: alertForFlags(r.flags) };
   };
-  return Object.assign(verifier, { rejectedTrusted: [...rejected], trustId: trustIdOf(trusted, opts) });
+  return Object.assign(verifier, { rejectedTrusted: [...rejected], trustedCount: trusted.length, trustId: trustIdOf(trusted, opts) });
 }
 
 /** Per trusted certificate; the cached trust store hands the same objects to every reconnect. */

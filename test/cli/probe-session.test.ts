@@ -90,7 +90,8 @@ test('--max-frag, --no-ems, --no-etm are reported from what the server agreed', 
   try {
     const first = await probeWhenListening([`127.0.0.1:${server.port}`, '--insecure', '--json', '--max-frag', '1024']);
     const on = JSON.parse(first.out[0]!) as ProbeReport;
-    assert.equal(on.extensions, { extendedMasterSecret: true, encryptThenMac: true, maxFragmentLength: 1024 });
+    const { extendedMasterSecret, encryptThenMac, maxFragmentLength } = on.extensions!;
+    assert.equal({ extendedMasterSecret, encryptThenMac, maxFragmentLength }, { extendedMasterSecret: true, encryptThenMac: true, maxFragmentLength: 1024 });
     const off = await probe([`127.0.0.1:${server.port}`, '--insecure', '--no-ems', '--no-etm']);
     assert.match(off.out.join('\n'), /Extended master secret: no; encrypt-then-MAC: no; max fragment length: none/);
   } finally {

@@ -52,8 +52,11 @@ function canConnect(port: number): Promise<boolean> {
 export interface MosquittoOptions {
   /** A plain `listener PORT 127.0.0.1` with anonymous access (default true). */
   plain?: boolean;
-  /** Keep sessions and queued messages in a db across stop/start (default false). */
-  persistence?: boolean;
+  /**
+   * Keep sessions and queued messages in a db across stop/start (default false). true saves
+   * on SIGTERM; 'every-change' also saves after each change, so the db survives SIGKILL.
+   */
+  persistence?: boolean | 'every-change';
   /** More free ports to reserve, e.g. for a TLS listener (default 0). */
   extraPorts?: number;
   /** Files written into the broker's dir before start (certs, ACL, password file). */
@@ -74,8 +77,10 @@ export interface Mosquitto {
   /** Broker log so far (stdout + stderr). */
   log(): string;
   running(): boolean;
-  /** SIGTERM (the db is saved when persistence is on), wait for exit; kill after 5 s. */
-  stop(): Promise<void>;
+  /** SIGTERM (the db is saved when persistence is on), wait for exit; kill after 5 s. SIGKILL: a crash. */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
+  /** Sends a signal without waiting (SIGSTOP / SIGCONT: a broker that hangs and comes back). */
+  signal(signal: NodeJS.Signals): void;
   /** Starts again on the same ports with the same config. */
   start(): Promise<void>;
   /** stop() then start(), and removes the temp dir when done with `dispose`. */
@@ -101,7 +106,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     // stderr: unbuffered, so log() is current when a test reads it.
     'log_dest stderr',
     ...(options.verbose ?? true ? ['log_type all', 'connection_messages true'] : []),
-    ...(options.persistence ? ['persistence true', `persistence_location ${dir}/`, 'autosave_interval 0'] : []),
+    ...(options.persistence ? ['persistence true', `persistence_location ${dir}/`] : []),
+    ...(options.persistence === true ? ['autosave_interval 0'] : []),
+    ...(options.persistence === 'every-change' ? ['autosave_on_changes true', 'autosave_interval 1'] : []),
     // Per-listener settings (allow_anonymous) apply to every listener below.
     'per_listener_settings false',
     'allow_anonymous true',
@@ -149,10 +156,11 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     throw new Error(`mosquitto failed to start:\n${log}`);
   }
 
-  async function stop(): Promise<void> {
+  async function stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const c = child;
     if (!c) return;
-    c.kill('SIGTERM');
+    c.kill('SIGCONT'); // a stopped broker cannot handle SIGTERM
+    c.kill(signal);
     const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
@@ -168,6 +176,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     log: () => log,
     running: () => child !== undefined,
     stop,
+    signal: (sig) => void child?.kill(sig),
     start,
     restart: async () => {
       await stop();

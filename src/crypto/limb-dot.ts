@@ -1,0 +1,75 @@
+/**
+ * The one seam between the limb arithmetic and the engine: a dot product
+ * sum(x[i] * y[i + offset]) over every element of x (offset + x.length <= y.length).
+ *
+ * On Espruino it is `E.convolve(x, y, offset)`, computed in C with double accumulation
+ * (`sum(a[i] * b[(i + offset) % b.length])`; the callers never reach the wrap). Everywhere
+ * else it is the plain loop below, so Node and XS run exactly the limb code the device runs.
+ * The limb module keeps every sum below 2^53, so both give the same exact integer.
+ */
+export type DotProduct = (x: Int32Array, y: Int32Array, offset: number) => number;
+
+export function jsDot(x: Int32Array, y: Int32Array, offset: number): number {
+  // Four partial sums: a JIT then overlaps the additions instead of waiting on one chain.
+  // Every partial sum is an exact integer below 2^53, so the total is the same.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const len = x.length;
+  const end4 = len - (len % 4);
+  let i = 0;
+  for (; i < end4; i += 4) {
+    const j = i + offset;
+    s0 += x[i] * y[j];
+    s1 += x[i + 1] * y[j + 1];
+    s2 += x[i + 2] * y[j + 2];
+    s3 += x[i + 3] * y[j + 3];
+  }
+  for (; i < len; i++) s0 += x[i] * y[i + offset];
+  return s0 + s1 + (s2 + s3);
+}
+
+interface EspruinoGlobal {
+  E?: { convolve?: DotProduct };
+}
+
+/** E.convolve when the engine has it (Espruino), else undefined. */
+export function nativeDot(): DotProduct | undefined {
+  const g = globalThis as unknown as EspruinoGlobal;
+  const e = g.E;
+  if (e !== undefined && e !== null && typeof e.convolve === 'function') return e.convolve;
+  return undefined;
+}
+
+/** The dot product every multiplication reads (one shared holder, so setDot reaches cached contexts). */
+export const selected: { dot: DotProduct; native: boolean } = { dot: jsDot, native: false };
+const found = nativeDot();
+if (found !== undefined) {
+  selected.dot = found;
+  selected.native = true;
+}
+
+export function currentDot(): DotProduct {
+  return selected.dot;
+}
+
+/** True when the native product path is in use. */
+export function dotIsNative(): boolean {
+  return selected.native;
+}
+
+/**
+ * Replaces the dot product (tests run the same cases on both paths inside Espruino);
+ * undefined restores the engine's default.
+ */
+export function setDot(dot: DotProduct | undefined): void {
+  if (dot === undefined) {
+    const d = nativeDot();
+    selected.dot = d === undefined ? jsDot : d;
+    selected.native = d !== undefined;
+  } else {
+    selected.dot = dot;
+    selected.native = dot !== jsDot && dot === nativeDot();
+  }
+}
