@@ -10,11 +10,13 @@
  *    one call), plus the same interpreted kernel as in xst (typed-array loop). Work that would
  *    be interpreted JS in Espruino (GHASH, X.509 parsing, handshake set-up) is costed as xst's
  *    measured cost times the kernel's Espruino/xst ratio -- an estimate. Modular multiplication
- *    comes from the figure measured with ../shared/engines/espruino (README there: a 16-bit-limb
- *    Montgomery RSA-2048 public operation, 17 products, 3.6-3.9 s), scaled quadratically to
- *    other sizes -- also an estimate, until the limb backend can be measured in the engine.
+ *    is src/crypto's limb backend timed inside Espruino (espruino-limb-entry.ts); if that cannot
+ *    run, the figure of ../shared/engines/README.md (a 16-bit-limb Montgomery RSA-2048 public
+ *    operation, 17 products, 3.6-3.9 s). With the device bundle built, everything is measured
+ *    with it instead (espruino-bundle-costs.ts).
  */
 import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -245,8 +247,39 @@ print('MICROTLS-COSTS ' + JSON.stringify(r));
 quit();
 `;
 
-/** The Espruino README's figure for one 2048-bit modular product: 3.6-3.9 s / 17. */
+/** The Espruino README's figure for one 2048-bit modular product: 3.6-3.9 s / 17 (the fallback when the limb probe fails). */
 const ESPRUINO_MODMUL_2048_US = (3.75e6 / 17);
+
+/**
+ * Microseconds per modular product of src/crypto's limb backend inside Espruino (1024 and 2048
+ * bits; bench/model/espruino-limb-entry.ts, bundled as the backend benchmark bundles it), times
+ * the engine's CPU share; undefined with the reason when it cannot run.
+ */
+async function measureEspruinoLimb(esp: string): Promise<{ us: Record<string, number> } | { error: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'microtls-limb-'));
+  try {
+    const { bundleForEngine } = await import('../../test/helpers/engines.js');
+    const { smallErrorsPlugin } = await import('../crypto-backends.js');
+    const text = await bundleForEngine(join(here, 'espruino-limb-entry.ts'), [smallErrorsPlugin()], false);
+    const moduli = [1024, 2048].map((bits) => {
+      const jwk = generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ format: 'jwk' }) as { n: string };
+      const n = Buffer.from(jwk.n, 'base64url').toString('hex');
+      // A base below the modulus with both ends set.
+      return { bits, n, x: `00${n.slice(2, -2)}01` };
+    });
+    const file = join(dir, 'limb.js');
+    writeFileSync(file, `var LIMB = ${JSON.stringify({ moduli })};\n${text}\nquit();\n`);
+    const { stdout, cpuShare } = await runWithCpuShare(esp, [file], dir);
+    const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-LIMB '));
+    if (!line) return { error: stdout.split('\n').find((l) => /Uncaught|ASSERT/.test(l))?.trim() ?? 'no result' };
+    const us = JSON.parse(line.slice('MICROTLS-LIMB '.length)) as Record<string, number>;
+    return { us: Object.fromEntries(Object.entries(us).map(([k, v]) => [k, v * cpuShare])) };
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0]! };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKernelUs: number | undefined): Promise<EngineMeasurement | undefined> {
   const esp = enginePath('espruino');
@@ -267,8 +300,17 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   }
   const ratio = xstKernelUs ? e.kernelUs! / xstKernelUs : NaN;
   const interp = (v: number | undefined) => (v !== undefined && Number.isFinite(ratio) ? v * ratio : NaN);
-  const modMul: Record<string, number> = {};
+  let modMul: Record<string, number> = {};
   for (const bits of [512, 1024, 2048, 4096]) modMul[String(bits)] = ESPRUINO_MODMUL_2048_US * (bits / 2048) ** 2;
+  const limb = await measureEspruinoLimb(esp);
+  const modMulNote = 'us' in limb
+    ? 'modular multiplication: the limb backend (E.convolve products) measured in Espruino at 1024 and 2048 bits, 512 and 4096 scaled quadratically'
+    : `modular multiplication: 16-bit-limb Montgomery figure from ../shared/engines/README.md (an estimate: the limb probe did not run: ${limb.error})`;
+  if ('us' in limb) {
+    const m1 = limb.us['1024']!;
+    const m2 = limb.us['2048']!;
+    modMul = { '512': m1 / 4, '1024': m1, '2048': m2, '4096': m2 * 4 };
+  }
   const units: MeasuredUnits = {
     sha1Block: e.sha1Block!,
     sha256Block: e.sha256Block!,
@@ -309,7 +351,7 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
     notes.push(
       `native require('crypto'): one call costs ${e.hashCall!.toFixed(1)} us (hash) / ${e.aesCall!.toFixed(1)} us (AES) besides the blocks`,
       `interpreted work (GHASH, X.509, handshake set-up) = xst's measured cost x ${ratio.toFixed(1)} (Espruino/xst on the same loop; estimate)`,
-      'modular multiplication: 16-bit-limb Montgomery figure from ../shared/engines/README.md (estimate until the limb backend runs in Espruino)',
+      modMulNote,
     );
   }
   if (fromBundle) {
