@@ -44,7 +44,7 @@ import { summarize, type Summary } from './lib/stats.js';
 import { ms, printTable, ratio } from './lib/table.js';
 import { DEVICE_MODES, type DeviceModeId } from './model/device-modes.js';
 
-const ROUNDS = Number(process.argv[2] ?? process.env.BENCH_ROUNDS ?? (JITLESS ? 10 : 30));
+const ROUNDS = Number(process.argv[2] ?? process.env.BENCH_ROUNDS ?? (JITLESS ? 20 : 60));
 const WARMUP = JITLESS ? 1 : 3;
 const SUITE = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
 const NODE_SUITE = 'AES128-GCM-SHA256:@SECLEVEL=0';
