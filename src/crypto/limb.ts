@@ -28,6 +28,7 @@
  */
 import { MicroTlsError } from '../errors.js';
 import { selected } from './limb-dot.js';
+import { montMulScan, montSqrScan, scanScratch, type ScanScratch } from './limb-scan.js';
 
 /** Powers of two up to 2^53 as exact doubles (Espruino's Math.pow is not exact). */
 const POW2: number[] = [];
@@ -75,6 +76,8 @@ export interface MontContext {
   r2: Num;
   /** Plain 1 (multiplying by it leaves Montgomery form). */
   plainOne: Num;
+  /** The product-scanning kernel's scratch (limb-scan.ts), made on its first use. */
+  scan: ScanScratch | undefined;
 }
 
 // ---- counting hook ---------------------------------------------------------------------
@@ -196,8 +199,27 @@ export function getLimbs(ctx: MontContext, src: Num, out: Int32Array): Int32Arra
 
 // ---- Montgomery multiplication ---------------------------------------------------------
 
-/** out = a * b / R mod m, lazily reduced (< 2m when a, b < 2m). out may alias a or b. */
+/**
+ * out = a * b / R mod m, lazily reduced (< 2m when a, b < 2m). out may alias a or b.
+ * Without a native dot product (V8, XS) the inline kernel of limb-scan.ts computes the same
+ * columns; with one (Espruino) every column is one dot-product call.
+ */
 export function montMul(ctx: MontContext, out: Num, a: Num, b: Num): void {
+  if (selected.scan) {
+    if (hooks.observer !== undefined) hooks.observer(ctx.bits);
+    let s = ctx.scan;
+    if (s === undefined) {
+      s = scanScratch(ctx);
+      ctx.scan = s;
+    }
+    if (a === b) montSqrScan(ctx, s, out, a);
+    else montMulScan(ctx, s, out, a, b);
+    return;
+  }
+  montMulDot(ctx, out, a, b);
+}
+
+function montMulDot(ctx: MontContext, out: Num, a: Num, b: Num): void {
   const n = ctx.n;
   const radix = ctx.radix;
   const minv = ctx.minv;
@@ -420,6 +442,7 @@ export function montContextWithHeadroom(modulus: Uint8Array, headroom: number): 
     one: { x: new Int32Array(0), y: new Int32Array(0) },
     r2: { x: new Int32Array(0), y: new Int32Array(0) },
     plainOne: { x: new Int32Array(0), y: new Int32Array(0) },
+    scan: undefined,
   };
   const plainOne = newNum(ctx);
   const unit = new Int32Array(n);
