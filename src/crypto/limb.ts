@@ -11,7 +11,9 @@
  * column of Montgomery's product-scanning ("FIPS") multiplication, a*b and q*m together:
  * column k = sum a_i b_(k-i) + q_i m_(k-i). Espruino computes it natively (E.convolve), so
  * a 2048-bit product is 2n-1 native calls plus a carry step per column, instead of 2n^2
- * interpreted multiply-adds. R = 2^(wn) >= 4m, so with inputs below 2m the output is below
+ * interpreted multiply-adds. Engines without E.convolve (V8, XS) compute the same columns
+ * inline instead (limb-scan.ts: no call per column, squares summing each cross product once),
+ * so both kernels give the same limbs. R = 2^(wn) >= 4m, so with inputs below 2m the output is below
  * 2m without a final subtraction (Walter): every multiplication runs the same steps.
  *
  * What this code promises for private-key operations (fixed-window exponentiation, CRT):
