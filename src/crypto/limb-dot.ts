@@ -42,16 +42,27 @@ export function nativeDot(): DotProduct | undefined {
   return undefined;
 }
 
-/** The dot product every multiplication reads (one shared holder, so setDot reaches cached contexts). */
-export const selected: { dot: DotProduct; native: boolean } = { dot: jsDot, native: false };
+/**
+ * The dot product every multiplication reads (one shared holder, so setDot reaches cached
+ * contexts). `scan`: no dot product was chosen and the engine has none natively (V8, XS), so
+ * limb.ts multiplies with the inline product-scanning kernel of limb-scan.ts instead of
+ * calling `dot` per column; Espruino, or any dot set by setDot, keeps the dot-product kernel.
+ */
+export const selected: { dot: DotProduct; native: boolean; scan: boolean } = { dot: jsDot, native: false, scan: true };
 const found = nativeDot();
 if (found !== undefined) {
   selected.dot = found;
   selected.native = true;
+  selected.scan = false;
 }
 
 export function currentDot(): DotProduct {
   return selected.dot;
+}
+
+/** True when the inline product-scanning kernel (no dot product) is in use. */
+export function scanKernelInUse(): boolean {
+  return selected.scan;
 }
 
 /** True when the native product path is in use. */
@@ -60,16 +71,19 @@ export function dotIsNative(): boolean {
 }
 
 /**
- * Replaces the dot product (tests run the same cases on both paths inside Espruino);
- * undefined restores the engine's default.
+ * Replaces the dot product and selects the dot-product kernel (tests run the same cases on
+ * both paths inside Espruino, and the dot-product kernel on Node); undefined restores the
+ * engine's default.
  */
 export function setDot(dot: DotProduct | undefined): void {
   if (dot === undefined) {
     const d = nativeDot();
     selected.dot = d === undefined ? jsDot : d;
     selected.native = d !== undefined;
+    selected.scan = d === undefined;
   } else {
     selected.dot = dot;
     selected.native = dot !== jsDot && dot === nativeDot();
+    selected.scan = false;
   }
 }

@@ -11,7 +11,9 @@
  * column of Montgomery's product-scanning ("FIPS") multiplication, a*b and q*m together:
  * column k = sum a_i b_(k-i) + q_i m_(k-i). Espruino computes it natively (E.convolve), so
  * a 2048-bit product is 2n-1 native calls plus a carry step per column, instead of 2n^2
- * interpreted multiply-adds. R = 2^(wn) >= 4m, so with inputs below 2m the output is below
+ * interpreted multiply-adds. Engines without E.convolve (V8, XS) compute the same columns
+ * inline instead (limb-scan.ts: no call per column, squares summing each cross product once),
+ * so both kernels give the same limbs. R = 2^(wn) >= 4m, so with inputs below 2m the output is below
  * 2m without a final subtraction (Walter): every multiplication runs the same steps.
  *
  * What this code promises for private-key operations (fixed-window exponentiation, CRT):
@@ -28,6 +30,7 @@
  */
 import { MicroTlsError } from '../errors.js';
 import { selected } from './limb-dot.js';
+import { montMulScan, montSqrScan, scanScratch, type ScanScratch } from './limb-scan.js';
 
 /** Powers of two up to 2^53 as exact doubles (Espruino's Math.pow is not exact). */
 const POW2: number[] = [];
@@ -75,6 +78,8 @@ export interface MontContext {
   r2: Num;
   /** Plain 1 (multiplying by it leaves Montgomery form). */
   plainOne: Num;
+  /** The product-scanning kernel's scratch (limb-scan.ts), made on its first use. */
+  scan: ScanScratch | undefined;
 }
 
 // ---- counting hook ---------------------------------------------------------------------
@@ -196,8 +201,27 @@ export function getLimbs(ctx: MontContext, src: Num, out: Int32Array): Int32Arra
 
 // ---- Montgomery multiplication ---------------------------------------------------------
 
-/** out = a * b / R mod m, lazily reduced (< 2m when a, b < 2m). out may alias a or b. */
+/**
+ * out = a * b / R mod m, lazily reduced (< 2m when a, b < 2m). out may alias a or b.
+ * Without a native dot product (V8, XS) the inline kernel of limb-scan.ts computes the same
+ * columns; with one (Espruino) every column is one dot-product call.
+ */
 export function montMul(ctx: MontContext, out: Num, a: Num, b: Num): void {
+  if (selected.scan) {
+    if (hooks.observer !== undefined) hooks.observer(ctx.bits);
+    let s = ctx.scan;
+    if (s === undefined) {
+      s = scanScratch(ctx);
+      ctx.scan = s;
+    }
+    if (a === b) montSqrScan(ctx, s, out, a);
+    else montMulScan(ctx, s, out, a, b);
+    return;
+  }
+  montMulDot(ctx, out, a, b);
+}
+
+function montMulDot(ctx: MontContext, out: Num, a: Num, b: Num): void {
   const n = ctx.n;
   const radix = ctx.radix;
   const minv = ctx.minv;
@@ -420,6 +444,7 @@ export function montContextWithHeadroom(modulus: Uint8Array, headroom: number): 
     one: { x: new Int32Array(0), y: new Int32Array(0) },
     r2: { x: new Int32Array(0), y: new Int32Array(0) },
     plainOne: { x: new Int32Array(0), y: new Int32Array(0) },
+    scan: undefined,
   };
   const plainOne = newNum(ctx);
   const unit = new Int32Array(n);
