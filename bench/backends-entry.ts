@@ -10,6 +10,9 @@ import type { EcCurveName, RsaPrivateKey } from '../src/crypto/key-types.js';
 
 declare const BENCH: {
   minMs: number;
+  /** When set: run only this case, with exactly `calls` timed calls (the host measures process CPU). */
+  only?: string;
+  calls?: number;
   rsaPublic: { n: string; e: string; x: string };
   keys: { name: string; key: { [k: string]: string }; x: string }[];
   ecdsa: { name: string; curve: string; point: string; digest: string; rs: string }[];
@@ -41,7 +44,14 @@ const results: { [name: string]: number } = {};
 const started = now();
 /** ms per call: one warm-up (caches: contexts, blinding, the G table), then calls until BENCH.minMs has passed. */
 function time(name: string, fn: () => unknown): void {
+  if (BENCH.only !== undefined && BENCH.only !== name) return;
   fn();
+  if (BENCH.only !== undefined) {
+    const t0 = now();
+    for (let i = 0; i < (BENCH.calls as number); i++) fn();
+    results[name] = (now() - t0) / (BENCH.calls as number);
+    return;
+  }
   const t = now();
   let reps = 0;
   let elapsed = 0;

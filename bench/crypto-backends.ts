@@ -8,7 +8,9 @@
  * measured again in a child process with OpenSSL's AVX-512 IFMA path masked
  * (OPENSSL_ia32cap=:~0x200000), which OpenSSL 3.0 uses for 2048-bit RSA on this CPU.
  * Engine rows: ms per operation from one bundle per backend, absolute (the engines differ
- * from V8 too much for a ratio), each beside `node --jitless` running the identical bundle.
+ * from V8 too much for a ratio), each beside `node --jitless` running the identical bundle;
+ * the engines come from ../shared/engines or ESPRUINO= / XST= (test/helpers/engines.ts).
+ * BENCH_ENGINES_ONLY=1 skips the Node tables.
  */
 import * as nc from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -128,19 +130,35 @@ function runScript(cmd: string, args: string[], file: string): { ms: Record<stri
   return { ms: JSON.parse(line[1]!), cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN };
 }
 
+/**
+ * CPU milliseconds per operation: the process CPU time of a run with k more calls than
+ * another, divided by k (start-up, parsing, warm-up and caches cancel out). Wall time on a
+ * shared machine mostly measures the neighbours; CPU time does not.
+ */
+function cpuPerOp(cmd: string, args: string[], dir: string, script: string, input: object, name: string, wallMs: number): number {
+  const k = Math.max(2, Math.min(2000, Math.ceil(400 / Math.max(wallMs, 0.01))));
+  const cpu = (calls: number): number => {
+    const file = join(dir, `cpu-${calls}.js`);
+    writeFileSync(file, `var BENCH = ${JSON.stringify({ ...input, only: name, calls })};\n${PRINT_SHIM}${script}\n`);
+    const r = runScript(cmd, args, file);
+    if (typeof r === 'string') throw new Error(r);
+    return r.cpu;
+  };
+  return ((cpu(1 + k) - cpu(1)) * 1000) / k;
+}
+
+// print() is the engines' output; node --jitless gets it from console.log.
+const PRINT_SHIM = "if (typeof print === 'undefined') globalThis.print = function (s) { console.log(s); };\n";
+
 async function engineRows(f: Fixture): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-backends-'));
   try {
     const entry = join(REPO_ROOT, 'bench/backends-entry.ts');
-    const limbScript = await bundleForEngine(entry, [limbBackendPlugin, smallErrorsPlugin()], false);
-    const bigScript = await bundleForEngine(entry, [smallErrorsPlugin()], false);
-    // print() is the engines' output; node --jitless gets it from console.log.
-    const input = `var BENCH = ${benchInput(f, 300)};\nif (typeof print === 'undefined') globalThis.print = function (s) { console.log(s); };\n`;
-    const files: Record<string, string> = {};
-    for (const [name, text] of [['limb', limbScript], ['BigInt', bigScript]] as const) {
-      files[name] = join(dir, `${name}.js`);
-      writeFileSync(files[name]!, input + text + '\n');
-    }
+    const scripts: Record<string, string> = {
+      limb: await bundleForEngine(entry, [limbBackendPlugin, smallErrorsPlugin()], false),
+      BigInt: await bundleForEngine(entry, [smallErrorsPlugin()], false),
+    };
+    const input = JSON.parse(benchInput(f, 300)) as object;
     const runs: Array<[string, string, string, string[]]> = [['limb', 'node --jitless', process.execPath, ['--jitless']], ['BigInt', 'node --jitless', process.execPath, ['--jitless']]];
     for (const engine of ['espruino', 'xst'] as EngineName[]) {
       const bin = enginePath(engine);
@@ -148,24 +166,20 @@ async function engineRows(f: Fixture): Promise<void> {
       runs.push(['limb', engine, bin, []]);
       if (engine === 'xst') runs.push(['BigInt', engine, bin, []]);
     }
-    const got: Array<{ backend: string; engine: string; ms: Record<string, number>; cpu: number }> = [];
+    const got: Array<{ label: string; wall: Record<string, number>; cpu: Record<string, number> }> = [];
     for (const [backend, engine, cmd, args] of runs) {
-      const r = runScript(cmd, args, files[backend]!);
-      if (typeof r === 'string') console.log(`  ${engine} ${backend}: ${r}`);
-      else got.push({ backend, engine, ms: r.ms, cpu: r.cpu });
+      const file = join(dir, `${backend}.js`);
+      writeFileSync(file, `var BENCH = ${JSON.stringify(input)};\n${PRINT_SHIM}${scripts[backend]}\n`);
+      const r = runScript(cmd, args, file);
+      if (typeof r === 'string') { console.log(`  ${engine} ${backend}: ${r}`); continue; }
+      const cpu: Record<string, number> = {};
+      for (const c of Object.keys(r.ms)) if (c !== 'total wall') cpu[c] = cpuPerOp(cmd, args, dir, scripts[backend]!, input, c, r.ms[c]!);
+      got.push({ label: `${engine} ${backend}`, wall: r.ms, cpu });
     }
-    // The machine is shared: wall time per operation is also shown scaled by the process's
-    // CPU share (CPU seconds / wall seconds of the run), an estimate of the idle-machine figure.
-    const cases = Object.keys(got[0]?.ms ?? {}).filter((c) => c !== 'total wall');
+    const cases = Object.keys(got[0]?.cpu ?? {});
     const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
-    console.log(['case (ms: wall / CPU-scaled)'.padEnd(30), ...got.map((g) => `${g.engine} ${g.backend}`.padStart(26))].join(''));
-    for (const c of cases) {
-      console.log([c.padEnd(30), ...got.map((g) => {
-        const share = Math.min(1, g.cpu / (g.ms['total wall']! / 1000));
-        return `${fmt(g.ms[c]!)} / ${fmt(g.ms[c]! * share)}`.padStart(26);
-      })].join(''));
-    }
-    console.log(['CPU share of the run'.padEnd(30), ...got.map((g) => `${((100 * g.cpu) / (g.ms['total wall']! / 1000)).toFixed(0)}%`.padStart(26))].join(''));
+    console.log(['case (ms: CPU / wall)'.padEnd(28), ...got.map((g) => g.label.padStart(24))].join(''));
+    for (const c of cases) console.log([c.padEnd(28), ...got.map((g) => `${fmt(g.cpu[c]!)} / ${fmt(g.wall[c]!)}`.padStart(24))].join(''));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -197,7 +211,7 @@ export async function backendsSection(ms: number): Promise<void> {
     encoding: 'utf8', env: { ...process.env, OPENSSL_ia32cap: ':~0x200000' }, timeout: 300_000,
   });
   process.stdout.write(child.stdout ?? '');
-  console.log('\nBig-integer backends inside the device engines (ms per operation after one warm-up; absolute, with node --jitless running the same bundle in the same run)');
+  console.log('\nBig-integer backends inside the device engines (ms per operation after one warm-up, process CPU time and wall time; absolute, with node --jitless running the same bundle in the same run)');
   await engineRows(f);
 }
 

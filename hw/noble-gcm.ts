@@ -1,36 +1,19 @@
 /**
- * AES-GCM on @noble/ciphers' CTR and GHASH, prepared once per key. noble's public gcm()
- * re-expands the AES key, recomputes H and rebuilds the GHASH multiplication table for
- * every record; here all three happen once in aesGcm(key), and each record only resets
- * the GHASH accumulator. The tag is checked in constant time before any decryption.
+ * AES-GCM on @noble/ciphers' CTR and our GHASH (hw/ghash.ts), prepared once per key.
+ * noble's public gcm() re-expands the AES key, recomputes H and rebuilds the GHASH
+ * multiplication table for every record; here all three happen once in aesGcm(key), and
+ * each record only resets the GHASH accumulator. The GHASH is Shoup's 4-bit method (256
+ * bytes of table per key) rather than noble's (33.6 KB per key), so the two keys of an
+ * idle connection stay small. The tag is checked in constant time before any decryption.
  */
 import { unsafe } from '@noble/ciphers/aes.js';
-import { GHASH } from '@noble/ciphers/_polyval.js';
 import { fail } from '../src/errors.js';
 import { constantTimeEqual } from '../src/encoding/bytes.js';
+import { Ghash } from './ghash.js';
 import { checkAesKey } from './noble-aes.js';
 import type { AeadCipher } from './provider.js';
 
 const TAG = 16;
-
-/** GHASH whose key table survives between messages (noble wipes it in digest()). */
-class ReusableGhash extends GHASH {
-  restart(): this {
-    this.s0 = 0;
-    this.s1 = 0;
-    this.s2 = 0;
-    this.s3 = 0;
-    this.finished = false;
-    return this;
-  }
-}
-
-/**
- * noble sizes the GHASH table by the expected message length: 2-bit windows (256 table
- * entries) for <= 1 KiB, 4-bit (512 entries) up to 64 KiB. TLS records go up to 16 KiB,
- * so the 4-bit table is the speed/memory balance here.
- */
-const GHASH_SIZING_HINT = 16 * 1024 + 64;
 
 /** ctr32 views its buffers as Uint32Array, so they must start on a 4-byte boundary. */
 function aligned(b: Uint8Array): Uint8Array {
@@ -41,7 +24,7 @@ export function nobleAesGcm(key: Uint8Array): AeadCipher {
   checkAesKey(key, 'GCM_BAD_INPUT', 'AES-GCM');
   const xk = unsafe.expandKeyLE(key);
   const h = unsafe.ctr32(xk, false, new Uint8Array(16), new Uint8Array(16));
-  const ghash = new ReusableGhash(h, GHASH_SIZING_HINT);
+  const ghash = new Ghash(h);
 
   /** Returns E(J0) and leaves the counter at inc32(J0), ready for the payload. */
   function start(nonce: Uint8Array): { counter: Uint8Array; mask: Uint8Array } {
@@ -54,7 +37,7 @@ export function nobleAesGcm(key: Uint8Array): AeadCipher {
   }
 
   function tag(mask: Uint8Array, aad: Uint8Array, ciphertext: Uint8Array): Uint8Array {
-    ghash.restart();
+    ghash.reset();
     if (aad.length > 0) ghash.update(aad);
     if (ciphertext.length > 0) ghash.update(ciphertext);
     ghash.update(lengthBlock(aad.length, ciphertext.length));

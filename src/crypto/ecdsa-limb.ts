@@ -1,7 +1,7 @@
 /**
  * ECDSA verification on P-256, P-384 and P-521 without BigInt: Jacobian coordinates over the
  * Montgomery limb field arithmetic of limb.ts (the same code RSA uses), u1*G + u2*Q by
- * interleaved 4-bit windows (Shamir's trick), and the x-coordinate check without an
+ * interleaved signed 5-bit windows (Shamir's trick), and the x-coordinate check without an
  * inversion (X == r * Z^2, and (r + n) * Z^2 when r + n < p). Public-key operation only,
  * so it may branch on the data and exit early. Same contract as ecdsa-noble.ts; never loads
  * @noble/curves. Written in the syntax Espruino runs (see limb.ts).
@@ -44,8 +44,10 @@ interface Curve {
   gTable: Point[] | undefined;
   /** Field scratch for the point formulas. */
   t: Num[];
-  /** Multiples j p of the field prime as plain limbs (j = 0..4, 8, 16, 32). */
+  /** Multiples j p of the field prime as plain limbs (j = 0..32). */
   kp: Int32Array[];
+  /** Zero in the field context (for negation). */
+  zero: Num;
 }
 
 const curves: { [name: string]: Curve } = {};
@@ -113,7 +115,7 @@ function curveOf(name: EcCurveName): Curve {
     nMinus2: minusTwo(n), sqrtExp: sqrtExponent(p),
     b: toMont(fp, hexBytes(params.b)),
     g: { X: toMont(fp, hexBytes(params.gx)), Y: toMont(fp, hexBytes(params.gy)), Z: cloneNum(fp, fp.one), inf: false },
-    gTable: undefined, t: t, kp: [],
+    gTable: undefined, t: t, kp: [], zero: newNum(fp),
   };
   for (let j = 0; j <= 32; j++) {
     const limbs = new Int32Array(fp.n);
@@ -310,13 +312,17 @@ function add(c: Curve, out: Point, P: Point, Q: Point): void {
   out.inf = false;
 }
 
-/** [0, P, 2P, ..., 15P]. */
+/** Signed 5-bit windows: digits in [-15, 16], so a table of P..16P serves 32 values. */
+const WINDOW = 5;
+const TABLE = 16;
+
+/** [identity, P, 2P, ..., 16P]. */
 function table(c: Curve, P: Point): Point[] {
   const out: Point[] = [newPoint(c)];
   const first = newPoint(c);
   copyPoint(first, P);
   out.push(first);
-  for (let i = 2; i < 16; i++) {
+  for (let i = 2; i <= TABLE; i++) {
     const q = newPoint(c);
     if ((i & 1) === 0) double(c, q, out[i >> 1]);
     else add(c, q, out[i - 1], P);
@@ -325,10 +331,47 @@ function table(c: Curve, P: Point): Point[] {
   return out;
 }
 
-function nibble(bytes: Uint8Array, d: number): number {
-  const idx = bytes.length - 1 - (d >> 1);
-  if (idx < 0) return 0;
-  return (d & 1) === 1 ? bytes[idx] >> 4 : bytes[idx] & 15;
+/** The WINDOW bits of a big-endian scalar starting at bit `pos` (little-endian bit order). */
+function bitsAt(bytes: Uint8Array, pos: number): number {
+  let v = 0;
+  for (let j = WINDOW - 1; j >= 0; j--) {
+    const bit = pos + j;
+    const idx = bytes.length - 1 - (bit >> 3);
+    v = v * 2 + (idx >= 0 ? (bytes[idx] >> (bit & 7)) & 1 : 0);
+  }
+  return v;
+}
+
+/** Signed-window recoding, least significant digit first: sum d_i 2^(5i) = k, d_i in [-15, 16]. */
+function recode(bytes: Uint8Array, digits: number): Int8Array {
+  const out = new Int8Array(digits);
+  let carry = 0;
+  for (let i = 0; i < digits; i++) {
+    const v = bitsAt(bytes, WINDOW * i) + carry;
+    if (v > TABLE) {
+      out[i] = v - 2 * TABLE;
+      carry = 1;
+    } else {
+      out[i] = v;
+      carry = 0;
+    }
+  }
+  return out;
+}
+
+/** R += d * T[1], from the table of multiples (the negative ones by negating Y). */
+function addDigit(c: Curve, R: Point, tbl: Point[], d: number, neg: Point): void {
+  if (d === 0) return;
+  if (d > 0) {
+    add(c, R, R, tbl[d]);
+    return;
+  }
+  const T = tbl[-d];
+  copyNum(neg.X, T.X);
+  copyNum(neg.Z, T.Z);
+  neg.inf = T.inf;
+  fsub(c.fp, neg.Y, c.zero, T.Y, c.kp[32]); // 32p - Y: Y stays below 64p
+  add(c, R, R, neg);
 }
 
 /** The affine point (x, y) from bytes in Montgomery form, or undefined when off the curve or not reduced. */
@@ -396,18 +439,15 @@ export function ecdsaVerifyCompact(curve: EcCurveName, point: Uint8Array, digest
   if (c.gTable === undefined) c.gTable = table(c, c.g);
   const tg = c.gTable;
   const tq = table(c, Q);
+  const digits = Math.floor(c.nBits / WINDOW) + 2;
+  const d1 = recode(u1, digits);
+  const d2 = recode(u2, digits);
   const R = newPoint(c);
-  for (let d = 2 * c.nLen - 1; d >= 0; d--) {
-    if (!R.inf) {
-      double(c, R, R);
-      double(c, R, R);
-      double(c, R, R);
-      double(c, R, R);
-    }
-    const a = nibble(u1, d);
-    if (a !== 0) add(c, R, R, tg[a]);
-    const b = nibble(u2, d);
-    if (b !== 0) add(c, R, R, tq[b]);
+  const neg = newPoint(c);
+  for (let i = digits - 1; i >= 0; i--) {
+    if (!R.inf) for (let j = 0; j < WINDOW; j++) double(c, R, R);
+    addDigit(c, R, tg, d1[i], neg);
+    addDigit(c, R, tq, d2[i], neg);
   }
   if (R.inf) return false;
   const f = c.fp;

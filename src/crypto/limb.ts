@@ -39,10 +39,6 @@ const POW2: number[] = [];
   }
 })();
 
-export function pow2(k: number): number {
-  return POW2[k];
-}
-
 /** A residue in both limb layouts (see the header); belongs to one context. */
 export interface Num {
   x: Int32Array;
@@ -191,7 +187,7 @@ export function setLimbs(ctx: MontContext, dst: Num, limbs: Int32Array): void {
   }
 }
 
-/** Plain limbs of a residue (into ctx.tmp unless out is given). */
+/** Plain limbs of a residue, into out (n of them). */
 export function getLimbs(ctx: MontContext, src: Num, out: Int32Array): Int32Array {
   const x = src.x;
   for (let i = 0; i < ctx.n; i++) out[i] = x[2 * i];
@@ -339,14 +335,6 @@ export function equalNum(ctx: MontContext, a: Num, b: Num): boolean {
   const bx = b.x;
   for (let i = 0; i < ctx.n; i++) if (ax[2 * i] !== bx[2 * i]) return false;
   return true;
-}
-
-/** Compares plain limb arrays of equal length: -1, 0, 1 (variable time). */
-export function compareLimbs(a: Int32Array, b: Int32Array): number {
-  for (let i = a.length - 1; i >= 0; i--) {
-    if (a[i] !== b[i]) return a[i] < b[i] ? -1 : 1;
-  }
-  return 0;
 }
 
 // ---- context ---------------------------------------------------------------------------

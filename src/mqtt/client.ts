@@ -393,7 +393,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       if (received === 0 && !t.encrypted && this._state !== 'connected' && typed.codeName === 'MBEDTLS_ERR_NET_CONN_RESET') {
         // A TLS listener resets a connection whose first bytes are not TLS (mosquitto does).
         lastError = new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED',
-          'the broker reset the connection before CONNACK without a byte of MQTT: is this a TLS port? Then use mqtts:// (--tls)', { cause: typed.codeName }, { cause: err });
+          `the broker reset the connection (${err.message}) before CONNACK without a byte of MQTT: is this a TLS port? Then use mqtts:// (--tls)`, { cause: typed.codeName }, { cause: err });
       }
     });
     t.on('close', () => {

@@ -33,6 +33,10 @@ export interface TlsTuning {
   ciphers?: (string | number)[];
   /** RFC 6066 max_fragment_length: 512, 1024, 2048 or 4096. */
   maxFragmentLength?: number;
+  /** Largest record plaintext the TLS client can hold (default 16384); see TlsClientOptions. */
+  receiveBufferSize?: number;
+  /** Take records up to receiveBufferSize from servers that ignore the negotiated max_fragment_length (Mbed TLS's ssl_server2 does). */
+  acceptLargerRecords?: boolean;
 }
 
 /**
@@ -68,7 +72,7 @@ const KNOWN_OPTIONS = new Set([
   'connectTimeout', 'pingTimeout', 'queueLimit', 'maxPacketSize', 'maxInflight', 'writeBufferLimit', 'resubscribe',
   'qos2RedeliveryGuard', 'random', 'timers', 'describeCertificates',
   'tls', 'verifyServerCertificate', 'caCertificate', 'clientCertificate', 'privateKey',
-  'servername', 'ciphers', 'maxFragmentLength', 'protocol', 'host', 'port',
+  'servername', 'ciphers', 'maxFragmentLength', 'receiveBufferSize', 'acceptLargerRecords', 'protocol', 'host', 'port',
   'ca', 'cert', 'key', 'rejectUnauthorized', 'protocolVersion', 'protocolId', 'hostname',
 ]);
 

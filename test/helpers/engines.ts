@@ -2,6 +2,7 @@
  * Finding and running the device engines of ../shared/engines (Espruino, xst) for tests, and
  * bundling a test entry for them. An engine is found at ESPRUINO= / XST= or at
  * ../shared/engines/<name> from the repo root; absent, a test skips with `engineMissing`.
+ * xsnap (XSNAP=, else the worker npm ci builds from @agoric/xsnap) is found by findXsnap.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -15,8 +16,13 @@ export type EngineName = 'espruino' | 'xst';
 
 export function enginePath(name: EngineName): string | undefined {
   const env = name === 'espruino' ? process.env.ESPRUINO : process.env.XST;
-  const p = env || join(REPO_ROOT, '..', 'shared', 'engines', name);
-  return existsSync(p) ? p : undefined;
+  if (env) return existsSync(env) ? env : undefined;
+  // ../shared beside the clone; a worktree one level deeper (…/wt/<name>) finds it one more level up.
+  for (const up of [['..'], ['..', '..']]) {
+    const p = join(REPO_ROOT, ...up, 'shared', 'engines', name);
+    if (existsSync(p)) return p;
+  }
+  return undefined;
 }
 
 /** The one-line reason for a skip when the engine is absent. */
@@ -67,4 +73,29 @@ export function runEngine(name: EngineName, file: string, timeoutMs: number): Pr
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
     child.on('close', (code) => { clearTimeout(timer); resolve({ stdout, code }); });
   });
+}
+
+/** An engine binary, or why it is absent (the skip line). */
+export interface EngineLocation {
+  readonly path: string | undefined;
+  readonly note: string;
+}
+
+function locate(name: EngineName, envVar: string): EngineLocation {
+  const env = process.env[envVar];
+  if (env && !existsSync(env)) return { path: undefined, note: `${envVar}=${env} does not exist` };
+  const path = enginePath(name);
+  return path ? { path, note: path } : { path: undefined, note: engineMissing(name) };
+}
+
+export const findXst = (): EngineLocation => locate('xst', 'XST');
+export const findEspruino = (): EngineLocation => locate('espruino', 'ESPRUINO');
+
+/** The xsnap worker binary that `npm ci` built inside node_modules/@agoric/xsnap (or XSNAP=). */
+export function findXsnap(): EngineLocation {
+  const fromEnv = process.env['XSNAP'];
+  if (fromEnv) return existsSync(fromEnv) ? { path: fromEnv, note: `XSNAP=${fromEnv}` } : { path: undefined, note: `XSNAP=${fromEnv} does not exist` };
+  const path = join(REPO_ROOT, 'node_modules', '@agoric', 'xsnap', 'xsnap-native', 'xsnap', 'build', 'bin', 'lin', 'release', 'xsnap-worker');
+  return existsSync(path) ? { path, note: path }
+    : { path: undefined, note: 'needs the xsnap worker that npm ci builds from @agoric/xsnap (gcc and make: build-essential)' };
 }

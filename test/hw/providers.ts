@@ -5,6 +5,7 @@ import {
   type FullCryptoProvider,
 } from '../../hw/index.js';
 import { createEspruinoStandIn } from './espruino-standin.js';
+import { xsProvider } from '../../src/device/xs-provider.js';
 
 export interface ProviderUnderTest {
   label: string;
@@ -16,6 +17,7 @@ export function providersUnderTest(): ProviderUnderTest[] {
   return [
     { label: 'noble', provider: completeProvider(nobleProvider) },
     { label: 'node', provider: completeProvider(createNodeProvider()) },
+    { label: 'xs', provider: completeProvider(xsProvider) },
     { label: 'espruino-stand-in', provider: completeProvider(createEspruinoProvider(createEspruinoStandIn())) },
     { label: 'counting(noble)', provider: completeProvider(counting.provider) },
     // Only a hash: HMAC comes from hw/hmac.ts on that hash, AES from noble.

@@ -1,0 +1,232 @@
+/**
+ * A TLS 1.2 connection over a device ByteStream: the sans-I/O engine (TlsClient) wired to a
+ * socket adapter, shaped as the DuplexLike the MQTT client takes (write, end, destroy,
+ * 'data' / 'close' / 'error'). The same plumbing serves every engine; only the ByteStream
+ * and the sources of time and randomness differ.
+ */
+import { completeProvider } from '../../hw/complete.js';
+import type { CryptoProvider, FullCryptoProvider } from '../../hw/provider.js';
+import { MicroTlsError } from '../errors.js';
+import { utf8Encode } from '../encoding/bytes.js';
+import { TlsClient, type HandshakeInfo, type HandshakeTimings } from '../handshake/client.js';
+import type { TlsClientOptions } from '../handshake/options.js';
+import { Emitter } from '../mqtt/emitter.js';
+import { defaultTimers, type Timers } from '../mqtt/timers.js';
+import type { TlsSession } from '../session/session.js';
+import type { OpenByteStream } from './byte-stream.js';
+
+/** The device's TLS settings (manual section 1) plus what a port may tune. */
+export interface DeviceTlsOptions extends Omit<TlsClientOptions, 'serverName' | 'provider'> {
+  readonly host: string;
+  /** Default 8883. */
+  readonly port?: number;
+  /** Name expected in the certificate and sent as SNI; default `host`. */
+  readonly servername?: string;
+  /**
+   * The crypto provider (each port picks its own: xsProvider on XS, the native-crypto one on
+   * Espruino); no default here, so this module pulls no crypto code into a bundle.
+   */
+  readonly provider: CryptoProvider | FullCryptoProvider;
+  /** Handshake timeout in ms, TCP connect included (default 30000; needs timers). */
+  readonly timeout?: number;
+  /** Default: the engine's setTimeout/clearTimeout, when it has them. */
+  readonly timers?: Timers;
+}
+
+export const DEVICE_HANDSHAKE_TIMEOUT = 30_000;
+
+interface DeviceTlsSocketEvents {
+  data: (chunk: Uint8Array) => void;
+  close: () => void;
+  error: (err: Error) => void;
+}
+
+export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
+  /** Two most recent error codes, newest first (the device's "Status codes"). */
+  readonly lastErrors: number[] = [];
+  private info: HandshakeInfo | undefined;
+  private closedFlag = false;
+
+  /** @internal Made by connectTls. */
+  constructor(private readonly engine: TlsClient, private readonly closeStream: () => void) {
+    super();
+  }
+
+  get cipherSuite(): string | undefined {
+    return this.info?.cipherSuite.name;
+  }
+
+  get handshake(): HandshakeInfo | undefined {
+    return this.info;
+  }
+
+  get resumed(): boolean {
+    return this.info?.resumed ?? false;
+  }
+
+  get timings(): HandshakeTimings | undefined {
+    return this.info?.timings;
+  }
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  /** What to pass as `session` next time (ticket or session ID), if the server gave one. */
+  getSession(): TlsSession | undefined {
+    return this.info?.session;
+  }
+
+  write(chunk: Uint8Array | string, callback?: (err?: Error | null) => void): boolean {
+    if (this.closedFlag) {
+      const err = new MicroTlsError('SSL_BAD_INPUT_DATA', 'write after the TLS connection closed');
+      if (callback) callback(err);
+      return false;
+    }
+    try {
+      this.engine.write(typeof chunk === 'string' ? utf8Encode(chunk) : chunk);
+    } catch (e) {
+      if (callback) callback(e as Error);
+      return false;
+    }
+    if (callback) callback(null);
+    return true;
+  }
+
+  /** Sends close_notify and closes the socket. */
+  end(): void {
+    if (this.closedFlag) return;
+    try {
+      this.engine.close();
+    } catch {
+      // Already failed: the stream closes below all the same.
+    }
+    this.finish();
+  }
+
+  destroy(err?: Error): void {
+    if (this.closedFlag) return;
+    if (err) this.fail(err);
+    else this.finish();
+  }
+
+  /** @internal */
+  handshakeDone(info: HandshakeInfo): void {
+    this.info = info;
+  }
+
+  /** @internal */
+  deliver(bytes: Uint8Array): void {
+    this.emit('data', bytes);
+  }
+
+  /** @internal */
+  noteError(err: MicroTlsError): void {
+    this.lastErrors.unshift(err.code);
+    if (this.lastErrors.length > 2) this.lastErrors.length = 2;
+  }
+
+  /** @internal After the handshake: report, then close. */
+  fail(err: Error): void {
+    if (this.closedFlag) return;
+    if (err instanceof MicroTlsError) this.noteError(err);
+    this.emit('error', err);
+    this.finish();
+  }
+
+  /** @internal */
+  finish(): void {
+    if (this.closedFlag) return;
+    this.closedFlag = true;
+    this.closeStream();
+    this.emit('close');
+  }
+}
+
+const completed = new WeakMap<CryptoProvider, FullCryptoProvider>();
+
+function fullProvider(p: CryptoProvider | FullCryptoProvider): FullCryptoProvider {
+  let full = completed.get(p);
+  if (!full) {
+    full = completeProvider(p);
+    completed.set(p, full);
+  }
+  return full;
+}
+
+function globalTimers(): Timers | undefined {
+  const g = globalThis as { setTimeout?: unknown; clearTimeout?: unknown };
+  return typeof g.setTimeout === 'function' && typeof g.clearTimeout === 'function' ? defaultTimers : undefined;
+}
+
+/**
+ * Opens the ByteStream, runs the handshake and resolves with the connection once the
+ * server's Finished verified. Rejects with a MicroTlsError (Mbed TLS code); the socket
+ * is closed by then.
+ */
+export function connectTls(open: OpenByteStream, options: DeviceTlsOptions): Promise<DeviceTlsSocket> {
+  return new Promise<DeviceTlsSocket>((resolve, reject) => {
+    const { host, port = 8883, servername, provider, timeout = DEVICE_HANDSHAKE_TIMEOUT, timers = globalTimers(), ...engineOptions } = options;
+    let settled = false;
+    let timer: unknown;
+    let socket: DeviceTlsSocket | undefined;
+    let stream: ReturnType<OpenByteStream> | undefined;
+    let streamClosed = false;
+
+    const settle = (err: MicroTlsError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      if (timers && timer !== undefined) timers.clearTimeout(timer);
+      if (err) {
+        socket?.noteError(err);
+        socket?.finish();
+        reject(err);
+      } else {
+        resolve(socket!);
+      }
+    };
+
+    let engine: TlsClient;
+    try {
+      engine = new TlsClient({ ...engineOptions, serverName: servername ?? host, provider: fullProvider(provider) }, {
+        output: (bytes) => { if (!streamClosed) stream?.write(bytes); },
+        handshake: (info) => { socket!.handshakeDone(info); settle(undefined); },
+        data: (bytes) => socket!.deliver(bytes),
+        close: () => socket!.finish(),
+        error: (err) => { if (!settled) settle(err); else socket!.fail(err); },
+      });
+    } catch (e) {
+      reject(e);
+      return;
+    }
+    socket = new DeviceTlsSocket(engine, () => { if (!streamClosed) { streamClosed = true; stream?.close(); } });
+
+    if (timers) {
+      timer = timers.setTimeout(() => {
+        const err = new MicroTlsError('SSL_TIMEOUT', `TLS handshake with ${host}:${port} did not complete within ${timeout} ms (state ${engine.state})`);
+        engine.abort(err);
+        settle(err);
+      }, timeout);
+    }
+
+    stream = open({ host, port }, {
+      connect: () => engine.start(),
+      data: (bytes) => engine.receive(bytes),
+      error: (err) => {
+        engine.abort(err);
+        if (!settled) settle(err);
+        else socket!.fail(err);
+      },
+      close: () => {
+        streamClosed = true;
+        if (!settled) {
+          const err = new MicroTlsError('SSL_CONN_EOF', `the server closed the connection during the TLS handshake (state ${engine.state}); is it a TLS port that accepts TLS 1.2 with RSA key exchange?`);
+          engine.abort(err);
+          settle(err);
+        } else {
+          socket!.finish();
+        }
+      },
+    });
+  });
+}
