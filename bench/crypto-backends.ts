@@ -189,7 +189,7 @@ async function engineRows(f: Fixture): Promise<void> {
  * src/errors.ts for engine bundles: the error-code table is a Map built with destructuring,
  * which needs the device build's lowering; the benchmark only needs the constructor.
  */
-function smallErrorsPlugin(): import('esbuild').Plugin {
+export function smallErrorsPlugin(): import('esbuild').Plugin {
   const target = join(REPO_ROOT, 'src/errors.js');
   return {
     name: 'small-errors',

@@ -1,8 +1,10 @@
 /**
  * `npm start`: the self-contained demo. A PKI made on the fly, a local broker on loopback,
  * then microtls in each of the reference device's modes (manual sections 1 and 2.5): one
- * message published and received back per mode, and a table of handshake times for
- * microtls and Node's own tls measured in this same run, beside the device's figures.
+ * message published and received back per mode, and a table beside the device's figures:
+ * the device cost model's predictions for the device profiles (bench/model: one handshake per
+ * mode counted here, times each profile's cited unit costs -- a model, not a measurement),
+ * then the desktop handshake times of microtls and Node's own tls measured in this run.
  */
 import * as tls from 'node:tls';
 import { connect as tlsConnect } from '../src/node/connect.js';
@@ -10,6 +12,11 @@ import { connectAsync, type MqttClient } from '../src/mqtt/index.js';
 import { issueCertificate, rsaKeyPkcs1Pem, type Issued } from '../src/node/pki.js';
 import { describeCertificate, describeKey } from '../src/x509/describe.js';
 import { MicroTlsError, describeError, formatCode } from '../src/errors.js';
+import { completeProvider, createCountingProvider } from '../hw/index.js';
+import { createNodeProvider } from '../hw/node.js';
+import { coldVerifier, countHandshake, MODEL_SUITE, type WorkCounts } from '../bench/model/count-modes.js';
+import { loadProfiles, type DeviceProfile } from '../bench/model/profile.js';
+import { predict } from '../bench/model/predict.js';
 import { startDemoBroker, type DemoBroker } from './broker.js';
 
 const ROUNDS = Number(process.env.DEMO_ROUNDS ?? 5);
@@ -26,6 +33,11 @@ interface Mode {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
+}
+
+/** Model predictions: whole milliseconds, or seconds above 10 s. */
+function fmtModel(ms: number): string {
+  return ms >= 10_000 ? `${(ms / 1000).toFixed(0)} s` : ms >= 10 ? ms.toFixed(0) : ms.toFixed(1);
 }
 
 function fmt(ms: number | undefined): string {
@@ -52,6 +64,29 @@ async function microtlsHandshake(broker: DemoBroker, mode: Mode, ca: string): Pr
   }
   socket.end();
   return ms;
+}
+
+/**
+ * One handshake in `mode` through the counting provider (cold verifier: the CA parsed and the
+ * signature checked, as a device without cached verdicts), for the cost model.
+ */
+async function countedHandshake(broker: DemoBroker, mode: Mode, ca: string): Promise<WorkCounts> {
+  const counting = createCountingProvider(createNodeProvider());
+  const provider = completeProvider(counting.provider);
+  const options = {
+    host: broker.host, port: mode.port(broker), servername: 'localhost', cipherSuites: [MODEL_SUITE], provider,
+    verify: mode.verify ? coldVerifier(ca, provider) : false,
+    ...(mode.client ? { cert: mode.client.certPem, key: rsaKeyPkcs1Pem(mode.client.key) } : {}),
+  };
+  let session: unknown;
+  if (mode.resume) {
+    const first = await tlsConnect(options as never);
+    session = first.getSession();
+    first.end();
+  }
+  const work = await countHandshake(counting, { ...options, ...(session ? { session } : {}) } as never, mode.verify ? ca : undefined);
+  if (work.resumed !== Boolean(mode.resume)) throw new MicroTlsError('SSL_BAD_HS_SERVER_HELLO', 'the counted handshake did not resume as expected');
+  return work;
 }
 
 async function nodeHandshake(broker: DemoBroker, mode: Mode, ca: string, session?: Buffer): Promise<{ ms: number; session?: Buffer }> {
@@ -84,6 +119,7 @@ async function nodeHandshake(broker: DemoBroker, mode: Mode, ca: string, session
 
 async function nodeTimes(broker: DemoBroker, mode: Mode, ca: string): Promise<number> {
   const times: number[] = [];
+  await nodeHandshake(broker, { ...mode, resume: false }, ca); // untimed, as for microtls
   for (let i = 0; i < ROUNDS; i++) {
     if (mode.resume) {
       const first = await nodeHandshake(broker, { ...mode, resume: false }, ca);
@@ -179,17 +215,24 @@ async function main(): Promise<number> {
     { name: 'session ticket resumption', deviceMs: '55', port: (b) => b.tlsPort, verify: true, resume: true },
   ];
 
+  // Engine profiles whose costs no bench run has filled in yet cannot predict.
+  const profiles: DeviceProfile[] = loadProfiles().filter((p) => Object.values(p.costsUs.modMul).some((v) => v > 1));
   const rows: string[][] = [];
   let failures = 0;
   try {
     for (const mode of modes) {
       let ours: number | undefined;
       let node: number | undefined;
+      let model: string[] = profiles.map(() => '-');
       let mqtt = 'ok';
       try {
         const times: number[] = [];
+        // One untimed handshake first: the first connection of a mode also loads and compiles its code paths.
+        await microtlsHandshake(broker, mode, ca.certPem);
         for (let i = 0; i < ROUNDS; i++) times.push(await microtlsHandshake(broker, mode, ca.certPem));
         ours = median(times);
+        const work = await countedHandshake(broker, mode, ca.certPem);
+        model = profiles.map((p) => fmtModel(predict(work, p).totalMs));
         const client = await mqttRoundTrip(broker, mode, ca.certPem);
         await client.end();
       } catch (e) {
@@ -203,7 +246,7 @@ async function main(): Promise<number> {
         mqtt += ` (Node tls: ${errorText(e)})`;
       }
       const ratio = ours !== undefined && node !== undefined ? `${(ours / node).toFixed(2)}x` : '-';
-      rows.push([mode.name, mode.deviceMs, fmt(ours), fmt(node), ratio, mqtt]);
+      rows.push([mode.name, mode.deviceMs, ...model, fmt(ours), fmt(node), ratio, mqtt]);
     }
 
     // What the device's "Status codes" field shows after a failed connection: a broker
@@ -222,10 +265,14 @@ async function main(): Promise<number> {
       statusLine = code === undefined ? errorText(e) : `${formatCode(code)} ${describeError(code)?.name ?? ''}`;
     }
 
-    const head = ['mode', 'device ms', 'microtls ms', 'Node tls ms', 'ratio', 'publish + receive'];
+    const head = ['mode', 'device ms', ...profiles.map((p) => `model ${p.short}`), 'microtls ms', 'Node tls ms', 'ratio', 'publish + receive'];
     const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (r: string[]) => r.map((c, i) => (i >= 1 && i <= 4 ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ");
-    console.log(`Handshake times, median of ${ROUNDS} (TCP connect to handshake complete; device: ClientHello to first MQTT frame)`);
+    const line = (r: string[]) => r.map((c, i) => (i >= 1 && i < r.length - 1 ? c.padStart(widths[i]!) : i === r.length - 1 ? c : c.padEnd(widths[i]!))).join("  ");
+    console.log('Handshake times. device: the reference device\'s table (ClientHello to first MQTT frame).');
+    console.log('model columns: a MODEL, not a measurement -- one handshake per mode counted here (hash blocks, AES blocks,');
+    console.log('  modular multiplications, bytes, round trips) times the unit costs of each device profile');
+    console.log(`  (bench/model/profiles/*.json, every figure with its source): ${profiles.map((p) => `${p.short} = ${p.name}`).join('; ')}.`);
+    console.log(`microtls / Node tls: measured on this machine, median of ${ROUNDS} after one untimed handshake (TCP connect to handshake complete); ratio = microtls / Node.`);
     console.log(line(head));
     console.log(widths.map((w) => '-'.repeat(w)).join('  '));
     for (const r of rows) console.log(line(r));

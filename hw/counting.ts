@@ -13,7 +13,13 @@
  * is unchanged, and work src/crypto does in pure JS for lack of an engine op is not counted.
  * ecdsaVerifyMessage also counts, per hash, the compression blocks of the hash the engine runs
  * internally: that work never goes through hash() and would otherwise be missing from the model.
+ * Each public-key operation also adds its modular multiplications by operand size, derived from
+ * the exponent and src/crypto's window schedule (hw/modmul-schedule.ts), since the arithmetic
+ * itself runs below the hooks.
+ * The wire counters are fed by the transport (noteSent / noteReceived): bytes each way, and
+ * round trips as the number of times data arrived after the client had sent something.
  */
+import { ecdsaVerifyMultiplications, rsaPrivateMultiplications, rsaPublicMultiplications } from './modmul-schedule.js';
 import { HASH_INFO, type EcCurveName, type AeadCipher, type AesBlockCipher, type CryptoProvider, type HashContext, type HashName, type MacContext } from './provider.js';
 
 export interface OpCount {
@@ -21,11 +27,20 @@ export interface OpCount {
   bytes: number;
   /** Hash: compression-function calls. AES: block-cipher invocations. */
   blocks: number;
+  /**
+   * Hash only: compressions on a streaming engine (noble, OpenSSL): blocks are compressed as
+   * they are fed, and a clone copies the state, so a cloned transcript's shared prefix is paid
+   * once. `blocks` is the buffered engine's figure (everything hashed at digest).
+   */
+  streamingBlocks?: number;
 }
 
 export interface CryptoCounts {
   hash: Record<HashName, OpCount>;
-  /** Blocks include hashing an over-long key, the keyed inner hash and the outer hash. */
+  /**
+   * Blocks include hashing an over-long key and the two keyed blocks (counted when a context is
+   * made, not when a clone is), the inner hash and the outer hash.
+   */
   hmac: Record<HashName, OpCount>;
   aes: { keySetups: number; block: OpCount; cbc: OpCount; gcm: OpCount; ccm: OpCount };
   /** GF(2^128) multiplications done by GCM (one per 16-byte block of AAD, ciphertext and lengths). */
@@ -42,12 +57,19 @@ export interface CryptoCounts {
     ecdsaVerify: { calls: number; byCurve: Record<string, number> };
     ecdsaVerifyMessage: { calls: number; byCurve: Record<string, number>; hashBlocks: Record<string, number> };
   };
+  /** Modular multiplications (squarings included) by operand size class in bits ("1024"). */
+  modMul: Record<string, number>;
+  wire: { bytesSent: number; bytesReceived: number; roundTrips: number };
 }
 
 export interface CountingProvider {
   provider: CryptoProvider;
   counts(): CryptoCounts;
   reset(): void;
+  /** The transport wrote n bytes to the peer. */
+  noteSent(n: number): void;
+  /** n bytes arrived from the peer. */
+  noteReceived(n: number): void;
 }
 
 const HASHES: readonly HashName[] = ['md5', 'sha1', 'sha224', 'sha256', 'sha384', 'sha512'];
@@ -56,8 +78,12 @@ function zero(): OpCount {
   return { calls: 0, bytes: 0, blocks: 0 };
 }
 
+function zeroHash(): OpCount {
+  return { calls: 0, bytes: 0, blocks: 0, streamingBlocks: 0 };
+}
+
 function emptyCounts(): CryptoCounts {
-  const perHash = () => Object.fromEntries(HASHES.map((h) => [h, zero()])) as Record<HashName, OpCount>;
+  const perHash = () => Object.fromEntries(HASHES.map((h) => [h, zeroHash()])) as Record<HashName, OpCount>;
   return {
     hash: perHash(),
     hmac: perHash(),
@@ -70,6 +96,8 @@ function emptyCounts(): CryptoCounts {
       ecdsaVerify: { calls: 0, byCurve: {} },
       ecdsaVerifyMessage: { calls: 0, byCurve: {}, hashBlocks: {} },
     },
+    modMul: {},
+    wire: { bytesSent: 0, bytesReceived: 0, roundTrips: 0 },
   };
 }
 
@@ -102,11 +130,16 @@ function ccmMacBlocks(aad: number, payload: number): number {
 
 export function createCountingProvider(inner: CryptoProvider): CountingProvider {
   let c = emptyCounts();
+  /** Sent since data last arrived: the next arrival completes a round trip. */
+  let awaiting = false;
 
   class CountingHash implements HashContext {
     constructor(private readonly alg: HashName, private readonly h: HashContext, private fed = 0) {}
     update(data: Uint8Array): HashContext {
+      const { blockLength } = HASH_INFO[this.alg];
+      const before = Math.floor(this.fed / blockLength);
       this.fed += data.length;
+      c.hash[this.alg].streamingBlocks! += Math.floor(this.fed / blockLength) - before;
       this.h.update(data);
       return this;
     }
@@ -114,7 +147,9 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       const r = c.hash[this.alg];
       r.calls++;
       r.bytes += this.fed;
-      r.blocks += hashBlocks(this.alg, this.fed);
+      const all = hashBlocks(this.alg, this.fed);
+      r.blocks += all;
+      r.streamingBlocks! += all - Math.floor(this.fed / HASH_INFO[this.alg].blockLength);
       return this.h.digest();
     }
     clone(): HashContext {
@@ -154,23 +189,38 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.hmac = (alg, key) => {
       const m = hmac(alg, key);
       const { blockLength, outputLength } = HASH_INFO[alg];
-      let fed = 0;
-      const ctx: MacContext = {
-        update(data) {
-          fed += data.length;
-          m.update(data);
-          return ctx;
-        },
-        digest() {
-          const r = c.hmac[alg];
-          r.calls++;
-          r.bytes += fed;
-          r.blocks += (key.length > blockLength ? hashBlocks(alg, key.length) : 0) +
-            hashBlocks(alg, blockLength + fed) + hashBlocks(alg, blockLength + outputLength);
-          return m.digest();
-        },
+      // Keying (an over-long key hashed, then key ^ ipad and key ^ opad: one compression each)
+      // is counted when the context is made; a clone copies that state and pays nothing, as
+      // the PRF's cloned templates do on providers that offer clone().
+      const keying = (key.length > blockLength ? hashBlocks(alg, key.length) : 0) + 2;
+      c.hmac[alg].blocks += keying;
+      c.hmac[alg].streamingBlocks! += keying;
+      const wrap = (ctxInner: MacContext, fedBefore: number): MacContext => {
+        let fed = fedBefore;
+        const ctx: MacContext = {
+          update(data) {
+            fed += data.length;
+            ctxInner.update(data);
+            return ctx;
+          },
+          digest() {
+            const r = c.hmac[alg];
+            r.calls++;
+            r.bytes += fed;
+            // Inner and outer hashes less the keyed blocks counted at creation.
+            const n = hashBlocks(alg, blockLength + fed) - 1 + hashBlocks(alg, blockLength + outputLength) - 1;
+            r.blocks += n;
+            r.streamingBlocks! += n;
+            return ctxInner.digest();
+          },
+        };
+        if (ctxInner.clone) {
+          const clone = ctxInner.clone.bind(ctxInner);
+          ctx.clone = () => wrap(clone(), fed);
+        }
+        return ctx;
       };
-      return ctx;
+      return wrap(m, 0);
     };
   }
   if (inner.aesBlock) {
@@ -262,6 +312,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.rsaPublic = (modulus, e, input) => {
       const r = c.publicKey.rsaPublic;
       tally(r, r.byBits, String(modulusBits(modulus)));
+      rsaPublicMultiplications(modulus, e, c.modMul);
       return rsaPublic(modulus, e, input);
     };
   }
@@ -270,6 +321,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.rsaPrivate = (key, input) => {
       const r = c.publicKey.rsaPrivate;
       tally(r, r.byBits, String(modulusBits(key.modulus)));
+      rsaPrivateMultiplications(key, c.modMul);
       return rsaPrivate(key, input);
     };
   }
@@ -278,6 +330,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.ecdsaVerify = (curve: EcCurveName, point, digest, sig) => {
       const r = c.publicKey.ecdsaVerify;
       tally(r, r.byCurve, curve);
+      ecdsaVerifyMultiplications(curve, c.modMul);
       return ecdsaVerify(curve, point, digest, sig);
     };
   }
@@ -286,6 +339,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.ecdsaVerifyMessage = (curve: EcCurveName, point, hash, message, sig) => {
       const r = c.publicKey.ecdsaVerifyMessage;
       tally(r, r.byCurve, curve);
+      ecdsaVerifyMultiplications(curve, c.modMul);
       // Only for hashes the cost model knows; an engine refuses anything else without hashing.
       if (Object.prototype.hasOwnProperty.call(HASH_INFO, hash)) {
         r.hashBlocks[hash] = (r.hashBlocks[hash] ?? 0) + hashBlocks(hash, message.length);
@@ -299,6 +353,18 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     counts: () => snapshot(c),
     reset() {
       c = emptyCounts();
+      awaiting = false;
+    },
+    noteSent(n) {
+      if (n <= 0) return;
+      c.wire.bytesSent += n;
+      awaiting = true;
+    },
+    noteReceived(n) {
+      if (n <= 0) return;
+      c.wire.bytesReceived += n;
+      if (awaiting) c.wire.roundTrips++;
+      awaiting = false;
     },
   };
 }

@@ -1,0 +1,98 @@
+/**
+ * The README's Figures section from one `npm run bench` result file, so the README quotes one
+ * run and names its date: `npx tsx bench/lib/readme-figures.ts bench/results/<date>.json`
+ * prints Markdown.
+ */
+import { readFileSync } from 'node:fs';
+import type { HandshakeResults } from '../handshakes.js';
+import type { MemoryResults } from '../memory.js';
+import type { ModelResults } from '../model/run-model.js';
+import type { ThroughputResults } from '../throughput.js';
+import type { MachineInfo } from './machine.js';
+import type { Row } from './measure.js';
+import { DEVICE_MODES } from '../model/device-modes.js';
+
+interface Report {
+  machine: MachineInfo;
+  handshakes?: HandshakeResults;
+  handshakesJitless?: HandshakeResults;
+  throughput?: ThroughputResults;
+  crypto?: { symmetric: Row[]; publicKey: Row[] };
+  memory?: MemoryResults;
+  bundles?: { rows: { file: string; bytes: number; gzip: number }[]; note?: string };
+  model?: ModelResults;
+  targets?: string[];
+}
+
+const r = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Report;
+const x = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(2)}x`);
+const msf = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const table = (head: string[], rows: string[][]) =>
+  [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i ? '---:' : '---')).join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+const out: string[] = [];
+const m = r.machine;
+out.push(`From one \`npm run bench\` run, ${m.date.slice(0, 10)} (${m.cpu}, ${m.cores} cores shared with other jobs; Node ${m.node}, OpenSSL ${m.nodeOpenssl}); the full output is in \`bench/results/\`. Ratios are within this run; the machine is noisy, so read ratios, not absolute times.`);
+
+function handshakeTable(h: HandshakeResults): string {
+  const row = (mode: HandshakeResults['modes'][number], name: string) => mode.rows.find((x) => x.client === name);
+  const cols: [string, string, 'ratio' | 'cpuRatio'][] = [
+    ['microtls node provider', 'microtls (node provider)', 'ratio'],
+    ['microtls noble', 'microtls (noble provider)', 'ratio'],
+    ['microtls Espruino stand-in', 'microtls (Espruino stand-in provider)', 'ratio'],
+    ['@reclaimprotocol/tls', '@reclaimprotocol/tls, ECDHE-RSA', 'ratio'],
+    ['node-forge', 'node-forge (its own server, TLS 1.0)', 'ratio'],
+    ['node-forge, client CPU', 'node-forge (its own server, TLS 1.0)', 'cpuRatio'],
+    ['microtls noble, client CPU', 'microtls (noble provider)', 'cpuRatio'],
+  ];
+  return table(['mode', "Node tls shared context, ms", 'Node fresh context', ...cols.map((c) => c[0])],
+    h.modes.map((mode) => [mode.label, msf(row(mode, 'Node tls, one shared SecureContext')?.median), x(row(mode, 'Node tls, fresh SecureContext per connection')?.ratio),
+      ...cols.map(([, n, k]) => x(row(mode, n)?.[k]))]));
+}
+if (r.handshakes) {
+  out.push(`\nHandshakes, ${r.handshakes.rounds} interleaved rounds, medians (TCP connect to handshake complete), as ratios to Node's tls with one shared SecureContext on the same server and suite (\`@reclaimprotocol/tls\` against Node on ECDHE-RSA, its only key exchange; node-forge on its own server, which answers TLS 1.0, against Node on that server). Node's \`tls.connect({ ca, cert, key })\` builds a fresh SecureContext per connection and parses the CA each time: that is the "fresh" column. Client CPU is this process's CPU per handshake (the servers are child processes).\n`);
+  out.push(handshakeTable(r.handshakes));
+}
+if (r.handshakesJitless) {
+  out.push(`\nThe same under \`node --jitless\` (an interpreter-only stand-in for device engines), ${r.handshakesJitless.rounds} rounds:\n`);
+  out.push(handshakeTable(r.handshakesJitless));
+}
+if (r.throughput) {
+  const t = r.throughput;
+  out.push('\nApplication data, MB/s (16 KB writes; ratio to Node\'s tls):\n');
+  out.push(table(['suite', ...t.clients], t.rows.map((row) => [row.suite, row.rates[t.clients[0]!]!.toFixed(0),
+    ...t.clients.slice(1).map((c) => `${row.rates[c]!.toFixed(1)} (${x(row.rates[c]! / row.rates[t.clients[0]!]!)})`)])));
+}
+if (r.crypto) {
+  const find = (rows: Row[], name: string, provider: string) => rows.find((q) => q.case === name && q.provider === provider);
+  const pick: [string, Row[], string[]][] = [
+    ['RSA-2048 encrypt (PKCS#1 v1.5)', r.crypto.publicKey, ['microtls (pure JS)', 'microtls + node provider']],
+    ['RSA-1024 sign SHA-256', r.crypto.publicKey, ['microtls (pure JS)', 'microtls + node provider']],
+    ['RSA-2048 sign SHA-256', r.crypto.publicKey, ['microtls (pure JS)', 'microtls + node provider']],
+    ['ECDSA P-256 verify', r.crypto.publicKey, ['microtls (pure JS)', 'microtls + node provider']],
+    ['SHA-256 16 KB', r.crypto.symmetric, ['noble', 'node', 'espruino-stand-in']],
+    ['AES-128-GCM seal 16 KB', r.crypto.symmetric, ['noble', 'node', 'espruino-stand-in']],
+  ];
+  out.push('\nCrypto, ratio to node:crypto (ops/s or MB/s; `bench:crypto` has every case):\n');
+  out.push(table(['case', 'ratio'], pick.map(([name, rows, provs]) => [name, provs.map((p) => `${p} ${x(find(rows, name, p)?.ratio)}`).join('; ')])));
+}
+if (r.memory) {
+  out.push(`\nMemory per idle connection (${r.memory.connections} connections, after gc; heap + array buffers):\n`);
+  out.push(table(['client', 'MFL', 'KiB per connection'], r.memory.rows.map((q) => [q.client, q.mfl, (q.jsBytes / 1024).toFixed(1)])));
+}
+if (r.bundles) {
+  out.push(r.bundles.rows.length ? `\nDevice bundles: ${r.bundles.rows.map((b) => `\`${b.file}\` ${(b.bytes / 1024).toFixed(0)} KB, ${(b.gzip / 1024).toFixed(1)} KB gzip`).join('; ')}.` : `\nDevice bundles: ${r.bundles.note}.`);
+}
+if (r.model) {
+  const md = r.model;
+  const desktop = r.handshakes?.modes;
+  out.push(`\n**Device cost model** (\`bench/model/\`): a MODEL, not a measurement. One handshake per mode is counted (hash compression blocks, AES and GHASH blocks, modular multiplications by operand size, bytes, round trips) and multiplied by a device profile's unit costs (\`bench/model/profiles/*.json\`, each figure with its source, estimates marked). The engine profiles' unit costs are measured inside xst and Espruino on this machine in the same run and divided by a CoreMark ratio (32x).\n`);
+  const withUnit = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : `${msf(v)} ms`);
+  out.push(table(['mode', 'device (its manual)', ...md.profiles.map((p) => `model: ${p.short}`), 'microtls here, measured'],
+    DEVICE_MODES.map((dm) => [dm.label, `${dm.deviceText} ms`, ...md.profiles.map((p) => withUnit(md.predictions[p.id]![dm.id].totalMs)),
+      `${msf(desktop?.find((q) => q.id === dm.id)?.rows.find((q) => q.client === 'microtls (node provider)')?.median)} ms`])));
+  out.push('\nThe model checked on this machine (unit costs measured in each engine, the same model, against the engine\'s own run; target +-30%):\n');
+  out.push(table(['engine', 'run', 'predicted', 'measured', 'error'], md.check.map((c) => [c.engine, c.what, withUnit(c.predictedMs),
+    c.measuredMs === undefined ? `missing: ${c.missing}` : `${msf(c.measuredMs)} ms`, c.error === undefined ? '-' : `${c.error >= 0 ? '+' : ''}${(c.error * 100).toFixed(0)}%`])));
+}
+if (r.targets) out.push(`\nTargets as the run reports them:\n\n${r.targets.map((t) => `- ${t}`).join('\n')}`);
+console.log(out.join('\n'));

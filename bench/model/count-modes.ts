@@ -1,0 +1,151 @@
+/**
+ * The work of one handshake in each of the reference device's modes, counted (no timing):
+ * a live handshake against Node's TLS server (bench/servers/node-tls.ts) through the counting
+ * provider over the node provider -- whose rsaPublic / rsaPrivate / ecdsaVerifyMessage hooks
+ * let the public-key work be counted -- and a TCP socket whose reads and writes feed the
+ * counter's wire totals. Verification uses a verifier without caches, so every connection
+ * parses the CA and checks the signature, as a device that keeps no verdicts pays.
+ */
+import { once } from 'node:events';
+import net from 'node:net';
+import { completeProvider, createCountingProvider, type CountingProvider, type CryptoCounts, type FullCryptoProvider, type HashName } from '../../hw/index.js';
+import { createNodeProvider } from '../../hw/node.js';
+import { connect } from '../../src/node/index.js';
+import type { TlsSession } from '../../src/session/session.js';
+import { systemClock } from '../../src/time/clock.js';
+import { createChainVerifier } from '../../src/x509/verifier.js';
+import type { BenchPki } from '../lib/bench-pki.js';
+import { startServer } from '../lib/children.js';
+import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
+
+export const MODEL_SUITE = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
+
+/** What the cost model multiplies: one handshake's work. */
+export interface WorkCounts {
+  /**
+   * Compression blocks per hash, hashing, HMAC and engine-internal hashing together, on a
+   * streaming hash engine (a cloned transcript's prefix paid once).
+   */
+  hashBlocks: Partial<Record<HashName, number>>;
+  /** The same on an engine that hashes a context's whole input at digest (Espruino's one-shot natives). */
+  hashBlocksBuffered: Partial<Record<HashName, number>>;
+  /**
+   * Finalizations, each with a fixed cost besides its blocks: one per hash digest, two per HMAC
+   * digest (its inner and its outer hash).
+   */
+  hashCalls: number;
+  /** AES block-cipher invocations (ECB, CBC, CTR and CBC-MAC inside GCM/CCM). */
+  aesBlocks: number;
+  aesKeySetups: number;
+  ghashBlocks: number;
+  /** Modular multiplications by operand size class in bits. */
+  modMul: Record<string, number>;
+  bytesSent: number;
+  bytesReceived: number;
+  roundTrips: number;
+  /** DER bytes of certificates parsed (the server's chain, and the CA when verifying). */
+  certificateBytes: number;
+  /** Full handshake (the server decrypts a premaster secret) or resumed. */
+  resumed: boolean;
+}
+
+export function workFromCounts(c: CryptoCounts, certificateBytes: number, resumed: boolean): WorkCounts {
+  const hashBlocks: Partial<Record<HashName, number>> = {};
+  const hashBlocksBuffered: Partial<Record<HashName, number>> = {};
+  for (const alg of Object.keys(c.hash) as HashName[]) {
+    const engine = c.publicKey.ecdsaVerifyMessage.hashBlocks[alg] ?? 0;
+    const streaming = (c.hash[alg].streamingBlocks ?? 0) + (c.hmac[alg].streamingBlocks ?? 0) + engine;
+    const buffered = c.hash[alg].blocks + c.hmac[alg].blocks + engine;
+    if (streaming) hashBlocks[alg] = streaming;
+    if (buffered) hashBlocksBuffered[alg] = buffered;
+  }
+  const a = c.aes;
+  let hashCalls = 0;
+  for (const alg of Object.keys(c.hash) as HashName[]) hashCalls += c.hash[alg].calls + 2 * c.hmac[alg].calls;
+  return {
+    hashBlocks,
+    hashBlocksBuffered,
+    hashCalls,
+    aesBlocks: a.block.blocks + a.cbc.blocks + a.gcm.blocks + a.ccm.blocks,
+    aesKeySetups: a.keySetups,
+    ghashBlocks: c.ghashBlocks,
+    modMul: { ...c.modMul },
+    bytesSent: c.wire.bytesSent,
+    bytesReceived: c.wire.bytesReceived,
+    roundTrips: c.wire.roundTrips,
+    certificateBytes,
+    resumed,
+  };
+}
+
+function pemDerLength(pem: string): number {
+  const b64 = pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+  return Math.floor((b64.length * 3) / 4) - (b64.endsWith('==') ? 2 : b64.endsWith('=') ? 1 : 0);
+}
+
+type ConnectOptions = Parameters<typeof connect>[0];
+
+/** A TCP socket whose writes and reads feed the counter's wire totals. */
+export async function countedSocket(counting: CountingProvider, host: string, port: number): Promise<net.Socket> {
+  const sock = net.connect({ host, port });
+  await once(sock, 'connect');
+  const write = sock.write.bind(sock) as (chunk: Uint8Array, ...rest: unknown[]) => boolean;
+  sock.write = ((chunk: Uint8Array, ...rest: unknown[]) => {
+    counting.noteSent(chunk.length);
+    return write(chunk, ...rest);
+  }) as typeof sock.write;
+  sock.prependListener('data', (d: Buffer) => counting.noteReceived(d.length));
+  return sock;
+}
+
+/**
+ * One handshake with `options` (provider: the counting one, completed), counted from a reset;
+ * `caPem` is charged as parsed when the options verify. The connection is closed after.
+ */
+export async function countHandshake(counting: CountingProvider, options: ConnectOptions & { host: string; port: number }, caPem?: string): Promise<WorkCounts> {
+  counting.reset();
+  const s = await connect({ ...options, socket: await countedSocket(counting, options.host, options.port) });
+  const resumed = s.resumed;
+  const chain = resumed ? 0 : (s.handshake?.peerCertificates ?? []).reduce((n, c) => n + c.length, 0);
+  const certificateBytes = chain + (options.verify !== false && caPem && !resumed ? pemDerLength(caPem) : 0);
+  s.destroy();
+  return workFromCounts(counting.counts(), certificateBytes, resumed);
+}
+
+/** A verifier without caches: every connection parses the CA and checks the signature. */
+export function coldVerifier(caPem: string, provider: FullCryptoProvider) {
+  return createChainVerifier({ trusted: caPem, cache: false, clock: systemClock, provider, usage: 'serverAuth' });
+}
+
+export async function countModes(pki: BenchPki): Promise<Record<DeviceModeId, WorkCounts>> {
+  const server = await startServer<{ main: number; mutual: number }>('node-tls', { BENCH_PKI: JSON.stringify(pki) });
+  const counting = createCountingProvider(createNodeProvider());
+  const full = completeProvider(counting.provider);
+  const out = {} as Record<DeviceModeId, WorkCounts>;
+  try {
+    for (const mode of DEVICE_MODES) {
+      const cc = mode.id === 'cc1024' ? pki.client1024 : mode.id === 'cc2048' ? pki.client2048 : undefined;
+      const verify = mode.id !== 'none';
+      const port = cc ? server.ports.mutual : server.ports.main;
+      const options = (session?: TlsSession): ConnectOptions & { host: string; port: number } => ({
+        host: '127.0.0.1', port, servername: 'localhost', cipherSuites: [MODEL_SUITE], provider: full,
+        verify: verify ? coldVerifier(pki.caPem, full) : false,
+        ...(cc ? { cert: cc.certPem, key: cc.keyPem } : {}),
+        ...(session ? { session } : {}),
+        sessionTickets: mode.id === 'resume',
+      });
+      let session: TlsSession | undefined;
+      if (mode.id === 'resume') {
+        const first = await connect(options());
+        session = first.getSession();
+        first.destroy();
+      }
+      const work = await countHandshake(counting, options(session), verify ? pki.caPem : undefined);
+      if (work.resumed !== (mode.id === 'resume')) throw new Error(`${mode.id}: resumed is ${work.resumed}`);
+      out[mode.id] = work;
+    }
+  } finally {
+    server.stop();
+  }
+  return out;
+}

@@ -1,0 +1,383 @@
+/**
+ * Unit costs measured inside the device engines on this machine (../shared/engines or
+ * XST= / ESPRUINO=), and a replay timed there, for the cost model and its check:
+ *  - xst and node --jitless: bench/model/engine-entry.ts bundled (timed in wall time in xst,
+ *    which has no CPU clock, and in CPU time under Node) (the portable core with the
+ *    noble provider and src/crypto's BigInt arithmetic), then the AES128-GCM-SHA256 replay
+ *    fixture timed inside the engine, three replays after each of five probe rounds.
+ *  - Espruino: the core cannot run there until the device bundle exists, so only what the engine
+ *    has natively is measured (require('crypto') SHA-1/256/384 per block, AES-ECB per block in
+ *    one call), plus the same interpreted kernel as in xst (typed-array loop). Work that would
+ *    be interpreted JS in Espruino (GHASH, X.509 parsing, handshake set-up) is costed as xst's
+ *    measured cost times the kernel's Espruino/xst ratio -- an estimate. Modular multiplication
+ *    is src/crypto's limb backend timed inside Espruino (espruino-limb-entry.ts); if that cannot
+ *    run, the figure of ../shared/engines/README.md (a 16-bit-limb Montgomery RSA-2048 public
+ *    operation, 17 products, 3.6-3.9 s). With the device bundle built, everything is measured
+ *    with it instead (espruino-bundle-costs.ts).
+ */
+import { execFile } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import type { UnitCosts } from './profile.js';
+import { measureEspruinoBundle } from './espruino-bundle-costs.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+export const FIXTURE = join(root, 'test', 'fixtures', 'replay', 'AES128-GCM-SHA256.json');
+
+export function enginePath(name: 'xst' | 'espruino'): string | undefined {
+  const env = name === 'xst' ? process.env.XST : process.env.ESPRUINO;
+  if (env) return existsSync(env) ? env : undefined;
+  // ../shared beside the repository; a git worktree one level deeper finds it one level up.
+  return [join(root, '..', 'shared', 'engines', name), join(root, '..', '..', 'shared', 'engines', name)].find((p) => existsSync(p));
+}
+
+/** Per unit, microseconds, as engine-entry.ts reports them. */
+export interface MeasuredUnits {
+  sha1Block: number;
+  sha256Block: number;
+  sha512Block: number;
+  /** Fixed cost of one digest (hash or HMAC), besides its blocks. */
+  hashCall: number;
+  aesBlock: number;
+  ghashBlock: number;
+  aesKeySetup: number;
+  modMul: Record<string, number>;
+  certificatePerByte: number;
+  perHandshake: number;
+  /** The replay harness's hex conversion per byte (replays only). */
+  harnessPerByte?: number;
+}
+
+export interface EngineMeasurement {
+  engine: 'xst' | 'node --jitless' | 'espruino';
+  units: MeasuredUnits;
+  /** The interpreted kernel, microseconds per iteration. */
+  kernelUs: number;
+  /** Replay of the AES128-GCM-SHA256 fixture inside the engine, ms (absent on Espruino). */
+  replayMs?: number[];
+  /** Wall-timed engines: the share of wall time the engine ran, already applied to the figures. */
+  cpuShare?: number;
+  notes: string[];
+}
+
+/** The same loop in every engine: typed-array reads, a multiply, masks and a write per iteration. */
+const KERNEL = `
+function kernelUs() {
+  var a = new Uint8Array(1024), x = 7, w = [];
+  for (var round = 0; round < 5; round++) {
+    var n = 0, t0 = Date.now(), t = t0;
+    while (t - t0 < 50 || n === 0) {
+      for (var i = 0; i < 1024; i++) { x = ((x ^ a[i]) * 31 + i) & 0xffff; a[i] = x & 0xff; }
+      n++;
+      t = Date.now();
+    }
+    w.push((t - t0) * 1000 / (n * 1024));
+  }
+  w.sort(function (p, q) { return p - q; });
+  return w[2];
+}
+`;
+
+function run(cmd: string, args: string[], timeoutMs = 120_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { timeout: timeoutMs, maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`${cmd}: ${err.message}\n${stderr}`));
+      else resolve(stdout);
+    });
+  });
+}
+
+/**
+ * Runs an engine under bash and reads its CPU time from `times`: the share of wall time the
+ * engine really ran (on a shared machine the neighbours take the rest). Wall-timed figures from
+ * inside the engine are multiplied by it, so they are the engine's own cost.
+ */
+async function runWithCpuShare(cmd: string, args: string[], cwd?: string): Promise<{ stdout: string; cpuShare: number }> {
+  const t0 = performance.now();
+  const stdout = await new Promise<string>((resolve, reject) => {
+    const child = execFile('bash', ['-c', '"$@" </dev/null; times', 'run', cmd, ...args], { timeout: 180_000, maxBuffer: 16 << 20, ...(cwd ? { cwd } : {}) },
+      (err, out) => (err && !out.includes('MICROTLS-') ? reject(new Error(`${cmd}: ${err.message}`)) : resolve(out)));
+    child.stdin?.end();
+  });
+  const wall = (performance.now() - t0) / 1000;
+  const lines = stdout.trimEnd().split('\n');
+  // `times`: the shell's own user/system line, then its children's: "0m1.234s 0m0.056s".
+  const kids = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(lines[lines.length - 1] ?? '');
+  const cpu = kids ? Number(kids[1]) * 60 + Number(kids[2]) + Number(kids[3]) * 60 + Number(kids[4]) : NaN;
+  const cpuShare = Number.isFinite(cpu) && wall > 0 ? Math.min(1, cpu / wall) : 1;
+  return { stdout, cpuShare };
+}
+
+function scaleUnits(u: MeasuredUnits, k: number): MeasuredUnits {
+  const out = { ...u, modMul: Object.fromEntries(Object.entries(u.modMul).map(([b, v]) => [b, v * k])) } as MeasuredUnits;
+  for (const key of Object.keys(out) as (keyof MeasuredUnits)[]) {
+    if (typeof out[key] === 'number') (out as unknown as Record<string, number>)[key] = (out[key] as number) * k;
+  }
+  return out;
+}
+
+async function bundleEntry(): Promise<string> {
+  const r = await build({
+    entryPoints: [join(here, 'engine-entry.ts')], bundle: true, write: false, format: 'iife', platform: 'neutral', target: 'es2020',
+    mainFields: ['module', 'main'], conditions: ['import', 'default'], logLevel: 'silent', legalComments: 'none',
+  });
+  return r.outputFiles[0]!.text;
+}
+
+function leafCertificateHex(fixture: { flow: { dir: string; hex: string }[] }): string {
+  // The server's first flight: ServerHello, then Certificate (type 11): 3-byte list length, 3-byte certificate length.
+  const hex = fixture.flow.find((x) => x.dir === 'server')!.hex;
+  const b = Buffer.from(hex, 'hex');
+  let i = 0;
+  while (i + 5 < b.length) {
+    const len = b.readUInt16BE(i + 3);
+    let j = i + 5;
+    while (j < i + 5 + len) {
+      const type = b[j]!;
+      const mlen = b.readUIntBE(j + 1, 3);
+      if (type === 11) {
+        const clen = b.readUIntBE(j + 7, 3);
+        return b.subarray(j + 10, j + 10 + clen).toString('hex');
+      }
+      j += 4 + mlen;
+    }
+    i += 5 + len;
+  }
+  throw new Error('no Certificate message in the fixture');
+}
+
+export async function measureBundled(engine: 'xst' | 'node --jitless'): Promise<EngineMeasurement | undefined> {
+  const xst = enginePath('xst');
+  if (engine === 'xst' && !xst) return undefined;
+  const fixtureText = readFileSync(FIXTURE, 'utf8');
+  const cert = leafCertificateHex(JSON.parse(fixtureText));
+  const driver = `
+${KERNEL}
+(function () {
+  // Unit probes and replays alternate, five times, so both see the same background load on a
+  // shared machine; each unit cost is the median of its five measurements.
+  var fixture = ${JSON.stringify(fixtureText)};
+  var clock = globalThis.microtlsClock || function () { return Date.now(); };
+  var sets = [], kernels = [], replays = [];
+  for (var round = 0; round < 5; round++) {
+    sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)})));
+    kernels.push(kernelUs());
+    for (var i = 0; i < 3; i++) {
+      var t0 = clock();
+      var r = JSON.parse(microtlsReplay(fixture));
+      var t1 = clock();
+      if (r.error) throw new Error('replay failed: ' + r.error.codeName);
+      replays.push(t1 - t0);
+    }
+  }
+  function med(xs) { xs = xs.slice().sort(function (a, b) { return a - b; }); return xs[(xs.length - 1) >> 1]; }
+  var units = {};
+  for (var k in sets[0]) {
+    if (typeof sets[0][k] === 'number') units[k] = med(sets.map(function (s) { return s[k]; }));
+    else {
+      units[k] = {};
+      for (var b in sets[0][k]) units[k][b] = med(sets.map(function (s) { return s[k][b]; }));
+    }
+  }
+  var out = { units: units, kernelUs: med(kernels), replayMs: replays };
+  print('MICROTLS-COSTS ' + JSON.stringify(out));
+})();
+`;
+  const dir = mkdtempSync(join(tmpdir(), 'microtls-costs-'));
+  try {
+    const file = join(dir, 'costs.js');
+    // Under Node the probes and replays are timed in this process's CPU time (user + system):
+    // on a shared machine, wall time also holds the time the neighbours took the CPU.
+    const prelude = engine === 'node --jitless'
+      ? 'globalThis.print = console.log;\nglobalThis.microtlsClock = function () { var u = process.cpuUsage(); return (u.user + u.system) / 1000; };\n'
+      : '';
+    writeFileSync(file, prelude + (await bundleEntry()) + driver);
+    if (engine === 'node --jitless') {
+      const stdout = await run(process.execPath, ['--jitless', file]);
+      const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
+      if (!line) throw new Error(`${engine}: no result\n${stdout.slice(-2000)}`);
+      const r = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as { units: MeasuredUnits; kernelUs: number; replayMs: number[] };
+      return { engine, ...r, notes: ['timed in CPU time (process.cpuUsage)'] };
+    }
+    const { stdout, cpuShare } = await runWithCpuShare(xst!, [file]);
+    const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
+    if (!line) throw new Error(`${engine}: no result\n${stdout.slice(-2000)}`);
+    const r = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as { units: MeasuredUnits; kernelUs: number; replayMs: number[] };
+    return {
+      engine, units: scaleUnits(r.units, cpuShare), kernelUs: r.kernelUs * cpuShare, replayMs: r.replayMs.map((v) => v * cpuShare), cpuShare,
+      notes: [`timed in wall time inside xst, times the share of the wall time xst ran (${(cpuShare * 100).toFixed(0)}%, from its CPU time)`],
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const ESPRUINO_SCRIPT = `
+${KERNEL}
+function perUnit(fn, units) {
+  fn();
+  var w = [];
+  for (var round = 0; round < 5; round++) {
+    var n = 0, t0 = Date.now(), t = t0;
+    while (t - t0 < 50 || n === 0) { fn(); n++; t = Date.now(); }
+    w.push((t - t0) * 1000 / (n * units));
+  }
+  w.sort(function (p, q) { return p - q; });
+  return w[2];
+}
+var c = require('crypto');
+var data = new Uint8Array(16384), key = new Uint8Array(16);
+for (var i = 0; i < data.length; i++) data[i] = (i * 7) & 255;
+var one = new Uint8Array(16);
+var r = {
+  sha1Block: perUnit(function () { c.SHA1(data); }, 257),
+  sha256Block: perUnit(function () { c.SHA256(data); }, 257),
+  sha512Block: perUnit(function () { c.SHA384(data); }, 129),
+  aesBlockBatched: perUnit(function () { c.AES.encrypt(data, key, { mode: 'ECB' }); }, 1024),
+  aesCall: perUnit(function () { c.AES.encrypt(one, key, { mode: 'ECB' }); }, 1),
+  hashCall: perUnit(function () { c.SHA256(one); }, 1),
+  kernelUs: kernelUs()
+};
+print('MICROTLS-COSTS ' + JSON.stringify(r));
+quit();
+`;
+
+/** The Espruino README's figure for one 2048-bit modular product: 3.6-3.9 s / 17 (the fallback when the limb probe fails). */
+const ESPRUINO_MODMUL_2048_US = (3.75e6 / 17);
+
+/**
+ * Microseconds per modular product of src/crypto's limb backend inside Espruino (1024 and 2048
+ * bits; bench/model/espruino-limb-entry.ts, bundled as the backend benchmark bundles it), times
+ * the engine's CPU share; undefined with the reason when it cannot run.
+ */
+async function measureEspruinoLimb(esp: string): Promise<{ us: Record<string, number> } | { error: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'microtls-limb-'));
+  try {
+    const { bundleForEngine } = await import('../../test/helpers/engines.js');
+    const { smallErrorsPlugin } = await import('../crypto-backends.js');
+    const text = await bundleForEngine(join(here, 'espruino-limb-entry.ts'), [smallErrorsPlugin()], false);
+    const moduli = [1024, 2048].map((bits) => {
+      const jwk = generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ format: 'jwk' }) as { n: string };
+      const n = Buffer.from(jwk.n, 'base64url').toString('hex');
+      // A base below the modulus with both ends set.
+      return { bits, n, x: `00${n.slice(2, -2)}01` };
+    });
+    const file = join(dir, 'limb.js');
+    writeFileSync(file, `var LIMB = ${JSON.stringify({ moduli })};\n${text}\nquit();\n`);
+    const { stdout, cpuShare } = await runWithCpuShare(esp, [file], dir);
+    const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-LIMB '));
+    if (!line) return { error: stdout.split('\n').find((l) => /Uncaught|ASSERT/.test(l))?.trim() ?? 'no result' };
+    const us = JSON.parse(line.slice('MICROTLS-LIMB '.length)) as Record<string, number>;
+    return { us: Object.fromEntries(Object.entries(us).map(([k, v]) => [k, v * cpuShare])) };
+  } catch (e) {
+    return { error: (e as Error).message.split('\n')[0]! };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKernelUs: number | undefined): Promise<EngineMeasurement | undefined> {
+  const esp = enginePath('espruino');
+  if (!esp) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'microtls-espruino-'));
+  let e: Record<string, number>;
+  let share = 1;
+  try {
+    const file = join(dir, 'costs.js');
+    writeFileSync(file, ESPRUINO_SCRIPT);
+    const { stdout, cpuShare } = await runWithCpuShare(esp, [file], dir);
+    share = cpuShare;
+    const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
+    if (!line) throw new Error(`espruino: no result\n${stdout.slice(-2000)}`);
+    e = Object.fromEntries(Object.entries(JSON.parse(line.slice('MICROTLS-COSTS '.length)) as Record<string, number>).map(([k, v]) => [k, v * cpuShare]));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const ratio = xstKernelUs ? e.kernelUs! / xstKernelUs : NaN;
+  const interp = (v: number | undefined) => (v !== undefined && Number.isFinite(ratio) ? v * ratio : NaN);
+  let modMul: Record<string, number> = {};
+  for (const bits of [512, 1024, 2048, 4096]) modMul[String(bits)] = ESPRUINO_MODMUL_2048_US * (bits / 2048) ** 2;
+  const limb = await measureEspruinoLimb(esp);
+  const modMulNote = 'us' in limb
+    ? 'modular multiplication: the limb backend (E.convolve products) measured in Espruino at 1024 and 2048 bits, 512 and 4096 scaled quadratically'
+    : `modular multiplication: 16-bit-limb Montgomery figure from ../shared/engines/README.md (an estimate: the limb probe did not run: ${limb.error})`;
+  if ('us' in limb) {
+    const m1 = limb.us['1024']!;
+    const m2 = limb.us['2048']!;
+    modMul = { '512': m1 / 4, '1024': m1, '2048': m2, '4096': m2 * 4 };
+  }
+  const units: MeasuredUnits = {
+    sha1Block: e.sha1Block!,
+    sha256Block: e.sha256Block!,
+    sha512Block: e.sha512Block!,
+    // The native call alone; the provider's JS around it is not measured without the bundle.
+    hashCall: e.hashCall!,
+    aesBlock: e.aesBlockBatched! + e.aesCall! / 16,
+    ghashBlock: interp(xstUnits?.ghashBlock),
+    aesKeySetup: e.aesCall!,
+    modMul,
+    certificatePerByte: interp(xstUnits?.certificatePerByte),
+    perHandshake: interp(xstUnits?.perHandshake),
+  };
+  const notes: string[] = [];
+  const fixtureText = readFileSync(FIXTURE, 'utf8');
+  const fromBundle = await measureEspruinoBundle(esp, fixtureText, leafCertificateHex(JSON.parse(fixtureText)));
+  let replayMs: number[] | undefined;
+  // The bundle's probes run in a separate process without CPU accounting: the native run's share applies.
+  const b = fromBundle?.units ? Object.fromEntries(Object.entries(fromBundle.units).map(([k, v]) => [k, v * share])) : undefined;
+  if (b) {
+    // What the device bundle runs, measured, replaces the estimates above figure by figure.
+    const replaced: string[] = [];
+    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'hashCall', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'certificatePerByte', 'perHandshake'] as const) {
+      if (b[k] !== undefined) {
+        units[k] = b[k]!;
+        replaced.push(k);
+      }
+    }
+    const m2 = b.modMul2048;
+    const m1 = b.modMul1024 ?? (m2 !== undefined ? m2 / 4 : undefined);
+    if (m2 !== undefined && m1 !== undefined) {
+      units.modMul = { '512': m1 / 4, '1024': m1, '2048': m2, '4096': m2 * 4 };
+      replaced.push('modular multiplication (512 and 4096 bits scaled quadratically)');
+    }
+    notes.push(`measured with the device bundle (dist/device/microtls.espruino.js: Espruino provider, limb backend): ${replaced.join(', ')}`);
+    if (!replaced.includes('perHandshake')) notes.push('the figures the bundle probes did not reach keep the estimates: ' + ['ghashBlock', 'certificatePerByte', 'perHandshake'].filter((k) => !replaced.includes(k)).join(', '));
+  } else {
+    notes.push(
+      `native require('crypto'): one call costs ${e.hashCall!.toFixed(1)} us (hash) / ${e.aesCall!.toFixed(1)} us (AES) besides the blocks`,
+      `interpreted work (GHASH, X.509, handshake set-up) = xst's measured cost x ${ratio.toFixed(1)} (Espruino/xst on the same loop; estimate)`,
+      modMulNote,
+    );
+  }
+  if (fromBundle) {
+    notes.push(...fromBundle.notes);
+    replayMs = fromBundle.replayMs?.map((v) => v * share);
+  } else {
+    notes.push('no device bundle (npm run build:device): the core was not run in Espruino');
+  }
+  notes.push(`timed in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%, from its CPU time)`);
+  return { engine: 'espruino', kernelUs: e.kernelUs!, units, ...(replayMs ? { replayMs } : {}), cpuShare: share, notes };
+}
+
+/** Unit costs of a measured engine as a profile's costs (software only: these are what the engine does). */
+export function unitCostsFrom(m: MeasuredUnits, scale = 1): UnitCosts {
+  const s = (v: number) => v / scale;
+  return {
+    sha1Block: { software: s(m.sha1Block) },
+    sha256Block: { software: s(m.sha256Block) },
+    sha512Block: { software: s(m.sha512Block) },
+    hashCall: s(m.hashCall),
+    aesBlock: { software: s(m.aesBlock) },
+    aesKeySetup: s(m.aesKeySetup),
+    ghashBlock: s(m.ghashBlock),
+    modMul: Object.fromEntries(Object.entries(m.modMul).map(([k, v]) => [k, s(v)])),
+    protocolPerByte: 0,
+    certificatePerByte: s(m.certificatePerByte),
+    perHandshake: s(m.perHandshake),
+  };
+}

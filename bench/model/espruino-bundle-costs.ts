@@ -1,0 +1,184 @@
+/**
+ * Unit costs and a replay measured inside Espruino with the device bundle
+ * (dist/device/microtls.espruino.js, from `npm run build:device`), when it has been built:
+ * what the bundle really runs -- the Espruino provider (native one-shot SHA and AES, GHASH and
+ * HMAC in JS) and the limb big-integer backend. Probes and the replay run in separate Espruino
+ * processes with a timeout each, so an engine fault in one leaves the other's figures.
+ * Espruino's syntax limits apply to the driver text below: ES5, functions declared before use.
+ */
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const ESPRUINO_BUNDLE = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', 'dist', 'device', 'microtls.espruino.js');
+
+const COMMON = `
+var m = (typeof microtls !== 'undefined') ? microtls : module.exports;
+var p = m.getDefaultProvider();
+function hexBytes(s) { var b = new Uint8Array(s.length / 2); for (var i = 0; i < b.length; i++) b[i] = parseInt(s.substr(i * 2, 2), 16); return b; }
+function fixedRandom(n) { var b = new Uint8Array(n); b.fill(7); return b; }
+function perUnit(fn, units, minMs) {
+  fn();
+  var w = [];
+  for (var round = 0; round < 5; round++) {
+    var n = 0, t0 = Date.now(), t = t0;
+    while (t - t0 < minMs || n === 0) { fn(); n++; t = Date.now(); }
+    w.push((t - t0) * 1000 / (n * units));
+  }
+  w.sort(function (a, b) { return a - b; });
+  return w[2];
+}
+`;
+
+const PROBES = `
+var data = new Uint8Array(4096);
+for (var i = 0; i < data.length; i++) data[i] = (i * 7) & 255;
+var key = new Uint8Array(16), nonce = new Uint8Array(12), aad = new Uint8Array(13);
+var m119 = data.subarray(0, 119), m239 = data.subarray(0, 239), one = data.subarray(0, 16);
+// One line per figure as soon as it is known: an engine fault in a later probe keeps the earlier ones.
+function report(name, v) { print('MICROTLS-UNIT ' + name + ' ' + v); }
+// Per digest and per block, from two sizes (119 bytes: 2 blocks, 4096: 65; SHA-384 239: 2, 4096: 33).
+function split(alg, small, smallBlocks, bigBlocks) {
+  var t1 = perUnit(function () { p.hash(alg).update(small).digest(); }, 1, 40);
+  var t2 = perUnit(function () { p.hash(alg).update(data).digest(); }, 1, 40);
+  var block = Math.max(0, (t2 - t1) / (bigBlocks - smallBlocks));
+  return { block: block, call: Math.max(0, t1 - smallBlocks * block) };
+}
+var s256 = split('sha256', m119, 2, 65);
+report('sha1Block', split('sha1', m119, 2, 65).block);
+report('sha256Block', s256.block);
+report('hashCall', s256.call);
+report('sha512Block', split('sha384', m239, 2, 33).block);
+var blk = p.aesBlock(key);
+var aesBlock = perUnit(function () { blk.encryptBlock(one); }, 1, 40);
+report('aesBlock', aesBlock);
+var gcm = p.aesGcm(key);
+var d1024 = data.subarray(0, 1024);
+var seal = perUnit(function () { gcm.seal(nonce, d1024, aad); }, 1, 40);
+// 1024 bytes: 64 CTR blocks + E(J0) (batched natively, about a block each), 64 + 1 + 1 GHASH blocks.
+report('ghashBlock', Math.max(0, (seal - 65 * aesBlock) / 66));
+report('aesKeySetup', perUnit(function () { p.aesGcm(key); }, 1, 40));
+var pub2048 = m.importPublicKey(PUB2048), pub1024 = m.importPublicKey(PUB1024);
+var premaster = new Uint8Array(48);
+report('modMul2048', perUnit(function () { m.rsaEncryptPkcs1v15(pub2048, premaster, fixedRandom); }, 17, 1));
+report('modMul1024', perUnit(function () { m.rsaEncryptPkcs1v15(pub1024, premaster, fixedRandom); }, 17, 1));
+var der = hexBytes(CERT);
+report('certificatePerByte', perUnit(function () { m.parseCertificate(der); }, der.length, 40));
+report('perHandshake', perUnit(function () {
+  var c = new m.TlsClient({ verify: false, serverName: 'localhost', provider: p, random: fixedRandom, now: function () { return 1767225600000; } },
+    { output: function () {}, handshake: function () {}, data: function () {}, close: function () {}, error: function () {} });
+  c.start();
+}, 1, 40));
+print('MICROTLS-DONE');
+quit();
+`;
+
+const REPLAY = `
+function seeded(seed) {
+  var s = E.toUint8Array(seed), counter = 0, pool = new Uint8Array(0);
+  return function (n) {
+    var out = new Uint8Array(n), filled = 0;
+    while (filled < n) {
+      if (pool.length === 0) {
+        var block = new Uint8Array(s.length + 4);
+        block.set(s);
+        block[s.length] = (counter >>> 24) & 255; block[s.length + 1] = (counter >>> 16) & 255;
+        block[s.length + 2] = (counter >>> 8) & 255; block[s.length + 3] = counter & 255;
+        counter++;
+        pool = new Uint8Array(require('crypto').SHA256(block));
+      }
+      var take = Math.min(pool.length, n - filled);
+      out.set(pool.subarray(0, take), filled);
+      pool = pool.subarray(take);
+      filled += take;
+    }
+    return out;
+  };
+}
+// The same seeded random as the recording (test/helpers/seeded-random.ts), so the server's bytes fit.
+function replayOnce(f, server) {
+  var st = { done: false, err: undefined, received: '', closed: false };
+  var c;
+  c = new m.TlsClient({ verify: false, serverName: f.serverName, cipherSuites: [f.suite], provider: p, random: seeded(f.seed), now: function () { return f.now; } }, {
+    output: function () {},
+    handshake: function () { st.done = true; c.write(E.toUint8Array(f.message)); },
+    data: function (d) { st.received += E.toString(d); if (st.received === f.message) c.close(); },
+    close: function () { st.closed = true; },
+    error: function (e) { st.err = e; }
+  });
+  var t0 = Date.now();
+  c.start();
+  for (var i = 0; i < server.length; i++) c.receive(server[i]);
+  st.ms = Date.now() - t0;
+  return st;
+}
+var fixture = JSON.parse(FIXTURE);
+var server = fixture.flow.filter(function (x) { return x.dir === 'server'; }).map(function (x) { return hexBytes(x.hex); });
+var times = [];
+for (var k = 0; k < 3; k++) {
+  var r = replayOnce(fixture, server);
+  if (r.err || !r.closed) { print('MICROTLS-REPLAY-FAILED ' + (r.err ? r.err.codeName + ': ' + r.err.message : 'no close')); quit(); }
+  times.push(r.ms);
+}
+print('MICROTLS-REPLAY ' + JSON.stringify(times));
+quit();
+`;
+
+/** Runs a script; stops the engine soon after it reports a fault (an engine assertion otherwise dumps its heap until the timeout). */
+function runEspruino(espruino: string, text: string, timeoutMs: number): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), 'microtls-espruino-'));
+  const file = join(dir, 'run.js');
+  writeFileSync(file, text);
+  return new Promise<string>((resolve) => {
+    // cwd: Espruino keeps its emulated flash in the working directory.
+    const child = spawn(espruino, [file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    const stop = () => child.kill('SIGKILL');
+    const timer = setTimeout(stop, timeoutMs);
+    child.stdout.on('data', (d: Buffer) => {
+      if (out.length < 1 << 20) out += d.toString('latin1');
+      if (/ASSERT\(|Uncaught |MICROTLS-DONE|MICROTLS-REPLAY/.test(out)) setTimeout(stop, 200);
+    });
+    child.on('close', () => {
+      clearTimeout(timer);
+      rmSync(dir, { recursive: true, force: true });
+      resolve(out);
+    });
+  });
+}
+
+export interface EspruinoBundleCosts {
+  /** Microseconds per unit, as far as the probes got (modMul2048, modMul1024 for the products). */
+  units?: Record<string, number>;
+  replayMs?: number[];
+  notes: string[];
+}
+
+export async function measureEspruinoBundle(espruino: string, fixtureText: string, certHex: string): Promise<EspruinoBundleCosts | undefined> {
+  if (!existsSync(ESPRUINO_BUNDLE)) return undefined;
+  const bundle = readFileSync(ESPRUINO_BUNDLE, 'utf8');
+  const pem = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const data = `var PUB2048 = ${JSON.stringify(pem(2048))};\nvar PUB1024 = ${JSON.stringify(pem(1024))};\nvar CERT = ${JSON.stringify(certHex)};\nvar FIXTURE = ${JSON.stringify(fixtureText)};\n`;
+  const notes: string[] = [];
+  const out: EspruinoBundleCosts = { notes };
+  const probes = await runEspruino(espruino, `${bundle}\n${data}${COMMON}${PROBES}`, 60_000);
+  const units: Record<string, number> = {};
+  for (const l of probes.split('\n')) {
+    const m = /^MICROTLS-UNIT (\w+) ([\d.e+-]+)/.exec(l);
+    if (m) units[m[1]!] = Number(m[2]);
+  }
+  if (Object.keys(units).length) out.units = units;
+  if (!probes.includes('MICROTLS-DONE')) notes.push(`unit probes with the device bundle stopped after ${Object.keys(units).join(', ') || 'none'}: ${firstFault(probes)}`);
+  const replay = await runEspruino(espruino, `${bundle}\n${data}${COMMON}${REPLAY}`, 60_000);
+  const ok = replay.split('\n').find((l) => l.startsWith('MICROTLS-REPLAY '));
+  if (ok) out.replayMs = JSON.parse(ok.slice('MICROTLS-REPLAY '.length)) as number[];
+  else notes.push(`the replay with the device bundle failed in Espruino: ${firstFault(replay)}`);
+  return out;
+}
+
+function firstFault(stdout: string): string {
+  const l = stdout.split('\n').find((x) => /ASSERT|Uncaught|FAILED|Error/.test(x));
+  return (l ?? (stdout.trim() ? stdout.trim().split('\n').pop()! : 'no output (timeout?)')).trim().slice(0, 200);
+}

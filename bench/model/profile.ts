@@ -1,0 +1,86 @@
+/**
+ * Device profiles for the cost model (bench/model/profiles/*.json): what one unit of each kind
+ * of work costs on a device, in microseconds, and its link. Every figure names its source in
+ * `sources`; a figure that is not from a datasheet or a measurement says "estimate" there.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface UnitCosts {
+  /** Per compression block; `accelerated` is used when the profile has a hash accelerator. */
+  sha1Block: { software: number; accelerated?: number };
+  sha256Block: { software: number; accelerated?: number };
+  /** SHA-384/512 (128-byte blocks); MD5 is costed as SHA-1. */
+  sha512Block: { software: number; accelerated?: number };
+  /** Fixed cost of one digest (a hash or an HMAC finished), besides its blocks. */
+  hashCall: number;
+  aesBlock: { software: number; accelerated?: number };
+  aesKeySetup: number;
+  /** One GF(2^128) multiplication of GCM (software everywhere: no profile has a GHASH unit). */
+  ghashBlock: number;
+  /** Per modular multiplication by operand size; sizes missing are scaled quadratically from the nearest. */
+  modMul: Record<string, number>;
+  /** Record and handshake-message processing per byte on the wire, both ways. */
+  protocolPerByte: number;
+  /** X.509 parsing per DER byte. */
+  certificatePerByte: number;
+  /** Per handshake, whatever else (state set-up, key schedule glue). */
+  perHandshake: number;
+}
+
+export interface Link {
+  /** Round-trip time, ms. */
+  rttMs: number;
+  /** Effective throughput, kbit/s. */
+  kbps: number;
+  /** The broker's own work per full / resumed handshake, ms. */
+  serverFullMs: number;
+  serverResumedMs: number;
+}
+
+export interface Source {
+  figure: string;
+  value: string;
+  source: string;
+  estimate?: boolean;
+}
+
+export interface DeviceProfile {
+  id: string;
+  /** Column heading. */
+  short: string;
+  name: string;
+  description: string;
+  accelerators: { hash: boolean; aes: boolean; publicKey: boolean };
+  /**
+   * streaming: blocks compressed as fed, clones copy state (noble, Mbed TLS's contexts);
+   * buffered: each digest hashes the context's whole input (one-shot natives, Espruino).
+   */
+  hashing: 'streaming' | 'buffered';
+  costsUs: UnitCosts;
+  link: Link;
+  sources: Source[];
+  /**
+   * Engine profiles: the per-unit costs were measured inside this engine on the development
+   * machine (bench/model/engine-costs.ts) and are divided by `cpuRatio.value` (the development
+   * machine's speed over the device's) to give the device's; `costsUs` holds that result for the
+   * run named in `measuredOn`. `npm run bench` recomputes it from the same run's measurement.
+   */
+  engine?: 'xst' | 'espruino';
+  cpuRatio?: { value: number; basis: string };
+  measuredOn?: string;
+}
+
+const DIR = join(fileURLToPath(new URL('.', import.meta.url)), 'profiles');
+
+/** The reference device first, then the engine profiles, then any others by name. */
+const ORDER = ['reference-mcu', 'esp32-xs', 'esp32-espruino'];
+
+export function loadProfiles(): DeviceProfile[] {
+  const rank = (id: string) => (ORDER.includes(id) ? ORDER.indexOf(id) : ORDER.length);
+  return readdirSync(DIR).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(DIR, f), 'utf8')) as DeviceProfile)
+    .sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
+}
+
+export const PROFILE_DIR = DIR;

@@ -1,0 +1,221 @@
+/**
+ * The device cost model as a section of `npm run bench` (alone: `npx tsx bench/model/run-model.ts
+ * [--update-profiles]`): counts per device mode, unit costs measured in the engines on this
+ * machine, predictions per profile beside the reference device's table, and the model's check
+ * (engine runs on this machine predicted from the same kind of counts and measured).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createBenchPki, type BenchPki } from '../lib/bench-pki.js';
+import { writeSectionJson } from '../lib/json-out.js';
+import { median } from '../lib/stats.js';
+import { ms, printTable } from '../lib/table.js';
+import { countModes, type WorkCounts } from './count-modes.js';
+import { countReplay } from './count-replay.js';
+import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
+import { measureBundled, measureEspruino, unitCostsFrom, type EngineMeasurement } from './engine-costs.js';
+import { loadProfiles, PROFILE_DIR, type DeviceProfile } from './profile.js';
+import { predict, type Prediction } from './predict.js';
+
+export interface ModelCheckRow {
+  engine: string;
+  what: string;
+  predictedMs: number;
+  measuredMs?: number;
+  /** predicted / measured - 1 */
+  error?: number;
+  missing?: string;
+}
+
+export interface ModelResults {
+  counts: Record<DeviceModeId, WorkCounts>;
+  replayCounts: WorkCounts;
+  measurements: EngineMeasurement[];
+  profiles: DeviceProfile[];
+  predictions: Record<string, Record<DeviceModeId, Prediction>>;
+  check: ModelCheckRow[];
+  missing: string[];
+}
+
+/** A profile of an engine on this machine: its measured unit costs, loopback, no server time (a replay has none). */
+function thisMachine(m: EngineMeasurement): DeviceProfile {
+  return {
+    id: `here-${m.engine}`,
+    short: `${m.engine} here`,
+    name: `${m.engine} on this machine`,
+    description: `unit costs measured inside ${m.engine} in this run`,
+    accelerators: { hash: false, aes: false, publicKey: false },
+    hashing: m.engine === 'espruino' ? 'buffered' : 'streaming',
+    costsUs: unitCostsFrom(m.units),
+    link: { rttMs: 0.05, kbps: 1e7, serverFullMs: 0, serverResumedMs: 0 },
+    sources: [{ figure: 'all', value: 'measured', source: 'bench/model/engine-costs.ts, this run' }],
+  };
+}
+
+/** An ESP32 engine profile with this run's measured costs divided by its CPU ratio. */
+function withMeasuredCosts(p: DeviceProfile, measurements: EngineMeasurement[], date: string): DeviceProfile {
+  const m = measurements.find((x) => x.engine === p.engine);
+  if (!m || !p.cpuRatio) return p;
+  return { ...p, costsUs: unitCostsFrom(m.units, 1 / p.cpuRatio.value), measuredOn: date };
+}
+
+/** Engine profiles whose costs were never filled in (no engine in any run yet) cannot predict. */
+function usable(p: DeviceProfile): boolean {
+  return Object.values(p.costsUs.modMul).some((v) => v > 1) && p.costsUs.sha256Block.software > 0;
+}
+
+export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; engineResults?: unknown } = {}): Promise<ModelResults> {
+  const counts = await countModes(pki);
+  const replayCounts = countReplay();
+  const missing: string[] = [];
+  const measurements: EngineMeasurement[] = [];
+  const xst = await measureBundled('xst').catch((e: Error) => (missing.push(`xst: ${e.message.split('\n')[0]}`), undefined));
+  if (xst) measurements.push(xst);
+  else if (!missing.some((x) => x.startsWith('xst'))) missing.push('xst: engine absent (../shared/engines/xst or XST=)');
+  const jitless = await measureBundled('node --jitless').catch((e: Error) => (missing.push(`node --jitless: ${e.message.split('\n')[0]}`), undefined));
+  if (jitless) measurements.push(jitless);
+  const esp = await measureEspruino(xst?.units, xst?.kernelUs).catch((e: Error) => (missing.push(`espruino: ${e.message.split('\n')[0]}`), undefined));
+  if (esp) measurements.push(esp);
+  else if (!missing.some((x) => x.startsWith('espruino'))) missing.push('espruino: engine absent (../shared/engines/espruino or ESPRUINO=)');
+
+  const date = new Date().toISOString().slice(0, 10);
+  const profiles = loadProfiles().map((p) => withMeasuredCosts(p, measurements, date)).filter(usable);
+  if (opts.updateProfiles) {
+    for (const p of profiles) {
+      if (!p.engine || !p.measuredOn) continue;
+      const file = join(PROFILE_DIR, `${p.id}.json`);
+      const stored = JSON.parse(readFileSync(file, 'utf8')) as DeviceProfile;
+      const round = (v: number) => Number(v.toPrecision(4));
+      const c = p.costsUs;
+      stored.costsUs = JSON.parse(JSON.stringify(c, (_k, v: unknown) => (typeof v === 'number' ? round(v) : v))) as typeof c;
+      stored.measuredOn = p.measuredOn;
+      writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`);
+    }
+  }
+  const predictions: ModelResults['predictions'] = {};
+  for (const p of profiles) {
+    predictions[p.id] = Object.fromEntries(DEVICE_MODES.map((m) => [m.id, predict(counts[m.id], p)])) as Record<DeviceModeId, Prediction>;
+  }
+
+  const check: ModelCheckRow[] = [];
+  for (const m of measurements) {
+    const harnessMs = ((replayCounts.bytesSent + replayCounts.bytesReceived) * (m.units.harnessPerByte ?? 0)) / 1000;
+    const predicted = predict(replayCounts, thisMachine(m)).totalMs + harnessMs;
+    if (m.replayMs?.length) {
+      // The first replay also warms the bundle's code paths: the median of the rest, as each
+      // unit cost is a median of medians (engine-costs.ts).
+      const rest = m.replayMs.slice(1);
+      const measured = median(rest);
+      check.push({ engine: m.engine, what: `replay AES128-GCM-SHA256 (full handshake, no verification, one echo), median of ${rest.length} (${ms(Math.min(...rest))}-${ms(Math.max(...rest))}${m.engine === 'node --jitless' ? ', CPU time' : ', wall time'})`, predictedMs: predicted, measuredMs: measured, error: predicted / measured - 1 });
+    } else {
+      check.push({ engine: m.engine, what: 'replay AES128-GCM-SHA256', predictedMs: predicted, missing: m.notes.find((n) => /replay|no device bundle/.test(n)) ?? 'no replay measured in this engine' });
+    }
+  }
+  return { counts, replayCounts, measurements, profiles, predictions, check, missing };
+}
+
+/** A row of the engines bench (bench/engines.ts): engine, case, value in ms. */
+export interface EngineBenchRow {
+  engine: string;
+  case: string;
+  value: number | undefined;
+  unit: string;
+}
+
+const LIVE_CASES: Record<string, DeviceModeId> = {
+  'handshake, no verification: engine busy': 'none',
+  'handshake, verification: engine busy': 'verify',
+  'handshake, client certificate 1024: engine busy': 'cc1024',
+  'handshake, client certificate 2048: engine busy': 'cc2048',
+  'handshake, ticket resumption: engine busy': 'resume',
+};
+
+/**
+ * The model against the engines bench's live handshakes on this machine: the engine's own busy
+ * time per handshake (bench/engines.ts: without the waits for the network and the server)
+ * against the CPU part of the prediction (hash, AES, public key, protocol) with the unit costs
+ * measured in that engine. xsnap is XS 13.3 and is predicted with xst 17.9.1's unit costs.
+ */
+export function checkLive(r: ModelResults, rows: readonly EngineBenchRow[]): ModelCheckRow[] {
+  const out: ModelCheckRow[] = [];
+  const costsFor = (engine: string) => r.measurements.find((m) =>
+    m.engine === (engine === 'xsnap' ? 'xst' : engine.toLowerCase().startsWith('espruino') ? 'espruino' : engine));
+  for (const row of rows) {
+    const mode = LIVE_CASES[row.case];
+    if (!mode || row.value === undefined || row.unit !== 'ms') continue;
+    const m = costsFor(row.engine);
+    const label = DEVICE_MODES.find((d) => d.id === mode)!.label;
+    if (!m) {
+      out.push({ engine: row.engine, what: `live ${label}, engine busy`, predictedMs: NaN, measuredMs: row.value, missing: 'no unit costs measured for this engine' });
+      continue;
+    }
+    const p = predict(r.counts[mode], thisMachine(m)).parts;
+    const predicted = p.hash + p.aes + p.publicKey + p.protocol;
+    out.push({ engine: row.engine, what: `live ${label}, engine busy${row.engine === 'xsnap' ? ' (xst unit costs)' : ''}`, predictedMs: predicted, measuredMs: row.value, error: predicted / row.value - 1 });
+  }
+  return out;
+}
+
+/** The rows of the handshake section a live check reads: client, and its CPU median per handshake. */
+export interface LiveHandshakeMode {
+  id: DeviceModeId;
+  rows: { client: string; cpuMedian?: number }[];
+}
+
+/**
+ * The model against live handshakes under node --jitless (the handshake section's run): the
+ * client CPU per handshake of microtls with the noble provider -- what the bundled probes
+ * measure under --jitless -- against the CPU part of the prediction. The verification mode is
+ * read from the cold-verifier row (the counts verify cold); the client-certificate modes run
+ * with cached verdicts there, one RSA public operation and a certificate parse fewer than
+ * counted. Node's socket and event-loop work is in the measurement and not in the model.
+ */
+export function checkJitlessLive(r: ModelResults, modes: readonly LiveHandshakeMode[]): ModelCheckRow[] {
+  const m = r.measurements.find((x) => x.engine === 'node --jitless');
+  if (!m) return [];
+  const out: ModelCheckRow[] = [];
+  for (const mode of modes) {
+    const client = mode.id === 'verify' ? 'microtls (noble provider), cold verifier' : 'microtls (noble provider)';
+    const row = mode.rows.find((x) => x.client === client);
+    if (row?.cpuMedian === undefined) continue;
+    const p = predict(r.counts[mode.id], thisMachine(m)).parts;
+    const predicted = p.hash + p.aes + p.publicKey + p.protocol;
+    const label = DEVICE_MODES.find((d) => d.id === mode.id)!.label;
+    out.push({ engine: 'node --jitless', what: `live ${label}, ${client}, client CPU`, predictedMs: predicted, measuredMs: row.cpuMedian, error: predicted / row.cpuMedian - 1 });
+  }
+  return out;
+}
+
+export function printModel(r: ModelResults, desktop?: Partial<Record<DeviceModeId, number>>): void {
+  const prof = r.profiles;
+  printTable('Device cost model: predicted handshake ms per profile -- a MODEL (counted work x cited unit costs), not a measurement',
+    ['mode', 'device (measured)', ...prof.map((p) => `model ${p.short}`), ...(desktop ? ['microtls here (measured)'] : [])],
+    DEVICE_MODES.map((m) => [m.label, m.deviceText, ...prof.map((p) => ms(r.predictions[p.id]![m.id].totalMs)), ...(desktop ? [ms(desktop[m.id])] : [])]));
+  for (const p of prof) console.log(`  ${p.short} (${p.id}): ${p.name}${p.measuredOn ? ` (engine costs measured ${p.measuredOn})` : ''}`);
+  for (const p of prof) {
+    printTable(`  where ${p.id}'s time goes, ms`, ['mode', 'hash', 'AES+GHASH', 'public key', 'protocol', 'link+server', 'total'],
+      DEVICE_MODES.map((m) => {
+        const x = r.predictions[p.id]![m.id];
+        return [m.label, ms(x.parts.hash), ms(x.parts.aes), ms(x.parts.publicKey), ms(x.parts.protocol), ms(x.parts.link), ms(x.totalMs)];
+      }));
+  }
+  printTable('Counted work per handshake (counting provider over the node provider, cold verifier)',
+    ['mode', 'SHA-256 blocks', 'other hash', 'AES blocks', 'GHASH', 'mod. mult. by bits', 'bytes out/in', 'round trips'],
+    DEVICE_MODES.map((m) => {
+      const w = r.counts[m.id];
+      const other = Object.entries(w.hashBlocks).filter(([a]) => a !== 'sha256').map(([a, n]) => `${a} ${n}`).join(' ') || '-';
+      return [m.label, String(w.hashBlocks.sha256 ?? 0), other, String(w.aesBlocks), String(w.ghashBlocks),
+        Object.entries(w.modMul).map(([b, n]) => `${b}:${n}`).join(' '), `${w.bytesSent}/${w.bytesReceived}`, String(w.roundTrips)];
+    }));
+  printTable('Model check on this machine: the same model with unit costs measured in each engine, against the engine\'s own run (target +-30%)',
+    ['engine', 'run', 'predicted ms', 'measured ms', 'error'],
+    r.check.map((c) => [c.engine, c.what, ms(c.predictedMs), c.measuredMs === undefined ? `missing: ${c.missing}` : ms(c.measuredMs), c.error === undefined ? '-' : `${c.error >= 0 ? '+' : ''}${(c.error * 100).toFixed(0)}%`]));
+  for (const m of r.measurements) for (const n of m.notes) console.log(`  ${m.engine}: ${n}`);
+  for (const m of r.missing) console.log(`  missing: ${m}`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const r = await runModel(createBenchPki(), { updateProfiles: process.argv.includes('--update-profiles') });
+  if (!process.env.BENCH_JSON) printModel(r);
+  writeSectionJson(r);
+}

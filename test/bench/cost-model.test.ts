@@ -1,0 +1,92 @@
+/**
+ * The device cost model: predictions are counts times unit costs (checked by hand), the shipped
+ * profiles carry a source for their figures, and the replay's counted work is what the
+ * recording holds (one RSA-2048 public operation, the fixture's bytes).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { countReplay } from '../../bench/model/count-replay.js';
+import type { WorkCounts } from '../../bench/model/count-modes.js';
+import { FIXTURE } from '../../bench/model/engine-costs.js';
+import { predict } from '../../bench/model/predict.js';
+import { loadProfiles, type DeviceProfile } from '../../bench/model/profile.js';
+
+const work: WorkCounts = {
+  hashBlocks: { sha256: 100, sha384: 10 },
+  hashBlocksBuffered: { sha256: 150, sha384: 10 },
+  hashCalls: 20,
+  aesBlocks: 8,
+  aesKeySetups: 2,
+  ghashBlocks: 12,
+  modMul: { '2048': 17, '512': 100 },
+  bytesSent: 400,
+  bytesReceived: 1600,
+  roundTrips: 2,
+  certificateBytes: 900,
+  resumed: false,
+};
+
+const profile: DeviceProfile = {
+  id: 't', short: 't', name: 't', description: '', hashing: 'streaming',
+  accelerators: { hash: true, aes: false, publicKey: false },
+  costsUs: {
+    sha1Block: { software: 9, accelerated: 1 }, sha256Block: { software: 10, accelerated: 2 }, sha512Block: { software: 30 },
+    hashCall: 5, aesBlock: { software: 4, accelerated: 1 }, aesKeySetup: 50, ghashBlock: 3,
+    modMul: { '1024': 1000 }, protocolPerByte: 0.5, certificatePerByte: 2, perHandshake: 700,
+  },
+  link: { rttMs: 10, kbps: 8000, serverFullMs: 3, serverResumedMs: 1 },
+  sources: [],
+};
+
+test('a prediction is the counted work times the unit costs, part by part', () => {
+  const p = predict(work, profile);
+  // hash: 100 accelerated SHA-256 blocks x 2 + 10 SHA-384 blocks in software x 30 (no accelerated figure) + 20 digests x 5
+  assert.is(p.parts.hash, (100 * 2 + 10 * 30 + 20 * 5) / 1000);
+  // AES in software (no AES accelerator): 8 x 4, key set-ups 2 x 50, GHASH 12 x 3
+  assert.is(p.parts.aes, (8 * 4 + 2 * 50 + 12 * 3) / 1000);
+  // products scale with the square of the size from the nearest known one: 2048 -> 4 x, 512 -> 1/4 x
+  assert.is(p.parts.publicKey, (17 * 4000 + 100 * 250) / 1000);
+  assert.is(p.parts.protocol, (2000 * 0.5 + 900 * 2 + 700) / 1000);
+  // two round trips, 16000 bits at 8000 kbit/s, the server's full handshake
+  assert.is(p.parts.link, 2 * 10 + 2 + 3);
+  assert.ok(Math.abs(p.totalMs - (p.parts.hash + p.parts.aes + p.parts.publicKey + p.parts.protocol + p.parts.link)) < 1e-9);
+});
+
+test('a buffered-hash profile pays each digest\'s whole input; a resumed handshake the resumed server time', () => {
+  const buffered = predict({ ...work, resumed: true }, { ...profile, hashing: 'buffered', accelerators: { hash: false, aes: false, publicKey: false } });
+  assert.is(buffered.parts.hash, (150 * 10 + 10 * 30 + 20 * 5) / 1000);
+  assert.is(buffered.parts.link, 2 * 10 + 2 + 1);
+});
+
+test('every shipped profile has unit costs, a link, and a source per figure it cites', () => {
+  const profiles = loadProfiles();
+  assert.equal(profiles.map((p) => p.id), ['reference-mcu', 'esp32-xs', 'esp32-espruino']);
+  for (const p of profiles) {
+    assert.ok(p.sources.length >= 3, `${p.id}: sources`);
+    for (const s of p.sources) assert.ok(s.figure && s.value && s.source, `${p.id}: ${JSON.stringify(s)}`);
+    assert.ok(p.link.rttMs > 0 && p.link.kbps > 0, `${p.id}: link`);
+    for (const bits of ['1024', '2048']) assert.ok((p.costsUs.modMul[bits] ?? 0) > 0 || p.engine !== undefined, `${p.id}: modMul ${bits}`);
+  }
+  const ref = profiles[0]!;
+  assert.equal(ref.accelerators, { hash: true, aes: true, publicKey: false }, 'the reference device: hash and AES engines, no public-key engine');
+  assert.ok(ref.costsUs.sha256Block.accelerated! < ref.costsUs.sha256Block.software);
+  for (const p of profiles.slice(1)) {
+    assert.ok(p.engine && p.cpuRatio && p.cpuRatio.value > 1 && p.cpuRatio.basis.includes('CoreMark'), `${p.id}: engine and a cited CPU ratio`);
+  }
+});
+
+test('the replay the engines time: one RSA-2048 public operation, the recording\'s bytes, no round trips', () => {
+  const w = countReplay();
+  const fixture = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { flow: { dir: string; hex: string }[] };
+  const bytes = (dir: string) => fixture.flow.filter((x) => x.dir === dir).reduce((n, x) => n + x.hex.length / 2, 0);
+  assert.equal(w.modMul, { '2048': 17 });
+  assert.is(w.bytesSent, bytes('client'));
+  assert.is(w.bytesReceived, bytes('server'));
+  assert.is(w.roundTrips, 0);
+  assert.ok(w.hashBlocks.sha256! > 40 && w.hashBlocks.sha256! < w.hashBlocksBuffered.sha256!, JSON.stringify(w.hashBlocks));
+  assert.ok(w.certificateBytes > 500, 'the server certificate is parsed');
+  assert.is(w.aesKeySetups, 2, 'one GCM key each way');
+});
+
+test.run();
