@@ -45,6 +45,7 @@ test('cert-info prints the error code for such a file, and exits 1 without a sta
   const described = c.out.filter((l) => !l.startsWith('  '));
   assert.equal(described[0], `${bad}: -0x2180 MBEDTLS_ERR_X509_INVALID_FORMAT`);
   assert.match(described[1]!, /^.*ca\.pem: CN=Constructed Test CA, expires /);
+  assert.ok(c.out.some((l) => /constructed encoding/.test(l)), 'the reason is shown');
 });
 
 test('probe --cafile with such a certificate in the CA file verifies with the others', async () => {
