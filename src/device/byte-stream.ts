@@ -14,6 +14,8 @@ export interface ByteStreamEvents {
   close(): void;
   /** A network failure (connect refused, reset, unknown host). close() follows. */
   error(err: MicroTlsError): void;
+  /** Every queued byte went to the socket (writers waiting on a full queue may go on). */
+  drain?(): void;
 }
 
 export interface ByteStream {
@@ -21,11 +23,21 @@ export interface ByteStream {
   write(bytes: Uint8Array): void;
   /** Sends what is queued, then closes. */
   close(): void;
+  /**
+   * Bytes written and not yet taken by the socket. Adapters bound it (QueuedByteStream fails
+   * the connection past its limit); writers wait for events.drain when it grows.
+   */
+  readonly queued?: number;
+  /** Stop and restart data events; bytes wait in the socket meanwhile, so TCP slows the peer. */
+  pause?(): void;
+  resume?(): void;
 }
 
 export interface ByteStreamTarget {
   readonly host: string;
   readonly port: number;
+  /** Bytes allowed to wait to be sent before the connection fails (adapter default if absent). */
+  readonly writeQueueLimit?: number;
 }
 
 export type OpenByteStream = (target: ByteStreamTarget, events: ByteStreamEvents) => ByteStream;
