@@ -12,6 +12,7 @@
 import { MicroTlsError } from '../errors.js';
 import { connect as connectMqttClient, type ConnectOptions as MqttConnectOptions } from '../mqtt/connect.js';
 import type { MqttClient } from '../mqtt/client.js';
+import { DEFAULT_WRITE_BUFFER_LIMIT } from '../mqtt/options.js';
 import type { Timers } from '../mqtt/timers.js';
 import type { DuplexLike, TransportFactory } from '../mqtt/transport.js';
 import { settableClock, type SettableClock } from '../time/clock.js';
@@ -19,6 +20,7 @@ import type { OpenByteStream } from './byte-stream.js';
 import { ecma419ByteStream, type Ecma419DnsConfig, type Ecma419SocketConfig, type Ecma419TcpClass } from './moddable-tcp.js';
 import { moddableSocketByteStream, type ModdableSocketClass } from './moddable-socket.js';
 import { connectTls, DEVICE_WRITE_HIGH_WATER, type DeviceTlsOptions, type DeviceTlsSocket } from './tls-stream.js';
+import { DEVICE_WRITE_QUEUE_LIMIT } from './queued-byte-stream.js';
 import { xsProvider } from './xs-provider.js';
 
 export interface ModdableSockets {
@@ -107,9 +109,13 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
   const host = mqtt.host ?? 'localhost';
   const port = mqtt.port ?? (useTls ? 8883 : 1883);
   let session = tlsOptions.session;
+  // Room for the client's own writeBufferLimit plus what a socket holds before it calls
+  // back, so the client stops reading before the device's queue limit fails the connection.
+  const writeQueueLimit = tlsOptions.writeQueueLimit ??
+    Math.max(DEVICE_WRITE_QUEUE_LIMIT, (mqtt.writeBufferLimit ?? DEFAULT_WRITE_BUFFER_LIMIT) + 2 * DEVICE_WRITE_HIGH_WATER);
   const transport: TransportFactory = async (attempt) => {
     const open = await moddableByteStream(sockets);
-    if (!useTls) return connectPlainTcp(open, host, port);
+    if (!useTls) return connectPlainTcp(open, host, port, writeQueueLimit);
     const verify = mqtt.verifyServerCertificate ?? true;
     const tls = await connectTls(open, {
       ...tlsOptions,
@@ -124,6 +130,7 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
       ...(mqtt.ciphers ? { cipherSuites: mqtt.ciphers } : {}),
       ...(mqtt.maxFragmentLength ? { maxFragmentLength: mqtt.maxFragmentLength as DeviceTlsOptions['maxFragmentLength'] } : {}),
       ...(session ? { session } : {}),
+      writeQueueLimit,
     });
     session = tls.getSession() ?? session;
     if (attempt?.cancelled) {

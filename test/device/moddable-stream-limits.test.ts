@@ -9,7 +9,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
-import { connect, connectPlainTcp, moddableByteStream } from '../../src/device/moddable.js';
+import { connect, connectMqtt, connectPlainTcp, moddableByteStream } from '../../src/device/moddable.js';
+import { DEVICE_WRITE_QUEUE_LIMIT } from '../../src/device/queued-byte-stream.js';
 import { DEVICE_WRITE_HIGH_WATER, type DeviceTlsSocket } from '../../src/device/tls-stream.js';
 import { errorCode, MicroTlsError } from '../../src/errors.js';
 import { withTimeout } from '../helpers/async.js';
@@ -161,6 +162,43 @@ test('plain MQTT TCP: a write after the peer closed reports NET_CONN_RESET, not 
     assert.match((result as unknown as MicroTlsError).message, /write after close/);
   } finally {
     server.close();
+  }
+});
+
+test('MQTT over device TLS, a broker that stops reading: QoS 0 publishes wait, the queue stays bounded, nothing fails', async () => {
+  standIn.room = 16 * 1024;
+  const server = await startScriptedServer({ suite: SUITE });
+  servers.push(server);
+  let tls: DeviceTlsSocket | undefined;
+  const client = connectMqtt({ host: '127.0.0.1', port: server.port, protocol: 'mqtts', verifyServerCertificate: false, reconnectPeriod: 0,
+    tlsOptions: { keylog: server.keylog, random, cipherSuites: [SUITE] }, socket: { io: Ecma419StandIn }, onSecureConnect: (s) => { tls = s; } });
+  const errors: Error[] = [];
+  client.on('error', (e: Error) => errors.push(e));
+  try {
+    const conn = await server.connection;
+    await conn.nextRecord(); // CONNECT
+    conn.send(23, new Uint8Array([0x20, 2, 0, 0]));
+    await withTimeout(new Promise<void>((r) => client.once('connect', () => r())), 3000, 'CONNACK');
+    conn.sock.pause();
+    const payload = new Uint8Array(8 * 1024);
+    let pending: Promise<unknown> | undefined;
+    let stuck = false;
+    let most = 0;
+    for (let i = 0; i < 4000 && !stuck; i++) {
+      pending = client.publish('t', payload);
+      pending.catch(() => undefined);
+      stuck = await Promise.race([pending, new Promise<'late'>((r) => setTimeout(() => r('late'), 200))]) === 'late';
+      most = Math.max(most, tls?.writableLength ?? 0);
+    }
+    assert.ok(stuck, 'a publish waited for the broker');
+    assert.ok(most <= DEVICE_WRITE_QUEUE_LIMIT, `queued ${most} bytes`);
+    assert.equal(errors, []);
+    assert.is(tls?.closed, false);
+    conn.sock.resume();
+    await withTimeout(pending!, 3000, 'the waiting publish once the broker reads');
+  } finally {
+    standIn.room = 100;
+    client.end(true);
   }
 });
 
