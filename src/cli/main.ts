@@ -35,7 +35,16 @@ function overview(io: CliIo): void {
   for (const [name, c] of Object.entries(COMMANDS)) io.out(`  ${name.padEnd(10)} ${c.summary}`);
 }
 
+/** Output to a reader that went away (`microtls probe … | head -1`) ends quietly, as other tools do on SIGPIPE. */
+function quietEpipe(): void {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    // pub/sub listen too and stop cleanly (signals.ts); alone, this handler ends the process.
+    if (e.code === 'EPIPE' && process.stdout.listenerCount('error') === 1) process.exit(0);
+  });
+}
+
 export async function main(argv: string[], io: CliIo = defaultIo): Promise<number> {
+  if (io === defaultIo) quietEpipe();
   const [cmd, ...rest] = argv;
   if (cmd === '--version' || cmd === '-V' || cmd === 'version') {
     io.out(`microtls ${packageVersion()}`);

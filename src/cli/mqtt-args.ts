@@ -34,6 +34,8 @@ export interface MqttCliArgs {
   stdinLines: boolean;
   repeat: number;
   repeatDelayMs: number;
+  /** -M: QoS 1/2 messages in flight at most (the library's maxInflight). */
+  maxInflight?: number;
   qos: QoS;
   retain: boolean;
   clientId?: string;
@@ -132,6 +134,7 @@ const OPTIONS: OptionSpec[] = [
   { names: ['-k', '--keepalive'], value: 'keepalive', tools: BOTH, help: 'keep alive in seconds for this client. Defaults to 60.', apply: (a, v) => { a.keepalive = intOf('keepalive', v, 0, 65_535); } },
   { names: ['-l', '--stdin-line'], tools: ['pub'], help: 'read messages from stdin, sending a separate message for each line.', apply: (a) => { a.messageSources++; a.stdinLines = true; } },
   { names: ['-L', '--url'], value: 'URL', tools: BOTH, help: 'specify user, password, hostname, port and topic as a URL in the form: mqtt(s)://[username[:password]@]host[:port]/topic', apply: applyUrl },
+  { names: ['-M'], value: 'max_inflight', tools: ['pub'], help: 'the maximum inflight messages for QoS 1/2. Defaults to 20.', apply: (a, v) => { a.maxInflight = intOf('-M', v, 1, 65_535); } },
   { names: ['-m', '--message'], value: 'message', tools: ['pub'], help: 'message payload to send.', apply: (a, v) => message(a, bytes(v)) },
   { names: ['-n', '--null-message'], tools: ['pub'], help: 'send a null (zero length) message.', apply: (a) => message(a, new Uint8Array(0)) },
   { names: ['-N'], tools: ['sub'], help: 'do not add an end of line character when printing the payload.', apply: (a) => { a.noEol = true; } },
@@ -187,7 +190,6 @@ const REFUSED: { names: string[]; value: boolean; reason: string }[] = [
   { names: ['-A'], value: true, reason: 'binding to a local address is not supported by microtls' },
   { names: ['--unix'], value: true, reason: 'unix domain sockets are not supported by microtls' },
   { names: ['-D', '--property'], value: true, reason: 'MQTT v5 properties are not supported: microtls speaks MQTT 3.1.1' },
-  { names: ['-M'], value: true, reason: 'max_inflight is not supported by microtls pub (one message at a time)' },
   { names: ['--psk', '--psk-identity'], value: true, reason: 'TLS-PSK is not supported: microtls uses certificates with RSA key exchange' },
   { names: ['--proxy'], value: true, reason: 'SOCKS proxies are not supported by microtls' },
   { names: ['--tls-alpn'], value: true, reason: 'ALPN is not supported by microtls' },
@@ -354,6 +356,7 @@ export function connectOptionsOf(a: MqttCliArgs, tool: Tool): ConnectOptions {
   if (a.username !== undefined) o.username = a.username;
   if (a.password !== undefined) o.password = a.password;
   if (a.will) o.will = a.will;
+  if (a.maxInflight !== undefined) o.maxInflight = a.maxInflight;
   if (a.cafile !== undefined || a.capath !== undefined) {
     const files = a.cafile !== undefined ? [readCertificateFile('--cafile', a.cafile)] : readCaDirectory(a.capath!);
     const flag = a.cafile !== undefined ? `--cafile ${a.cafile}` : `--capath ${a.capath}`;

@@ -57,7 +57,7 @@ export function explainFailure(err: unknown, ctx: FailureContext): Explained {
   if (name === 'MBEDTLS_ERR_NET_UNKNOWN_HOST' || sys === 'ENOTFOUND' || sys === 'EAI_AGAIN') {
     return { code: EXIT.error, lines: [`Error: unknown host '${ctx.host}' (${m?.label ?? sys}).`] };
   }
-  // The MQTT library names these three itself (src/mqtt/client.ts, src/node/mqtt-transports.ts).
+  // The library names these itself (src/node/mqtt-transports.ts, src/mqtt/client.ts); the exit codes are mosquitto's.
   if (name === 'MICROTLS_ERR_MQTT_TLS_REQUIRED') {
     return { code: EXIT.connectionLost, lines: [`Error: The connection was lost (${e.message}).`, `${where} closed the connection right after CONNECT: TLS port? add --tls (with --cafile FILE to verify the broker, or --insecure).`] };
   }
@@ -65,7 +65,7 @@ export function explainFailure(err: unknown, ctx: FailureContext): Explained {
     return { code: EXIT.tls, lines: [message, `${where} closed the connection on the TLS ClientHello: a plain MQTT port? drop --tls and the TLS options, or use the broker's TLS port (usually 8883).`] };
   }
   if (name === 'MICROTLS_ERR_MQTT_CERT_REQUIRED') {
-    return { code: EXIT.connectionLost, lines: [message, `The broker requires a client certificate and none was given: add --cert FILE --key FILE.`] };
+    return { code: EXIT.connectionLost, lines: [message, 'The broker requires a client certificate and none was given: add --cert FILE --key FILE.'] };
   }
   const closedEarly = sys === 'ECONNRESET' || sys === 'EPIPE' || name === 'MBEDTLS_ERR_NET_CONN_RESET' || name === 'MBEDTLS_ERR_SSL_CONN_EOF'
     || (name === 'MICROTLS_ERR_MQTT_CONNECTION_CLOSED' && /before CONNACK/.test(e.message));
@@ -76,8 +76,13 @@ export function explainFailure(err: unknown, ctx: FailureContext): Explained {
     return { code: name === 'MICROTLS_ERR_MQTT_CONNECTION_CLOSED' ? EXIT.connectionLost : EXIT.error, lines: [message] };
   }
   // TLS from here on.
-  if (certificateMissing(m) && !ctx.clientCertificate) {
-    return { code: EXIT.connectionLost, lines: [message, `The broker requires a client certificate and none was given: add --cert FILE --key FILE.`] };
+  if (certificateMissing(m)) {
+    return {
+      code: EXIT.connectionLost,
+      lines: [message, ctx.clientCertificate
+        ? 'The broker requires a client certificate, and the one given (--cert) does not fit its CertificateRequest (see the reason above).'
+        : 'The broker requires a client certificate and none was given: add --cert FILE --key FILE.'],
+    };
   }
   if (noCommonCipher(m)) return { code: EXIT.tls, lines: [message, ...noCommonCipherLines(where)] };
   if (closedEarly && !/state (wait_new_session_ticket|wait_change_cipher_spec|wait_finished)/.test(e.message)) {

@@ -293,7 +293,11 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
 /** The line that says what to do, for the failures people hit. */
 function hintFor(err: MicroTlsError, args: ProbeArgs, chain: readonly Uint8Array[]): string | undefined {
   const where = `${args.host}:${args.port}`;
-  if (certificateMissing(err) && !args.cert) return 'The server requires a client certificate and none was given: add --cert FILE --key FILE.';
+  if (certificateMissing(err)) {
+    return args.cert
+      ? 'The server requires a client certificate, and --cert does not fit its CertificateRequest (see the reason above).'
+      : 'The server requires a client certificate and none was given: add --cert FILE --key FILE.';
+  }
   if (noCommonCipher(err)) return noCommonCipherLines(where).join(' ');
   const names = hostNameMismatch(err, chain);
   if (names) return `The certificate's names: ${names}. Probe one of them (or set --servername).`;

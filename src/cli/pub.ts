@@ -76,39 +76,56 @@ function sleep(ms: number): Promise<void> {
 /**
  * -l: each line of standard input is one message, without its newline; an empty line is a
  * zero-length message and a last line without a newline is sent too (as mosquitto_pub does).
- * Messages go out in order, each after the previous one was handed to the broker.
+ * Messages are handed to the client as they are read: it keeps them in order and sends at
+ * most -M (maxInflight) unacknowledged; reading pauses while many wait, so memory stays bounded.
  */
-async function publishLines(publish: (p: Uint8Array) => Promise<void>, stopped: Promise<unknown>): Promise<void> {
+async function publishLines(publish: (p: Uint8Array) => Promise<void>, stopped: Promise<unknown>, maxPending = 256): Promise<void> {
   let rest: Buffer = Buffer.alloc(0);
-  let chain: Promise<void> = Promise.resolve();
+  const pending = new Set<Promise<void>>();
   const stdin = process.stdin;
+  let failure: unknown;
   await new Promise<void>((resolve, reject) => {
+    let ended = false;
+    const send = (line: Uint8Array): void => {
+      const p = publish(line).then(() => {
+        pending.delete(p);
+        if (pending.size < maxPending / 2 && !ended) stdin.resume();
+        if (ended && pending.size === 0) finish();
+      }, (e: unknown) => {
+        pending.delete(p);
+        failure ??= e;
+        finish();
+      });
+      pending.add(p);
+      if (pending.size >= maxPending) stdin.pause();
+    };
     const onData = (chunk: Buffer): void => {
       rest = rest.length ? Buffer.concat([rest, chunk]) : chunk;
       let nl: number;
       while ((nl = rest.indexOf(0x0a)) >= 0) {
-        const line = new Uint8Array(rest.subarray(0, nl));
+        send(new Uint8Array(rest.subarray(0, nl)));
         rest = rest.subarray(nl + 1);
-        chain = chain.then(() => publish(line));
-        chain.catch(finish);
       }
     };
-    const finish = (e?: unknown): void => {
+    const finish = (): void => {
       stdin.off('data', onData);
       stdin.off('end', onEnd);
       stdin.pause();
-      if (e) reject(e);
+      if (failure !== undefined) reject(failure);
       else resolve();
     };
     const onEnd = (): void => {
-      if (rest.length) {
-        const last = new Uint8Array(rest);
-        chain = chain.then(() => publish(last));
-      }
-      chain.then(() => finish(), finish);
+      ended = true;
+      if (rest.length) send(new Uint8Array(rest));
+      if (pending.size === 0) finish();
     };
     stdin.on('data', onData);
     stdin.once('end', onEnd);
-    void stopped.then(() => chain.then(() => finish(), finish));
+    // A signal: stop reading and disconnect now, as mosquitto_pub does (a broker that stopped
+    // acknowledging must not hold the command open).
+    void stopped.then(() => {
+      ended = true;
+      finish();
+    });
   });
 }

@@ -1,7 +1,8 @@
 /**
  * Ctrl-C and `kill` for pub and sub: as mosquitto_sub does, the client sends DISCONNECT and
  * the command exits 0, so the broker does not publish the Last Will (that is for a client
- * that vanished, not one that was stopped).
+ * that vanished, not one that was stopped). A reader that went away (`microtls sub | head -1`)
+ * stops it the same way, instead of an EPIPE stack trace.
  */
 export interface StopSignal {
   /** Resolves with the signal's name when SIGINT or SIGTERM arrives. */
@@ -15,13 +16,18 @@ export function onStopSignal(): StopSignal {
   const stopped = new Promise<NodeJS.Signals>((resolve) => {
     handler = (s) => resolve(s);
   });
+  const onStdoutError = (e: NodeJS.ErrnoException): void => {
+    if (e.code === 'EPIPE') handler('SIGPIPE');
+  };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.stdout.on('error', onStdoutError);
   return {
     stopped,
     dispose() {
       process.off('SIGINT', handler);
       process.off('SIGTERM', handler);
+      process.stdout.off('error', onStdoutError);
     },
   };
 }

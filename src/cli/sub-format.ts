@@ -24,6 +24,8 @@ const NEWLINE = enc('\n');
 const SPACE = enc(' ');
 const NULL_TEXT = enc('(null)');
 
+const MAX_FIELD_WIDTH = 4096;
+
 function pad(s: string, width: number | undefined, left: boolean, zero: boolean): string {
   if (width === undefined || s.length >= width) return s;
   if (left) return s.padEnd(width, ' ');
@@ -90,6 +92,8 @@ export function compileFormat(format: string): (m: MessageView, now: Date) => Ui
       i += spec[0].length;
       const [, minus, zero, w, prec, letter] = spec as unknown as [string, string, string, string, string | undefined, string];
       const width = w ? Number(w) : undefined;
+      // A width is padding in every message: bounded, so a typo cannot ask for gigabytes of spaces.
+      if (width !== undefined && width > MAX_FIELD_WIDTH) throw new UsageError(`Field width ${width} in -F format is larger than ${MAX_FIELD_WIDTH}.`);
       const max = prec !== undefined ? Number(prec) : undefined;
       const left = minus === '-';
       const fit = (s: string, zeroOk: boolean): string => pad(max !== undefined ? s.slice(0, max) : s, width, left, zeroOk && zero === '0');

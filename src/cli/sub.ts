@@ -21,6 +21,9 @@ import type { MqttClient } from '../mqtt/index.js';
  */
 export const RECONNECT_MS = 1000;
 
+/** The protocol's largest packet: 268,435,455 bytes of remaining length plus a 5-byte fixed header. */
+const MAX_MQTT_PACKET = 268_435_460;
+
 export async function run(argv: string[], io: CliIo): Promise<number> {
   let args: MqttCliArgs;
   let write: (m: { topic: string; payload: Uint8Array; qos: number; retain: boolean; packetId?: number }) => Uint8Array;
@@ -64,6 +67,9 @@ export async function run(argv: string[], io: CliIo): Promise<number> {
       maxReconnectPeriod: RECONNECT_MS,
       // The delay is then exactly RECONNECT_MS, so the progress line can say it.
       random: (out) => out.fill(0xff),
+      // A PC tool takes what mosquitto_sub takes: any packet the protocol allows (the library's
+      // default is sized for a device).
+      maxPacketSize: MAX_MQTT_PACKET,
     }, a.debug, io);
     const c0 = opened.client;
     client = c0;

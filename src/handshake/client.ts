@@ -188,6 +188,8 @@ export class TlsClient {
   private ticket: NewSessionTicket | undefined;
   private certRequest: CertificateRequest | undefined;
   private clientCertificateSent = false;
+  /** Why an empty Certificate answered the server's CertificateRequest, for the error if the server then refuses. */
+  private clientCertificateSkipped: string | undefined;
   private offer: ExtensionOffer | undefined;
   private negotiated: NegotiatedExtensions | undefined;
   /** The session put in the ClientHello, if any. */
@@ -451,11 +453,11 @@ export class TlsClient {
     this.events.alert?.(alert);
     if (level === AlertLevel.fatal) {
       // Whatever alert a server sends after asking for a certificate we did not have, that is the cause to report.
-      const certificateMissing = this.certRequest !== undefined && !this.clientCertificateSent && this.stateValue !== 'connected';
+      const skipped = this.stateValue === 'connected' ? undefined : this.clientCertificateSkipped;
       const err = new MicroTlsError('SSL_FATAL_ALERT_MESSAGE',
         `the server sent fatal alert ${alert.name} (${description})${this.stateValue === 'connected' ? '' : ` during the handshake (state ${this.stateValue})`}`
-        + (certificateMissing ? '; the server had asked for a client certificate (CertificateRequest) and none was configured' : ''),
-        { receivedAlert: description, ...(certificateMissing ? { certificateRequested: true } : {}) });
+        + (skipped ? `; the server had asked for a client certificate (CertificateRequest) and none was sent: ${skipped}` : ''),
+        { receivedAlert: description, ...(skipped ? { certificateRequested: true, clientCertificateConfigured: this.credentials !== undefined } : {}) });
       this.terminate(err);
       return;
     }
@@ -604,6 +606,7 @@ export class TlsClient {
     const suite = this.suite!;
     const flight: Uint8Array[] = [];
     const plan = this.certRequest ? planClientCertificate(this.certRequest, this.credentials) : undefined;
+    if (plan?.send === 'empty') this.clientCertificateSkipped = plan.reason;
     if (plan) {
       // Without a usable certificate an empty one lets servers that only request (not
       // require) client authentication continue (RFC 5246 7.4.6); the policy is theirs.

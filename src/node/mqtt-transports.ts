@@ -11,6 +11,10 @@ import { describeCertificate, describeKey } from '../x509/describe.js';
 import type { CertificateDescription } from '../mqtt/options.js';
 import type { DuplexLike, TransportAttempt, TransportFactory } from '../mqtt/transport.js';
 import { permanent } from '../mqtt/errors.js';
+import { setPayloadView } from '../mqtt/payload.js';
+
+// Received payloads as Buffers over the same bytes, as MQTT.js users expect under Node.
+setPayloadView((bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 
 /** TCP to host:port; resolves once connected. Nagle is off: MQTT packets are small and latency-bound. */
 export function tcpTransport(host: string, port: number): TransportFactory {

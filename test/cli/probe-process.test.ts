@@ -97,7 +97,7 @@ test('the chain is printed when the handshake fails after Certificate; a missing
   const r = await microtls(['probe', at(clientAuth), '--cafile', cliPki().files.caPem]);
   assert.is(r.code, 1);
   assert.match(r.stdout.toString(), /Certificate chain\n 0 s:CN=localhost\n/);
-  assert.match(r.stderr, /asked for a client certificate \(CertificateRequest\) and none was configured/);
+  assert.match(r.stderr, /asked for a client certificate \(CertificateRequest\) and none was sent: no client certificate is configured/);
   assert.match(r.stderr, /requires a client certificate and none was given: add --cert FILE --key FILE/);
 });
 

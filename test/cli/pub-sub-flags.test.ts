@@ -45,6 +45,20 @@ if (!available) {
     assert.is(ours.replaceAll('lines/m', 'lines/o'), theirs);
   });
 
+  test('pub -l -M 5 -q 1: 300 lines arrive complete and in order, as from mosquitto_pub -l -M 5', async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `line ${i}`);
+    const input = lines.join('\n') + '\n';
+    const send = (tool: string, topic: string) => async () => {
+      const args = [...hp(), '-t', topic, '-l', '-q', '1', '-M', '5'];
+      const r = await run(tool, tool === 'microtls' ? ['pub', ...args] : args, { stdin: input });
+      assert.is(r.code, 0, r.stderr);
+    };
+    const ours = await heard('many/m', 'mm', 300, send('microtls', 'many/m'));
+    const theirs = await heard('many/o', 'mo', 300, send('mosquitto_pub', 'many/o'));
+    assert.is(ours, lines.map((l) => `many/m ${l}\n`).join(''));
+    assert.is(ours.replaceAll('many/m', 'many/o'), theirs);
+  });
+
   test('--repeat 3 --repeat-delay 0.2 sends the message three times, the delay apart', async () => {
     let ms = 0;
     const out = await heard('rep', 'rep1', 3, async () => {

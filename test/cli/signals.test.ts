@@ -48,6 +48,21 @@ if (!available) {
     assert.is(heard.stdout.toString(), '', 'no Last Will was published');
   });
 
+  test('sub whose reader went away (| head -1): DISCONNECT and exit 0, no EPIPE stack trace', async () => {
+    const p = start('microtls', ['sub', ...hp(), '-i', 'piped', '-t', 'sig/pipe']);
+    await waitForLog(b.broker, subscribed('piped'));
+    const pub = (m: string) => start('mosquitto_pub', [...hp(), '-t', 'sig/pipe', '-m', m]).exited();
+    await pub('first');
+    await p.waitFor(/first/);
+    p.child.stdout!.destroy(); // as head does after its first line
+    await pub('second');
+    await pub('third');
+    const done = await p.exited();
+    assert.is(done.code, 0, done.stderr);
+    assert.not.match(done.stderr, /EPIPE|Unhandled/);
+    await waitForLog(b.broker, /Received DISCONNECT from piped\b/);
+  });
+
   test('pub -l waiting for input: SIGTERM sends DISCONNECT and exits 0', async () => {
     const watcher = await watch('will/pub', 'wpub');
     const p = start('microtls', ['pub', ...hp(), '-i', 'pub_l', '-t', 'sig/l', '-l', ...will('will/pub')]);

@@ -55,6 +55,16 @@ if (!available) {
     assert.ok(r.ours.equals(r.theirs), 'same bytes as mosquitto_sub');
   });
 
+  test('a 300 KB message (beyond the library\'s device default) comes through as with mosquitto_sub', async () => {
+    const payload = randomBytes(300 * 1024);
+    const file = join(cliPki().dir, 'big.bin');
+    writeFileSync(file, payload);
+    const r = await side(['-t', 'bin/big', '-C', '1'], () => pub(['-t', 'bin/big', '-f', file]));
+    assert.equal(r.codes, [0, 0]);
+    assert.ok(r.ours.subarray(0, payload.length).equals(payload));
+    assert.ok(r.ours.equals(r.theirs));
+  });
+
   test('-N, -v and -F: same bytes as mosquitto_sub', async () => {
     const payload = Buffer.concat([Buffer.from('h\u00e9llo '), randomBytes(8)]);
     const file = join(cliPki().dir, 'mixed.bin');

@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { main } from '../../src/cli/main.js';
 import { connectAsync } from '../../src/mqtt/index.js';
 import { mosquittoAvailable, startMosquitto, type Mosquitto } from '../helpers/mosquitto.js';
+import { capture } from '../helpers/cli-io.js';
 
 const available = mosquittoAvailable('microtls sub -c');
 let broker: Mosquitto | undefined;
@@ -19,19 +20,16 @@ test.after(async () => {
   await broker?.dispose();
 });
 
-test('sub -c -q 1: messages queued for the session while offline are all printed', async () => {
-  if (!broker) return;
-  const io = () => {
-    const out: string[] = [];
-    const err: string[] = [];
-    return { out, err, io: { out: (l: string) => out.push(l), err: (l: string) => err.push(l) } };
-  };
-  const hp = ['-h', '127.0.0.1', '-p', String(broker.port)];
+const define = available ? test : test.skip;
+define(`sub -c -q 1: messages queued for the session while offline are all printed${available ? '' : ' (mosquitto is not installed: apt-get install mosquitto)'}`, async () => {
+  const io = capture;
+  const b = broker!;
+  const hp = ['-h', '127.0.0.1', '-p', String(b.port)];
   // 1. Create the persistent session with its subscription, then leave.
   const first = io();
   assert.is(await main(['sub', ...hp, '-c', '-i', 'persist-sub', '-q', '1', '-t', 'persist/q', '-W', '1'], first.io), 27);
   // 2. While it is away, three QoS 1 messages are queued for it.
-  const pub = await connectAsync(broker.url, { reconnectPeriod: 0 });
+  const pub = await connectAsync(b.url, { reconnectPeriod: 0 });
   for (const m of ['one', 'two', 'three']) await pub.publish('persist/q', m, { qos: 1 });
   await pub.end();
   // 3. Coming back: all three, then exit on -C 3.

@@ -34,7 +34,7 @@ const caPath = join(dir, 'client-ca.pem');
 writeFileSync(caPath, clientCa.certPem);
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-async function mutualWithNode(bits: number, cipher: string, key: string): Promise<void> {
+async function mutualWithNode(bits: number, cipher: string, key: string): Promise<{ encryptThenMac: boolean }> {
   const c = client(bits);
   let subject: string | undefined;
   let authorized: boolean | undefined;
@@ -48,7 +48,9 @@ async function mutualWithNode(bits: number, cipher: string, key: string): Promis
     assert.is((await echo(sock, pattern(3000, bits))).length, 3000);
     assert.is(subject, `device-${bits}`, 'the server authenticated our certificate');
     assert.is(authorized, true);
+    const encryptThenMac = sock.handshake!.encryptThenMac;
     sock.destroy();
+    return { encryptThenMac };
   } finally {
     await server.close();
   }
@@ -65,7 +67,8 @@ test('PKCS#8 key, SHA-384 PRF suite: CertificateVerify still signed with SHA-256
 });
 
 test('CBC suite with encrypt-then-MAC: client certificate accepted', async () => {
-  await mutualWithNode(1024, 'AES128-SHA', client(1024).keyPem);
+  const { encryptThenMac } = await mutualWithNode(1024, 'AES128-SHA', client(1024).keyPem);
+  assert.ok(encryptThenMac, 'encrypt_then_mac negotiated with the CBC suite');
 });
 
 test('Node server rejects a certificate from a CA it does not trust', async () => {

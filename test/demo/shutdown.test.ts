@@ -6,19 +6,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import * as net from 'node:net';
 import { join } from 'node:path';
 import { mosquittoAvailable } from '../helpers/mosquitto.js';
+import { canConnect } from '../helpers/ports.js';
 
 const available = mosquittoAvailable('demo interrupt');
 
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
-    s.once('connect', () => (s.destroy(), resolve(true)));
-    s.once('error', () => resolve(false));
-  });
-}
 
 function childrenOf(pid: number): number[] {
   const path = `/proc/${pid}/task/${pid}/children`;
@@ -26,8 +19,7 @@ function childrenOf(pid: number): number[] {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  test(`${signal} during the demo stops the broker it started and exits non-zero`, async () => {
-    if (!available) return;
+  (available ? test : test.skip)(`${signal} during the demo stops the broker it started and exits non-zero${available ? '' : ' (mosquitto is not installed: apt-get install mosquitto)'}`, async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', join('demo', 'main.ts')], {
       env: { ...process.env, DEMO_ROUNDS: '200' },
       stdio: ['ignore', 'pipe', 'pipe'],

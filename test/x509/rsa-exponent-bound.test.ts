@@ -63,8 +63,8 @@ test('an RSA key with a huge public exponent is refused when parsed', () => {
 });
 
 test('a chain of certificates with huge-exponent RSA keys cannot stall verification', () => {
-  const root = issueCertificate({ subject: [['CN', 'Review Root']], ca: true, keyUsage: ['keyCertSign'] });
-  const inter = issueCertificate({ subject: [['CN', 'Review Intermediate']], issuer: root, ca: true, keyUsage: ['keyCertSign'] });
+  const root = issueCertificate({ subject: [['CN', 'Exponent Root']], ca: true, keyUsage: ['keyCertSign'] });
+  const inter = issueCertificate({ subject: [['CN', 'Exponent Intermediate']], issuer: root, ca: true, keyUsage: ['keyCertSign'] });
   const leaf = issueCertificate({ subject: [['CN', 'mqtt.example.com']], issuer: inter, dnsNames: ['mqtt.example.com'] });
   // The leaf's signature is made 1024 bytes, the size of the hostile keys, so that it is
   // really exponentiated; its issuer name matches every hostile "intermediate".
