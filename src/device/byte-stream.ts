@@ -10,8 +10,11 @@ export interface ByteStreamEvents {
   /** TCP connected: the first write may go out. */
   connect(): void;
   data(bytes: Uint8Array): void;
-  /** The peer closed, or the socket was closed locally. Called at most once. */
-  close(): void;
+  /**
+   * The peer closed, or the socket was closed locally. Called at most once. `unsent`: bytes
+   * still queued, which were dropped (0 after a close() that sent everything).
+   */
+  close(unsent?: number): void;
   /** A network failure (connect refused, reset, unknown host). close() follows. */
   error(err: MicroTlsError): void;
   /** Every queued byte went to the socket (writers waiting on a full queue may go on). */

@@ -33,7 +33,7 @@ export function moddableSocketByteStream(Socket: ModdableSocketClass): OpenByteS
 class ModdableSocketStream extends QueuedByteStream {
   private socket: ModdableSocket | undefined;
   /** Room the last WRITABLE message gave, used before asking write() again. */
-  private room_: number | undefined;
+  private writableHint: number | undefined;
 
   constructor(Socket: ModdableSocketClass, target: ByteStreamTarget, events: ByteStreamEvents) {
     super(events, `${target.host}:${target.port}`, target.writeQueueLimit);
@@ -47,8 +47,8 @@ class ModdableSocketStream extends QueuedByteStream {
   }
 
   protected room(): number {
-    const free = this.room_ ?? this.socket?.write();
-    this.room_ = undefined;
+    const free = this.writableHint ?? this.socket?.write();
+    this.writableHint = undefined;
     return typeof free === 'number' ? free : 0;
   }
 
@@ -78,7 +78,7 @@ class ModdableSocketStream extends QueuedByteStream {
     } else if (message === READABLE) {
       this.readAvailable();
     } else if (message === WRITABLE) {
-      this.room_ = value;
+      this.writableHint = value;
       this.flush();
     } else if (message === DISCONNECTED) {
       // Before connect, a disconnect is a refused connection.

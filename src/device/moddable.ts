@@ -156,6 +156,7 @@ export function connectPlainTcp(open: OpenByteStream, host: string, port: number
     let up = false;
     let closed = false;
     let closeError: Error | undefined;
+    let ending = false;
     let waiting: WriteCallback[] = [];
     const lost = (): Error => closeError ?? new MicroTlsError('NET_CONN_RESET', `${host}:${port}: write after close`);
     const stream = open({ host, port, ...(writeQueueLimit !== undefined ? { writeQueueLimit } : {}) }, {
@@ -163,11 +164,13 @@ export function connectPlainTcp(open: OpenByteStream, host: string, port: number
       data: (bytes) => emit('data', bytes),
       drain: () => { const w = waiting; waiting = []; for (const cb of w) cb(null); },
       error: (err) => { closeError = err; if (!up) reject(err); else emit('error', err); },
-      close: () => {
+      close: (unsent = 0) => {
         closed = true;
         const w = waiting;
         waiting = [];
-        for (const cb of w) cb(lost());
+        // After end() a stream sends its queue before closing: only bytes left unsent are lost.
+        const result = closeError ?? (unsent > 0 || !ending ? lost() : null);
+        for (const cb of w) cb(result);
         if (!up) reject(new MicroTlsError('NET_CONNECT_FAILED', `${host}:${port}: closed before connecting`));
         emit('close');
       },
@@ -186,7 +189,7 @@ export function connectPlainTcp(open: OpenByteStream, host: string, port: number
         if (cb) waiting.push(cb);
         return false;
       },
-      end() { stream.close(); },
+      end() { ending = true; stream.close(); },
       destroy() { stream.close(); },
       pause() { stream.pause?.(); },
       resume() { stream.resume?.(); },

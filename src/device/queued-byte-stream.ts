@@ -111,6 +111,7 @@ export abstract class QueuedByteStream implements ByteStream {
   protected finish(): void {
     if (this.closed) return;
     this.closed = true;
+    const unsent = this.queuedBytes;
     this.queue.length = 0;
     this.queuedBytes = 0;
     try {
@@ -118,6 +119,6 @@ export abstract class QueuedByteStream implements ByteStream {
     } catch {
       // Closing a socket the peer already closed may throw on some ports; it is gone either way.
     }
-    this.events.close();
+    this.events.close(unsent);
   }
 }

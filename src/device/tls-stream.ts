@@ -80,6 +80,8 @@ export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
   /** Callbacks of writes that went past the high-water mark, run when the socket drains. */
   private waiting: WriteCallback[] = [];
   private closeError: Error | undefined;
+  /** end() was called: the stream still sends what is queued, so waiting callbacks wait for it. */
+  private ending = false;
 
   /** @internal Made by connectTls. */
   constructor(private readonly engine: TlsClient, private readonly stream: StreamControl) {
@@ -185,6 +187,7 @@ export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
   /** Sends close_notify and closes the socket. */
   end(): void {
     if (this.closedFlag) return;
+    this.ending = true;
     try {
       this.engine.close();
     } catch {
@@ -229,11 +232,15 @@ export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
     if (this.closedFlag) return;
     this.closedFlag = true;
     this.stream.close();
+    if (!this.ending || this.closeError) this.streamEnded(this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent'));
+    this.emit('close');
+  }
+
+  /** @internal The stream closed: after end(), with what was queued sent unless `err`. */
+  streamEnded(err?: Error): void {
     const waiting = this.waiting;
     this.waiting = [];
-    const lost = this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent');
-    for (const cb of waiting) cb(lost);
-    this.emit('close');
+    for (const cb of waiting) cb(err ?? null);
   }
 }
 
@@ -316,15 +323,18 @@ export function connectTls(open: OpenByteStream, options: DeviceTlsOptions): Pro
       error: (err) => {
         engine.abort(err);
         if (!settled) settle(err);
+        else if (socket!.closed) socket!.streamEnded(err);
         else socket!.fail(err);
       },
-      close: () => {
+      close: (unsent = 0) => {
         streamClosed = true;
         if (!settled) {
           const err = new MicroTlsError('SSL_CONN_EOF', `the server closed the connection during the TLS handshake (state ${engine.state}); is it a TLS port that accepts TLS 1.2 with RSA key exchange?`);
           engine.abort(err);
           settle(err);
-        } else if (!socket!.closed) {
+        } else if (socket!.closed) {
+          socket!.streamEnded(unsent > 0 ? new MicroTlsError('NET_CONN_RESET', `${host}:${port} closed the connection with ${unsent} bytes not sent`) : undefined);
+        } else {
           // Not after the server's close_notify (that closed the socket already): a cut.
           socket!.peerTruncated(new MicroTlsError('SSL_CONN_EOF',
             `${host}:${port} closed the TCP connection without close_notify, so the data may have been cut short (truncation); ` +

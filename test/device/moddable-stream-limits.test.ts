@@ -134,6 +134,21 @@ test('a writer that waits for callbacks: they stop once the peer stops reading, 
   }
 });
 
+test('end() while writes wait: the queue is still sent, and their callbacks then report success', async () => {
+  const [sock, conn] = await setup(APIS[0][1]);
+  conn.sock.pause();
+  let held: Promise<Error | null | undefined> | undefined;
+  for (let i = 0; i < 1000 && !held; i++) {
+    let result!: (e: Error | null | undefined) => void;
+    const p = new Promise<Error | null | undefined>((r) => { result = r; });
+    if (!sock.write(new Uint8Array(1024), (e) => result(e))) held = p;
+  }
+  assert.ok(held, 'a write waited');
+  sock.end();
+  conn.sock.resume();
+  assert.is(await withTimeout(held!, 3000, 'callback after end'), null);
+});
+
 test('pause() stops data events until resume(), and nothing is lost', async () => {
   const [sock, conn] = await setup(APIS[1][1]);
   let got = '';
@@ -145,6 +160,33 @@ test('pause() stops data events until resume(), and nothing is lost', async () =
   sock.resume();
   await withTimeout((async () => { while (got !== 'held') await new Promise((r) => setTimeout(r, 10)); })(), 2000, 'data after resume');
   sock.destroy();
+});
+
+test('plain MQTT TCP: writes wait for a peer that stops reading; after end() the queue is sent and they succeed', async () => {
+  let peer: net.Socket | undefined;
+  let received = 0;
+  const server = net.createServer((c) => { peer = c; c.pause(); c.on('data', (d) => { received += d.length; }); c.on('error', () => undefined); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as net.AddressInfo).port;
+  try {
+    const duplex = await connectPlainTcp(await moddableByteStream({ Socket: SocketStandIn }), '127.0.0.1', port);
+    let held: Promise<Error | null | undefined> | undefined;
+    let sent = 0;
+    for (let i = 0; i < 1000 && !held; i++) {
+      let result!: (e: Error | null | undefined) => void;
+      const p = new Promise<Error | null | undefined>((r) => { result = r; });
+      sent += 1024;
+      if (!duplex.write(new Uint8Array(1024), (e) => result(e))) held = p;
+    }
+    assert.ok(held, 'a write waited');
+    duplex.end();
+    peer!.resume();
+    assert.is(await withTimeout(held!, 3000, 'callback after end'), null);
+    await withTimeout((async () => { while (received < sent) await new Promise((r) => setTimeout(r, 10)); })(), 3000, 'every byte at the peer');
+  } finally {
+    peer?.destroy();
+    server.close();
+  }
 });
 
 test('plain MQTT TCP: a write after the peer closed reports NET_CONN_RESET, not success', async () => {
