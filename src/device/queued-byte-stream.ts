@@ -80,7 +80,12 @@ export abstract class QueuedByteStream implements ByteStream {
       if (free <= 0) break;
       const head = this.queue[0]!;
       const n = Math.min(head.length, free);
-      this.send(n === head.length ? head : head.subarray(0, n));
+      try {
+        this.send(n === head.length ? head : head.subarray(0, n));
+      } catch (e) {
+        this.fail(new MicroTlsError('NET_SEND_FAILED', `${this.where}: ${e instanceof Error ? e.message : String(e)}`));
+        return;
+      }
       if (this.closed) return;
       sent = true;
       this.queuedBytes -= n;

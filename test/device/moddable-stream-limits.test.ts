@@ -9,7 +9,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import net from 'node:net';
-import { connect, connectMqtt, connectPlainTcp, moddableByteStream } from '../../src/device/moddable.js';
+import { connect, connectMqtt, connectPlainTcp, moddableByteStream, type ModdableSockets } from '../../src/device/moddable.js';
 import { DEVICE_WRITE_QUEUE_LIMIT } from '../../src/device/queued-byte-stream.js';
 import { DEVICE_WRITE_HIGH_WATER, type DeviceTlsSocket } from '../../src/device/tls-stream.js';
 import { errorCode, MicroTlsError } from '../../src/errors.js';
@@ -24,7 +24,7 @@ test.after(async () => { await Promise.all(servers.map((s) => s.close())); });
 const random = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
 const APIS = [['ECMA-419', { socket: { io: Ecma419StandIn } }], ['socket module', { Socket: SocketStandIn }]] as const;
 
-async function setup(sockets: (typeof APIS)[number][1], extra: { allowTruncation?: boolean; writeQueueLimit?: number } = {}): Promise<[DeviceTlsSocket, ScriptedConnection]> {
+async function setup(sockets: ModdableSockets, extra: { allowTruncation?: boolean; writeQueueLimit?: number } = {}): Promise<[DeviceTlsSocket, ScriptedConnection]> {
   const server = await startScriptedServer({ suite: SUITE });
   servers.push(server);
   const sock = connect({ host: '127.0.0.1', port: server.port, verify: false, random, keylog: server.keylog, cipherSuites: [SUITE], timeout: 5000, ...sockets, ...extra });
@@ -147,6 +147,30 @@ test('end() while writes wait: the queue is still sent, and their callbacks then
   sock.end();
   conn.sock.resume();
   assert.is(await withTimeout(held!, 3000, 'callback after end'), null);
+});
+
+let sendThrows = false;
+/** A socket whose write throws (a port that does not honour its own room), once armed. */
+class ThrowingTcp extends Ecma419StandIn {
+  override write(buffer: ArrayBuffer | ArrayBufferView): number {
+    if (sendThrows) throw new Error('send buffer gone');
+    return super.write(buffer);
+  }
+}
+
+test('a socket write that throws fails the connection with NET_SEND_FAILED, reported to the writer', async () => {
+  const [sock] = await setup({ socket: { io: ThrowingTcp } });
+  const failed = new Promise<unknown>((r) => sock.on('error', r));
+  sendThrows = true;
+  try {
+    let result: Error | null | undefined;
+    assert.is(sock.write('x', (e) => { result = e; }), false);
+    assert.is((result as MicroTlsError | undefined)?.codeName, 'MBEDTLS_ERR_NET_SEND_FAILED');
+    assert.match(String(((await failed) as Error).message), /send buffer gone/);
+    assert.is(sock.closed, true);
+  } finally {
+    sendThrows = false;
+  }
 });
 
 test('pause() stops data events until resume(), and nothing is lost', async () => {
