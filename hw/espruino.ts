@@ -1,5 +1,7 @@
 /**
- * Espruino's `require('crypto')` (libs/crypto/jswrap_crypto.c, Mbed TLS inside) as a provider.
+ * Espruino's `require('crypto')` (libs/crypto/jswrap_crypto.c, Mbed TLS inside) as a provider
+ * that needs nothing else: the Espruino bundle loads no @noble code (its tables and BigInt
+ * constants cost more RAM at load than the whole TLS client).
  *
  * Documented API used here:
  *   crypto.SHA1 / SHA224 / SHA256 / SHA384 / SHA512 (message) -> ArrayBuffer   one-shot only
@@ -7,25 +9,25 @@
  *     mode 'CBC' (default, IV defaults to zeros) | 'ECB' | 'CFB' (CFB8) | 'CTR' | 'OFB';
  *     the key is set up on every call; CTR ignores `iv` (its counter always starts at zero),
  *     so it cannot serve GCM/CCM counters and is not used.
- * Builds differ (SHA384/512 and AES are compile-time options), so every function is detected.
- * Espruino has no native MD5, HMAC, GCM or CCM. The firmware's CCM entry points mentioned on
- * espruino.com (AES.ccmEncrypt/ccmDecrypt) have no signature documented in the firmware
- * source we could check, so CCM is NOT wired to them: completeProvider() builds CCM (hw/ccm.ts)
- * on the native block cipher, whose bulk paths make one native ECB call per chunk of counter
- * blocks and one native CBC call per chunk of CBC-MAC input; HMAC is built on the native
- * hashes; GCM and MD5 come from noble.
+ * What the firmware lacks is built here on what it has:
+ *   - HMAC on the native one-shot hashes (completeProvider, hw/hmac.ts);
+ *   - GCM as CTR over native ECB, all counter blocks of a record in one call, with GHASH in
+ *     32-bit JS (hw/espruino-gcm.ts);
+ *   - CCM on the native block cipher (hw/ccm.ts): one ECB call per chunk of counters, one CBC
+ *     call per chunk of CBC-MAC input. The firmware's AES.ccmEncrypt takes no associated data,
+ *     so it cannot protect TLS records.
+ *   - MD5 is not in the firmware and TLS 1.2 with these suites never needs it (the PRF is
+ *     SHA-256/384; MD5 certificate signatures are refused before hashing), so hash('md5')
+ *     fails with MD_FEATURE_UNAVAILABLE. So does any SHA a firmware build left out.
  *
- * Hashing decision: native one-shot + buffering, not noble. Espruino interprets JS, so a
- * JS SHA-256 is orders of magnitude slower than the firmware's C one, and TLS hashes little:
- * the handshake transcript (a few KB, dominated by the certificate chain), PRF/HMAC inputs of
- * tens of bytes, and 13-byte-header records for CBC MACs. The price is RAM: a context keeps a
- * copy of everything fed to it until digest(), and clone() shares those (immutable) chunks.
- * Past `maxBufferedHashBytes` a context moves to noble's incremental hash so memory stays
- * bounded; that only happens for unusually large inputs.
+ * Hashing: one-shot native hashes behind a buffering context. The handshake transcript, the
+ * only long-running hash, is therefore kept as its messages (a few KB, dominated by the
+ * certificate chain) and hashed natively when a digest is needed; clone() shares the
+ * (immutable) chunks. Interpreted SHA-256 would be ~4000x slower than the firmware's.
  */
 import { fail } from '../src/errors.js';
-import { nobleHash } from './noble-hash.js';
-import type { AesBlockCipher, AesCbcCipher, CryptoProvider, HashContext, HashName } from './provider.js';
+import { gcmOnBlockCipher } from './espruino-gcm.js';
+import type { AeadCipher, AesBlockCipher, AesCbcCipher, CryptoProvider, HashContext, HashName } from './provider.js';
 
 type EspruinoBytes = Uint8Array | ArrayBuffer;
 type EspruinoAesMode = 'CBC' | 'CFB' | 'CTR' | 'OFB' | 'ECB';
@@ -45,8 +47,6 @@ export interface EspruinoCryptoModule {
 export interface EspruinoProviderOptions {
   /** A hardware RNG returning 32 random bits per call; on Espruino pass `E.hwRand`. */
   randomWord?: () => number;
-  /** Per hash context; beyond this the context switches to noble's incremental hash. Default 32 KiB. */
-  maxBufferedHashBytes?: number;
 }
 
 const NATIVE_HASH: Readonly<Partial<Record<HashName, 'SHA1' | 'SHA224' | 'SHA256' | 'SHA384' | 'SHA512'>>> = {
@@ -59,57 +59,56 @@ const NATIVE_HASH: Readonly<Partial<Record<HashName, 'SHA1' | 'SHA224' | 'SHA256
 
 type OneShot = (message: Uint8Array) => ArrayBuffer;
 
-class BufferedHashContext implements HashContext {
-  private noble: HashContext | undefined;
+/** Chunks are joined once this many have queued, so a long transcript costs one buffer, not a list of them. */
+const MAX_CHUNKS = 8;
 
+function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  const all = new Uint8Array(total);
+  let off = 0;
+  for (const c of chunks) {
+    all.set(c, off);
+    off += c.length;
+  }
+  return all;
+}
+
+class BufferedHashContext implements HashContext {
   constructor(
-    private readonly alg: HashName,
     private readonly native: OneShot,
-    private readonly limit: number,
     private chunks: Uint8Array[] = [],
     private total = 0,
   ) {}
 
   update(data: Uint8Array): HashContext {
-    if (this.noble) {
-      this.noble.update(data);
-      return this;
-    }
     // Copied: the caller may reuse its buffer (record buffers are recycled).
-    this.chunks.push(data.slice());
+    this.chunks.push(new Uint8Array(data));
     this.total += data.length;
-    if (this.total > this.limit) {
-      const h = nobleHash(this.alg);
-      for (const c of this.chunks) h.update(c);
-      this.noble = h;
-      this.chunks = [];
-    }
+    if (this.chunks.length > MAX_CHUNKS) this.chunks = [join(this.chunks, this.total)];
     return this;
   }
 
   digest(): Uint8Array {
-    if (this.noble) return this.noble.digest();
-    let all: Uint8Array;
-    if (this.chunks.length === 1) all = this.chunks[0]!;
-    else {
-      all = new Uint8Array(this.total);
-      let off = 0;
-      for (const c of this.chunks) {
-        all.set(c, off);
-        off += c.length;
-      }
-    }
-    return new Uint8Array(this.native(all));
+    const all = this.chunks.length === 1 ? this.chunks[0]! : join(this.chunks, this.total);
+    return nativeBytes(this.native(all), 64, 'hash');
   }
 
   clone(): HashContext {
-    if (this.noble) {
-      const copy = new BufferedHashContext(this.alg, this.native, this.limit);
-      copy.noble = this.noble.clone();
-      return copy;
-    }
-    return new BufferedHashContext(this.alg, this.native, this.limit, this.chunks.slice(), this.total);
+    return new BufferedHashContext(this.native, this.chunks.slice(), this.total);
   }
+}
+
+/**
+ * Native results are flat (contiguous) buffers. In a fragmented variable pool the firmware
+ * cannot allocate one and returns undefined instead of throwing, so bulk work goes to it in
+ * chunks of this size, and a missing result is a typed error rather than a TypeError later.
+ */
+export const NATIVE_CHUNK_BYTES = 1024;
+
+function nativeBytes(result: ArrayBuffer | undefined, length: number, what: string): Uint8Array {
+  if (!(result instanceof ArrayBuffer) && (result === undefined || result === null)) {
+    fail('SSL_ALLOC_FAILED', `${what}: the firmware could not allocate ${length} bytes (memory low or fragmented)`);
+  }
+  return new Uint8Array(result);
 }
 
 function checkKey(key: Uint8Array, what: string): Uint8Array {
@@ -117,18 +116,17 @@ function checkKey(key: Uint8Array, what: string): Uint8Array {
     fail('CIPHER_BAD_INPUT_DATA', `${what} key must be 16, 24 or 32 bytes, got ${key.length}`);
   }
   // Our own copy: Espruino reads the key on every call, and the caller may wipe theirs.
-  return key.slice();
+  return new Uint8Array(key);
 }
 
 export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, options: EspruinoProviderOptions = {}): CryptoProvider {
-  const limit = options.maxBufferedHashBytes ?? 32 * 1024;
   const provider: { -readonly [K in keyof CryptoProvider]: CryptoProvider[K] } = {
     name: 'espruino',
     hash(alg) {
       const fnName = NATIVE_HASH[alg];
       const fn = fnName ? cryptoModule[fnName] : undefined;
-      if (!fn) return nobleHash(alg);
-      return new BufferedHashContext(alg, (m) => fn.call(cryptoModule, m), limit);
+      if (!fn) return fail('MD_FEATURE_UNAVAILABLE', `${alg} is not in this firmware's crypto module (TLS 1.2 with the ten suites needs only SHA-1/256/384)`);
+      return new BufferedHashContext((m) => fn.call(cryptoModule, m));
     },
   };
 
@@ -144,20 +142,35 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
       return {
         encryptBlock(block) {
           if (block.length !== 16) fail('CIPHER_BAD_INPUT_DATA', `AES block must be 16 bytes, got ${block.length}`);
-          return new Uint8Array(aes.encrypt(block, k, { mode: 'ECB' }));
+          return nativeBytes(aes.encrypt(block, k, { mode: 'ECB' }), 16, 'AES');
         },
         // Bulk paths: a native call from the interpreter costs far more than an AES block,
-        // so CCM hands the firmware a chunk of counters / MAC input per call.
+        // so CCM and GCM hand the firmware a chunk of counters / MAC input per call.
         encryptBlocks(blocks) {
           wholeBlocks(blocks);
-          return new Uint8Array(aes.encrypt(blocks, k, { mode: 'ECB' }));
+          if (blocks.length <= NATIVE_CHUNK_BYTES) return nativeBytes(aes.encrypt(blocks, k, { mode: 'ECB' }), blocks.length, 'AES-ECB');
+          const out = new Uint8Array(blocks.length);
+          for (let i = 0; i < blocks.length; i += NATIVE_CHUNK_BYTES) {
+            const part = blocks.subarray(i, Math.min(blocks.length, i + NATIVE_CHUNK_BYTES));
+            out.set(nativeBytes(aes.encrypt(part, k, { mode: 'ECB' }), part.length, 'AES-ECB'), i);
+          }
+          return out;
         },
         cbcMacBlocks(iv, blocks) {
           wholeBlocks(blocks);
-          const out = new Uint8Array(aes.encrypt(blocks, k, { iv, mode: 'CBC' }));
-          return out.slice(out.length - 16);
+          let chain = iv;
+          for (let i = 0; i < blocks.length; i += NATIVE_CHUNK_BYTES) {
+            const part = blocks.subarray(i, Math.min(blocks.length, i + NATIVE_CHUNK_BYTES));
+            const out = nativeBytes(aes.encrypt(part, k, { iv: chain, mode: 'CBC' }), part.length, 'AES-CBC');
+            chain = out.subarray(out.length - 16);
+          }
+          return new Uint8Array(chain);
         },
       };
+    };
+    provider.aesGcm = (key): AeadCipher => {
+      if (key.length !== 16 && key.length !== 24 && key.length !== 32) fail('GCM_BAD_INPUT', `AES-GCM key must be 16, 24 or 32 bytes, got ${key.length}`);
+      return gcmOnBlockCipher(provider.aesBlock!(key));
     };
     provider.aesCbc = (key): AesCbcCipher => {
       const k = checkKey(key, 'AES-CBC');
@@ -168,7 +181,15 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
         }
         // Espruino cannot allocate a zero-length result ("Not enough memory for result").
         if (data.length === 0) return new Uint8Array(0);
-        return new Uint8Array(aes[op](data, k, { iv, mode: 'CBC' }));
+        // In chunks, each continuing from the previous chunk's last ciphertext block.
+        const out = new Uint8Array(data.length);
+        let chain = iv;
+        for (let i = 0; i < data.length; i += NATIVE_CHUNK_BYTES) {
+          const part = data.subarray(i, Math.min(data.length, i + NATIVE_CHUNK_BYTES));
+          out.set(nativeBytes(aes[op](part, k, { iv: chain, mode: 'CBC' }), part.length, 'AES-CBC'), i);
+          chain = (op === 'encrypt' ? out : data).subarray(i + part.length - 16, i + part.length);
+        }
+        return out;
       };
       return {
         encrypt: (iv, data) => run('encrypt', iv, data),

@@ -211,10 +211,12 @@ export function describeError(code: number | string): ErrorCodeInfo | undefined 
     const s = code.trim();
     const named = byName.get(s) ?? byName.get('MBEDTLS_ERR_' + s);
     if (named !== undefined) return ERROR_CODES.get(named);
-    const m = /^(-)?(0x[0-9a-f]+|\d+)$/i.exec(s);
-    if (!m) return undefined;
-    const v = Number(m[2]);
-    return ERROR_CODES.get(m[1] ? -v : -Math.abs(v));
+    // No `?` quantifier: Espruino's regular expressions lack it.
+    const negative = s.startsWith('-');
+    const digits = negative ? s.slice(1) : s;
+    if (!/^(0x[0-9a-f]+|[0-9]+)$/i.test(digits)) return undefined;
+    const v = Number(digits);
+    return ERROR_CODES.get(negative ? -v : -Math.abs(v));
   }
   return ERROR_CODES.get(code);
 }

@@ -16,20 +16,33 @@ export interface PemBlock {
 }
 
 // RFC 7468 labels: printable, no leading/trailing space or hyphen.
-const BEGIN = /^-----BEGIN ([\x21-\x2c\x2e-\x7e](?:[\x20-\x7e]*[\x21-\x2c\x2e-\x7e])?)-----$/;
+const BEGIN = /^-----BEGIN ([\x20-\x7e]+)-----$/;
+
+/** The label of a BEGIN line (checked by hand: Espruino's regular expressions have no `?`). */
+function beginLabel(line: string): string | undefined {
+  const m = BEGIN.exec(line);
+  if (!m) return undefined;
+  const label = m[1]!;
+  const edge = (c: string): boolean => c === ' ' || c === '-';
+  return edge(label[0]!) || edge(label[label.length - 1]!) ? undefined : label;
+}
 const END = /^-----END (.*)-----$/;
 const HEADER = /^([A-Za-z0-9-]+):[ \t]*(.*)$/;
 
+function withoutByteOrderMark(text: string): string {
+  if (text.charCodeAt(0) === 0xfeff) return text.slice(1);
+  return text.startsWith('\xef\xbb\xbf') ? text.slice(3) : text;
+}
+
 export function decodePem(text: string): PemBlock[] {
   // Windows editors save a byte-order mark; as bytes decoded one per char it is "\xef\xbb\xbf".
-  const lines = text.replace(/^(\ufeff|\xef\xbb\xbf)/, '').split(/\r\n|\r|\n/);
+  const lines = withoutByteOrderMark(text).split(/\r\n|\r|\n/);
   const blocks: PemBlock[] = [];
   let i = 0;
   while (i < lines.length) {
-    const begin = BEGIN.exec(lines[i]!.trim());
+    const label = beginLabel(lines[i]!.trim());
     i++;
-    if (!begin) continue;
-    const label = begin[1]!;
+    if (label === undefined) continue;
     const headers: Record<string, string> = {};
     let body = '';
     let ended = false;

@@ -5,6 +5,7 @@
  * record layer all read this table; adding a suite is adding a row plus, for a new mode,
  * a protection class.
  */
+import { isHexDigits } from '../encoding/charset.js';
 export type RecordMode = 'gcm' | 'ccm' | 'ccm8' | 'cbc';
 
 export interface CipherSuite {
@@ -70,7 +71,7 @@ export function suiteByCode(code: number): CipherSuite | undefined {
 export function findSuite(id: string | number): CipherSuite | undefined {
   if (typeof id === 'number') return byCode.get(id);
   const s = id.trim();
-  if (/^0x[0-9a-f]{1,4}$/i.test(s)) return byCode.get(Number(s));
+  if (s.length > 2 && /^0x/i.test(s) && isHexDigits(s.slice(2), 1, 4, true)) return byCode.get(Number(s));
   return byName.get(s.toUpperCase());
 }
 

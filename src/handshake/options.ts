@@ -13,6 +13,7 @@ import type { MaxFragmentLength, TlsSession } from '../session/session.js';
 import { maxFragmentLengthCode } from '../session/extensions.js';
 import { digest } from '../../hw/complete.js';
 import { toHex, utf8Encode } from '../encoding/bytes.js';
+import { isHexDigits } from '../encoding/charset.js';
 
 /** What a certificate verifier is given: the chain as the server presented it (leaf first, DER). */
 export interface VerifyContext {
@@ -199,7 +200,7 @@ function verifierIdentity(verify: CertificateVerifier, verifierId: string | unde
     if (typeof verifierId !== 'string' || verifierId.length === 0) throw new MicroTlsError('SSL_BAD_CONFIG', 'verifierId must be a non-empty string');
     return toHex(digest(provider, 'sha256', utf8Encode(`verifierId:${verifierId}`)));
   }
-  if (typeof own === 'string' && /^[0-9a-f]{64}$/.test(own)) return own;
+  if (typeof own === 'string' && isHexDigits(own, 64, 64)) return own;
   let id = functionIds.get(verify);
   if (id === undefined) functionIds.set(verify, (id = toHex(provider.randomBytes(32))));
   return id;

@@ -72,7 +72,7 @@ export class HandshakeAssembler {
 
   /** Drops queued messages (used when the connection fails). */
   clear(): void {
-    this.ready.length = 0;
+    this.ready.splice(0); // not `length = 0`: Espruino throws on assigning an array length
     this.message = undefined;
     this.headerFill = 0;
   }

@@ -8,6 +8,7 @@
  */
 import { MicroTlsError } from '../errors.js';
 import { fromHex, toHex } from '../encoding/bytes.js';
+import { isHexDigits } from '../encoding/charset.js';
 
 /** RFC 6066 max_fragment_length values microtls can negotiate. */
 export type MaxFragmentLength = 512 | 1024 | 2048 | 4096;
@@ -100,7 +101,7 @@ export function validateSession(s: TlsSession): void {
     bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
   }
   if (s.serverVerified !== undefined && s.serverVerified !== true) bad('serverVerified must be true when present');
-  if (s.verifiedWith !== undefined && (s.serverVerified !== true || typeof s.verifiedWith !== 'string' || !/^[0-9a-f]{64}$/.test(s.verifiedWith))) {
+  if (s.verifiedWith !== undefined && (s.serverVerified !== true || typeof s.verifiedWith !== 'string' || !isHexDigits(s.verifiedWith, 64, 64))) {
     bad('verifiedWith must be 64 lower-case hex digits, on a verified session');
   }
 }
@@ -131,7 +132,7 @@ export function serializeSession(s: TlsSession): string {
 function hexField(obj: Record<string, unknown>, key: string): Uint8Array {
   const v = obj[key];
   // Lower-case only: the writer never produces anything else, so anything else was edited.
-  if (typeof v !== 'string' || !/^(?:[0-9a-f]{2})*$/.test(v)) bad(`${key} is not lower-case hex`);
+  if (typeof v !== 'string' || v.length % 2 !== 0 || !isHexDigits(v, 0, v.length)) bad(`${key} is not lower-case hex`);
   return fromHex(v);
 }
 

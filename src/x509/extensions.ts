@@ -12,6 +12,7 @@ import {
 } from './der.js';
 import { parseGeneralName, type GeneralName } from './general-name.js';
 import { KEY_USAGE_BITS, OID, type KeyUsageName } from './oids.js';
+import { isLdhLabel } from '../encoding/charset.js';
 
 export interface BasicConstraints { readonly ca: boolean; readonly pathLen?: number }
 
@@ -173,7 +174,7 @@ function validateConstraintBase(g: GeneralName, what: string): void {
       }
     }
   } else if (g.type === 'dns') {
-    if (g.value !== '' && !/^([a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?\.)*[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(g.value)) {
+    if (g.value !== '' && !g.value.split('.').every((label) => isLdhLabel(label, Infinity))) {
       throw new MicroTlsError(CODE, `nameConstraints: ${what} dNSName '${g.value}' is not a DNS name`);
     }
   } else if (g.type === 'email') {

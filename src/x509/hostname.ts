@@ -9,14 +9,14 @@
 import type { Certificate } from './certificate.js';
 import { parseIpAddress } from './ip.js';
 import { OID } from './oids.js';
+import { isLdhLabel } from '../encoding/charset.js';
 
-const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Lower-cased LDH name without a trailing dot, or undefined when `s` is not one. */
 export function normalizeDnsName(s: string): string | undefined {
   const name = (s.endsWith('.') ? s.slice(0, -1) : s).toLowerCase();
   if (name.length === 0 || name.length > 253) return undefined;
-  return name.split('.').every((l) => LABEL.test(l)) ? name : undefined;
+  return name.split('.').every((l) => isLdhLabel(l, 63, true)) ? name : undefined;
 }
 
 /** Does a SAN/CN pattern (possibly `*.rest`) cover the host name? Both already lower-case. */

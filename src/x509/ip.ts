@@ -1,3 +1,4 @@
+import { isDigits, isHexDigits } from '../encoding/charset.js';
 /**
  * IP address literals: parsing of the server name the caller gives and display of SAN
  * addresses. Strict on purpose: `192.168.001.001` or `0xC0A80101` is not an IP literal,
@@ -10,7 +11,7 @@ export function parseIpv4(s: string): Uint8Array | undefined {
   const out = new Uint8Array(4);
   for (let i = 0; i < 4; i++) {
     const p = parts[i]!;
-    if (!/^(0|[1-9]\d{0,2})$/.test(p)) return undefined;
+    if (!isDigits(p, 1, 3) || (p.length > 1 && p[0] === '0')) return undefined;
     const v = Number(p);
     if (v > 255) return undefined;
     out[i] = v;
@@ -35,7 +36,7 @@ export function parseIpv6(s: string): Uint8Array | undefined {
         if (!v4) return undefined;
         out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
       } else {
-        if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return undefined;
+        if (!isHexDigits(p, 1, 4, true)) return undefined;
         out.push(parseInt(p, 16));
       }
     }

@@ -92,7 +92,7 @@ export function namesEqual(a: Name, b: Name): boolean {
 
 /** RFC 4514 escaping, so a CN containing ", O=" cannot pass for another attribute. */
 function escapeValue(v: string): string {
-  let out = v.replace(/[\\,+"<>;=]/g, (c) => '\\' + c).replace(/[\u0000-\u001f\u007f]/g, '?');
+  let out = v.replace(/[\\,+"<>;=]/g, (c) => '\\' + c).replace(/[\x00-\x1f\x7f]/g, '?');
   if (out.startsWith('#') || out.startsWith(' ')) out = '\\' + out;
   if (out.endsWith(' ')) out = out.slice(0, -1) + '\\ ';
   return out;

@@ -7,6 +7,7 @@
 import { MicroTlsError } from '../errors.js';
 import { asciiDecode } from '../encoding/bytes.js';
 import { isUniversal, Tag, type DerNode } from './der.js';
+import { isDigits } from '../encoding/charset.js';
 
 export function parseTime(n: DerNode | undefined, what: string): Date {
   const code = 'X509_INVALID_DATE';
@@ -14,14 +15,14 @@ export function parseTime(n: DerNode | undefined, what: string): Date {
   let year: number;
   if (isUniversal(n, Tag.UTC_TIME) && !n.constructed) {
     text = asciiDecode(n.value);
-    if (!/^\d{12}Z$/.test(text)) throw new MicroTlsError(code, `${what}: UTCTime '${text}' is not YYMMDDHHMMSSZ`);
+    if (!(text.length === 13 && text.endsWith('Z') && isDigits(text.slice(0, 12), 12, 12))) throw new MicroTlsError(code, `${what}: UTCTime '${text}' is not YYMMDDHHMMSSZ`);
     const yy = Number(text.slice(0, 2));
     // RFC 5280: YY >= 50 is 19YY, otherwise 20YY.
     year = yy >= 50 ? 1900 + yy : 2000 + yy;
     text = text.slice(2);
   } else if (isUniversal(n, Tag.GENERALIZED_TIME) && !n.constructed) {
     text = asciiDecode(n.value);
-    if (!/^\d{14}Z$/.test(text)) throw new MicroTlsError(code, `${what}: GeneralizedTime '${text}' is not YYYYMMDDHHMMSSZ`);
+    if (!(text.length === 15 && text.endsWith('Z') && isDigits(text.slice(0, 14), 14, 14))) throw new MicroTlsError(code, `${what}: GeneralizedTime '${text}' is not YYYYMMDDHHMMSSZ`);
     year = Number(text.slice(0, 4));
     text = text.slice(4);
   } else {

@@ -1,0 +1,13 @@
+/** Types of scripts/build-device.mjs, for the tests and benchmarks that build a bundle. */
+export interface BundleResult {
+  readonly name: string;
+  readonly path: string;
+  readonly raw: number;
+  readonly gz: number;
+  readonly budget: number;
+  readonly over: boolean;
+  /** Source files bundled, relative to the repo root. */
+  readonly inputs: string[];
+  readonly polyfills?: string[];
+}
+export function buildDevice(options?: { only?: 'xs' | 'espruino'; log?: (line: string) => void }): Promise<{ results: BundleResult[]; failed: boolean }>;
