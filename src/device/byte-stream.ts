@@ -10,10 +10,15 @@ export interface ByteStreamEvents {
   /** TCP connected: the first write may go out. */
   connect(): void;
   data(bytes: Uint8Array): void;
-  /** The peer closed, or the socket was closed locally. Called at most once. */
-  close(): void;
+  /**
+   * The peer closed, or the socket was closed locally. Called at most once. `unsent`: bytes
+   * still queued, which were dropped (0 after a close() that sent everything).
+   */
+  close(unsent?: number): void;
   /** A network failure (connect refused, reset, unknown host). close() follows. */
   error(err: MicroTlsError): void;
+  /** Every queued byte went to the socket (writers waiting on a full queue may go on). */
+  drain?(): void;
 }
 
 export interface ByteStream {
@@ -21,11 +26,21 @@ export interface ByteStream {
   write(bytes: Uint8Array): void;
   /** Sends what is queued, then closes. */
   close(): void;
+  /**
+   * Bytes written and not yet taken by the socket. Adapters bound it (QueuedByteStream fails
+   * the connection past its limit); writers wait for events.drain when it grows.
+   */
+  readonly queued?: number;
+  /** Stop and restart data events; bytes wait in the socket meanwhile, so TCP slows the peer. */
+  pause?(): void;
+  resume?(): void;
 }
 
 export interface ByteStreamTarget {
   readonly host: string;
   readonly port: number;
+  /** Bytes allowed to wait to be sent before the connection fails (adapter default if absent). */
+  readonly writeQueueLimit?: number;
 }
 
 export type OpenByteStream = (target: ByteStreamTarget, events: ByteStreamEvents) => ByteStream;

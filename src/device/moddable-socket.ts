@@ -6,7 +6,8 @@
  * for all of it, so writes are cut to what `write()` (no arguments) says fits.
  */
 import { MicroTlsError } from '../errors.js';
-import { ownBuffer, type ByteStream, type ByteStreamEvents, type ByteStreamTarget, type OpenByteStream } from './byte-stream.js';
+import { ownBuffer, type ByteStreamEvents, type ByteStreamTarget, type OpenByteStream } from './byte-stream.js';
+import { QueuedByteStream } from './queued-byte-stream.js';
 
 export interface ModdableSocket {
   callback?: (message: number, value?: number) => void;
@@ -29,88 +30,62 @@ export function moddableSocketByteStream(Socket: ModdableSocketClass): OpenByteS
   return (target, events) => new ModdableSocketStream(Socket, target, events);
 }
 
-class ModdableSocketStream implements ByteStream {
+class ModdableSocketStream extends QueuedByteStream {
   private socket: ModdableSocket | undefined;
-  private readonly queue: Uint8Array[] = [];
-  private connected = false;
-  private closing = false;
-  private closed = false;
+  /** Room the last WRITABLE message gave, used before asking write() again. */
+  private writableHint: number | undefined;
 
-  constructor(Socket: ModdableSocketClass, private readonly target: ByteStreamTarget, private readonly events: ByteStreamEvents) {
+  constructor(Socket: ModdableSocketClass, target: ByteStreamTarget, events: ByteStreamEvents) {
+    super(events, `${target.host}:${target.port}`, target.writeQueueLimit);
     try {
       const socket = new Socket({ host: target.host, port: target.port });
       this.socket = socket;
       socket.callback = (message, value) => this.onMessage(message, value);
     } catch (e) {
-      Promise.resolve().then(() => this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${target.host}:${target.port}: ${e instanceof Error ? e.message : String(e)}`)));
+      Promise.resolve().then(() => this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${this.where}: ${e instanceof Error ? e.message : String(e)}`)));
     }
   }
 
-  write(bytes: Uint8Array): void {
-    if (this.closed || this.closing) return;
-    this.queue.push(bytes);
-    this.flush();
+  protected room(): number {
+    const free = this.writableHint ?? this.socket?.write();
+    this.writableHint = undefined;
+    return typeof free === 'number' ? free : 0;
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closing = true;
-    if (this.queue.length === 0 || !this.connected) this.finish();
+  protected send(bytes: Uint8Array): void {
+    this.socket!.write(ownBuffer(bytes));
+  }
+
+  protected readAvailable(): void {
+    const socket = this.socket;
+    if (!socket || this.readingPaused) return;
+    const available = socket.read();
+    if (typeof available !== 'number' || available <= 0) return;
+    const buffer = socket.read(ArrayBuffer);
+    if (buffer instanceof ArrayBuffer && buffer.byteLength > 0) this.events.data(new Uint8Array(buffer));
+  }
+
+  protected closeSocket(): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    socket?.close();
   }
 
   private onMessage(message: number, value: number | undefined): void {
     if (this.closed) return;
-    const where = `${this.target.host}:${this.target.port}`;
     if (message === CONNECTED) {
-      this.connected = true;
-      this.events.connect();
-      this.flush();
+      this.connectedNow();
     } else if (message === READABLE) {
-      const buffer = this.socket!.read(ArrayBuffer);
-      if (buffer instanceof ArrayBuffer && buffer.byteLength > 0) this.events.data(new Uint8Array(buffer));
+      this.readAvailable();
     } else if (message === WRITABLE) {
-      this.flush(value);
+      this.writableHint = value;
+      this.flush();
     } else if (message === DISCONNECTED) {
       // Before connect, a disconnect is a refused connection.
-      if (!this.connected) this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${where}: connection refused or unreachable`));
-      else this.finish();
+      if (!this.connected) this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${this.where}: connection refused or unreachable`));
+      else this.peerClosed();
     } else if (message === ERROR) {
-      this.fail(new MicroTlsError(this.connected ? 'NET_CONN_RESET' : 'NET_CONNECT_FAILED', `${where}: socket error`));
+      this.fail(new MicroTlsError(this.connected ? 'NET_CONN_RESET' : 'NET_CONNECT_FAILED', `${this.where}: socket error`));
     }
-  }
-
-  private flush(room?: number): void {
-    const socket = this.socket;
-    if (!socket || !this.connected) return;
-    while (this.queue.length > 0) {
-      const free = room ?? socket.write();
-      room = undefined;
-      if (typeof free !== 'number' || free <= 0) break;
-      const head = this.queue[0]!;
-      const n = Math.min(head.length, free);
-      socket.write(ownBuffer(n === head.length ? head : head.subarray(0, n)));
-      if (n === head.length) this.queue.shift();
-      else this.queue[0] = head.subarray(n);
-    }
-    if (this.closing && this.queue.length === 0) this.finish();
-  }
-
-  private fail(err: MicroTlsError): void {
-    if (this.closed) return;
-    this.events.error(err);
-    this.finish();
-  }
-
-  private finish(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.queue.length = 0;
-    try {
-      this.socket?.close();
-    } catch {
-      // Already closed by the peer.
-    }
-    this.socket = undefined;
-    this.events.close();
   }
 }

@@ -6,7 +6,8 @@
  * as onWritable reports room; the first onWritable means connected.
  */
 import { MicroTlsError } from '../errors.js';
-import { isIPv4, ownBuffer, type ByteStream, type ByteStreamEvents, type ByteStreamTarget, type OpenByteStream } from './byte-stream.js';
+import { isIPv4, ownBuffer, type ByteStreamEvents, type ByteStreamTarget, type OpenByteStream } from './byte-stream.js';
+import { QueuedByteStream } from './queued-byte-stream.js';
 
 export interface Ecma419TcpOptions {
   address: string;
@@ -48,15 +49,12 @@ export function ecma419ByteStream(socket: Ecma419SocketConfig, dns?: Ecma419DnsC
   return (target, events) => new Ecma419Stream(socket, dns, target, events);
 }
 
-class Ecma419Stream implements ByteStream {
+class Ecma419Stream extends QueuedByteStream {
   private tcp: Ecma419Tcp | undefined;
-  private readonly queue: Uint8Array[] = [];
   private writable = 0;
-  private connected = false;
-  private closing = false;
-  private closed = false;
 
-  constructor(socket: Ecma419SocketConfig, dns: Ecma419DnsConfig | undefined, target: ByteStreamTarget, private readonly events: ByteStreamEvents) {
+  constructor(socket: Ecma419SocketConfig, dns: Ecma419DnsConfig | undefined, target: ByteStreamTarget, events: ByteStreamEvents) {
+    super(events, `${target.host}:${target.port}`, target.writeQueueLimit);
     const open = (address: string): void => {
       if (this.closed) return;
       try {
@@ -67,17 +65,17 @@ class Ecma419Stream implements ByteStream {
           port: target.port,
           nodelay: true,
           format: 'buffer',
-          onReadable: (count) => this.onReadable(count),
+          onReadable: (count) => { if (count > 0) this.readAvailable(); },
           onWritable: (count) => this.onWritable(count),
           // ECMA-419 reports a peer's close through onError too: once connected it is a close,
           // and the TLS layer tells a clean close_notify from a truncation.
           onError: (e) => {
-            if (this.connected) this.finish();
-            else this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${target.host}:${target.port}: connection failed${e ? ` (${String(e)})` : ''}`));
+            if (this.connected) this.peerClosed();
+            else this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${this.where}: connection failed${e ? ` (${String(e)})` : ''}`));
           },
         });
       } catch (e) {
-        this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${target.host}:${target.port}: ${e instanceof Error ? e.message : String(e)}`));
+        this.fail(new MicroTlsError('NET_CONNECT_FAILED', `${this.where}: ${e instanceof Error ? e.message : String(e)}`));
       }
     };
     if (isIPv4(target.host)) {
@@ -97,63 +95,30 @@ class Ecma419Stream implements ByteStream {
     }
   }
 
-  write(bytes: Uint8Array): void {
-    if (this.closed || this.closing) return;
-    this.queue.push(bytes);
-    this.flush();
+  protected room(): number {
+    return this.writable;
   }
 
-  close(): void {
-    if (this.closed) return;
-    this.closing = true;
-    if (this.queue.length === 0 || !this.connected) this.finish();
+  protected send(bytes: Uint8Array): void {
+    const left = this.tcp!.write(ownBuffer(bytes));
+    this.writable = typeof left === 'number' ? left : this.writable - bytes.length;
   }
 
-  private onWritable(count: number): void {
-    this.writable = count;
-    if (!this.connected) {
-      this.connected = true;
-      this.events.connect();
-    }
-    this.flush();
-  }
-
-  private onReadable(count: number): void {
-    if (this.closed || count <= 0 || !this.tcp) return;
+  protected readAvailable(): void {
+    if (this.closed || this.readingPaused || !this.tcp) return;
     const buffer = this.tcp.read();
     if (buffer && buffer.byteLength > 0) this.events.data(new Uint8Array(buffer));
   }
 
-  private flush(): void {
+  protected closeSocket(): void {
     const tcp = this.tcp;
-    if (!tcp || !this.connected) return;
-    while (this.queue.length > 0 && this.writable > 0) {
-      const head = this.queue[0]!;
-      const n = Math.min(head.length, this.writable);
-      const left = tcp.write(ownBuffer(n === head.length ? head : head.subarray(0, n)));
-      this.writable = typeof left === 'number' ? left : this.writable - n;
-      if (n === head.length) this.queue.shift();
-      else this.queue[0] = head.subarray(n);
-    }
-    if (this.closing && this.queue.length === 0) this.finish();
-  }
-
-  private fail(err: MicroTlsError): void {
-    if (this.closed) return;
-    this.events.error(err);
-    this.finish();
-  }
-
-  private finish(): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.queue.length = 0;
-    try {
-      this.tcp?.close();
-    } catch {
-      // Closing a socket the peer already closed may throw on some ports; it is gone either way.
-    }
     this.tcp = undefined;
-    this.events.close();
+    tcp?.close();
+  }
+
+  private onWritable(count: number): void {
+    this.writable = count;
+    if (!this.connected) this.connectedNow();
+    else this.flush();
   }
 }

@@ -12,13 +12,15 @@
 import { MicroTlsError } from '../errors.js';
 import { connect as connectMqttClient, type ConnectOptions as MqttConnectOptions } from '../mqtt/connect.js';
 import type { MqttClient } from '../mqtt/client.js';
+import { DEFAULT_WRITE_BUFFER_LIMIT } from '../mqtt/options.js';
 import type { Timers } from '../mqtt/timers.js';
 import type { DuplexLike, TransportFactory } from '../mqtt/transport.js';
 import { settableClock, type SettableClock } from '../time/clock.js';
 import type { OpenByteStream } from './byte-stream.js';
 import { ecma419ByteStream, type Ecma419DnsConfig, type Ecma419SocketConfig, type Ecma419TcpClass } from './moddable-tcp.js';
 import { moddableSocketByteStream, type ModdableSocketClass } from './moddable-socket.js';
-import { connectTls, type DeviceTlsOptions, type DeviceTlsSocket } from './tls-stream.js';
+import { connectTls, DEVICE_WRITE_HIGH_WATER, type DeviceTlsOptions, type DeviceTlsSocket } from './tls-stream.js';
+import { DEVICE_WRITE_QUEUE_LIMIT } from './queued-byte-stream.js';
 import { xsProvider } from './xs-provider.js';
 
 export interface ModdableSockets {
@@ -107,9 +109,13 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
   const host = mqtt.host ?? 'localhost';
   const port = mqtt.port ?? (useTls ? 8883 : 1883);
   let session = tlsOptions.session;
+  // Room for the client's own writeBufferLimit plus what a socket holds before it calls
+  // back, so the client stops reading before the device's queue limit fails the connection.
+  const writeQueueLimit = tlsOptions.writeQueueLimit ??
+    Math.max(DEVICE_WRITE_QUEUE_LIMIT, (mqtt.writeBufferLimit ?? DEFAULT_WRITE_BUFFER_LIMIT) + 2 * DEVICE_WRITE_HIGH_WATER);
   const transport: TransportFactory = async (attempt) => {
     const open = await moddableByteStream(sockets);
-    if (!useTls) return plainTcp(open, host, port);
+    if (!useTls) return connectPlainTcp(open, host, port, writeQueueLimit);
     const verify = mqtt.verifyServerCertificate ?? true;
     const tls = await connectTls(open, {
       ...tlsOptions,
@@ -124,6 +130,7 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
       ...(mqtt.ciphers ? { cipherSuites: mqtt.ciphers } : {}),
       ...(mqtt.maxFragmentLength ? { maxFragmentLength: mqtt.maxFragmentLength as DeviceTlsOptions['maxFragmentLength'] } : {}),
       ...(session ? { session } : {}),
+      writeQueueLimit,
     });
     session = tls.getSession() ?? session;
     if (attempt?.cancelled) {
@@ -136,29 +143,63 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
   return connectMqttClient({ ...mqtt, tls: useTls, host, port, transport });
 }
 
-/** MQTT without TLS (port 1883) over the same sockets. */
-function plainTcp(open: OpenByteStream, host: string, port: number): Promise<DuplexLike> {
+/**
+ * MQTT without TLS (port 1883) over the same sockets, with the TLS socket's write
+ * backpressure: callbacks wait past DEVICE_WRITE_HIGH_WATER queued bytes, and a write
+ * after close reports NET_CONN_RESET (its bytes were not sent).
+ */
+export function connectPlainTcp(open: OpenByteStream, host: string, port: number, writeQueueLimit?: number): Promise<DuplexLike> {
   return new Promise((resolve, reject) => {
     type Listener = (...args: never[]) => void;
     const listeners: Record<string, Listener[]> = { data: [], close: [], error: [] };
     const emit = (event: string, ...args: unknown[]): void => { for (const l of listeners[event] ?? []) (l as (...a: unknown[]) => void)(...args); };
     let up = false;
     let closed = false;
-    const stream = open({ host, port }, {
+    let closeError: Error | undefined;
+    let ending = false;
+    let waiting: WriteCallback[] = [];
+    const lost = (): Error => closeError ?? new MicroTlsError('NET_CONN_RESET', `${host}:${port}: write after close`);
+    const stream = open({ host, port, ...(writeQueueLimit !== undefined ? { writeQueueLimit } : {}) }, {
       connect: () => { up = true; resolve(duplex); },
       data: (bytes) => emit('data', bytes),
-      error: (err) => { if (!up) reject(err); else emit('error', err); },
-      close: () => { closed = true; if (!up) reject(new MicroTlsError('NET_CONNECT_FAILED', `${host}:${port}: closed before connecting`)); emit('close'); },
+      drain: () => { const w = waiting; waiting = []; for (const cb of w) cb(null); },
+      error: (err) => { closeError = err; if (!up) reject(err); else emit('error', err); },
+      close: (unsent = 0) => {
+        closed = true;
+        const w = waiting;
+        waiting = [];
+        // After end() a stream sends its queue before closing: only bytes left unsent are lost.
+        const result = closeError ?? (unsent > 0 || !ending ? lost() : null);
+        for (const cb of w) cb(result);
+        if (!up) reject(new MicroTlsError('NET_CONNECT_FAILED', `${host}:${port}: closed before connecting`));
+        emit('close');
+      },
     });
     const duplex = {
-      write(chunk: Uint8Array, cb?: (err?: Error | null) => void) { if (!closed) stream.write(chunk); cb?.(null); return !closed; },
-      end() { stream.close(); },
+      write(chunk: Uint8Array, cb?: WriteCallback) {
+        if (!closed) stream.write(chunk);
+        if (closed) {
+          cb?.(lost());
+          return false;
+        }
+        if ((stream.queued ?? 0) <= DEVICE_WRITE_HIGH_WATER) {
+          cb?.(null);
+          return true;
+        }
+        if (cb) waiting.push(cb);
+        return false;
+      },
+      end() { ending = true; stream.close(); },
       destroy() { stream.close(); },
+      pause() { stream.pause?.(); },
+      resume() { stream.resume?.(); },
       on(event: string, l: Listener) { (listeners[event] ??= []).push(l); return duplex; },
       removeAllListeners(event?: string) { if (event) listeners[event] = []; else for (const k in listeners) listeners[k] = []; return duplex; },
     } as DuplexLike;
   });
 }
+
+type WriteCallback = (err?: Error | null) => void;
 
 /** Moddable's `rng` module (RNG.get(n) returns an ArrayBuffer) as a random source. */
 export function moddableRandom(RNG: { get(n: number): ArrayBuffer }): (n: number) => Uint8Array {

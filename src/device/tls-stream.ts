@@ -31,9 +31,39 @@ export interface DeviceTlsOptions extends Omit<TlsClientOptions, 'serverName' | 
   readonly timeout?: number;
   /** Default: the engine's setTimeout/clearTimeout, when it has them. */
   readonly timers?: Timers;
+  /** NSS key-log lines (CLIENT_RANDOM ...), for Wireshark while debugging a port. */
+  readonly keylog?: (line: string) => void;
+  /**
+   * A TCP close without close_notify after the handshake is a truncation: the data received
+   * is delivered, then the socket fails with SSL_CONN_EOF (as Mbed TLS reports it). true
+   * turns it into a plain 'close' (`truncated` is set either way).
+   */
+  readonly allowTruncation?: boolean;
+  /**
+   * Bytes of ciphertext allowed to wait for the socket (default 64 KiB): past it the
+   * connection fails with NET_SEND_FAILED rather than grow RAM while the peer does not read.
+   */
+  readonly writeQueueLimit?: number;
 }
 
 export const DEVICE_HANDSHAKE_TIMEOUT = 30_000;
+
+/**
+ * Queued ciphertext past which write() returns false and holds its callback until the
+ * socket drained, so a writer that waits for callbacks (the MQTT client) stays far from
+ * the write-queue limit.
+ */
+export const DEVICE_WRITE_HIGH_WATER = 16 * 1024;
+
+/** @internal What the socket needs of its ByteStream. */
+export interface StreamControl {
+  close(): void;
+  queued(): number;
+  pause(): void;
+  resume(): void;
+}
+
+type WriteCallback = (err?: Error | null) => void;
 
 interface DeviceTlsSocketEvents {
   data: (chunk: Uint8Array) => void;
@@ -46,10 +76,40 @@ export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
   readonly lastErrors: number[] = [];
   private info: HandshakeInfo | undefined;
   private closedFlag = false;
+  private wasTruncated = false;
+  /** Callbacks of writes that went past the high-water mark, run when the socket drains. */
+  private waiting: WriteCallback[] = [];
+  private closeError: Error | undefined;
+  /** end() was called: the stream still sends what is queued, so waiting callbacks wait for it. */
+  private ending = false;
 
   /** @internal Made by connectTls. */
-  constructor(private readonly engine: TlsClient, private readonly closeStream: () => void) {
+  constructor(private readonly engine: TlsClient, private readonly stream: StreamControl) {
     super();
+  }
+
+  /** Ciphertext written and not yet taken by the socket (as stream.Writable's). */
+  get writableLength(): number {
+    return this.closedFlag ? 0 : this.stream.queued();
+  }
+
+  /**
+   * True when the server closed TCP without close_notify (its data may have been cut short);
+   * the socket then failed with SSL_CONN_EOF unless connect() had allowTruncation.
+   */
+  get truncated(): boolean {
+    return this.wasTruncated;
+  }
+
+  /** Stops 'data' events; the socket's receive buffer fills and TCP slows the server. */
+  pause(): this {
+    this.stream.pause();
+    return this;
+  }
+
+  resume(): this {
+    this.stream.resume();
+    return this;
   }
 
   get cipherSuite(): string | undefined {
@@ -77,7 +137,7 @@ export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
     return this.info?.session;
   }
 
-  write(chunk: Uint8Array | string, callback?: (err?: Error | null) => void): boolean {
+  write(chunk: Uint8Array | string, callback?: WriteCallback): boolean {
     if (this.closedFlag) {
       const err = new MicroTlsError('SSL_BAD_INPUT_DATA', 'write after the TLS connection closed');
       if (callback) callback(err);
@@ -89,13 +149,45 @@ export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
       if (callback) callback(e as Error);
       return false;
     }
-    if (callback) callback(null);
-    return true;
+    if (this.closedFlag) {
+      // The write itself failed the connection (write-queue limit): its bytes are gone.
+      if (callback) callback(this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent'));
+      return false;
+    }
+    if (this.stream.queued() <= DEVICE_WRITE_HIGH_WATER) {
+      if (callback) callback(null);
+      return true;
+    }
+    if (callback) this.waiting.push(callback);
+    return false;
+  }
+
+  /** @internal The socket took every queued byte. */
+  drained(): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const cb of waiting) cb(null);
+  }
+
+  /**
+   * @internal TCP closed without close_notify after the handshake (a truncation an attacker
+   * can cause). The data that arrived was delivered already; strict, the socket then fails.
+   */
+  peerTruncated(err: MicroTlsError, lenient: boolean): void {
+    if (this.closedFlag) return;
+    this.wasTruncated = true;
+    if (lenient) {
+      this.noteError(err);
+      this.finish();
+    } else {
+      this.fail(err);
+    }
   }
 
   /** Sends close_notify and closes the socket. */
   end(): void {
     if (this.closedFlag) return;
+    this.ending = true;
     try {
       this.engine.close();
     } catch {
@@ -130,6 +222,7 @@ export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
   fail(err: Error): void {
     if (this.closedFlag) return;
     if (err instanceof MicroTlsError) this.noteError(err);
+    this.closeError = err;
     this.emit('error', err);
     this.finish();
   }
@@ -138,8 +231,16 @@ export class DeviceTlsSocket extends Emitter<DeviceTlsSocketEvents> {
   finish(): void {
     if (this.closedFlag) return;
     this.closedFlag = true;
-    this.closeStream();
+    this.stream.close();
+    if (!this.ending || this.closeError) this.streamEnded(this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent'));
     this.emit('close');
+  }
+
+  /** @internal The stream closed: after end(), with what was queued sent unless `err`. */
+  streamEnded(err?: Error): void {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const cb of waiting) cb(err ?? null);
   }
 }
 
@@ -166,7 +267,7 @@ function globalTimers(): Timers | undefined {
  */
 export function connectTls(open: OpenByteStream, options: DeviceTlsOptions): Promise<DeviceTlsSocket> {
   return new Promise<DeviceTlsSocket>((resolve, reject) => {
-    const { host, port = 8883, servername, provider, timeout = DEVICE_HANDSHAKE_TIMEOUT, timers = globalTimers(), ...engineOptions } = options;
+    const { host, port = 8883, servername, provider, timeout = DEVICE_HANDSHAKE_TIMEOUT, timers = globalTimers(), keylog, allowTruncation = false, writeQueueLimit, ...engineOptions } = options;
     let settled = false;
     let timer: unknown;
     let socket: DeviceTlsSocket | undefined;
@@ -194,12 +295,18 @@ export function connectTls(open: OpenByteStream, options: DeviceTlsOptions): Pro
         data: (bytes) => socket!.deliver(bytes),
         close: () => socket!.finish(),
         error: (err) => { if (!settled) settle(err); else socket!.fail(err); },
+        ...(keylog ? { keylog } : {}),
       });
     } catch (e) {
       reject(e);
       return;
     }
-    socket = new DeviceTlsSocket(engine, () => { if (!streamClosed) { streamClosed = true; stream?.close(); } });
+    socket = new DeviceTlsSocket(engine, {
+      close: () => { if (!streamClosed) { streamClosed = true; stream?.close(); } },
+      queued: () => stream?.queued ?? 0,
+      pause: () => stream?.pause?.(),
+      resume: () => stream?.resume?.(),
+    });
 
     if (timers) {
       timer = timers.setTimeout(() => {
@@ -209,22 +316,29 @@ export function connectTls(open: OpenByteStream, options: DeviceTlsOptions): Pro
       }, timeout);
     }
 
-    stream = open({ host, port }, {
+    stream = open({ host, port, ...(writeQueueLimit !== undefined ? { writeQueueLimit } : {}) }, {
       connect: () => engine.start(),
+      drain: () => socket!.drained(),
       data: (bytes) => engine.receive(bytes),
       error: (err) => {
         engine.abort(err);
         if (!settled) settle(err);
+        else if (socket!.closed) socket!.streamEnded(err);
         else socket!.fail(err);
       },
-      close: () => {
+      close: (unsent = 0) => {
         streamClosed = true;
         if (!settled) {
           const err = new MicroTlsError('SSL_CONN_EOF', `the server closed the connection during the TLS handshake (state ${engine.state}); is it a TLS port that accepts TLS 1.2 with RSA key exchange?`);
           engine.abort(err);
           settle(err);
+        } else if (socket!.closed) {
+          socket!.streamEnded(unsent > 0 ? new MicroTlsError('NET_CONN_RESET', `${host}:${port} closed the connection with ${unsent} bytes not sent`) : undefined);
         } else {
-          socket!.finish();
+          // Not after the server's close_notify (that closed the socket already): a cut.
+          socket!.peerTruncated(new MicroTlsError('SSL_CONN_EOF',
+            `${host}:${port} closed the TCP connection without close_notify, so the data may have been cut short (truncation); ` +
+            'pass allowTruncation: true to accept such a close as a normal end'), allowTruncation);
         }
       },
     });

@@ -1,101 +1,20 @@
 /**
  * src/device/moddable*.ts under Node, where neither Moddable socket API exists: each test
- * gives connect() a small stand-in class over a real net.Socket, shaped as ECMA-419's TCP
- * (`write` throws past the room it reported, as Moddable's does) or as Moddable's `socket`
- * module (nothing sent when it does not fit), with little room per write so the adapters'
- * queueing runs. The handshakes are real, against `openssl s_server`; the live XS runs are
+ * gives connect() one of the stand-in classes over a real net.Socket (moddable-stand-ins.ts),
+ * with little room per write so the adapters' queueing runs. The handshakes are real, against `openssl s_server`; the live XS runs are
  * in xs-live.test.ts.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { lookup } from 'node:dns';
 import net from 'node:net';
 import { connect, moddableRandom } from '../../src/device/moddable.js';
-import type { Ecma419TcpOptions } from '../../src/device/moddable-tcp.js';
 import { MicroTlsError } from '../../src/errors.js';
 import { freePort, retryConnect } from '../helpers/servers.js';
+import { Ecma419StandIn, ResolverStandIn, SocketStandIn, standIn } from './moddable-stand-ins.js';
 import { startXsPeers, type XsPeers } from './xs-peers.js';
 
-const ROOM = 100;
+const ROOM = standIn.room;
 let peers: XsPeers;
-let largestWrite = 0;
-
-/** ECMA-419 TCP over net.Socket, with ROOM bytes writable at a time. */
-class Ecma419StandIn {
-  private readonly socket: net.Socket;
-  private readonly chunks: Buffer[] = [];
-  private room = ROOM;
-
-  constructor(private readonly o: Ecma419TcpOptions) {
-    this.socket = net.connect({ host: o.address, port: o.port });
-    this.socket.on('connect', () => o.onWritable?.(this.room));
-    this.socket.on('data', (d) => { this.chunks.push(d); o.onReadable?.(this.chunks.reduce((n, c) => n + c.length, 0)); });
-    this.socket.on('error', () => undefined);
-    this.socket.on('close', () => o.onError?.('closed'));
-  }
-
-  read(): ArrayBuffer | undefined {
-    if (this.chunks.length === 0) return undefined;
-    const all = Buffer.concat(this.chunks.splice(0));
-    return all.buffer.slice(all.byteOffset, all.byteOffset + all.length) as ArrayBuffer;
-  }
-
-  write(buffer: ArrayBuffer | ArrayBufferView): number {
-    const bytes = buffer instanceof ArrayBuffer ? Buffer.from(buffer) : Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-    if (bytes.length > this.room) throw new Error('would block');
-    largestWrite = Math.max(largestWrite, bytes.length);
-    this.room -= bytes.length;
-    this.socket.write(bytes, () => setImmediate(() => { this.room = ROOM; this.o.onWritable?.(this.room); }));
-    return this.room;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
-/** Moddable's `socket` module over net.Socket: write() without arguments says the room. */
-class SocketStandIn {
-  callback?: (message: number, value?: number) => void;
-  private readonly socket: net.Socket;
-  private readonly chunks: Buffer[] = [];
-  private room = ROOM;
-
-  constructor(d: { host?: string; port: number }) {
-    this.socket = net.connect({ host: d.host, port: d.port });
-    this.socket.on('connect', () => this.callback?.(1));
-    this.socket.on('data', (b) => { this.chunks.push(b); this.callback?.(2, b.length); });
-    this.socket.on('error', () => this.callback?.(-2));
-    this.socket.on('end', () => this.callback?.(-1));
-  }
-
-  read(type?: unknown): ArrayBuffer | number {
-    if (type === undefined) return this.chunks.reduce((n, c) => n + c.length, 0);
-    const all = Buffer.concat(this.chunks.splice(0));
-    return all.buffer.slice(all.byteOffset, all.byteOffset + all.length) as ArrayBuffer;
-  }
-
-  write(...data: ArrayBuffer[]): number {
-    for (const d of data) {
-      if (d.byteLength > this.room) return this.room; // nothing sent, as the module documents
-      largestWrite = Math.max(largestWrite, d.byteLength);
-      this.room -= d.byteLength;
-      this.socket.write(Buffer.from(d), () => setImmediate(() => { this.room = ROOM; this.callback?.(3, ROOM); }));
-    }
-    return this.room;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
-/** ECMA-419 DNS resolver over node:dns. */
-class ResolverStandIn {
-  resolve(r: { host: string; onResolved(host: string, address: string): void; onError(): void }): void {
-    lookup(r.host, { family: 4 }, (err, address) => (err ? r.onError() : r.onResolved(r.host, address)));
-  }
-}
 
 test.before(async () => {
   peers = await startXsPeers({ mosquitto: false });
@@ -109,20 +28,20 @@ test.after(async () => { await peers?.close(); });
 const random = (n: number): Uint8Array => crypto.getRandomValues(new Uint8Array(n));
 
 test('ECMA-419 TCP: a verified handshake when the socket takes 100 bytes at a time; data both ways', async () => {
-  largestWrite = 0;
+  standIn.largestWrite = 0;
   const s = await connect({ host: 'localhost', port: peers.sServer.port, verify: true, ca: peers.caPem, random,
     socket: { io: Ecma419StandIn }, dns: { io: ResolverStandIn } });
   assert.ok(s.cipherSuite);
   const echoed = new Promise<string>((resolve) => s.on('data', (d) => resolve(Buffer.from(d).toString())));
   s.write('ping over ECMA-419');
   assert.is(await echoed, 'ping over ECMA-419');
-  assert.ok(largestWrite <= ROOM && largestWrite > 0, `never more than the room the socket gave (${largestWrite})`);
+  assert.ok(standIn.largestWrite <= ROOM && standIn.largestWrite > 0, `never more than the room the socket gave (${standIn.largestWrite})`);
   s.end();
   assert.ok(s.closed);
 });
 
 test('Moddable socket module: a verified handshake, resumed by ticket the second time', async () => {
-  largestWrite = 0;
+  standIn.largestWrite = 0;
   const first = await connect({ host: '127.0.0.1', port: peers.sServer.port, servername: 'localhost', verify: true, ca: peers.caPem, random, Socket: SocketStandIn });
   const session = first.getSession();
   first.end();
@@ -130,7 +49,7 @@ test('Moddable socket module: a verified handshake, resumed by ticket the second
   const again = await connect({ host: '127.0.0.1', port: peers.sServer.port, servername: 'localhost', verify: true, ca: peers.caPem, random, Socket: SocketStandIn, session });
   assert.is(again.resumed, true);
   again.end();
-  assert.ok(largestWrite <= ROOM);
+  assert.ok(standIn.largestWrite <= ROOM);
 });
 
 test('a host name without a DNS resolver is refused with NET_UNKNOWN_HOST and what to pass', async () => {
