@@ -143,13 +143,14 @@ test('errors that say what to do: no common cipher, wrong host name, unwritable 
   }
 });
 
-test('a slow verification says what it is doing after 1 s: a CA file of 2000 certificates', async () => {
+test('a slow stage says what it is doing once it passes the threshold (1 s; 1 ms here): a CA file of 2000 certificates', async () => {
   const p = cliPki();
   const big = join(p.dir, 'big-bundle.pem');
   writeFileSync(big, p.otherHost.certPem.repeat(1999) + p.ca.certPem);
-  const r = await microtls(['probe', at(plain), '--cafile', big], { timeoutMs: 60_000 });
+  // The threshold is lowered rather than the work made slow: the line must not depend on this machine's speed.
+  const r = await microtls(['probe', at(plain), '--cafile', big], { timeoutMs: 60_000, env: { MICROTLS_PROGRESS_MS: '1' } });
   assert.is(r.code, 0, r.stderr);
-  assert.match(r.stderr, /^microtls probe: loading the trusted certificates from \S+big-bundle\.pem(: \d+ of 2000 read)? \(\d+\.\d s so far\)$/m);
+  assert.match(r.stderr, /^microtls probe: (loading the trusted certificates from \S+big-bundle\.pem(: \d+ of 2000 read)?|verifying the server's certificate chain \(\d certificates\)) \(\d+\.\d s so far\)$/m);
   assert.match(r.stdout.toString(), /Verify return code: 0 \(ok\)/);
   const quick = await microtls(['probe', at(plain), '--cafile', p.files.caPem]);
   assert.is(quick.stderr, '', 'a quick run prints no progress');
