@@ -158,6 +158,12 @@ export interface ConnectOptions {
   readonly timeout?: number;
   /** Receives NSS key-log lines (CLIENT_RANDOM …) for Wireshark. */
   readonly keylog?: (line: string) => void;
+  /**
+   * A TCP close without close_notify after the handshake is a truncation: the data received
+   * is delivered, then the socket fails with SSL_CONN_EOF (as Mbed TLS reports it). true
+   * turns it into a plain 'close' (`truncated` is set either way).
+   */
+  readonly allowTruncation?: boolean;
 }
 
 interface TlsSocketEvents {
@@ -173,6 +179,7 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
   /** The two most recent Mbed TLS error codes, newest first (the device's "Status codes"). */
   readonly lastErrors: number[] = [];
   destroyed = false;
+  private wasTruncated = false;
 
   constructor(readonly engine: TlsClient, private readonly tcp: EspruinoSocket) {
     super();
@@ -194,6 +201,25 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
   /** Decrypted application data from the engine. */
   deliver(bytes: Uint8Array): void {
     this.emit('data', bytes);
+  }
+
+  /**
+   * True when the server closed TCP without close_notify (its data may have been cut short);
+   * the socket then failed with SSL_CONN_EOF unless connect() had allowTruncation.
+   */
+  get truncated(): boolean {
+    return this.wasTruncated;
+  }
+
+  /**
+   * TCP closed without close_notify after the handshake (a cut an attacker can cause). What
+   * arrived was delivered already, as it came; strict, the socket then fails.
+   */
+  peerTruncated(err: MicroTlsError, lenient: boolean): void {
+    if (this.destroyed) return;
+    this.wasTruncated = true;
+    this.noteError(err);
+    this.destroy(lenient ? undefined : err);
   }
 
   /** The server's close_notify. */
@@ -323,7 +349,9 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
     });
     tcp.on('close', () => {
       if (!settled) settle(new MicroTlsError('NET_CONN_RESET', `${host}:${port}: connection closed during the handshake`));
-      else socket!.destroy();
+      else socket!.peerTruncated(new MicroTlsError('SSL_CONN_EOF',
+        `${host}:${port} closed the TCP connection without close_notify, so the data may have been cut short (truncation); ` +
+        'pass allowTruncation: true to accept such a close as a normal end'), options.allowTruncation === true);
     });
   });
 }
