@@ -37,7 +37,7 @@ interface EspruinoSocket {
   write(data: string): unknown;
   end(): unknown;
   on(event: 'data', fn: (data: string) => void): unknown;
-  on(event: 'close' | 'end', fn: () => void): unknown;
+  on(event: 'close' | 'end' | 'drain', fn: () => void): unknown;
   on(event: 'error', fn: (err: unknown) => void): unknown;
 }
 interface EspruinoNet {
@@ -164,13 +164,26 @@ export interface ConnectOptions {
    * turns it into a plain 'close' (`truncated` is set either way).
    */
   readonly allowTruncation?: boolean;
+  /**
+   * Bytes of ciphertext allowed to wait in the socket's buffer (default 64 KiB): past it the
+   * connection fails with NET_SEND_FAILED rather than grow RAM while the peer does not read.
+   */
+  readonly writeQueueLimit?: number;
 }
+
+/** Default bytes that may wait to be sent before the connection fails. */
+export const ESPRUINO_WRITE_QUEUE_LIMIT = 64 * 1024;
+/** Queued ciphertext past which write() returns false and holds its callback until 'drain'. */
+export const ESPRUINO_WRITE_HIGH_WATER = 16 * 1024;
+
+type WriteCallback = (err?: Error | null) => void;
 
 interface TlsSocketEvents {
   data: (chunk: Uint8Array) => void;
   close: () => void;
   error: (err: Error) => void;
   end: () => void;
+  drain: () => void;
 }
 
 /** A TLS connection over an Espruino `net` socket: what the MQTT client (DuplexLike) and applications use. */
@@ -180,9 +193,44 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
   readonly lastErrors: number[] = [];
   destroyed = false;
   private wasTruncated = false;
+  /**
+   * Espruino's socket buffers without bound and emits 'drain' when its buffer empties (its
+   * write() returns nothing useful), so what was handed over since the last 'drain' is what waits.
+   */
+  private pending = 0;
+  /** Callbacks of writes that went past the high-water mark, run on 'drain'. */
+  private waiting: WriteCallback[] = [];
+  private closeError: Error | undefined;
 
-  constructor(readonly engine: TlsClient, private readonly tcp: EspruinoSocket) {
+  constructor(readonly engine: TlsClient, private readonly tcp: EspruinoSocket, private readonly limit = ESPRUINO_WRITE_QUEUE_LIMIT) {
     super();
+  }
+
+  /** Ciphertext handed to the socket and not yet sent, as far as 'drain' tells. */
+  get writableLength(): number {
+    return this.destroyed ? 0 : this.pending;
+  }
+
+  /** Ciphertext from the engine to the socket; past the limit the connection fails instead. */
+  send(bytes: Uint8Array): void {
+    if (this.destroyed) return;
+    if (this.pending + bytes.length > this.limit) {
+      const err = new MicroTlsError('NET_SEND_FAILED', `more than ${this.limit} bytes waiting to be sent; the peer stopped reading`);
+      this.noteError(err);
+      this.destroy(err);
+      return;
+    }
+    this.pending += bytes.length;
+    this.tcp.write(E.toString(bytes));
+  }
+
+  /** The socket's 'drain': its buffer is empty. */
+  drained(): void {
+    this.pending = 0;
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const cb of waiting) cb(null);
+    if (!this.destroyed) this.emit('drain');
   }
 
   get cipherSuite(): string | undefined {
@@ -242,8 +290,17 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
       else throw e;
       return false;
     }
-    if (callback) setTimeout(() => callback(null), 0);
-    return true;
+    if (this.destroyed) {
+      // The write itself failed the connection (write-queue limit): its bytes are gone.
+      if (callback) callback(this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent'));
+      return false;
+    }
+    if (this.pending <= ESPRUINO_WRITE_HIGH_WATER) {
+      if (callback) setTimeout(() => callback(null), 0);
+      return true;
+    }
+    if (callback) this.waiting.push(callback);
+    return false;
   }
 
   /** Sends close_notify and closes the TCP connection. */
@@ -261,7 +318,13 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
     } catch {
       // already closed by the peer
     }
+    this.closeError = err;
+    const waiting = this.waiting;
+    this.waiting = [];
+    this.pending = 0;
     if (err) this.emit('error', err);
+    const lost = err ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent');
+    for (const cb of waiting) cb(lost);
     this.emit('close');
   }
 }
@@ -301,7 +364,8 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
     try {
       engine = new TlsClient(engineOptions as TlsClientOptions, {
         output: (bytes) => {
-          if (tcp && !(socket && socket.destroyed)) tcp.write(E.toString(bytes));
+          if (socket) socket.send(bytes);
+          else if (tcp) tcp.write(E.toString(bytes));
         },
         handshake: (info) => {
           socket!.handshake = info;
@@ -330,7 +394,8 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
         settle(e instanceof MicroTlsError ? e : new MicroTlsError('SSL_INTERNAL_ERROR', String(e)));
       }
     });
-    socket = new TlsSocket(engine, tcp);
+    socket = new TlsSocket(engine, tcp, options.writeQueueLimit);
+    tcp.on('drain', () => socket!.drained());
     tcp.on('data', (data) => {
       if (socket!.destroyed) return;
       try {
