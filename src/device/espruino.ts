@@ -221,7 +221,14 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
       return;
     }
     this.pending += bytes.length;
-    this.tcp.write(E.toString(bytes));
+    try {
+      this.tcp.write(E.toString(bytes));
+    } catch (e) {
+      // Espruino throws on a socket that closed before its 'close' event ran.
+      const err = new MicroTlsError('NET_SEND_FAILED', String(e));
+      this.noteError(err);
+      this.destroy(err);
+    }
   }
 
   /** The socket's 'drain': its buffer is empty. */
@@ -439,7 +446,20 @@ class TcpDuplex extends Emitter<TlsSocketEvents> implements DuplexLike {
   }
 
   write(chunk: Uint8Array, cb?: (err?: Error | null) => void): boolean {
-    this.tcp.write(E.toString(chunk));
+    let err: MicroTlsError | undefined;
+    if (this.closed) err = new MicroTlsError('NET_CONN_RESET', 'write after close: the TCP connection is gone, nothing was sent');
+    else {
+      try {
+        this.tcp.write(E.toString(chunk));
+      } catch (e) {
+        // Espruino throws on a socket that closed before its 'close' event ran.
+        err = new MicroTlsError('NET_CONN_RESET', `write after close: ${String(e)}`);
+      }
+    }
+    if (err) {
+      if (cb) setTimeout(() => cb(err), 0);
+      return false;
+    }
     if (cb) setTimeout(() => cb(null), 0);
     return true;
   }
@@ -451,6 +471,11 @@ class TcpDuplex extends Emitter<TlsSocketEvents> implements DuplexLike {
   destroy(): void {
     this.tcp.end();
   }
+}
+
+/** A plain TCP connection over `net` (what mqtt:// URLs use), as a DuplexLike. */
+export function connectTcp(host: string, port: number): Promise<DuplexLike> {
+  return Promise.resolve(tcpTransport(host, port)());
 }
 
 function tcpTransport(host: string, port: number): TransportFactory {
