@@ -21,7 +21,8 @@ import { TlsClient } from '../src/handshake/client.js';
 import { CIPHER_SUITES, findSuite, type CipherSuite } from '../src/handshake/cipher-suites.js';
 import { createTestPki } from '../test/helpers/pki.js';
 import { seededRandom } from '../test/helpers/seeded-random.js';
-import { retryConnect, startOpensslServer, withTimeout } from '../test/helpers/servers.js';
+import { retryConnect, startOpensslServer } from '../test/helpers/servers.js';
+import { withTimeout } from '../test/helpers/async.js';
 
 export interface ReplayFixture {
   readonly description: string;
