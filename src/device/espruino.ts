@@ -16,7 +16,7 @@ import type { CertificateVerifier, TlsClientOptions } from '../handshake/options
 import { Emitter } from '../mqtt/emitter.js';
 import { connect as mqttConnectWith, resolveConnectOptions, whenConnected, type ConnectOptions as MqttConnectOptions } from '../mqtt/connect.js';
 import type { MqttClient } from '../mqtt/client.js';
-import type { CertificateDescription } from '../mqtt/options.js';
+import { DEFAULT_WRITE_BUFFER_LIMIT, type CertificateDescription } from '../mqtt/options.js';
 import type { DuplexLike, TransportAttempt, TransportFactory } from '../mqtt/transport.js';
 import type { TlsSession } from '../session/session.js';
 import { setDefaultClock, type Clock } from '../time/clock.js';
@@ -509,11 +509,14 @@ export function connectMqtt(urlOrOptions: string | MqttConnectOptions, options?:
     if (o.protocol !== 'mqtts') transport = tcpTransport(o.host, o.port);
     else {
       let session: TlsSession | undefined;
+      // Room for the client's own writeBufferLimit plus a high-water mark's worth either side.
+      const writeQueueLimit = Math.max(ESPRUINO_WRITE_QUEUE_LIMIT, (o.writeBufferLimit ?? DEFAULT_WRITE_BUFFER_LIMIT) + 2 * ESPRUINO_WRITE_HIGH_WATER);
       transport = async (attempt?: TransportAttempt) => {
         const tls = await connect({
           host: o.host,
           port: o.port,
           verify: o.verifyServerCertificate ?? true,
+          writeQueueLimit,
           ...(o.servername !== undefined ? { servername: o.servername } : {}),
           ...(o.caCertificate !== undefined ? { ca: o.caCertificate } : {}),
           ...(o.clientCertificate !== undefined ? { cert: o.clientCertificate } : {}),
