@@ -63,3 +63,14 @@ export function shiftRightBits(a: Uint8Array, t: number): Uint8Array {
   return stripLeadingZeros(out);
 }
 
+/** bytes - 2 (big-endian, bytes >= 2): the Fermat inverse exponent p - 2 of a prime or group order. */
+export function minusTwo(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(bytes);
+  let borrow = 2;
+  for (let i = out.length - 1; i >= 0 && borrow > 0; i--) {
+    const t = out[i] - borrow;
+    out[i] = t < 0 ? t + 256 : t;
+    borrow = t < 0 ? 1 : 0;
+  }
+  return out;
+}

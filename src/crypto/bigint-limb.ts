@@ -11,7 +11,7 @@
  */
 import { MicroTlsError } from '../errors.js';
 import type { RsaPrivateKey } from './key-types.js';
-import { bitLength, compareUnsigned, isOdd, shiftRightBits, stripLeadingZeros, subBytes } from './bigint-bytes.js';
+import { bitLength, compareUnsigned, isOdd, minusTwo, shiftRightBits, stripLeadingZeros, subBytes } from './bigint-bytes.js';
 import {
   addMod, bytesToLimbs, canonical, equalNum, fromMont, isZeroNum, limbsToBytes, montContext, montMul, newNum,
   numFromBytes, numToBytes, powPublic, powSecret, subMod, toMont, type MontContext, type Num,
@@ -94,17 +94,6 @@ const crtStates: CacheEntry<RsaPrivateKey, CrtState>[] = [];
 
 /** Fresh pairs cost about one private operation (Fermat inverses); between them the pair is squared. */
 const BLINDING_REFRESH_USES = 64;
-
-function minusTwo(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes);
-  let borrow = 2;
-  for (let i = out.length - 1; i >= 0 && borrow > 0; i--) {
-    const t = out[i] - borrow;
-    out[i] = t < 0 ? t + 256 : t;
-    borrow = t < 0 ? 1 : 0;
-  }
-  return out;
-}
 
 function crtState(key: RsaPrivateKey): CrtState {
   const hit = lookup(crtStates, key);

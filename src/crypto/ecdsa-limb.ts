@@ -6,7 +6,7 @@
  * so it may branch on the data and exit early. Same contract as ecdsa-noble.ts; never loads
  * @noble/curves. Written in the syntax Espruino runs (see limb.ts).
  */
-import { compareUnsigned, shiftRightBits, stripLeadingZeros } from './bigint-bytes.js';
+import { compareUnsigned, minusTwo, shiftRightBits, stripLeadingZeros } from './bigint-bytes.js';
 import { ecParams } from './ec-params.js';
 import type { EcCurveName } from './key-types.js';
 import {
@@ -73,17 +73,6 @@ function bitLen(bytes: Uint8Array): number {
     top = top >> 1;
   }
   return bits;
-}
-
-function minusTwo(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(bytes);
-  let borrow = 2;
-  for (let i = out.length - 1; i >= 0 && borrow > 0; i--) {
-    const t = out[i] - borrow;
-    out[i] = t < 0 ? t + 256 : t;
-    borrow = t < 0 ? 1 : 0;
-  }
-  return out;
 }
 
 /** (p + 1) / 4: the square-root exponent for p = 3 mod 4 (all three curves). */

@@ -60,7 +60,7 @@ export interface TlsClientOptions {
    * What a `verify` function accepts, named by the caller (any string: e.g. a hash of its
    * rules and CA), so that sessions it verified resume under another function with the same
    * id, also after a restart. Without it a function gets an identity of its own when first
-   * configured: its sessions resume only under that same function object, in this process.
+   * configured: its sessions resume only under that same function object, while this program runs.
    * A session is never resumed under a verifier whose identity differs from the one that
    * accepted the server, since resumption skips the certificate.
    */
