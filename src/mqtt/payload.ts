@@ -11,7 +11,7 @@ let view: (bytes: Uint8Array) => Uint8Array = (bytes) => bytes;
 /**
  * How received payloads are handed out. The core keeps them as they are; the Node adapter
  * (src/node/mqtt-transports.ts, loaded with the default transports) installs a Buffer view
- * over the same memory, so the core itself never touches a Buffer.
+ * over the same memory, so the core itself never handles Buffer objects.
  */
 export function setPayloadView(fn: (bytes: Uint8Array) => Uint8Array): void {
   view = fn;
