@@ -5,7 +5,7 @@
  * @noble/hashes' sha256, whose helper calls per round dominate in an interpreter (bench:engines);
  * under a JIT the two are close. Used by the XS provider (src/device/xs-provider.ts).
  */
-import type { HashContext } from './provider.js';
+import { BlockHash } from './block-hash.js';
 
 // Plain arrays: XS reads them faster than typed arrays (about 1.25x on this loop, measured in xst).
 const K: readonly number[] = [
@@ -51,74 +51,17 @@ function compress(h: number[], b: Uint8Array, off: number): void {
   h[4] = (h[4]! + e) | 0; h[5] = (h[5]! + f) | 0; h[6] = (h[6]! + g) | 0; h[7] = (h[7]! + hh) | 0;
 }
 
-export class Sha256 implements HashContext {
-  private readonly h: number[];
-  private readonly buffer = new Uint8Array(64);
-  private buffered = 0;
-  /** Bytes hashed so far (exact up to 2^53). */
-  private length = 0;
-  private done = false;
-
-  constructor(private readonly outputBytes: 32 | 28 = 32, state?: Sha256) {
-    if (state) {
-      this.h = state.h.slice();
-      this.buffer.set(state.buffer);
-      this.buffered = state.buffered;
-      this.length = state.length;
-    } else {
-      this.h = (outputBytes === 32 ? IV256 : IV224).map((v) => v | 0);
-    }
+export class Sha256 extends BlockHash {
+  constructor(outputBytes: 32 | 28 = 32, state?: Sha256) {
+    super('SHA-256', 64, 8, outputBytes, outputBytes === 32 ? IV256 : IV224, state);
   }
 
-  update(data: Uint8Array): this {
-    if (this.done) throw new Error('SHA-256: update after digest');
-    let i = 0;
-    const n = data.length;
-    this.length += n;
-    if (this.buffered > 0) {
-      const take = Math.min(64 - this.buffered, n);
-      this.buffer.set(data.subarray(0, take), this.buffered);
-      this.buffered += take;
-      i = take;
-      if (this.buffered < 64) return this;
-      compress(this.h, this.buffer, 0);
-      this.buffered = 0;
-    }
-    for (; i + 64 <= n; i += 64) compress(this.h, data, i);
-    if (i < n) {
-      this.buffer.set(data.subarray(i), 0);
-      this.buffered = n - i;
-    }
-    return this;
-  }
-
-  digest(): Uint8Array {
-    if (this.done) throw new Error('SHA-256: digest called twice');
-    this.done = true;
-    const b = this.buffer;
-    let used = this.buffered;
-    b[used++] = 0x80;
-    if (used > 56) {
-      b.fill(0, used);
-      compress(this.h, b, 0);
-      used = 0;
-    }
-    b.fill(0, used, 56);
-    const hi = Math.floor(this.length / 0x20000000);
-    const lo = (this.length * 8) >>> 0;
-    b[56] = hi >>> 24; b[57] = hi >>> 16; b[58] = hi >>> 8; b[59] = hi;
-    b[60] = lo >>> 24; b[61] = lo >>> 16; b[62] = lo >>> 8; b[63] = lo;
-    compress(this.h, b, 0);
-    const out = new Uint8Array(this.outputBytes);
-    for (let i = 0; i < this.outputBytes / 4; i++) {
-      const v = this.h[i]!;
-      out[i * 4] = v >>> 24; out[i * 4 + 1] = v >>> 16; out[i * 4 + 2] = v >>> 8; out[i * 4 + 3] = v;
-    }
-    return out;
+  protected compress(h: number[], block: Uint8Array, offset: number): void {
+    compress(h, block, offset);
   }
 
   clone(): Sha256 {
-    if (this.done) throw new Error('SHA-256: clone after digest');
-    return new Sha256(this.outputBytes, this);
+    this.assertCloneable();
+    return new Sha256(this.outputBytes as 32 | 28, this);
   }
 }

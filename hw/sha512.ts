@@ -5,7 +5,7 @@
  * 64-bit operation, which is what costs in XS). TLS uses SHA-384 for the PRF and transcript of
  * the *_SHA384 suites, which servers often choose.
  */
-import type { HashContext } from './provider.js';
+import { BlockHash } from './block-hash.js';
 
 /** Round constants, high then low word of each (cube roots of the first 80 primes). */
 const K: readonly number[] = [
@@ -94,74 +94,17 @@ function compress(h: number[], b: Uint8Array, off: number): void {
   }
 }
 
-export class Sha512 implements HashContext {
-  private readonly h: number[];
-  private readonly buffer = new Uint8Array(128);
-  private buffered = 0;
-  /** Bytes hashed so far (exact up to 2^53). */
-  private length = 0;
-  private done = false;
-
-  constructor(private readonly outputBytes: 64 | 48 = 64, state?: Sha512) {
-    if (state) {
-      this.h = state.h.slice();
-      this.buffer.set(state.buffer);
-      this.buffered = state.buffered;
-      this.length = state.length;
-    } else {
-      this.h = (outputBytes === 64 ? IV512 : IV384).map((v) => v | 0);
-    }
+export class Sha512 extends BlockHash {
+  constructor(outputBytes: 64 | 48 = 64, state?: Sha512) {
+    super('SHA-512', 128, 16, outputBytes, outputBytes === 64 ? IV512 : IV384, state);
   }
 
-  update(data: Uint8Array): this {
-    if (this.done) throw new Error('SHA-512: update after digest');
-    let i = 0;
-    const n = data.length;
-    this.length += n;
-    if (this.buffered > 0) {
-      const take = Math.min(128 - this.buffered, n);
-      this.buffer.set(data.subarray(0, take), this.buffered);
-      this.buffered += take;
-      i = take;
-      if (this.buffered < 128) return this;
-      compress(this.h, this.buffer, 0);
-      this.buffered = 0;
-    }
-    for (; i + 128 <= n; i += 128) compress(this.h, data, i);
-    if (i < n) {
-      this.buffer.set(data.subarray(i), 0);
-      this.buffered = n - i;
-    }
-    return this;
-  }
-
-  digest(): Uint8Array {
-    if (this.done) throw new Error('SHA-512: digest called twice');
-    this.done = true;
-    const b = this.buffer;
-    let used = this.buffered;
-    b[used++] = 0x80;
-    if (used > 112) {
-      b.fill(0, used);
-      compress(this.h, b, 0);
-      used = 0;
-    }
-    b.fill(0, used, 120);
-    const hi = Math.floor(this.length / 0x20000000);
-    const lo = (this.length * 8) >>> 0;
-    b[120] = hi >>> 24; b[121] = hi >>> 16; b[122] = hi >>> 8; b[123] = hi;
-    b[124] = lo >>> 24; b[125] = lo >>> 16; b[126] = lo >>> 8; b[127] = lo;
-    compress(this.h, b, 0);
-    const out = new Uint8Array(this.outputBytes);
-    for (let i = 0; i < this.outputBytes / 4; i++) {
-      const v = this.h[i]!;
-      out[i * 4] = v >>> 24; out[i * 4 + 1] = v >>> 16; out[i * 4 + 2] = v >>> 8; out[i * 4 + 3] = v;
-    }
-    return out;
+  protected compress(h: number[], block: Uint8Array, offset: number): void {
+    compress(h, block, offset);
   }
 
   clone(): Sha512 {
-    if (this.done) throw new Error('SHA-512: clone after digest');
-    return new Sha512(this.outputBytes, this);
+    this.assertCloneable();
+    return new Sha512(this.outputBytes as 64 | 48, this);
   }
 }
