@@ -348,6 +348,7 @@ async function espruinoBundle(log = console.log) {
 
 async function xsBundle() {
   const { code, metafile } = await bundle(xsEntry(), COMMON_REPLACEMENTS, { minify: true });
+  if (process.env.DEVICE_BUILD_DEBUG) logInputSizes(metafile, console.log);
   return { code, inputs: Object.keys(metafile.inputs) };
 }
 
@@ -378,4 +379,16 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     console.error('build:device: a bundle exceeds its size budget');
     process.exit(1);
   }
+}
+
+/** DEVICE_BUILD_DEBUG=1: the minified bytes each input and each package or source folder adds. */
+function logInputSizes(metafile, log) {
+  const rows = Object.entries(Object.values(metafile.outputs)[0].inputs).map(([k, v]) => [k, v.bytesInOutput]).sort((a, b) => b[1] - a[1]);
+  const groups = {};
+  for (const [k, v] of rows) {
+    const g = k.includes('node_modules/') ? k.replace(/.*node_modules\/(@[^/]+\/[^/]+|[^/]+).*/, '$1') : k.split('/').slice(0, 2).join('/');
+    groups[g] = (groups[g] ?? 0) + v;
+  }
+  log(Object.entries(groups).sort((a, b) => b[1] - a[1]).map(([d, v]) => `    ${d} ${(v / 1024).toFixed(1)} KB`).join('\n'));
+  log(rows.slice(0, 40).map(([k, v]) => `    ${k} ${(v / 1024).toFixed(1)} KB`).join('\n'));
 }
