@@ -42,6 +42,13 @@ export interface CryptoCounts {
    * made, not when a clone is), the inner hash and the outer hash.
    */
   hmac: Record<HashName, OpCount>;
+  /**
+   * Fixed per-operation work besides the blocks: HMAC contexts keyed, and states copied
+   * (hash clones: the transcript's digest; HMAC clones: the PRF's keyed templates).
+   */
+  hmacKeySetups: number;
+  hashClones: number;
+  hmacClones: number;
   aes: { keySetups: number; block: OpCount; cbc: OpCount; gcm: OpCount; ccm: OpCount };
   /** GF(2^128) multiplications done by GCM (one per 16-byte block of AAD, ciphertext and lengths). */
   ghashBlocks: number;
@@ -87,6 +94,9 @@ function emptyCounts(): CryptoCounts {
   return {
     hash: perHash(),
     hmac: perHash(),
+    hmacKeySetups: 0,
+    hashClones: 0,
+    hmacClones: 0,
     aes: { keySetups: 0, block: zero(), cbc: zero(), gcm: zero(), ccm: zero() },
     ghashBlocks: 0,
     random: { calls: 0, bytes: 0 },
@@ -153,6 +163,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       return this.h.digest();
     }
     clone(): HashContext {
+      c.hashClones++;
       return new CountingHash(this.alg, this.h.clone(), this.fed);
     }
   }
@@ -193,6 +204,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       // is counted when the context is made; a clone copies that state and pays nothing, as
       // the PRF's cloned templates do on providers that offer clone().
       const keying = (key.length > blockLength ? hashBlocks(alg, key.length) : 0) + 2;
+      c.hmacKeySetups++;
       c.hmac[alg].blocks += keying;
       c.hmac[alg].streamingBlocks! += keying;
       const wrap = (ctxInner: MacContext, fedBefore: number): MacContext => {
@@ -216,7 +228,10 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
         };
         if (ctxInner.clone) {
           const clone = ctxInner.clone.bind(ctxInner);
-          ctx.clone = () => wrap(clone(), fed);
+          ctx.clone = () => {
+            c.hmacClones++;
+            return wrap(clone(), fed);
+          };
         }
         return ctx;
       };

@@ -29,14 +29,20 @@ export interface WorkCounts {
   hashBlocks: Partial<Record<HashName, number>>;
   /** The same on an engine that hashes a context's whole input at digest (Espruino's one-shot natives). */
   hashBlocksBuffered: Partial<Record<HashName, number>>;
-  /**
-   * Finalizations, each with a fixed cost besides its blocks: one per hash digest, two per HMAC
-   * digest (its inner and its outer hash).
-   */
+  /** Hash digests, each with a fixed cost besides its blocks (context, padding, output). */
   hashCalls: number;
+  /** HMAC digests (inner and outer hash finished), each with a fixed cost besides its blocks. */
+  hmacCalls: number;
+  /** HMAC contexts keyed (besides the two keyed blocks counted in hashBlocks). */
+  hmacKeySetups: number;
+  /** Hash states copied (the transcript's digests) and HMAC states copied (the PRF's templates). */
+  hashClones: number;
+  hmacClones: number;
   /** AES block-cipher invocations (ECB, CBC, CTR and CBC-MAC inside GCM/CCM). */
   aesBlocks: number;
   aesKeySetups: number;
+  /** AEAD seals and opens (GCM, CCM), each with a fixed cost besides its blocks (nonce, counter, tag). */
+  aeadCalls: number;
   ghashBlocks: number;
   /** Modular multiplications by operand size class in bits. */
   modMul: Record<string, number>;
@@ -61,13 +67,22 @@ export function workFromCounts(c: CryptoCounts, certificateBytes: number, resume
   }
   const a = c.aes;
   let hashCalls = 0;
-  for (const alg of Object.keys(c.hash) as HashName[]) hashCalls += c.hash[alg].calls + 2 * c.hmac[alg].calls;
+  let hmacCalls = 0;
+  for (const alg of Object.keys(c.hash) as HashName[]) {
+    hashCalls += c.hash[alg].calls;
+    hmacCalls += c.hmac[alg].calls;
+  }
   return {
     hashBlocks,
     hashBlocksBuffered,
     hashCalls,
+    hmacCalls,
+    hmacKeySetups: c.hmacKeySetups,
+    hashClones: c.hashClones,
+    hmacClones: c.hmacClones,
     aesBlocks: a.block.blocks + a.cbc.blocks + a.gcm.blocks + a.ccm.blocks,
     aesKeySetups: a.keySetups,
+    aeadCalls: a.gcm.calls + a.ccm.calls,
     ghashBlocks: c.ghashBlocks,
     modMul: { ...c.modMul },
     bytesSent: c.wire.bytesSent,

@@ -41,16 +41,21 @@ export interface MeasuredUnits {
   sha1Block: number;
   sha256Block: number;
   sha512Block: number;
-  /** Fixed cost of one digest (hash or HMAC), besides its blocks. */
+  /** Fixed cost of one hash digest, besides its blocks. */
   hashCall: number;
+  hashClone: number;
+  /** Fixed cost of one HMAC digest, of keying an HMAC context, of copying a keyed one. */
+  hmacCall: number;
+  hmacKeySetup: number;
+  hmacClone: number;
   aesBlock: number;
   ghashBlock: number;
   aesKeySetup: number;
+  /** Fixed cost of one AEAD seal or open, besides its blocks. */
+  aeadCall: number;
   modMul: Record<string, number>;
   certificatePerByte: number;
   perHandshake: number;
-  /** The replay harness's hex conversion per byte (replays only). */
-  harnessPerByte?: number;
 }
 
 export interface EngineMeasurement {
@@ -162,18 +167,11 @@ ${KERNEL}
   // Unit probes and replays alternate, five times, so both see the same background load on a
   // shared machine; each unit cost is the median of its five measurements.
   var fixture = ${JSON.stringify(fixtureText)};
-  var clock = globalThis.microtlsClock || function () { return Date.now(); };
   var sets = [], kernels = [], replays = [];
   for (var round = 0; round < 5; round++) {
     sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)})));
     kernels.push(kernelUs());
-    for (var i = 0; i < 3; i++) {
-      var t0 = clock();
-      var r = JSON.parse(microtlsReplay(fixture));
-      var t1 = clock();
-      if (r.error) throw new Error('replay failed: ' + r.error.codeName);
-      replays.push(t1 - t0);
-    }
+    replays.push.apply(replays, JSON.parse(microtlsTimedReplay(fixture, 3)));
   }
   function med(xs) { xs = xs.slice().sort(function (a, b) { return a - b; }); return xs[(xs.length - 1) >> 1]; }
   var units = {};
@@ -317,9 +315,15 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
     sha512Block: e.sha512Block!,
     // The native call alone; the provider's JS around it is not measured without the bundle.
     hashCall: e.hashCall!,
+    // The provider's JS around the natives (state copies, HMAC, the AEAD's glue): estimates.
+    hashClone: interp(xstUnits?.hashClone),
+    hmacCall: interp(xstUnits?.hmacCall),
+    hmacKeySetup: interp(xstUnits?.hmacKeySetup),
+    hmacClone: interp(xstUnits?.hmacClone),
     aesBlock: e.aesBlockBatched! + e.aesCall! / 16,
     ghashBlock: interp(xstUnits?.ghashBlock),
     aesKeySetup: e.aesCall!,
+    aeadCall: interp(xstUnits?.aeadCall),
     modMul,
     certificatePerByte: interp(xstUnits?.certificatePerByte),
     perHandshake: interp(xstUnits?.perHandshake),
@@ -333,7 +337,7 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   if (b) {
     // What the device bundle runs, measured, replaces the estimates above figure by figure.
     const replaced: string[] = [];
-    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'hashCall', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'certificatePerByte', 'perHandshake'] as const) {
+    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'hashCall', 'hashClone', 'hmacCall', 'hmacKeySetup', 'hmacClone', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'aeadCall', 'certificatePerByte', 'perHandshake'] as const) {
       if (b[k] !== undefined) {
         units[k] = b[k]!;
         replaced.push(k);
@@ -346,7 +350,7 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
       replaced.push('modular multiplication (512 and 4096 bits scaled quadratically)');
     }
     notes.push(`measured with the device bundle (dist/device/microtls.espruino.js: Espruino provider, limb backend): ${replaced.join(', ')}`);
-    if (!replaced.includes('perHandshake')) notes.push('the figures the bundle probes did not reach keep the estimates: ' + ['ghashBlock', 'certificatePerByte', 'perHandshake'].filter((k) => !replaced.includes(k)).join(', '));
+    if (!replaced.includes('perHandshake')) notes.push('the figures the bundle probes did not reach keep the estimates: ' + ['hashClone', 'hmacCall', 'hmacKeySetup', 'hmacClone', 'ghashBlock', 'aeadCall', 'certificatePerByte', 'perHandshake'].filter((k) => !replaced.includes(k)).join(', '));
   } else {
     notes.push(
       `native require('crypto'): one call costs ${e.hashCall!.toFixed(1)} us (hash) / ${e.aesCall!.toFixed(1)} us (AES) besides the blocks`,
@@ -372,8 +376,13 @@ export function unitCostsFrom(m: MeasuredUnits, scale = 1): UnitCosts {
     sha256Block: { software: s(m.sha256Block) },
     sha512Block: { software: s(m.sha512Block) },
     hashCall: s(m.hashCall),
+    hashClone: s(m.hashClone),
+    hmacCall: s(m.hmacCall),
+    hmacKeySetup: s(m.hmacKeySetup),
+    hmacClone: s(m.hmacClone),
     aesBlock: { software: s(m.aesBlock) },
     aesKeySetup: s(m.aesKeySetup),
+    aeadCall: s(m.aeadCall),
     ghashBlock: s(m.ghashBlock),
     modMul: Object.fromEntries(Object.entries(m.modMul).map(([k, v]) => [k, s(v)])),
     protocolPerByte: 0,

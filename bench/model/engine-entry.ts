@@ -11,9 +11,11 @@
 import '../../test/engines/replay-entry.js';
 import { getDefaultProvider } from '../../hw/index.js';
 import { modExp } from '../../src/crypto/bigint.js';
-import { fromHex, toHex } from '../../src/encoding/bytes.js';
+import { concatBytes, fromHex, toHex, utf8Encode } from '../../src/encoding/bytes.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { TlsClient } from '../../src/handshake/client.js';
+import type { ReplayFixture } from '../../test/helpers/replay.js';
+import { seededRandom } from '../../test/helpers/seeded-random.js';
 
 const MIN_MS = 250;
 const now: () => number = (globalThis as { microtlsClock?: () => number }).microtlsClock ?? (() => Date.now());
@@ -74,13 +76,35 @@ function microtlsUnitCosts(certificateHex: string): string {
   const sha512Block = s512.block;
   // Per digest, the SHA-256 figure (the handshake's hash; the others are close to it).
   const hashCall = s256.call;
+  // The transcript's digest copies the running state first: a context holding a partial block.
+  const running = p.hash('sha256').update(data.subarray(0, 100));
+  const hashClone = perUnit(() => running.clone(), 1);
+  // HMAC as the PRF runs it: keyed once (a 48-byte secret: key ^ ipad and key ^ opad, one block
+  // each), then per HMAC a copy of the keyed state, an update and a digest. A 32-byte input
+  // costs one inner and one outer block besides the keyed ones.
+  const secret = pattern(48, 4);
+  const hmacKeySetup = Math.max(0, perUnit(() => p.hmac('sha256', secret), 1) - 2 * sha256Block);
+  const template = p.hmac('sha256', secret);
+  const m32 = data.subarray(0, 32);
+  let hmacClone = 0;
+  let hmacCall: number;
+  if (template.clone) {
+    hmacClone = perUnit(() => template.clone!(), 1);
+    hmacCall = Math.max(0, perUnit(() => template.clone!().update(m32).digest(), 1) - hmacClone - 2 * sha256Block);
+  } else {
+    hmacCall = Math.max(0, perUnit(() => p.hmac('sha256', secret).update(m32).digest(), 1) - hmacKeySetup - 4 * sha256Block);
+  }
   const block = p.aesBlock(key);
   const one = data.subarray(0, 16);
   const aesBlock = perUnit(() => block.encryptBlock(one), 1);
   const gcm = p.aesGcm(key);
-  // A 4096-byte seal: 256 CTR blocks + E(J0), 256 + 1 + 1 GHASH blocks.
-  const gcmSeal = perUnit(() => gcm.seal(nonce, data, aad), 1);
-  const ghashBlock = Math.max(0, (gcmSeal - 257 * aesBlock) / 258);
+  // GCM from two sizes: a 16-byte seal is 1 CTR block + E(J0) and 3 GHASH blocks (AAD, data,
+  // lengths); a 4096-byte seal 255 of each more. The difference gives the GHASH block (less the
+  // AES block), the small seal the fixed cost of a call (nonce, counter, tag).
+  const seal16 = perUnit(() => gcm.seal(nonce, one, aad), 1);
+  const seal4096 = perUnit(() => gcm.seal(nonce, data, aad), 1);
+  const ghashBlock = Math.max(0, (seal4096 - seal16) / 255 - aesBlock);
+  const aeadCall = Math.max(0, seal16 - 2 * aesBlock - 3 * ghashBlock);
   const aesKeySetup = perUnit(() => p.aesGcm(key), 1);
   const modMul: Record<string, number> = {};
   for (const bits of [512, 1024, 2048, 4096]) {
@@ -99,12 +123,62 @@ function microtlsUnitCosts(certificateHex: string): string {
       { output: () => {}, handshake: () => {}, data: () => {}, close: () => {}, error: () => {} });
     c.start();
   }, 1);
-  // What the replay harness itself does per byte (each server byte from hex, each client byte
-  // to hex: one conversion per byte): part of a replay's time, not of a live handshake's. The
-  // probe converts both ways, so 2 x 2048 conversions.
-  const hexText = toHex(data.subarray(0, 2048));
-  const harnessPerByte = perUnit(() => toHex(fromHex(hexText)), 2 * 2048);
-  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, aesBlock, ghashBlock, aesKeySetup, modMul, certificatePerByte, perHandshake, harnessPerByte });
+  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, certificatePerByte, perHandshake });
+}
+
+/**
+ * The replay the model is checked against, timed without the harness's own work: the server's
+ * bytes converted from hex, and the seeded random stream (SHA-256 in JavaScript, which a device
+ * gets from its RNG) recorded in a first run, both before the clock starts; the client's output
+ * is compared with the recording after it stops. Returns JSON: milliseconds per run.
+ */
+function microtlsTimedReplay(fixtureJson: string, runs: number): string {
+  const f = JSON.parse(fixtureJson) as ReplayFixture;
+  const server = f.flow.filter((x) => x.dir === 'server').map((x) => fromHex(x.hex));
+  const expected = f.flow.filter((x) => x.dir === 'client').map((x) => x.hex).join('');
+  const message = utf8Encode(f.message);
+  const seeded = seededRandom(f.seed);
+  const recorded: Uint8Array[] = [];
+  const once = (random: (n: number) => Uint8Array, chunks: Uint8Array[]): Uint8Array[] => {
+    const out: Uint8Array[] = [];
+    let received = 0;
+    let failure: string | undefined;
+    const c: TlsClient = new TlsClient({ verify: false, serverName: f.serverName, cipherSuites: [f.suite], provider: getDefaultProvider(), random, now: () => f.now }, {
+      output: (b) => out.push(b.slice()),
+      handshake: () => c.write(message),
+      data: (d) => {
+        received += d.length;
+        if (received === message.length) c.close();
+      },
+      close: () => {},
+      error: (e) => { failure = e.codeName; },
+    });
+    c.start();
+    for (const chunk of chunks) c.receive(chunk);
+    if (failure) throw new Error(`replay failed: ${failure}`);
+    return out;
+  };
+  once((n) => {
+    const b = seeded(n);
+    recorded.push(b);
+    return b;
+  }, server.map((x) => x.slice()));
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    let i = 0;
+    // Fresh copies: the record layer may decrypt in place.
+    const chunks = server.map((x) => x.slice());
+    const t0 = now();
+    const out = once((n) => {
+      const b = recorded[i++]!;
+      if (b.length !== n) throw new Error('the replay asked for other random lengths than the recording');
+      return b;
+    }, chunks);
+    times.push(now() - t0);
+    if (toHex(concatBytes(...out)) !== expected) throw new Error('the replay did not reproduce the recorded client bytes');
+  }
+  return JSON.stringify(times);
 }
 
 (globalThis as Record<string, unknown>)['microtlsUnitCosts'] = microtlsUnitCosts;
+(globalThis as Record<string, unknown>)['microtlsTimedReplay'] = microtlsTimedReplay;

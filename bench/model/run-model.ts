@@ -99,8 +99,7 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
 
   const check: ModelCheckRow[] = [];
   for (const m of measurements) {
-    const harnessMs = ((replayCounts.bytesSent + replayCounts.bytesReceived) * (m.units.harnessPerByte ?? 0)) / 1000;
-    const predicted = predict(replayCounts, thisMachine(m)).totalMs + harnessMs;
+    const predicted = predict(replayCounts, thisMachine(m)).totalMs;
     if (m.replayMs?.length) {
       // The first replay also warms the bundle's code paths: the median of the rest, as each
       // unit cost is a median of medians (engine-costs.ts).
