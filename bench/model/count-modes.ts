@@ -1,14 +1,14 @@
 /**
  * The work of one handshake in each of the reference device's modes, counted (no timing):
  * a live handshake against Node's TLS server (bench/servers/node-tls.ts) through the counting
- * provider over the node provider -- whose rsaPublic / rsaPrivate / ecdsaVerifyMessage hooks
+ * provider over the node provider with noble's HMAC (the devices' keyed-once, copied HMAC) -- whose rsaPublic / rsaPrivate / ecdsaVerifyMessage hooks
  * let the public-key work be counted -- and a TCP socket whose reads and writes feed the
  * counter's wire totals. Verification uses a verifier without caches, so every connection
  * parses the CA and checks the signature, as a device that keeps no verdicts pays.
  */
 import { once } from 'node:events';
 import net from 'node:net';
-import { completeProvider, createCountingProvider, type CountingProvider, type CryptoCounts, type FullCryptoProvider, type HashName } from '../../hw/index.js';
+import { completeProvider, createCountingProvider, nobleProvider, type CountingProvider, type CryptoCounts, type FullCryptoProvider, type HashName } from '../../hw/index.js';
 import { createNodeProvider } from '../../hw/node.js';
 import { connect } from '../../src/node/index.js';
 import type { TlsSession } from '../../src/session/session.js';
@@ -134,7 +134,11 @@ export function coldVerifier(caPem: string, provider: FullCryptoProvider) {
 
 export async function countModes(pki: BenchPki): Promise<Record<DeviceModeId, WorkCounts>> {
   const server = await startServer<{ main: number; mutual: number }>('node-tls', { BENCH_PKI: JSON.stringify(pki) });
-  const counting = createCountingProvider(createNodeProvider());
+  // node:crypto's HMAC cannot copy a keyed state, so the PRF would re-key it per HMAC; every
+  // device provider (noble, XS, Espruino: hw/hmac.ts) keys once per PRF call and copies. The
+  // counted HMAC path is noble's, so the counts are those of the device's path.
+  const node = createNodeProvider();
+  const counting = createCountingProvider({ ...node, name: 'node + noble HMAC', hmac: (alg, key) => nobleProvider.hmac!(alg, key) });
   const full = completeProvider(counting.provider);
   const out = {} as Record<DeviceModeId, WorkCounts>;
   try {

@@ -2,9 +2,11 @@
  * Unit costs measured inside the device engines on this machine (../shared/engines or
  * XST= / ESPRUINO=), and a replay timed there, for the cost model and its check:
  *  - xst and node --jitless: bench/model/engine-entry.ts bundled (timed in wall time in xst,
- *    which has no CPU clock, and in CPU time under Node) (the portable core with the
- *    noble provider and src/crypto's BigInt arithmetic), then the AES128-GCM-SHA256 replay
- *    fixture timed inside the engine, three replays after each of five probe rounds.
+ *    which has no CPU clock, and in CPU time under Node) (the portable core with src/crypto's
+ *    BigInt arithmetic; in xst the XS bundle's provider, src/device/xs-provider.ts, under Node
+ *    noble's), then the AES128-GCM-SHA256 replay fixture timed inside the engine without the
+ *    harness's own work, three replays after each of five probe rounds. The probes are
+ *    separate from the replay: the replay is the check, never the calibration.
  *  - Espruino: the core cannot run there until the device bundle exists, so only what the engine
  *    has natively is measured (require('crypto') SHA-1/256/384 per block, AES-ECB per block in
  *    one call), plus the same interpreted kernel as in xst (typed-array loop). Work that would
@@ -193,7 +195,7 @@ ${KERNEL}
     // on a shared machine, wall time also holds the time the neighbours took the CPU.
     const prelude = engine === 'node --jitless'
       ? 'globalThis.print = console.log;\nglobalThis.microtlsClock = function () { var u = process.cpuUsage(); return (u.user + u.system) / 1000; };\n'
-      : '';
+      : 'globalThis.microtlsProvider = "xs";\n';
     writeFileSync(file, prelude + (await bundleEntry()) + driver);
     if (engine === 'node --jitless') {
       const stdout = await run(process.execPath, ['--jitless', file]);
