@@ -38,8 +38,9 @@ export interface OpCount {
 export interface CryptoCounts {
   hash: Record<HashName, OpCount>;
   /**
-   * Blocks include hashing an over-long key and the two keyed blocks (counted when a context is
-   * made, not when a clone is), the inner hash and the outer hash.
+   * Blocks include hashing an over-long key, the inner hash and the outer hash. streamingBlocks
+   * counts the two keyed blocks once per context made (a clone copies them); blocks, the
+   * buffered engine's figure, once per digest (it hashes them again each time).
    */
   hmac: Record<HashName, OpCount>;
   /**
@@ -203,10 +204,12 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       // Keying (an over-long key hashed, then key ^ ipad and key ^ opad: one compression each)
       // is counted when the context is made; a clone copies that state and pays nothing, as
       // the PRF's cloned templates do on providers that offer clone().
-      const keying = (key.length > blockLength ? hashBlocks(alg, key.length) : 0) + 2;
+      // On a buffered engine (`blocks`) the keyed blocks are fed, not compressed: every digest
+      // hashes key ^ ipad and key ^ opad again, clone or not.
+      const longKey = key.length > blockLength ? hashBlocks(alg, key.length) : 0;
       c.hmacKeySetups++;
-      c.hmac[alg].blocks += keying;
-      c.hmac[alg].streamingBlocks! += keying;
+      c.hmac[alg].blocks += longKey;
+      c.hmac[alg].streamingBlocks! += longKey + 2;
       const wrap = (ctxInner: MacContext, fedBefore: number): MacContext => {
         let fed = fedBefore;
         const ctx: MacContext = {
@@ -219,10 +222,10 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
             const r = c.hmac[alg];
             r.calls++;
             r.bytes += fed;
-            // Inner and outer hashes less the keyed blocks counted at creation.
-            const n = hashBlocks(alg, blockLength + fed) - 1 + hashBlocks(alg, blockLength + outputLength) - 1;
+            // Inner and outer hashes; streaming, less the keyed blocks counted at creation.
+            const n = hashBlocks(alg, blockLength + fed) + hashBlocks(alg, blockLength + outputLength);
             r.blocks += n;
-            r.streamingBlocks! += n;
+            r.streamingBlocks! += n - 2;
             return ctxInner.digest();
           },
         };

@@ -334,8 +334,8 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   const fixtureText = readFileSync(FIXTURE, 'utf8');
   const fromBundle = await measureEspruinoBundle(esp, fixtureText, leafCertificateHex(JSON.parse(fixtureText)));
   let replayMs: number[] | undefined;
-  // The bundle's probes run in a separate process without CPU accounting: the native run's share applies.
-  const b = fromBundle?.units ? Object.fromEntries(Object.entries(fromBundle.units).map(([k, v]) => [k, v * share])) : undefined;
+  // The bundle's probes and replay are already in that process's CPU time (espruino-bundle-costs.ts).
+  const b = fromBundle?.units;
   if (b) {
     // What the device bundle runs, measured, replaces the estimates above figure by figure.
     const replaced: string[] = [];
@@ -362,7 +362,7 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   }
   if (fromBundle) {
     notes.push(...fromBundle.notes);
-    replayMs = fromBundle.replayMs?.map((v) => v * share);
+    replayMs = fromBundle.replayMs;
   } else {
     notes.push('no device bundle (npm run build:device): the core was not run in Espruino');
   }
