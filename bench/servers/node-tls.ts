@@ -6,6 +6,8 @@
  *  - mutual: the same, client certificate required and verified against the CA.
  *  - sink: reads an 8-byte total length, then that many bytes, then answers 'k'.
  *  - idle: keeps every connection open (memory per idle connection).
+ *  - legacy: TLS 1.0-1.2, TLS_RSA_WITH_AES_128_CBC_SHA only, the same certificate: the server
+ *    node-forge's client (TLS 1.1 at most) and Node's client are both measured against.
  */
 import tls from 'node:tls';
 
@@ -41,5 +43,7 @@ const sink = tls.createServer(base, (s) => {
   });
 });
 const idle = tls.createServer(base, (s) => s.on('error', () => {}));
+// OpenSSL 3 allows TLS 1.0/1.1 only at security level 0.
+const legacy = tls.createServer({ ...base, minVersion: 'TLSv1', ciphers: 'AES128-SHA:@SECLEVEL=0' }, done);
 const listen = (srv: tls.Server) => new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as { port: number }).port)));
-console.log(JSON.stringify({ main: await listen(main), mutual: await listen(mutual), sink: await listen(sink), idle: await listen(idle) }));
+console.log(JSON.stringify({ main: await listen(main), mutual: await listen(mutual), sink: await listen(sink), idle: await listen(idle), legacy: await listen(legacy) }));
