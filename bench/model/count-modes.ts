@@ -127,6 +127,17 @@ export async function countHandshake(counting: CountingProvider, options: Connec
   return workFromCounts(counting.counts(), certificateBytes, resumed);
 }
 
+/**
+ * The counting provider the model counts with: the node provider (whose public-key hooks let
+ * that work be counted) with noble's HMAC. node:crypto's HMAC cannot copy a keyed state, so the
+ * PRF would re-key it per HMAC; every device provider (noble, XS, Espruino: hw/hmac.ts) keys once
+ * per PRF call and copies, and the counts should be those of the device's path.
+ */
+export function deviceCountingProvider(): CountingProvider {
+  const node = createNodeProvider();
+  return createCountingProvider({ ...node, name: 'node + noble HMAC', hmac: (alg, key) => nobleProvider.hmac!(alg, key) });
+}
+
 /** A verifier without caches: every connection parses the CA and checks the signature. */
 export function coldVerifier(caPem: string, provider: FullCryptoProvider) {
   return createChainVerifier({ trusted: caPem, cache: false, clock: systemClock, provider, usage: 'serverAuth' });
@@ -134,11 +145,7 @@ export function coldVerifier(caPem: string, provider: FullCryptoProvider) {
 
 export async function countModes(pki: BenchPki): Promise<Record<DeviceModeId, WorkCounts>> {
   const server = await startServer<{ main: number; mutual: number }>('node-tls', { BENCH_PKI: JSON.stringify(pki) });
-  // node:crypto's HMAC cannot copy a keyed state, so the PRF would re-key it per HMAC; every
-  // device provider (noble, XS, Espruino: hw/hmac.ts) keys once per PRF call and copies. The
-  // counted HMAC path is noble's, so the counts are those of the device's path.
-  const node = createNodeProvider();
-  const counting = createCountingProvider({ ...node, name: 'node + noble HMAC', hmac: (alg, key) => nobleProvider.hmac!(alg, key) });
+  const counting = deviceCountingProvider();
   const full = completeProvider(counting.provider);
   const out = {} as Record<DeviceModeId, WorkCounts>;
   try {
