@@ -61,7 +61,7 @@ export interface MeasuredUnits {
 }
 
 export interface EngineMeasurement {
-  engine: 'xst' | 'node --jitless' | 'espruino';
+  engine: 'xst' | 'xsnap' | 'node --jitless' | 'espruino';
   units: MeasuredUnits;
   /** The interpreted kernel, microseconds per iteration. */
   kernelUs: number;
@@ -158,7 +158,42 @@ function leafCertificateHex(fixture: { flow: { dir: string; hex: string }[] }): 
   throw new Error('no Certificate message in the fixture');
 }
 
-export async function measureBundled(engine: 'xst' | 'node --jitless'): Promise<EngineMeasurement | undefined> {
+/** xsnap's CPU time so far, ms (its one thread: /proc/PID/schedstat). */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * The probes and the replay inside xsnap (XS 13.3 from @agoric/xsnap, the engine the engines
+ * bench runs the XS bundle in live), wall-timed with performance.now() and multiplied by the
+ * share of the wall time xsnap ran (its CPU time from /proc/PID/schedstat over the wall time).
+ */
+async function runInXsnap(text: string): Promise<{ stdout: string; cpuShare: number } | undefined> {
+  const { findXsnap } = await import('../../test/helpers/engines.js');
+  const { XsnapWorker } = await import('../../test/helpers/xsnap.js');
+  const bin = findXsnap().path;
+  if (!bin) return undefined;
+  let stdout = '';
+  const worker = new XsnapWorker(bin, (q) => {
+    stdout += `${new TextDecoder().decode(q)}\n`;
+    return new Uint8Array(0);
+  });
+  try {
+    const c0 = processCpuMs(worker.pid);
+    const t0 = performance.now();
+    await worker.evaluate(text);
+    const share = (processCpuMs(worker.pid) - c0) / (performance.now() - t0);
+    return { stdout, cpuShare: Number.isFinite(share) && share > 0 ? Math.min(1, share) : 1 };
+  } finally {
+    await worker.close();
+  }
+}
+
+export async function measureBundled(engine: 'xst' | 'xsnap' | 'node --jitless'): Promise<EngineMeasurement | undefined> {
   const xst = enginePath('xst');
   if (engine === 'xst' && !xst) return undefined;
   const fixtureText = readFileSync(FIXTURE, 'utf8');
@@ -195,8 +230,11 @@ ${KERNEL}
     // on a shared machine, wall time also holds the time the neighbours took the CPU.
     const prelude = engine === 'node --jitless'
       ? 'globalThis.print = console.log;\nglobalThis.microtlsClock = function () { var u = process.cpuUsage(); return (u.user + u.system) / 1000; };\n'
-      : 'globalThis.microtlsProvider = "xs";\n';
-    writeFileSync(file, prelude + (await bundleEntry()) + driver);
+      : engine === 'xsnap'
+        ? 'globalThis.print = function (s) { issueCommand(new TextEncoder().encode(s).buffer); };\nglobalThis.microtlsClock = function () { return performance.now(); };\nglobalThis.microtlsProvider = "xs";\n'
+        : 'globalThis.microtlsProvider = "xs";\n';
+    const text = prelude + (await bundleEntry()) + driver;
+    writeFileSync(file, text);
     if (engine === 'node --jitless') {
       const stdout = await run(process.execPath, ['--jitless', file]);
       const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
@@ -204,13 +242,15 @@ ${KERNEL}
       const r = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as { units: MeasuredUnits; kernelUs: number; replayMs: number[] };
       return { engine, ...r, notes: ['timed in CPU time (process.cpuUsage)'] };
     }
-    const { stdout, cpuShare } = await runWithCpuShare(xst!, [file]);
+    const ran = engine === 'xsnap' ? await runInXsnap(text) : await runWithCpuShare(xst!, [file]);
+    if (!ran) return undefined;
+    const { stdout, cpuShare } = ran;
     const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
     if (!line) throw new Error(`${engine}: no result\n${stdout.slice(-2000)}`);
     const r = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as { units: MeasuredUnits; kernelUs: number; replayMs: number[] };
     return {
       engine, units: scaleUnits(r.units, cpuShare), kernelUs: r.kernelUs * cpuShare, replayMs: r.replayMs.map((v) => v * cpuShare), cpuShare,
-      notes: [`timed in wall time inside xst, times the share of the wall time xst ran (${(cpuShare * 100).toFixed(0)}%, from its CPU time)`],
+      notes: [`timed in wall time inside ${engine}, times the share of the wall time it ran (${(cpuShare * 100).toFixed(0)}%, from its CPU time)`],
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
