@@ -16,6 +16,10 @@ import { modExp } from '../../src/crypto/bigint.js';
 import { concatBytes, fromHex, toHex, utf8Encode } from '../../src/encoding/bytes.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { TlsClient } from '../../src/handshake/client.js';
+import { parseCertificateMessage } from '../../src/handshake/certificate.js';
+import { parseServerHello } from '../../src/handshake/server-hello.js';
+import { HandshakeAssembler } from '../../src/record/handshake-assembler.js';
+import { RecordLayer } from '../../src/record/record-layer.js';
 import type { ReplayFixture } from '../../test/helpers/replay.js';
 import { seededRandom } from '../../test/helpers/seeded-random.js';
 
@@ -57,7 +61,28 @@ function pattern(n: number, seed: number): Uint8Array {
   return b;
 }
 
-function microtlsUnitCosts(certificateHex: string): string {
+/**
+ * Record and handshake-message handling per byte, without crypto: the server's first flight
+ * (plaintext ServerHello, Certificate, ServerHelloDone) through a record layer and the message
+ * assembler, the ServerHello and the certificate list parsed, and as many bytes framed into
+ * records the other way. The X.509 parsing has its own probe.
+ */
+function protocolProbe(flight: Uint8Array): number {
+  const out = flight.subarray(0, 1024);
+  return perUnit(() => {
+    const rl = new RecordLayer();
+    const asm = new HandshakeAssembler();
+    rl.feed(flight);
+    for (let rec = rl.nextRecord(); rec; rec = rl.nextRecord()) asm.push(rec.fragment);
+    for (let msg = asm.next(); msg; msg = asm.next()) {
+      if (msg.type === 2) parseServerHello(msg.body);
+      else if (msg.type === 11) parseCertificateMessage(msg.body);
+    }
+    rl.seal(22, out);
+  }, flight.length + out.length);
+}
+
+function microtlsUnitCosts(certificateHex: string, flightHex?: string): string {
   const p = getDefaultProvider();
   const data = pattern(4096, 1);
   const key = pattern(16, 2);
@@ -129,7 +154,8 @@ function microtlsUnitCosts(certificateHex: string): string {
       { output: () => {}, handshake: () => {}, data: () => {}, close: () => {}, error: () => {} });
     c.start();
   }, 1);
-  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, certificatePerByte, perHandshake });
+  const protocolPerByte = flightHex ? protocolProbe(fromHex(flightHex)) : undefined;
+  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, certificatePerByte, perHandshake, protocolPerByte });
 }
 
 /**
