@@ -49,7 +49,7 @@ export interface WorkCounts {
   bytesSent: number;
   bytesReceived: number;
   roundTrips: number;
-  /** DER bytes of certificates parsed (the server's chain, and the CA when verifying). */
+  /** DER bytes of certificates parsed in full: when verifying, the server's chain, and the CA when cold. */
   certificateBytes: number;
   /** Full handshake (the server decrypts a premaster secret) or resumed. */
   resumed: boolean;
@@ -121,8 +121,12 @@ export async function countHandshake(counting: CountingProvider, options: Connec
   counting.reset();
   const s = await connect({ ...options, socket: await countedSocket(counting, options.host, options.port) });
   const resumed = s.resumed;
-  const chain = resumed ? 0 : (s.handshake?.peerCertificates ?? []).reduce((n, c) => n + c.length, 0);
-  const certificateBytes = chain + (options.verify !== false && caPem && !resumed ? pemDerLength(caPem) : 0);
+  // Parsed in full only when verifying (the verifier parses the chain; the key is the leaf's from
+  // that parse). Without verification the engine walks the leaf to its key and parses nothing else
+  // (src/handshake/server-key.ts), too little to count.
+  const verifying = options.verify !== false;
+  const chain = resumed || !verifying ? 0 : (s.handshake?.peerCertificates ?? []).reduce((n, c) => n + c.length, 0);
+  const certificateBytes = chain + (verifying && caPem && !resumed ? pemDerLength(caPem) : 0);
   s.destroy();
   return workFromCounts(counting.counts(), certificateBytes, resumed);
 }

@@ -415,7 +415,9 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   } else {
     notes.push('no device bundle (npm run build:device): the core was not run in Espruino');
   }
-  notes.push(`timed in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%, from its CPU time)`);
+  notes.push(fromBundle?.units
+    ? `the device bundle's probes and replay timed in the Espruino process's own CPU time (/proc/self/stat); the native probes in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%)`
+    : `timed in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%, from its CPU time)`);
   return { engine: 'espruino', kernelUs: e.kernelUs!, units, ...(replayMs ? { replayMs } : {}), cpuShare: share, notes };
 }
 

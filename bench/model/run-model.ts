@@ -118,7 +118,7 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
       // unit cost is a median of medians (engine-costs.ts).
       const rest = m.replayMs.slice(1);
       const measured = median(rest);
-      check.push({ engine: m.engine, what: `replay AES128-GCM-SHA256 (full handshake, no verification, one echo), median of ${rest.length} (${ms(Math.min(...rest))}-${ms(Math.max(...rest))}${m.engine === 'node --jitless' ? ', CPU time' : ', wall time'})`, predictedMs: predicted, measuredMs: measured, error: predicted / measured - 1 });
+      check.push({ engine: m.engine, what: `replay AES128-GCM-SHA256 (full handshake, no verification, one echo), median of ${rest.length} (${ms(Math.min(...rest))}-${ms(Math.max(...rest))}${m.engine === 'node --jitless' || m.engine === 'espruino' ? ', CPU time' : ', wall time x CPU share'})`, predictedMs: predicted, measuredMs: measured, error: predicted / measured - 1 });
     } else {
       check.push({ engine: m.engine, what: 'replay AES128-GCM-SHA256', predictedMs: predicted, missing: m.notes.find((n) => /replay|no device bundle/.test(n)) ?? 'no replay measured in this engine' });
     }
