@@ -164,7 +164,8 @@ export function checkLive(r: ModelResults, rows: readonly EngineBenchRow[]): Mod
     // The engines bench verifies with one CA across its runs: from the second connection on, warm.
     const p = predict(r.countsWarm[mode] ?? r.counts[mode], thisMachine(m)).parts;
     const predicted = p.hash + p.aes + p.publicKey + p.protocol;
-    const why = `${row.engine === 'xsnap' && m.engine === 'xst' ? 'XS 13.3 predicted with xst 17.9\'s unit costs; ' : ''}${row.engine === 'node --jitless' ? 'the XS bundle (its provider) predicted with the noble provider\'s unit costs; ' : ''}the engines bench's host relay (its socket shim and the calls across the engine boundary) is not in the counts, and its server is openssl s_server with the test PKI, not the counted one`;
+    // Short: the table prints it per row; the README's notes say it in full.
+    const why = `${row.engine === 'xsnap' && m.engine === 'xst' ? 'xst unit costs; ' : ''}${row.engine === 'node --jitless' ? 'XS bundle, noble unit costs; ' : ''}host relay and s_server not in the counts`;
     out.push({ engine: row.engine, what: `live ${label}, engine busy (engines bench)`, predictedMs: predicted, measuredMs: row.value, error: predicted / row.value - 1, crossCheck: why });
   }
   return out;
