@@ -1,0 +1,64 @@
+/**
+ * Runs inside xst, xsnap and node --jitless (bundled by xs-crypto-figures.ts): each public-key
+ * and symmetric primitive the XS bundle could use, timed side by side on the same inputs, so
+ * the choice between @noble / BigInt and the project's own code is made on figures from the
+ * engine itself. Every operation's result is checked too (a fast wrong answer is no figure).
+ */
+import { ecdsaVerifyCompact as nobleEcdsa } from '../../src/crypto/ecdsa-noble.js';
+import { ecdsaVerifyCompact as limbEcdsa } from '../../src/crypto/ecdsa-limb.js';
+import { ecdsaVerifyCompact as bigEcdsa } from '../../src/crypto/ecdsa-bigint.js';
+import { modExp as bigModExp, rsaPrivate as bigRsaPrivate } from '../../src/crypto/bigint.js';
+import { modExp as limbModExp, rsaPrivate as limbRsaPrivate } from '../../src/crypto/bigint-limb.js';
+import type { EcCurveName, RsaPrivateKey } from '../../src/crypto/key-types.js';
+import { fromHex, toHex } from '../../src/encoding/bytes.js';
+
+declare const CASES: {
+  ecdsa: { curve: string; point: string; digest: string; rs: string }[];
+  rsaPublic: { n: string; e: string; sig: string; em: string };
+  rsaPrivate: { key: Record<string, string>; em: string; sig: string };
+  /** Leave out the limb rows that take seconds per call. */
+  skipSlow: boolean;
+};
+declare function emit(s: string): void;
+
+const rows: { op: string; impl: string; ms: number; n: number }[] = [];
+const failures: string[] = [];
+
+/** Mean milliseconds per call: at least `min` calls and at least 300 ms. */
+function time(op: string, impl: string, f: () => boolean, min = 2): void {
+  if (!f()) failures.push(`${op} ${impl}`);
+  let n = 0;
+  const t0 = Date.now();
+  while (n < min || Date.now() - t0 < 300) { f(); n++; }
+  rows.push({ op, impl, ms: (Date.now() - t0) / n, n });
+}
+
+for (const c of CASES.ecdsa) {
+  const p = fromHex(c.point), d = fromHex(c.digest), rs = fromHex(c.rs);
+  const curve = c.curve as EcCurveName;
+  time(`ecdsa ${curve}`, 'noble', () => nobleEcdsa(curve, p, d, rs));
+  time(`ecdsa ${curve}`, 'bigint', () => bigEcdsa(curve, p, d, rs));
+  if (!CASES.skipSlow) time(`ecdsa ${curve}`, 'limb', () => limbEcdsa(curve, p, d, rs));
+}
+
+{
+  const c = CASES.rsaPublic;
+  const n = fromHex(c.n), e = fromHex(c.e), s = fromHex(c.sig);
+  time(`rsa public ${n.length * 8}`, 'bigint', () => toHex(bigModExp(s, e, n)) === c.em, 5);
+  time(`rsa public ${n.length * 8}`, 'limb', () => toHex(limbModExp(s, e, n)) === c.em, 5);
+}
+
+{
+  const k = CASES.rsaPrivate.key;
+  const key: RsaPrivateKey = {
+    type: 'rsa-private', modulus: fromHex(k.n!), publicExponent: fromHex(k.e!), privateExponent: fromHex(k.d!), prime1: fromHex(k.p!),
+    prime2: fromHex(k.q!), exponent1: fromHex(k.dp!), exponent2: fromHex(k.dq!), coefficient: fromHex(k.qi!), bits: k.n!.length * 4,
+  };
+  const em = fromHex(CASES.rsaPrivate.em);
+  let seed = 1;
+  const random = (len: number) => Uint8Array.from({ length: len }, () => (seed = (seed * 1103515245 + 12345) % 2147483648) & 255);
+  time(`rsa private ${key.bits}`, 'bigint', () => toHex(bigRsaPrivate(key, em, random)) === CASES.rsaPrivate.sig, 1);
+  if (!CASES.skipSlow) time(`rsa private ${key.bits}`, 'limb', () => toHex(limbRsaPrivate(key, em, random)) === CASES.rsaPrivate.sig, 1);
+}
+
+emit(JSON.stringify({ rows, failures }));
