@@ -349,10 +349,12 @@ async function espruinoBundle(log = console.log) {
 /**
  * The XS bundle's own replacements (XS has BigInt, so RSA stays on bigint.ts): ECDSA on
  * ecdsa-bigint.ts instead of @noble/curves, 2.5-3x faster in xst and xsnap and ~30 KB
- * smaller (test/device/xs-crypto-figures.ts).
+ * smaller (test/device/xs-crypto-figures.ts); the provider gaps filled from xsProvider (its
+ * own hashes) instead of noble's, so @noble/hashes is left out.
  */
 const XS_REPLACEMENTS = {
   './src/crypto/ecdsa-noble.ts': 'src/crypto/ecdsa-bigint.ts',
+  './hw/noble.ts': 'src/device/xs-noble-standin.ts',
 };
 
 async function xsBundle() {

@@ -11,6 +11,16 @@ import { modExp as bigModExp, rsaPrivate as bigRsaPrivate } from '../../src/cryp
 import { modExp as limbModExp, rsaPrivate as limbRsaPrivate } from '../../src/crypto/bigint-limb.js';
 import type { EcCurveName, RsaPrivateKey } from '../../src/crypto/key-types.js';
 import { fromHex, toHex } from '../../src/encoding/bytes.js';
+import { aesCbc } from '../../hw/aes.js';
+import { aesGcm } from '../../hw/aes-gcm.js';
+import { nobleAesCbc } from '../../hw/noble-aes.js';
+import { nobleAesGcm } from '../../hw/noble-gcm.js';
+import { nobleHash } from '../../hw/noble-hash.js';
+import { Md5 } from '../../hw/md5.js';
+import { Sha1 } from '../../hw/sha1.js';
+import { Sha256 } from '../../hw/sha256.js';
+import { Sha512 } from '../../hw/sha512.js';
+import type { HashContext, HashName } from '../../hw/provider.js';
 
 declare const CASES: {
   ecdsa: { curve: string; point: string; digest: string; rs: string }[];
@@ -59,6 +69,26 @@ for (const c of CASES.ecdsa) {
   const random = (len: number) => Uint8Array.from({ length: len }, () => (seed = (seed * 1103515245 + 12345) % 2147483648) & 255);
   time(`rsa private ${key.bits}`, 'bigint', () => toHex(bigRsaPrivate(key, em, random)) === CASES.rsaPrivate.sig, 1);
   if (!CASES.skipSlow) time(`rsa private ${key.bits}`, 'limb', () => toHex(limbRsaPrivate(key, em, random)) === CASES.rsaPrivate.sig, 1);
+}
+
+// Symmetric primitives over one 16 KiB record; each pair must agree byte for byte.
+{
+  const record = Uint8Array.from({ length: 16384 }, (_, i) => (i * 7 + 3) & 255);
+  const key = Uint8Array.from({ length: 16 }, (_, i) => i + 1);
+  const nonce = new Uint8Array(12).fill(9), aad = new Uint8Array(13).fill(5), iv = new Uint8Array(16).fill(2);
+  const gcm = { noble: nobleAesGcm(key), own: aesGcm(key) };
+  const cbc = { noble: nobleAesCbc(key), own: aesCbc(key) };
+  const want = { gcm: toHex(gcm.noble.seal(nonce, record, aad)), cbc: toHex(cbc.noble.decrypt(iv, record)) };
+  for (const impl of ['noble', 'own'] as const) {
+    time('aes-128-gcm seal 16K', impl, () => toHex(gcm[impl].seal(nonce, record, aad)) === want.gcm);
+    time('aes-128-cbc dec 16K', impl, () => toHex(cbc[impl].decrypt(iv, record)) === want.cbc);
+  }
+  const own: Record<string, () => HashContext> = { md5: () => new Md5(), sha1: () => new Sha1(), sha256: () => new Sha256(), sha384: () => new Sha512(48) };
+  for (const alg of ['md5', 'sha1', 'sha256', 'sha384'] as HashName[]) {
+    const expect = toHex(nobleHash(alg).update(record).digest());
+    time(`${alg} 16K`, 'noble', () => toHex(nobleHash(alg).update(record).digest()) === expect);
+    time(`${alg} 16K`, 'own', () => toHex(own[alg]!().update(record).digest()) === expect);
+  }
 }
 
 emit(JSON.stringify({ rows, failures }));
