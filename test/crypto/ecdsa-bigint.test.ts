@@ -1,7 +1,8 @@
 /**
  * The XS bundle's ECDSA (ecdsa-bigint.ts, on the engine's BigInt): every case of every
  * Wycheproof ECDSA file, through src/crypto's ecdsaVerify (strict DER parse) with this module
- * as the provider's ecdsaVerify, must give the file's verdict and the same verdict as noble.
+ * as the provider's ecdsaVerify, must give the file's verdict (noble's path meets the same
+ * files in wycheproof-ecdsa.test.ts).
  * Also random signatures from node:crypto, and the point decoding used at key import.
  */
 import { test } from 'uvu';
@@ -41,7 +42,7 @@ test('the ECDSA vector files are present', () => {
 });
 
 for (const file of files) {
-  test(`wycheproof ${file} on ecdsa-bigint, same verdict as noble`, () => {
+  test(`wycheproof ${file} on ecdsa-bigint`, () => {
     const data = loadWycheproof<EcGroup>(file);
     let valid = 0;
     let invalid = 0;
@@ -54,7 +55,6 @@ for (const file of files) {
         const sig = fromHex(t.sig);
         const ours = ecdsaVerify(key, h, sig, bigint);
         const where = `${file} tcId ${t.tcId} (${t.comment})`;
-        assert.is(ours, ecdsaVerify(key, h, sig), `bigint and noble disagree: ${where}`);
         assert.is(ours, t.result === 'valid', where);
         if (ours) valid++;
         else invalid++;
