@@ -101,7 +101,8 @@ export function expandKey(key: Uint8Array): AesKey {
 
 /**
  * The equivalent inverse cipher's key schedule (FIPS 197 5.3.5): the round keys in reverse
- * order, InvMixColumns applied to all but the first and last.
+ * order, InvMixColumns applied to all but the first and last. Columns 1 and 3 are stored
+ * swapped: decryptWords() runs the encryption rounds over the state in that column order.
  */
 export function expandDecryptionKey(k: AesKey): AesKey {
   const { sbox } = encTables();
@@ -111,16 +112,16 @@ export function expandDecryptionKey(k: AesKey): AesKey {
   for (let r = 0; r <= n; r++) {
     for (let c = 0; c < 4; c++) {
       const w = k.rk[4 * (n - r) + c]!;
-      dk[4 * r + c] = r === 0 || r === n ? w
+      dk[4 * r + ((4 - c) & 3)] = r === 0 || r === n ? w
         : t0[sbox[w >>> 24]!]! ^ t1[sbox[(w >>> 16) & 255]!]! ^ t2[sbox[(w >>> 8) & 255]!]! ^ t3[sbox[w & 255]!]!;
     }
   }
   return { rk: dk, rounds: n };
 }
 
-/** Encrypts the block held in s[0..3] (big-endian words), in place. */
-export function encryptWords(k: AesKey, s: Int32Array): void {
-  const { sbox, t0, t1, t2, t3 } = encTables();
+/** The rounds over s[0..3] in place: the cipher with the forward tables, the inverse with the inverse ones. */
+function rounds(k: AesKey, s: Int32Array, t: Tables): void {
+  const { sbox, t0, t1, t2, t3 } = t;
   const rk = k.rk;
   let s0 = s[0]! ^ rk[0]!, s1 = s[1]! ^ rk[1]!, s2 = s[2]! ^ rk[2]!, s3 = s[3]! ^ rk[3]!;
   let i = 4;
@@ -137,23 +138,22 @@ export function encryptWords(k: AesKey, s: Int32Array): void {
   s[3] = ((sbox[s3 >>> 24]! << 24) | (sbox[(s0 >>> 16) & 255]! << 16) | (sbox[(s1 >>> 8) & 255]! << 8) | sbox[s2 & 255]!) ^ rk[i + 3]!;
 }
 
-/** Decrypts s[0..3] in place with a key from expandDecryptionKey(). */
+/** Encrypts the block held in s[0..3] (big-endian words), in place. */
+export function encryptWords(k: AesKey, s: Int32Array): void {
+  rounds(k, s, encTables());
+}
+
+/**
+ * Decrypts s[0..3] in place with a key from expandDecryptionKey(). InvShiftRows reads columns
+ * (c, c-1, c-2, c-3) where ShiftRows reads (c, c+1, c+2, c+3): with columns 1 and 3 swapped,
+ * in the state and in the round keys, the inverse rounds are the forward rounds' code.
+ */
 export function decryptWords(k: AesKey, s: Int32Array): void {
-  const { sbox, t0, t1, t2, t3 } = decTables();
-  const rk = k.rk;
-  let s0 = s[0]! ^ rk[0]!, s1 = s[1]! ^ rk[1]!, s2 = s[2]! ^ rk[2]!, s3 = s[3]! ^ rk[3]!;
-  let i = 4;
-  for (let r = 1; r < k.rounds; r++, i += 4) {
-    const u0 = t0[s0 >>> 24]! ^ t1[(s3 >>> 16) & 255]! ^ t2[(s2 >>> 8) & 255]! ^ t3[s1 & 255]! ^ rk[i]!;
-    const u1 = t0[s1 >>> 24]! ^ t1[(s0 >>> 16) & 255]! ^ t2[(s3 >>> 8) & 255]! ^ t3[s2 & 255]! ^ rk[i + 1]!;
-    const u2 = t0[s2 >>> 24]! ^ t1[(s1 >>> 16) & 255]! ^ t2[(s0 >>> 8) & 255]! ^ t3[s3 & 255]! ^ rk[i + 2]!;
-    s3 = t0[s3 >>> 24]! ^ t1[(s2 >>> 16) & 255]! ^ t2[(s1 >>> 8) & 255]! ^ t3[s0 & 255]! ^ rk[i + 3]!;
-    s0 = u0; s1 = u1; s2 = u2;
-  }
-  s[0] = ((sbox[s0 >>> 24]! << 24) | (sbox[(s3 >>> 16) & 255]! << 16) | (sbox[(s2 >>> 8) & 255]! << 8) | sbox[s1 & 255]!) ^ rk[i]!;
-  s[1] = ((sbox[s1 >>> 24]! << 24) | (sbox[(s0 >>> 16) & 255]! << 16) | (sbox[(s3 >>> 8) & 255]! << 8) | sbox[s2 & 255]!) ^ rk[i + 1]!;
-  s[2] = ((sbox[s2 >>> 24]! << 24) | (sbox[(s1 >>> 16) & 255]! << 16) | (sbox[(s0 >>> 8) & 255]! << 8) | sbox[s3 & 255]!) ^ rk[i + 2]!;
-  s[3] = ((sbox[s3 >>> 24]! << 24) | (sbox[(s2 >>> 16) & 255]! << 16) | (sbox[(s1 >>> 8) & 255]! << 8) | sbox[s0 & 255]!) ^ rk[i + 3]!;
+  let w = s[1]!;
+  s[1] = s[3]!; s[3] = w;
+  rounds(k, s, decTables());
+  w = s[1]!;
+  s[1] = s[3]!; s[3] = w;
 }
 
 /** Big-endian word at b[i..i+3]. */
