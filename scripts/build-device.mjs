@@ -41,6 +41,7 @@ function replace(map) {
 const COMMON_REPLACEMENTS = {
   asn1js: 'src/device/absent-asn1js.ts',
   './src/x509/asn1js-globals.ts': 'src/device/absent-module.ts',
+  './src/x509/der-ber.ts': 'src/device/absent-der-ber.ts',
 };
 
 async function bundle(entry, replacements, extra = {}) {
