@@ -12,7 +12,7 @@ import {
 } from './codec/index.js';
 import { checkTopicFilter } from './codec/rules.js';
 import { Emitter } from './emitter.js';
-import { MqttConnackError, MqttProtocolError, isPermanent, permanent } from './errors.js';
+import { MqttConnackError, MqttProtocolError, isPermanent, permanent, requireSessionClientId } from './errors.js';
 import { InflightStore } from './inflight.js';
 import { KeepaliveTimer } from './keepalive.js';
 import { BoundedQueue } from './offline-queue.js';
@@ -139,9 +139,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.options = options;
     this.timers = options.timers ?? defaultTimers;
     this.random = options.random ?? defaultRandomSource();
-    if (options.clean === false && options.clientId === undefined) {
-      throw permanent(new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', 'clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again'));
-    }
+    requireSessionClientId(options);
     this.clientId = options.clientId ?? this.generateClientId();
     this.queue = new BoundedQueue(options.queueLimit ?? 1000);
     this.maxInflight = options.maxInflight ?? DEFAULT_MAX_INFLIGHT;

@@ -5,7 +5,7 @@
  */
 import { MicroTlsError } from '../errors.js';
 import { MqttClient } from './client.js';
-import { permanent } from './errors.js';
+import { badOption, requireSessionClientId } from './errors.js';
 import type { CertificateDescription, MqttClientOptions } from './options.js';
 import type { TransportFactory } from './transport.js';
 import { DEFAULT_PORTS, parseBrokerUrl } from './url.js';
@@ -80,10 +80,6 @@ const ALIASES: [keyof MqttJsAliases, keyof ConnectOptions][] = [
   ['ca', 'caCertificate'], ['cert', 'clientCertificate'], ['key', 'privateKey'], ['rejectUnauthorized', 'verifyServerCertificate'], ['hostname', 'host'],
 ];
 
-function badOption(message: string): never {
-  throw permanent(new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', message));
-}
-
 /** Refuses what cannot work and maps MQTT.js's names (see MqttJsAliases). */
 function checkOptions(o: ConnectOptions): ConnectOptions {
   const unknown = Object.keys(o).filter((k) => !KNOWN_OPTIONS.has(k) && (o as Record<string, unknown>)[k] !== undefined);
@@ -101,9 +97,7 @@ function checkOptions(o: ConnectOptions): ConnectOptions {
   }
   delete out.protocolVersion;
   delete out.protocolId;
-  if (out.clean === false && out.clientId === undefined) { // '' is the codec's MQTT-3.1.3-7
-    badOption('clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again');
-  }
+  requireSessionClientId(out);
   return out as ConnectOptions;
 }
 
