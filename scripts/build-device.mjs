@@ -42,6 +42,7 @@ const COMMON_REPLACEMENTS = {
   asn1js: 'src/device/absent-asn1js.ts',
   './src/x509/asn1js-globals.ts': 'src/device/absent-module.ts',
   './src/x509/der-ber.ts': 'src/device/absent-der-ber.ts',
+  './src/mqtt/codec/server-side.ts': 'src/device/absent-mqtt-server-side.ts',
 };
 
 async function bundle(entry, replacements, extra = {}) {
