@@ -92,6 +92,11 @@ function closedError(what: string): MicroTlsError {
   return new MicroTlsError('MICROTLS_ERR_MQTT_CONNECTION_CLOSED', what);
 }
 
+/** A copy, so the caller may reuse its array (not Array#flat: Espruino lacks it). */
+function topicList(topic: string | readonly string[]): string[] {
+  return typeof topic === 'string' ? [topic] : topic.slice();
+}
+
 function toBytes(v: string | Uint8Array): Uint8Array {
   return typeof v === 'string' ? utf8Encode(v) : v;
 }
@@ -207,7 +212,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       let subscriptions: Subscription[];
       try {
         subscriptions = typeof topic === 'string' || Array.isArray(topic)
-          ? [topic].flat().map((t) => ({ topic: t, qos: o.qos ?? 0 }))
+          ? topicList(topic).map((t) => ({ topic: t, qos: o.qos ?? 0 }))
           : Object.entries(topic).map(([t, so]) => ({ topic: t, qos: so.qos ?? o.qos ?? 0 }));
         encodePacket({ type: 'subscribe', packetId: 1, subscriptions });
       } catch (e) {
@@ -221,7 +226,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   unsubscribe(topic: string | string[], opts?: Record<string, never> | Callback<void>, cb?: Callback<void>): Promise<void> {
     const [, callback] = optionsAndCallback(opts, cb);
     return this.track(new Promise<void>((resolve, reject) => {
-      const topics = [topic].flat();
+      const topics = topicList(topic);
       try {
         for (const t of topics) checkTopicFilter(t);
         encodePacket({ type: 'unsubscribe', packetId: 1, topics });
