@@ -278,7 +278,7 @@ export class TlsClient {
         extendedMasterSecret: this.options.extendedMasterSecret !== false,
         // RFC 7366 changes only CBC records: with AEAD suites alone it would be 4 wasted bytes.
         encryptThenMac: this.options.encryptThenMac !== false && this.suites.some((s) => s.mode === 'cbc'),
-        ...(this.maxFragmentLength !== undefined ? { maxFragmentLength: this.maxFragmentLength } : {}),
+        maxFragmentLength: this.maxFragmentLength,
       };
       const session = this.resumableSession(baseOffer, tickets);
       if (session?.ticket !== undefined && tickets) {
@@ -728,12 +728,11 @@ export class TlsClient {
       sessionId: this.sessionId,
       serverName,
       negotiated: this.negotiated!,
-      ...(this.ticket ? { newTicket: this.ticket } : {}),
+      newTicket: this.ticket,
       now,
       // A refreshed session inherits the verification of the handshake that made its secret.
       serverVerified: this.resumed ? this.offeredSession!.serverVerified === true : this.verifier !== undefined,
-      ...((this.resumed ? this.offeredSession!.verifiedWith : this.trustId) !== undefined
-        ? { verifiedWith: (this.resumed ? this.offeredSession!.verifiedWith : this.trustId)! } : {}),
+      verifiedWith: this.resumed ? this.offeredSession!.verifiedWith : this.trustId,
     });
   }
 
