@@ -43,6 +43,7 @@ const COMMON_REPLACEMENTS = {
   './src/x509/asn1js-globals.ts': 'src/device/absent-module.ts',
   './src/x509/der-ber.ts': 'src/device/absent-der-ber.ts',
   './src/mqtt/codec/server-side.ts': 'src/device/absent-mqtt-server-side.ts',
+  './src/mqtt/default-transport.ts': 'src/device/absent-default-transport.ts',
 };
 
 async function bundle(entry, replacements, extra = {}) {

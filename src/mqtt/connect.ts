@@ -1,7 +1,6 @@
 /**
  * `connect(url | options)`, shaped like MQTT.js. With an explicit `transport` this is
- * fully portable; without one the Node transports (TCP, microtls TLS) are loaded lazily,
- * through a specifier the core's type check does not follow, so the core never depends on Node.
+ * fully portable; without one the Node transports are loaded lazily (default-transport.ts).
  */
 import { MicroTlsError } from '../errors.js';
 import { MqttClient } from './client.js';
@@ -9,6 +8,7 @@ import { badOption, requireSessionClientId } from './errors.js';
 import type { CertificateDescription, MqttClientOptions } from './options.js';
 import type { TransportFactory } from './transport.js';
 import { DEFAULT_PORTS, parseBrokerUrl } from './url.js';
+import { defaultTransport } from './default-transport.js';
 
 /**
  * The reference device's MQTT settings, one option each (manual section 1):
@@ -115,28 +115,14 @@ export function resolveConnectOptions(urlOrOptions: string | ConnectOptions, opt
   return { ...base, protocol, host: base.host ?? 'localhost', port: base.port ?? DEFAULT_PORTS[protocol] };
 }
 
-const NODE_TRANSPORTS = '../node/mqtt-transports.js';
-
 export function connect(urlOrOptions: string | ConnectOptions, options?: ConnectOptions): MqttClient {
   const o = resolveConnectOptions(urlOrOptions, options);
-  let certificates: CertificateDescription[] = [];
-  let transport = o.transport;
-  if (!transport) {
-    let loaded: Promise<NodeTransportModule> | undefined;
-    let factory: TransportFactory | undefined;
-    transport = async (attempt) => {
-      if (!factory) {
-        loaded ??= import(NODE_TRANSPORTS).catch((e: unknown) => {
-          throw new MicroTlsError('SSL_FEATURE_UNAVAILABLE', 'no built-in transport on this engine: pass options.transport', {}, { cause: e });
-        }) as Promise<NodeTransportModule>;
-        const m = await loaded;
-        certificates = m.describeCertificates(o);
-        factory = m.transportFor(o);
-      }
-      return factory(attempt);
-    };
-  }
-  return new MqttClient({ ...o, transport, describeCertificates: o.describeCertificates ?? (() => certificates) });
+  const builtIn = o.transport ? undefined : defaultTransport(o);
+  return new MqttClient({
+    ...o,
+    transport: o.transport ?? builtIn!.transport,
+    describeCertificates: o.describeCertificates ?? builtIn?.describeCertificates ?? (() => []),
+  });
 }
 
 /** Resolves on the first CONNACK; rejects (and ends the client) on the first error before it. */

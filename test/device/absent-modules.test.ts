@@ -9,6 +9,7 @@ import { MqttProtocolError } from '../../src/mqtt/errors.js';
 import { decodeDerAsn1js } from '../../src/device/absent-der-ber.js';
 import { decodeClientPacket, serverPacketLayout } from '../../src/device/absent-mqtt-server-side.js';
 import { Cursor } from '../../src/mqtt/codec/decode.js';
+import { defaultTransport } from '../../src/device/absent-default-transport.js';
 
 test('absent-der-ber: input the strict DER path declines is refused with the caller\'s code', () => {
   try {
@@ -33,6 +34,19 @@ test('absent-mqtt-server-side: a server sending CONNECT / SUBSCRIBE / UNSUBSCRIB
     }
   }
   assert.throws(() => serverPacketLayout({ type: 'connack', sessionPresent: false, returnCode: 0 }), (e: unknown) => e instanceof MqttProtocolError);
+});
+
+test('absent-default-transport: connect() without a transport fails its attempt with SSL_FEATURE_UNAVAILABLE', async () => {
+  const t = defaultTransport();
+  try {
+    await t.transport({ cancelled: false, onCancel: () => undefined });
+    assert.unreachable('must reject');
+  } catch (e) {
+    assert.instance(e, MicroTlsError);
+    assert.is((e as MicroTlsError).codeName, 'MBEDTLS_ERR_SSL_FEATURE_UNAVAILABLE');
+    assert.match((e as Error).message, /pass options\.transport/);
+  }
+  assert.equal(t.describeCertificates(), []);
 });
 
 test.run();
