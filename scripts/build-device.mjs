@@ -44,6 +44,7 @@ const COMMON_REPLACEMENTS = {
   './src/x509/der-ber.ts': 'src/device/absent-der-ber.ts',
   './src/mqtt/codec/server-side.ts': 'src/device/absent-mqtt-server-side.ts',
   './src/mqtt/default-transport.ts': 'src/device/absent-default-transport.ts',
+  './src/mqtt/transport-error.ts': 'src/device/absent-transport-error.ts',
 };
 
 async function bundle(entry, replacements, extra = {}) {

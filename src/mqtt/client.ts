@@ -23,6 +23,7 @@ import { defaultRandomSource, randomUnit, type RandomSource } from './random.js'
 import { OneShot, defaultTimers, type Timers } from './timers.js';
 import { CancellableAttempt, type DuplexLike } from './transport.js';
 import { WriteBatcher } from './write-batcher.js';
+import { transportError } from './transport-error.js';
 
 export interface MqttClientEvents {
   connect: (connack: ConnackPacket) => void;
@@ -76,17 +77,6 @@ const REDELIVERY_GUARD_SIZE = 256;
 /** Packets the broker must answer: their answer missing for pingTimeout means the connection is dead. */
 const OWES_ANSWER = (p: Packet): boolean =>
   (p.type === 'publish' && p.qos > 0) || p.type === 'pubrel' || p.type === 'subscribe' || p.type === 'unsubscribe';
-
-/** Transport errors as typed errors: Node's socket errors carry an errno code only. */
-function transportError(err: Error): MicroTlsError {
-  if (err instanceof MicroTlsError) return err;
-  const code = (err as { code?: unknown }).code;
-  const name = code === 'ECONNRESET' || code === 'EPIPE' ? 'NET_CONN_RESET'
-    : code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'NET_CONNECT_FAILED'
-    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'NET_UNKNOWN_HOST'
-    : 'NET_RECV_FAILED';
-  return new MicroTlsError(name, err.message, typeof code === 'string' ? { errno: code } : {}, { cause: err });
-}
 
 function closedError(what: string): MicroTlsError {
   return new MicroTlsError('MICROTLS_ERR_MQTT_CONNECTION_CLOSED', what);

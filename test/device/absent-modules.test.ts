@@ -10,6 +10,7 @@ import { decodeDerAsn1js } from '../../src/device/absent-der-ber.js';
 import { decodeClientPacket, serverPacketLayout } from '../../src/device/absent-mqtt-server-side.js';
 import { Cursor } from '../../src/mqtt/codec/decode.js';
 import { defaultTransport } from '../../src/device/absent-default-transport.js';
+import { transportError } from '../../src/device/absent-transport-error.js';
 
 test('absent-der-ber: input the strict DER path declines is refused with the caller\'s code', () => {
   try {
@@ -47,6 +48,14 @@ test('absent-default-transport: connect() without a transport fails its attempt 
     assert.match((e as Error).message, /pass options\.transport/);
   }
   assert.equal(t.describeCertificates(), []);
+});
+
+test('absent-transport-error: a typed error passes through, anything else is NET_RECV_FAILED', () => {
+  const typed = new MicroTlsError('NET_CONN_RESET', 'reset');
+  assert.is(transportError(typed), typed);
+  const other = transportError(new Error('socket gone'));
+  assert.is(other.codeName, 'MBEDTLS_ERR_NET_RECV_FAILED');
+  assert.match(other.message, /socket gone/);
 });
 
 test.run();
