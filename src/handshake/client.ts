@@ -347,15 +347,7 @@ export class TlsClient {
     if (this.stateValue !== 'connected' || this.closeSent) {
       throw new MicroTlsError('SSL_BAD_INPUT_DATA', `cannot write application data in state ${this.stateValue}${this.closeSent ? ' after close' : ''}`);
     }
-    this.guard(() => {
-      const max = this.records.maxFragmentLength;
-      let off = 0;
-      do {
-        const end = Math.min(off + max, data.length);
-        this.emit(this.records.seal(ContentType.applicationData, data.subarray(off, end)));
-        off = end;
-      } while (off < data.length);
-    });
+    this.guard(() => this.sendRecords(ContentType.applicationData, data));
   }
 
   /** Sends close_notify. The server's close_notify later arrives as the close event. */
@@ -365,13 +357,10 @@ export class TlsClient {
     if (this.stateValue !== 'connected') this.stateValue = 'closed';
   }
 
-  /** The driver gave up (timeout, socket error): records the error, sends nothing more. */
+  /** The driver gave up (timeout, socket error): records the error, sends no alert. */
   abort(err: MicroTlsError): void {
     if (this.stateValue === 'failed' || this.stateValue === 'closed') return;
-    this.failure = err;
-    this.stateValue = 'failed';
-    this.assembler.clear();
-    this.events.error?.(err);
+    this.terminate(err);
   }
 
   // ---- input processing ---------------------------------------------------------------
@@ -751,10 +740,18 @@ export class TlsClient {
   // ---- output and failure -------------------------------------------------------------
 
   private sendHandshake(bytes: Uint8Array): void {
+    this.sendRecords(ContentType.handshake, bytes);
+  }
+
+  /** `data` in records of at most maxFragmentLength bytes; empty data is one empty record. */
+  private sendRecords(type: number, data: Uint8Array): void {
     const max = this.records.maxFragmentLength;
-    for (let off = 0; off < bytes.length; off += max) {
-      this.emit(this.records.seal(ContentType.handshake, bytes.subarray(off, Math.min(off + max, bytes.length))));
-    }
+    let off = 0;
+    do {
+      const end = Math.min(off + max, data.length);
+      this.emit(this.records.seal(type, data.subarray(off, end)));
+      off = end;
+    } while (off < data.length);
   }
 
   private sendAlert(level: number, description: number): void {
@@ -795,16 +792,10 @@ export class TlsClient {
     const err = asMicroTlsError(e, 'SSL_INTERNAL_ERROR', 'internal error');
     if (this.stateValue === 'failed' || this.stateValue === 'closed') return;
     const alert = err.info['alert'];
-    if (typeof alert === 'number') {
-      try {
-        this.sendAlert(AlertLevel.fatal, alert);
-      } catch {
-        // Sealing can only fail on counter exhaustion; the connection is lost either way.
-      }
-    } else {
-      try {
-        this.sendAlert(AlertLevel.fatal, AlertDescription.internal_error);
-      } catch { /* as above */ }
+    try {
+      this.sendAlert(AlertLevel.fatal, typeof alert === 'number' ? alert : AlertDescription.internal_error);
+    } catch {
+      // Sealing can only fail on counter exhaustion; the connection is lost either way.
     }
     this.flush();
     this.terminate(err);
