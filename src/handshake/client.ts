@@ -297,7 +297,7 @@ export class TlsClient {
       const hello = encodeClientHello({
         random: this.clientRandom,
         sessionId: this.sessionId,
-        cipherSuites: [...this.suites.map((s) => s.code), TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
+        cipherSuites: this.suites.map((s) => s.code).concat(TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
         extensions,
       });
       this.transcript.add(hello);
@@ -515,7 +515,7 @@ export class TlsClient {
     if (!this.secureRenegotiation && this.options.requireSecureRenegotiation) {
       throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'the server does not support secure renegotiation (RFC 5746) and requireSecureRenegotiation is set');
     }
-    let negotiated = negotiateExtensions([...sh.extensions].map(([type, body]) => ({ type, body })), this.offer!, suite.mode === 'cbc');
+    let negotiated = negotiateExtensions(Array.from(sh.extensions, ([type, body]) => ({ type, body })), this.offer!, suite.mode === 'cbc');
     const session = this.offeredSession;
     this.resumed = session !== undefined && serverResumed(this.sessionId, sh.sessionId);
     if (this.resumed) {

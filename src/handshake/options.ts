@@ -164,7 +164,7 @@ export function validateReceiveBufferSize(n: number | undefined, maxFragmentLeng
 
 /** Suites to offer, in table order, validated; throws BAD_CONFIG for unknown names. */
 export function resolveSuites(ids: readonly (string | number)[] | undefined): CipherSuite[] {
-  if (ids === undefined) return [...CIPHER_SUITES];
+  if (ids === undefined) return CIPHER_SUITES.slice();
   const wanted = new Set<number>();
   for (const id of ids) {
     const s = findSuite(id);

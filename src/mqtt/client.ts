@@ -281,7 +281,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       reconnectAttempts: this.backoff.attempts,
       inflight: this.inflight.size,
       queued: this.queue.length,
-      lastErrors: [...this.recentCodes].reverse().map((code) => ({ code, name: ERROR_CODES.get(code)?.name ?? 'UNKNOWN' })),
+      lastErrors: this.recentCodes.slice().reverse().map((code) => ({ code, name: ERROR_CODES.get(code)?.name ?? 'UNKNOWN' })),
       certificates: this.options.describeCertificates?.() ?? [],
     };
   }
@@ -426,7 +426,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     if (!err && !reported && !wasConnected) err = closedError('the broker closed the connection before CONNACK');
     if (err && !this.ending) this.report(err);
     // SUBSCRIBE/UNSUBSCRIBE have no session-level resend: put them back to be sent again.
-    const interrupted = [...this.awaitingAck.entries()];
+    const interrupted = Array.from(this.awaitingAck.entries());
     this.awaitingAck.clear();
     for (const [id] of interrupted) this.ids.release(id);
     if (wasConnected) {
@@ -520,7 +520,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       }
     }
     if (!p.sessionPresent && (this.options.resubscribe ?? true) && this.subscriptions.size > 0) {
-      const subscriptions = [...this.subscriptions].map(([topic, qos]) => ({ topic, qos }));
+      const subscriptions = Array.from(this.subscriptions, ([topic, qos]) => ({ topic, qos }));
       this.queue.requeueFront([{ kind: 'subscribe', subscriptions, resolve: () => {}, reject: (e) => this.report(e) }]);
     }
     this.drainQueue();
@@ -707,7 +707,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
 
   /** `codes` newest first, as TlsSocket.lastErrors keeps them. */
   private noteCodes(codes: readonly number[] | undefined): void {
-    for (const c of [...(codes ?? [])].reverse()) {
+    for (const c of (codes ?? []).slice().reverse()) {
       if (this.recentCodes[this.recentCodes.length - 1] === c) continue;
       this.recentCodes.push(c);
       if (this.recentCodes.length > 2) this.recentCodes.shift();

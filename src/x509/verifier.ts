@@ -155,7 +155,7 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     }
     return { ok: false, code: r.code, flags: r.flags, reason, alert: alertForFlags(r.flags) };
   };
-  return Object.assign(verifier, { rejectedTrusted: [...rejected], trustedCount: trusted.length, trustId: trustIdOf(trusted, opts) });
+  return Object.assign(verifier, { rejectedTrusted: rejected.slice(), trustedCount: trusted.length, trustId: trustIdOf(trusted, opts) });
 }
 
 /** Per trusted certificate; the cached trust store hands the same objects to every reconnect. */

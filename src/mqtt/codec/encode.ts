@@ -56,7 +56,7 @@ function connectFields(p: ConnectPacket): Layout {
     payload.push(bin(p.password, 'password'));
   }
   const variableHeader: Field[] = [str(p.protocolName ?? 'MQTT', 'protocol name'), { u8: p.protocolLevel ?? 4 }, { u8: connectFlags }, { u16: p.keepalive }];
-  return { flags: FIXED_HEADER_FLAGS.connect, fields: [...variableHeader, ...payload] };
+  return { flags: FIXED_HEADER_FLAGS.connect, fields: variableHeader.concat(payload) };
 }
 
 function publishFields(p: PublishPacket): Layout {
