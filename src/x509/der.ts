@@ -1,9 +1,9 @@
 /**
- * A strict DER view over asn1js. asn1js decodes BER (indefinite lengths, non-minimal
- * lengths, constructed strings); certificates are DER, and accepting BER variants would
- * let two encodings of one certificate hash differently from what the issuer signed.
- * So every node is checked here and turned into a small plain tree the x509 code walks.
- * Every failure becomes a MicroTlsError with the code the caller names.
+ * Strict DER, as a small plain tree the x509 code walks. Certificates are DER, and accepting
+ * BER variants (indefinite lengths, non-minimal lengths, constructed strings) would let two
+ * encodings of one certificate hash differently from what the issuer signed, so every node is
+ * checked, on the fast path here and on the asn1js path (der-ber.ts) alike. Every failure
+ * becomes a MicroTlsError with the code the caller names.
  */
 import { MicroTlsError } from '../errors.js';
 import type { ErrorName } from '../errors.js';
