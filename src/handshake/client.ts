@@ -413,7 +413,7 @@ export class TlsClient {
         if (this.stateValue !== 'connected') {
           throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message', `application data received before the handshake finished (state ${this.stateValue})`);
         }
-        if (rec.fragment.length > 0) this.events.data?.(rec.fragment);
+        if (rec.fragment.length > 0) this.tell('data', rec.fragment);
         return;
     }
   }
@@ -439,7 +439,7 @@ export class TlsClient {
     const level = fragment[0]!;
     const description = fragment[1]!;
     const alert = { level, description, name: alertName(description), sent: false };
-    this.events.alert?.(alert);
+    this.tell('alert', alert);
     if (level === AlertLevel.fatal) {
       // Whatever alert a server sends after asking for a certificate we did not have, that is the cause to report.
       const skipped = this.stateValue === 'connected' ? undefined : this.clientCertificateSkipped;
@@ -464,7 +464,7 @@ export class TlsClient {
       this.assembler.clear();
       // Our close_notify must reach the driver before it reacts to the close by ending the transport.
       this.flush();
-      this.events.close?.();
+      this.tell('close');
     }
     // Other warnings (no_renegotiation, user_canceled) carry no action for a client.
   }
@@ -536,7 +536,7 @@ export class TlsClient {
     this.times.serverHello = this.now();
     if (this.resumed) {
       this.transcript.release();
-      this.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret!)}`);
+      this.logKeys();
       this.stateValue = negotiated.sessionTicket ? 'wait_resumed_new_session_ticket' : 'wait_resumed_change_cipher_spec';
     } else {
       this.stateValue = 'wait_certificate';
@@ -620,7 +620,7 @@ export class TlsClient {
       this.clientCertificateSent = true;
     }
     this.transcript.release();
-    this.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret)}`);
+    this.logKeys();
     this.sendHandshake(concatBytes(...flight));
     this.sendChangeCipherSpecAndFinished();
     this.stateValue = this.negotiated!.sessionTicket ? 'wait_new_session_ticket' : 'wait_change_cipher_spec';
@@ -697,7 +697,7 @@ export class TlsClient {
       clientCertificateSent: this.clientCertificateSent,
       timings: { ...t, handshakeMs: t.finished - t.start },
     };
-    this.events.handshake?.(this.info);
+    this.tell('handshake', this.info);
   }
 
   /**
@@ -757,7 +757,7 @@ export class TlsClient {
   private sendAlert(level: number, description: number): void {
     this.emit(this.records.seal(ContentType.alert, Uint8Array.of(level, description)));
     if (description === AlertDescription.close_notify) this.closeSent = true;
-    this.events.alert?.({ level, description, name: alertName(description), sent: true });
+    this.tell('alert', { level, description, name: alertName(description), sent: true });
   }
 
   private emit(record: Uint8Array): void {
@@ -808,7 +808,17 @@ export class TlsClient {
     this.masterSecret?.fill(0);
     this.keyBlock = undefined;
     this.flush();
-    this.events.error?.(err);
+    this.tell('error', err);
+  }
+
+  /** The driver's handler for `event`, if it has one (only `output` is required). */
+  private tell<K extends Exclude<keyof TlsClientEvents, 'output'>>(event: K, arg?: Parameters<NonNullable<TlsClientEvents[K]>>[0]): void {
+    const handler = this.events[event] as ((a: unknown) => void) | undefined;
+    if (handler) handler.call(this.events, arg);
+  }
+
+  private logKeys(): void {
+    if (this.events.keylog) this.tell('keylog', `CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret!)}`);
   }
 }
 
