@@ -35,6 +35,10 @@ import { replayInQuickJs, replayInXsnap, replayInXst, type EngineReplayRun } fro
 import { startXsPeers, type XsPeers } from '../test/device/xs-peers.js';
 import { replayCases } from '../test/device/xs-replay-cases.js';
 import { startInProcess, threadCpuMs, XsLive } from '../test/device/xs-relay.js';
+import { flightsFor, fitTransport, SPREAD_SHAPES, startShapedPongServer, type Flights } from './lib/shaped-pong.js';
+import { countLiveModes, type LiveCount } from './model/count-live.js';
+import { espruinoLiveRows } from './model/espruino-live.js';
+import type { DeviceModeId } from './model/device-modes.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -44,6 +48,8 @@ export interface EngineRow {
   readonly value: number | undefined;
   readonly unit: string;
   readonly note?: string;
+  /** A live handshake's negotiated suite (to compare with the counted one). */
+  readonly suite?: string;
 }
 
 export interface EngineBenchResult {
@@ -52,6 +58,11 @@ export interface EngineBenchResult {
   readonly runs: number;
   readonly rows: EngineRow[];
   readonly notes: string[];
+  /**
+   * The live handshakes' work, counted against the same servers and PKI (bench/model/count-live.ts),
+   * for the cost model's like-for-like check; absent when counting failed (see notes).
+   */
+  readonly liveCounts?: Record<DeviceModeId, LiveCount>;
 }
 
 /** The device's own figures (manual), beside which the table is read. */
@@ -83,13 +94,65 @@ interface PeerInfo {
   ca: string;
   client1024: { cert: string; key: string };
   client2048: { cert: string; key: string };
+  /** The shaped TCP pong server (bench/lib/shaped-pong.ts) and the exchanges to time through the engine's transport. */
+  pongPort?: number;
+  transportShapes?: { name: string; flights: Flights }[];
 }
 
 function peerInfo(p: XsPeers): PeerInfo {
   return { sServerPort: p.sServer.port, clientAuthPort: p.sServerClientAuth.port, mqttsPort: p.mqttsPort, ca: p.caPem, client1024: p.client1024, client2048: p.client2048 };
 }
 
-interface TlsOutcome { ms: number; resumed?: boolean; error?: { codeName: string; message: string } }
+interface TlsOutcome { ms: number; resumed?: boolean; cipherSuite?: string; error?: { codeName: string; message: string } }
+
+const MODE_CASES: Record<DeviceModeId, string> = {
+  none: 'handshake, no verification',
+  verify: 'handshake, verification',
+  cc1024: 'handshake, client certificate 1024',
+  cc2048: 'handshake, client certificate 2048',
+  resume: 'handshake, ticket resumption',
+};
+
+/** The exchanges an engine's transport is timed with: each counted mode's shape, and a few and many bytes. */
+function transportShapes(counts: Record<DeviceModeId, LiveCount>): { name: string; flights: Flights }[] {
+  const describe = (f: Flights) => `${f.length} round trip${f.length === 1 ? '' : 's'}, ${f.reduce((n, [a, b]) => n + a + b, 0)} bytes`;
+  return [
+    ...(Object.keys(MODE_CASES) as DeviceModeId[]).map((id) => ({ name: `shaped like ${MODE_CASES[id].replace('handshake, ', '')}, ${describe(flightsFor(counts[id]))}`, flights: flightsFor(counts[id]) })),
+    ...SPREAD_SHAPES.map((f) => ({ name: describe(f), flights: f })),
+  ];
+}
+
+/**
+ * The engine's transport alone (socket shim, host relay, calls across the engine boundary): a TCP
+ * exchange without TLS per shape, engine busy time, median of 2 x runs after a warm-up, run after
+ * and apart from the handshakes; then the least-squares terms per connection, round trip and byte.
+ */
+async function transportRows(engine: string, runner: LiveRunner, peers: PeerInfo, runs: number): Promise<EngineRow[]> {
+  if (!peers.pongPort || !peers.transportShapes) return [];
+  const rows: EngineRow[] = [];
+  const samples: { flights: Flights; ms: number }[] = [];
+  for (const shape of peers.transportShapes) {
+    const cpu: number[] = [];
+    let note: string | undefined;
+    for (let i = 0; i <= runs * 2; i++) {
+      const c0 = runner.cpuMs();
+      const r = await runner.run<{ ms: number; error?: { message: string } }>('pong', { port: peers.pongPort, flights: shape.flights });
+      const c1 = runner.cpuMs();
+      if (r.error) { note = r.error.message; break; }
+      if (i > 0 && c0 !== undefined && c1 !== undefined) cpu.push(c1 - c0);
+    }
+    const v = note ? undefined : median(cpu);
+    rows.push({ engine, case: `transport, TCP only (no TLS), ${shape.name}: engine busy`, value: v, unit: 'ms', ...(note ? { note } : {}) });
+    if (v !== undefined) samples.push({ flights: shape.flights, ms: v });
+  }
+  const fit = samples.length >= 3 ? fitTransport(samples) : undefined;
+  if (fit) {
+    rows.push({ engine, case: 'transport term: per connection', value: fit.perConnectionMs, unit: 'ms' });
+    rows.push({ engine, case: 'transport term: per round trip', value: fit.perRoundTripMs, unit: 'ms' });
+    rows.push({ engine, case: 'transport term: per byte', value: fit.perByteUs, unit: 'us' });
+  }
+  return rows;
+}
 
 /** The device's five modes and the MQTT round trip, each the median of `runs` after a warm-up. */
 async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, runs: number): Promise<EngineRow[]> {
@@ -105,6 +168,7 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
     const times: number[] = [];
     const cpu: number[] = [];
     let note: string | undefined;
+    let suite: string | undefined;
     for (let i = 0; i <= runs; i++) {
       // A resumption needs a full handshake to the same server first.
       if (params['resume']) await runner.run<TlsOutcome>('tls', { port: peers.sServerPort, verify: true, ca: peers.ca });
@@ -113,6 +177,7 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
       const c1 = runner.cpuMs();
       if (r.error) { note = `${r.error.codeName}: ${r.error.message}`; break; }
       if (params['resume'] && !r.resumed) { note = 'not resumed'; break; }
+      if (r.cipherSuite) suite = r.cipherSuite;
       if (i > 0) { times.push(r.ms); if (c0 !== undefined && c1 !== undefined) cpu.push(c1 - c0); }
       // The first verified handshake parses the CA and checks every signature; later ones reuse both (src/x509/verifier.ts).
       else if (name === 'handshake, verification') {
@@ -121,7 +186,7 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
       }
     }
     rows.push({ engine, case: name, value: note ? undefined : median(times), unit: 'ms', ...(note ? { note } : {}) });
-    rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(cpu), unit: 'ms' });
+    rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(cpu), unit: 'ms', ...(suite ? { suite } : {}) });
   }
   if (peers.mqttsPort) {
     const r = await runner.run<{ rtts?: number[]; connectMs?: number; error?: { message: string } }>('mqtt', { port: peers.mqttsPort, ca: peers.ca, topic: `bench/${engine.replace(/\W/g, '')}`, rounds: runs * 4 + 1 });
@@ -153,6 +218,7 @@ async function jitlessChild(): Promise<void> {
     const rows: EngineRow[] = [{ engine: 'node --jitless', case: 'load bundle', value: await jitlessLoadMs(bundle.path), unit: 'ms' }];
     const runner: LiveRunner = { run: (s, p) => relay.run(s, p), cpuMs: () => threadCpuMs(`/proc/self/task/${process.pid}/schedstat`) };
     rows.push(...(await liveRows('node --jitless', runner, peers, runs)));
+    rows.push(...(await transportRows('node --jitless', runner, peers, runs)));
     await import(pathToFileURL(join(bundle.dir, 'xs-replay-harness.js')).href);
     const replay = (globalThis as unknown as { microtlsReplay(f: string, o: string): string }).microtlsReplay;
     const times = replayCases().filter((c) => !c.options).map((c) => (JSON.parse(replay(c.fixture, '')) as { ms: number }).ms);
@@ -208,15 +274,21 @@ export async function runEngineBench(options: { runs?: number } = {}): Promise<E
 
   const peers = await startXsPeers({ mosquitto: !!findMosquitto() });
   if (!peers.mosquitto) notes.push('mosquitto absent: no MQTT rows');
+  const pong = await startShapedPongServer();
+  let liveCounts: Record<DeviceModeId, LiveCount> | undefined;
   try {
     await new Promise((r) => setTimeout(r, 300)); // s_server listening
-    const info = peerInfo(peers);
+    const info: PeerInfo = peerInfo(peers);
+    // The cost model's check predicts the live handshakes below: count them on these very servers.
+    liveCounts = await countLiveModes(info).catch((e: Error) => (notes.push(`live handshakes not counted: ${e.message}`), undefined));
+    if (liveCounts) Object.assign(info, { pongPort: pong.port, transportShapes: transportShapes(liveCounts) });
     const xsnap = findXsnap();
     if (xsnap.path) {
       const { live, loadMs } = await XsLive.start({ xsnap: xsnap.path });
       try {
         rows.push({ engine: 'xsnap', case: 'load bundle', value: loadMs, unit: 'ms', note: 'host-timed: import of the bundle + harness' });
         rows.push(...(await liveRows('xsnap', live, info, runs)));
+        rows.push(...(await transportRows('xsnap', live, info, runs)));
         await live.run('heap');
         await new Promise((r) => setTimeout(r, 50));
         rows.push({ engine: 'xsnap', case: 'XS heap after the runs, after gc', value: live.lastMeter?.currentHeapCount, unit: 'slots' });
@@ -229,8 +301,15 @@ export async function runEngineBench(options: { runs?: number } = {}): Promise<E
       notes.push(`xsnap: ${xsnap.note}`);
     }
     rows.push(...(await runJitless(info, runs)));
+    // Espruino on the same servers, for the cost model's check (its figures table comes from espruinoRows() below).
+    if (liveCounts && info.transportShapes) {
+      const esp = await espruinoLiveRows(info, pong.port, info.transportShapes, runs).catch((e: Error) => `Espruino live check: ${e.message}`);
+      if (typeof esp === 'string') notes.push(esp);
+      else rows.push(...esp);
+    }
   } finally {
     await peers.close();
+    await pong.close();
   }
   const xst = findXst();
   if (xst.path) rows.push(...replayRows('xst', await replayInXst(xst.path, replayCases(), { gcmRate: true })));
@@ -239,7 +318,7 @@ export async function runEngineBench(options: { runs?: number } = {}): Promise<E
   const esp = await espruinoRows().catch((e: Error) => `Espruino: ${e.message}`);
   if (typeof esp === 'string') notes.push(esp);
   else rows.push(...esp);
-  return { date: new Date().toISOString(), node: process.version, runs, rows, notes };
+  return { date: new Date().toISOString(), node: process.version, runs, rows, notes, ...(liveCounts ? { liveCounts } : {}) };
 }
 
 const ENGINE_ORDER = ['xsnap', 'node --jitless', 'xst', 'QuickJS', 'Espruino', 'node --jitless (Espruino run)'];

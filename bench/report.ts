@@ -27,7 +27,7 @@ import { printTable, ratio } from './lib/table.js';
 import { FORGE_ON_NODE, printHandshakes, type HandshakeResults, type HandshakeRow } from './handshakes.js';
 import { printThroughput, type ThroughputResults } from './throughput.js';
 import { printMemory, type MemoryResults } from './memory.js';
-import { checkJitlessLive, checkLive, printModel, runModel, type EngineBenchRow, type ModelResults } from './model/run-model.js';
+import { checkJitlessLive, checkLive, printModel, runModel, type EngineBenchForModel, type ModelResults } from './model/run-model.js';
 import { DEVICE_MODES, type DeviceModeId } from './model/device-modes.js';
 
 const ROOT = join(BENCH_DIR, '..');
@@ -114,12 +114,12 @@ async function main(): Promise<void> {
   report.bundles = b;
 
   console.log('\n[6/7] engines ...');
-  let engineRows: EngineBenchRow[] = [];
+  let engineBench: EngineBenchForModel = { rows: [] };
   const enginesFile = join(BENCH_DIR, 'engines.ts');
   if (existsSync(enginesFile)) {
     // bench/engines.ts (the device-engines bench) exports runEngineBench() and formatEngineTable().
     const mod = (await import(pathToFileURL(enginesFile).href)) as {
-      runEngineBench?: (o: { runs?: number }) => Promise<{ rows: EngineBenchRow[]; notes?: string[] }>;
+      runEngineBench?: (o: { runs?: number }) => Promise<EngineBenchForModel & { notes?: string[] }>;
       formatEngineTable?: (r: unknown) => string;
     };
     if (mod.runEngineBench) {
@@ -127,7 +127,7 @@ async function main(): Promise<void> {
         const r = await mod.runEngineBench({ runs: 5 });
         console.log('Engines (desktop runs of device engines on this machine, bench/engines.ts)');
         console.log(mod.formatEngineTable ? mod.formatEngineTable(r) : JSON.stringify(r.rows, null, 1));
-        engineRows = r.rows;
+        engineBench = r;
         report.engines = r;
       } catch (e) {
         console.log(`Engines: bench/engines.ts failed: ${(e as Error).message}`);
@@ -145,9 +145,9 @@ async function main(): Promise<void> {
   lap('engines');
   console.log('\n[7/7] device cost model ...');
   const model: ModelResults = await runModel(createBenchPki(), { updateProfiles: process.argv.includes('--update-profiles') });
-  model.check.push(...checkLive(model, engineRows));
+  model.check.push(...checkLive(model, engineBench));
   if (hsJitless) model.check.push(...checkJitlessLive(model, hsJitless.modes));
-  if (!engineRows.length) model.missing.push('live engine handshakes: no engines bench rows in this run, so only the replays are checked');
+  if (!engineBench.rows.length) model.missing.push('live engine handshakes: no engines bench rows in this run, so only the replays are checked');
   const desktop = hs
     ? Object.fromEntries(hs.modes.map((m) => [m.id, m.rows.find((r) => r.client === 'microtls (node provider)')?.median])) as Partial<Record<DeviceModeId, number>>
     : undefined;

@@ -92,11 +92,11 @@ if (r.model) {
     DEVICE_MODES.map((dm) => [dm.label, `${dm.deviceText} ms`, ...md.profiles.map((p) => withUnit(md.predictions[p.id]![dm.id].totalMs)),
       `${msf(desktop?.find((q) => q.id === dm.id)?.rows.find((q) => q.client === 'microtls (node provider)')?.median)} ms`])));
   out.push('\nThe model checked on this machine (unit costs measured in each engine, the same model, against the engine\'s own run; target +-30%):\n');
-  out.push(table(['engine', 'run', 'predicted', 'measured', 'error'], md.check.map((c) => [c.engine, c.crossCheck ? `${c.what} (cross-check*)` : c.what, withUnit(c.predictedMs),
+  out.push(table(['engine', 'run', 'predicted', 'measured', 'error'], md.check.map((c) => [c.engine, c.crossCheck ? `${c.what} (cross-check*: ${c.crossCheck})` : c.what, withUnit(c.predictedMs),
     c.measuredMs === undefined ? `missing: ${c.missing}` : `${msf(c.measuredMs)} ms`, c.error === undefined ? '-' : `${c.error >= 0 ? '+' : ''}${(c.error * 100).toFixed(0)}%`])));
 }
 if (r.model?.check.some((c) => c.crossCheck)) {
-  out.push('\n\\* Cross-checks, not like for like, so not the target: the engines bench\'s live runs carry its host relay (the socket shim and the calls across the engine boundary) and talk to `openssl s_server` with the test PKI, not the counted server; its Node row runs the XS bundle\'s provider and is predicted with the noble provider\'s unit costs.');
+  out.push('\n\\* Cross-checks, not like for like (for the reason in the row), so not the target.');
 }
 // Cross-check targets are summarised by the note above; the rest as the run printed them.
 if (r.targets) out.push(`\nTargets as the run reports them:\n\n${r.targets.map((t) => t.replace(/^model cross-check \(not like for like: .*?\), (?=(xsnap|node --jitless|Espruino) )/, 'model cross-check*, ')).map((t) => `- ${t}`).join('\n')}`);

@@ -63,7 +63,7 @@ export interface MeasuredUnits {
 }
 
 export interface EngineMeasurement {
-  engine: 'xst' | 'xsnap' | 'node --jitless' | 'espruino';
+  engine: BundledEngine | 'espruino';
   units: MeasuredUnits;
   /** The interpreted kernel, microseconds per iteration. */
   kernelUs: number;
@@ -195,7 +195,14 @@ async function runInXsnap(text: string): Promise<{ stdout: string; cpuShare: num
   }
 }
 
-export async function measureBundled(engine: 'xst' | 'xsnap' | 'node --jitless'): Promise<EngineMeasurement | undefined> {
+/**
+ * `node --jitless (XS provider)`: the same probes under --jitless with the XS bundle's provider,
+ * the one the engines bench's live --jitless runs use (plain `node --jitless` uses noble's, as the
+ * handshake section's microtls rows do).
+ */
+export type BundledEngine = 'xst' | 'xsnap' | 'node --jitless' | 'node --jitless (XS provider)';
+
+export async function measureBundled(engine: BundledEngine): Promise<EngineMeasurement | undefined> {
   const xst = enginePath('xst');
   if (engine === 'xst' && !xst) return undefined;
   const fixtureText = readFileSync(FIXTURE, 'utf8');
@@ -231,14 +238,14 @@ ${KERNEL}
     const file = join(dir, 'costs.js');
     // Under Node the probes and replays are timed in this process's CPU time (user + system):
     // on a shared machine, wall time also holds the time the neighbours took the CPU.
-    const prelude = engine === 'node --jitless'
-      ? 'globalThis.print = console.log;\nglobalThis.microtlsClock = function () { var u = process.cpuUsage(); return (u.user + u.system) / 1000; };\n'
+    const prelude = engine.startsWith('node --jitless')
+      ? `globalThis.print = console.log;\nglobalThis.microtlsClock = function () { var u = process.cpuUsage(); return (u.user + u.system) / 1000; };\n${engine === 'node --jitless' ? '' : 'globalThis.microtlsProvider = "xs";\n'}`
       : engine === 'xsnap'
         ? 'globalThis.print = function (s) { issueCommand(new TextEncoder().encode(s).buffer); };\nglobalThis.microtlsClock = function () { return performance.now(); };\nglobalThis.microtlsProvider = "xs";\n'
         : 'globalThis.microtlsProvider = "xs";\n';
     const text = prelude + (await bundleEntry()) + driver;
     writeFileSync(file, text);
-    if (engine === 'node --jitless') {
+    if (engine.startsWith('node --jitless')) {
       const stdout = await run(process.execPath, ['--jitless', file]);
       const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
       if (!line) throw new Error(`${engine}: no result\n${stdout.slice(-2000)}`);

@@ -11,6 +11,8 @@ import { writeSectionJson } from '../lib/json-out.js';
 import { median } from '../lib/stats.js';
 import { ms, printTable } from '../lib/table.js';
 import { tcpOnly } from '../handshakes.js';
+import { transportMs, type TransportFit } from '../lib/shaped-pong.js';
+import type { LiveCount } from './count-live.js';
 import { countModes, type WorkCounts } from './count-modes.js';
 import { countReplay } from './count-replay.js';
 import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
@@ -87,6 +89,9 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
   if (xsnap) measurements.push(xsnap);
   const jitless = await measureBundled('node --jitless').catch((e: Error) => (missing.push(`node --jitless: ${e.message.split('\n')[0]}`), undefined));
   if (jitless) measurements.push(jitless);
+  // The provider the engines bench's live --jitless runs use (the XS bundle's): for that check.
+  const jitlessXs = await measureBundled('node --jitless (XS provider)').catch((e: Error) => (missing.push(`node --jitless (XS provider): ${e.message.split('\n')[0]}`), undefined));
+  if (jitlessXs) measurements.push(jitlessXs);
   const esp = await measureEspruino(xst?.units, xst?.kernelUs).catch((e: Error) => (missing.push(`espruino: ${e.message.split('\n')[0]}`), undefined));
   if (esp) measurements.push(esp);
   else if (!missing.some((x) => x.startsWith('espruino'))) missing.push('espruino: engine absent (../shared/engines/espruino or ESPRUINO=)');
@@ -118,7 +123,7 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
       // unit cost is a median of medians (engine-costs.ts).
       const rest = m.replayMs.slice(1);
       const measured = median(rest);
-      check.push({ engine: m.engine, what: `replay AES128-GCM-SHA256 (full handshake, no verification, one echo), median of ${rest.length} (${ms(Math.min(...rest))}-${ms(Math.max(...rest))}${m.engine === 'node --jitless' || m.engine === 'espruino' ? ', CPU time' : ', wall time x CPU share'})`, predictedMs: predicted, measuredMs: measured, error: predicted / measured - 1 });
+      check.push({ engine: m.engine, what: `replay AES128-GCM-SHA256 (full handshake, no verification, one echo), median of ${rest.length} (${ms(Math.min(...rest))}-${ms(Math.max(...rest))}${m.engine.startsWith('node --jitless') || m.engine === 'espruino' ? ', CPU time' : ', wall time x CPU share'})`, predictedMs: predicted, measuredMs: measured, error: predicted / measured - 1 });
     } else {
       check.push({ engine: m.engine, what: 'replay AES128-GCM-SHA256', predictedMs: predicted, missing: m.notes.find((n) => /replay|no device bundle/.test(n)) ?? 'no replay measured in this engine' });
     }
@@ -132,6 +137,13 @@ export interface EngineBenchRow {
   case: string;
   value: number | undefined;
   unit: string;
+  suite?: string;
+}
+
+/** What the live check reads from the engines bench: its rows, and its handshakes counted on its own servers. */
+export interface EngineBenchForModel {
+  rows: readonly EngineBenchRow[];
+  liveCounts?: Record<DeviceModeId, LiveCount>;
 }
 
 const LIVE_CASES: Record<string, DeviceModeId> = {
@@ -142,17 +154,32 @@ const LIVE_CASES: Record<string, DeviceModeId> = {
   'handshake, ticket resumption: engine busy': 'resume',
 };
 
+/** The engine's transport terms from the engines bench's TCP-only exchanges through its own relay. */
+function transportFitOf(rows: readonly EngineBenchRow[], engine: string): TransportFit | undefined {
+  const v = (c: string) => rows.find((x) => x.engine === engine && x.case === `transport term: ${c}`)?.value;
+  const [perConnectionMs, perRoundTripMs, perByteUs] = [v('per connection'), v('per round trip'), v('per byte')];
+  return perConnectionMs === undefined || perRoundTripMs === undefined || perByteUs === undefined ? undefined : { perConnectionMs, perRoundTripMs, perByteUs };
+}
+
 /**
  * The model against the engines bench's live handshakes on this machine: the engine's own busy
  * time per handshake (bench/engines.ts: without the waits for the network and the server)
  * against the CPU part of the prediction (hash, AES, public key, protocol) with the unit costs
- * measured in that engine (xsnap's own; xst 17.9.1's when xsnap's could not be measured).
+ * measured in that engine by the probes, plus the engine's transport (socket shim, host relay,
+ * calls across the engine boundary) as measured terms per connection, round trip and byte from
+ * TCP-only exchanges through the same relay (bench/lib/shaped-pong.ts), with the work counted
+ * on the same servers and PKI as the live runs (bench/model/count-live.ts). Like for like when
+ * all of that is there; otherwise printed as a cross-check that says what is missing.
  */
-export function checkLive(r: ModelResults, rows: readonly EngineBenchRow[]): ModelCheckRow[] {
+export function checkLive(r: ModelResults, bench: EngineBenchForModel): ModelCheckRow[] {
   const out: ModelCheckRow[] = [];
-  const costsFor = (engine: string) => r.measurements.find((m) => m.engine === (engine.toLowerCase().startsWith('espruino') ? 'espruino' : engine))
-    ?? (engine === 'xsnap' ? r.measurements.find((m) => m.engine === 'xst') : undefined);
-  for (const row of rows) {
+  // The engines bench names Espruino's column 'Espruino'; its probes' measurement is 'espruino'.
+  const own = (engine: string) => (engine === 'Espruino' ? 'espruino' : engine);
+  const costsFor = (engine: string) =>
+    engine === 'node --jitless'
+      ? r.measurements.find((m) => m.engine === 'node --jitless (XS provider)') ?? r.measurements.find((m) => m.engine === 'node --jitless')
+      : r.measurements.find((m) => m.engine === own(engine)) ?? (engine === 'xsnap' ? r.measurements.find((m) => m.engine === 'xst') : undefined);
+  for (const row of bench.rows) {
     const mode = LIVE_CASES[row.case];
     if (!mode || row.value === undefined || row.unit !== 'ms') continue;
     const m = costsFor(row.engine);
@@ -161,12 +188,19 @@ export function checkLive(r: ModelResults, rows: readonly EngineBenchRow[]): Mod
       out.push({ engine: row.engine, what: `live ${label}, engine busy`, predictedMs: NaN, measuredMs: row.value, missing: 'no unit costs measured for this engine' });
       continue;
     }
-    // The engines bench verifies with one CA across its runs: from the second connection on, warm.
-    const p = predict(r.countsWarm[mode] ?? r.counts[mode], thisMachine(m)).parts;
-    const predicted = p.hash + p.aes + p.publicKey + p.protocol;
-    // Short: the table prints it per row; the README's notes say it in full.
-    const why = `${row.engine === 'xsnap' && m.engine === 'xst' ? 'xst unit costs; ' : ''}${row.engine === 'node --jitless' ? 'XS bundle, noble unit costs; ' : ''}host relay and s_server not in the counts`;
-    out.push({ engine: row.engine, what: `live ${label}, engine busy (engines bench)`, predictedMs: predicted, measuredMs: row.value, error: predicted / row.value - 1, crossCheck: why });
+    const live = bench.liveCounts?.[mode];
+    const fit = transportFitOf(bench.rows, row.engine);
+    const p = predict(live ?? r.countsWarm[mode] ?? r.counts[mode], thisMachine(m)).parts;
+    const transport = live && fit ? transportMs(fit, live) : undefined;
+    const predicted = p.hash + p.aes + p.publicKey + p.protocol + (transport ?? 0);
+    const gaps = [
+      ...(m.engine !== own(row.engine) && !(row.engine === 'node --jitless' && m.engine === 'node --jitless (XS provider)') ? [`${m.engine} unit costs`] : []),
+      ...(live ? [] : ['counted on the bench server, not s_server']),
+      ...(live && row.suite && live.cipherSuite !== row.suite ? [`counted ${live.cipherSuite}, ran ${row.suite}`] : []),
+      ...(transport === undefined ? ['transport not measured'] : []),
+    ];
+    const what = `live ${label}, engine busy (engines bench, s_server)${transport === undefined ? '' : `, + ${transport.toFixed(2)} ms transport`}`;
+    out.push({ engine: row.engine, what, predictedMs: predicted, measuredMs: row.value, error: predicted / row.value - 1, ...(gaps.length ? { crossCheck: gaps.join('; ') } : {}) });
   }
   return out;
 }

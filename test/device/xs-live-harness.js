@@ -215,6 +215,37 @@ const scenarios = {
     }
   },
 
+  // A TCP exchange without TLS through the same socket shim and host relay, shaped like a
+  // counted handshake (bench/lib/shaped-pong.ts): flights [bytes out, bytes back] in turn. The
+  // transport's own cost, measured apart from the handshakes the cost model is checked on.
+  pong(p) {
+    return new Promise((resolve) => {
+      const t0 = now();
+      let flight = 0;
+      let got = 0;
+      const send = () => {
+        const [out, back] = p.flights[flight];
+        const b = new Uint8Array(Math.max(8, out));
+        new DataView(b.buffer).setUint32(0, b.length);
+        new DataView(b.buffer).setUint32(4, back);
+        s.write(b.buffer);
+      };
+      const s = new RelayTCP({
+        address: '127.0.0.1', port: p.port,
+        onWritable() { if (flight === 0 && got === 0) send(); },
+        onReadable() {
+          got += s.read().byteLength;
+          if (got < p.flights[flight][1]) return;
+          got = 0;
+          if (++flight < p.flights.length) return send();
+          s.close();
+          resolve({ ms: now() - t0 });
+        },
+        onError(kind) { resolve({ error: { message: `pong socket: ${kind}` } }); },
+      });
+    });
+  },
+
   heap() {
     if (typeof gc === 'function') gc();
     return { sockets: sockets.size, timers: timers.size };

@@ -1,0 +1,164 @@
+/**
+ * Espruino's live handshakes for the cost model's like-for-like check (bench/engines.ts calls
+ * espruinoLiveRows() while its servers are up): the device bundle from Storage in the real
+ * Espruino binary, over Espruino's `net` through microtls's own socket wrapper, against the very
+ * `openssl s_server` pair and PKI the XS runs use and the handshakes were counted on
+ * (bench/model/count-live.ts), each mode the median of `runs` after a warm-up; then the same
+ * transport alone: TCP-only exchanges shaped like the counted handshakes (microtls.connectTcp,
+ * the same `net` wrapper, bench/lib/shaped-pong.ts), timed apart from the handshakes.
+ *
+ * Timed in Espruino's CPU time: the script prints a mark before and after each run and then idles
+ * 100 ms; the host reads the process's schedstat when each mark arrives (Espruino flushes every
+ * print), so the waits for the network, the server and a CPU are not in the figure.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { enginePath } from '../../test/helpers/engines.js';
+import { espruinoBundle } from '../../test/helpers/espruino.js';
+import { median } from '../lib/stats.js';
+import { fitTransport, type Flights } from '../lib/shaped-pong.js';
+import type { LiveTarget } from './count-live.js';
+import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
+
+export interface EspruinoLiveRow { engine: string; case: string; value: number | undefined; unit: string; note?: string; suite?: string }
+
+const SCRIPT = `
+var jobs = [], lastSession;
+function out(o) { print(JSON.stringify(o)); }
+function finish() { out({ event: 'finished' }); setTimeout(function () { process.exit ? process.exit() : quit(); }, 10); }
+function mark(label, extra, next) { var o = { event: 'mark', label: label }; for (var k in extra) o[k] = extra[k]; out(o); setTimeout(next, 100); }
+function base(port) { return { host: '127.0.0.1', port: port, servername: 'localhost', ca: CA, timeout: 180000 }; }
+function optsFor(mode) {
+  var o = base(mode === 'cc1024' || mode === 'cc2048' ? PORT_CC : PORT);
+  o.verify = mode !== 'none';
+  if (mode === 'cc1024') { o.cert = C1024; o.key = K1024; }
+  if (mode === 'cc2048') { o.cert = C2048; o.key = K2048; }
+  if (mode === 'resume') o.session = lastSession;
+  return o;
+}
+function hs(mode, cb) {
+  microtls.connect(optsFor(mode)).then(function (s) {
+    var r = { ok: true, resumed: s.resumed, suite: s.cipherSuite };
+    lastSession = s.getSession() || lastSession;
+    s.end();
+    cb(r);
+  }, function (e) { cb({ ok: false, message: String(e.codeName) + ' ' + String(e.message) }); });
+}
+function pong(flights, cb) {
+  microtls.connectTcp('127.0.0.1', PONG).then(function (d) {
+    var i = 0, got = 0;
+    function send() {
+      var f = flights[i], b = new Uint8Array(f[0] > 8 ? f[0] : 8);
+      b[0] = b.length >> 24; b[1] = (b.length >> 16) & 255; b[2] = (b.length >> 8) & 255; b[3] = b.length & 255;
+      b[4] = f[1] >> 24; b[5] = (f[1] >> 16) & 255; b[6] = (f[1] >> 8) & 255; b[7] = f[1] & 255;
+      d.write(b);
+    }
+    d.on('data', function (x) {
+      got += x.length;
+      if (got < flights[i][1]) return;
+      got = 0;
+      if (++i < flights.length) return send();
+      d.end();
+      cb({ ok: true });
+    });
+    send();
+  }, function (e) { cb({ ok: false, message: String(e.message) }); });
+}
+MODES.forEach(function (mode) {
+  for (var i = 0; i <= RUNS; i++) (function (i) {
+    // A resumption offers the session of a verified full handshake just before it.
+    if (mode === 'resume') jobs.push(function (next) { hs('verify', next); });
+    jobs.push(function (next) { mark('start', null, function () { hs(mode, function (r) { r.mode = mode; r.run = i; mark('end', r, next); }); }); });
+  })(i);
+});
+SHAPES.forEach(function (shape, k) {
+  for (var i = 0; i <= RUNS * 2; i++) (function (i) {
+    jobs.push(function (next) { mark('start', null, function () { pong(shape, function (r) { r.shape = k; r.run = i; mark('end', r, next); }); }); });
+  })(i);
+});
+function step() { var j = jobs.shift(); if (j) j(step); else finish(); }
+step();
+`;
+
+interface Mark { label: string; cpuMs: number; ok?: boolean; message?: string; mode?: DeviceModeId; shape?: number; run?: number; resumed?: boolean; suite?: string }
+
+function runEspruino(bin: string, dir: string, file: string, timeoutMs: number, onMark?: (m: Record<string, unknown>, pid: number) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let line = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const text = d.toString('latin1');
+      out += text;
+      line += text;
+      let nl: number;
+      while ((nl = line.indexOf('\n')) >= 0) {
+        const l = line.slice(0, nl);
+        line = line.slice(nl + 1);
+        const at = l.indexOf('{"event":"mark"');
+        if (at >= 0 && onMark && child.pid) {
+          try { onMark(JSON.parse(l.slice(at)) as Record<string, unknown>, child.pid); } catch { /* a line the REPL broke */ }
+        }
+      }
+    });
+    child.stderr.on('data', (d: Buffer) => { out += d.toString('latin1'); });
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`Espruino did not finish within ${timeoutMs} ms: ${out.slice(-1500)}`)); }, timeoutMs);
+    child.on('error', (e) => { clearTimeout(timer); reject(e); });
+    child.on('close', () => { clearTimeout(timer); resolve(out); });
+  });
+}
+
+const cpuOf = (pid: number) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+
+export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: { name: string; flights: Flights }[], runs: number): Promise<EspruinoLiveRow[] | string> {
+  const bin = enginePath('espruino');
+  if (!bin) return 'Espruino live check: engine absent (../shared/engines/espruino or ESPRUINO=)';
+  const engine = 'Espruino';
+  const dir = mkdtempSync(join(tmpdir(), 'microtls-espruino-live-'));
+  try {
+    writeFileSync(join(dir, 'bundle.js'), readFileSync(await espruinoBundle(), 'utf8'));
+    writeFileSync(join(dir, 'store.js'), "require('Storage').write('microtls', require('fs').readFileSync('bundle.js'));\nprocess.exit?process.exit():quit();\n");
+    await runEspruino(bin, dir, 'store.js', 60_000);
+    const vars = { PORT: t.sServerPort, PORT_CC: t.clientAuthPort, CA: t.ca, C1024: t.client1024.cert, K1024: t.client1024.key, C2048: t.client2048.cert, K2048: t.client2048.key,
+      PONG: pongPort, RUNS: runs, MODES: DEVICE_MODES.map((m) => m.id), SHAPES: shapes.map((s) => s.flights) };
+    writeFileSync(join(dir, 'live.js'), `${Object.entries(vars).map(([k, v]) => `var ${k} = ${JSON.stringify(v)};`).join('\n')}\nvar microtls = require('microtls');\n${SCRIPT}`);
+    const marks: Mark[] = [];
+    const stdout = await runEspruino(bin, dir, 'live.js', 900_000, (m, pid) => marks.push({ ...(m as unknown as Mark), cpuMs: cpuOf(pid) }));
+    if (!stdout.includes('"finished"')) return `Espruino live check did not finish: ${stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').slice(-800)}`;
+    if (process.env['MICROTLS_DEBUG']) console.error(JSON.stringify(marks));
+    const rows: EspruinoLiveRow[] = [];
+    const spans: { end: Mark; ms: number }[] = [];
+    for (let i = 1; i < marks.length; i++) if (marks[i]!.label === 'end' && marks[i - 1]!.label === 'start') spans.push({ end: marks[i]!, ms: marks[i]!.cpuMs - marks[i - 1]!.cpuMs });
+    for (const m of DEVICE_MODES) {
+      const mine = spans.filter((s) => s.end.mode === m.id);
+      const bad = mine.find((s) => !s.end.ok || (m.id === 'resume') !== !!s.end.resumed);
+      const ok = mine.filter((s) => s.end.run! > 0).map((s) => s.ms);
+      rows.push({ engine, case: `${caseOf(m.id)}: engine busy`, value: bad ? undefined : median(ok), unit: 'ms',
+        ...(bad ? { note: bad.end.ok ? 'not resumed' : String(bad.end.message) } : {}), ...(mine[0]?.end.suite ? { suite: mine[0].end.suite } : {}) });
+    }
+    const samples: { flights: Flights; ms: number }[] = [];
+    shapes.forEach((shape, k) => {
+      const mine = spans.filter((s) => s.end.shape === k);
+      const bad = mine.find((s) => !s.end.ok);
+      const v = bad ? undefined : median(mine.filter((s) => s.end.run! > 0).map((s) => s.ms));
+      rows.push({ engine, case: `transport, TCP only (no TLS), ${shape.name}: engine busy`, value: v, unit: 'ms', ...(bad ? { note: String(bad.end.message) } : {}) });
+      if (v !== undefined) samples.push({ flights: shape.flights, ms: v });
+    });
+    const fit = samples.length >= 3 ? fitTransport(samples) : undefined;
+    if (fit) {
+      rows.push({ engine, case: 'transport term: per connection', value: fit.perConnectionMs, unit: 'ms' });
+      rows.push({ engine, case: 'transport term: per round trip', value: fit.perRoundTripMs, unit: 'ms' });
+      rows.push({ engine, case: 'transport term: per byte', value: fit.perByteUs, unit: 'us' });
+    }
+    return rows;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const caseOf = (id: DeviceModeId) => ({
+  none: 'handshake, no verification', verify: 'handshake, verification', cc1024: 'handshake, client certificate 1024',
+  cc2048: 'handshake, client certificate 2048', resume: 'handshake, ticket resumption',
+} as const)[id];
