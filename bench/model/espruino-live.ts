@@ -1,15 +1,15 @@
 /**
  * Espruino's live handshakes for the cost model's like-for-like check (bench/engines.ts calls
- * espruinoLiveRows() while its servers are up): the device bundle from Storage in the real
- * Espruino binary, over Espruino's `net` through microtls's own socket wrapper, against the very
+ * espruinoLiveRows() while its servers are up): the device bundle in the real Espruino binary,
+ * loaded as the unit probes load it, over Espruino's `net` through microtls's own socket wrapper, against the very
  * `openssl s_server` pair and PKI the XS runs use and the handshakes were counted on
  * (bench/model/count-live.ts), each mode the median of `runs` after a warm-up; then the same
  * transport alone: TCP-only exchanges shaped like the counted handshakes (microtls.connectTcp,
  * the same `net` wrapper, bench/lib/shaped-pong.ts), timed apart from the handshakes.
  *
- * Timed in Espruino's CPU time: the script prints a mark before and after each run and then idles
- * 100 ms; the host reads the process's schedstat when each mark arrives (Espruino flushes every
- * print), so the waits for the network, the server and a CPU are not in the figure.
+ * Timed in Espruino's own CPU time (/proc/self/stat, 10 ms ticks; the TCP-only exchanges ten at a
+ * time): not the time the neighbours ran. Espruino's idle loop polls, so the few waits for the
+ * loopback and the server inside a run are in it, in the handshakes and the exchanges alike.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -25,10 +25,17 @@ import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
 export interface EspruinoLiveRow { engine: string; case: string; value: number | undefined; unit: string; note?: string; suite?: string }
 
 const SCRIPT = `
-var jobs = [], lastSession;
+var jobs = [], lastSession, fs = require('fs');
 function out(o) { print(JSON.stringify(o)); }
 function finish() { out({ event: 'finished' }); setTimeout(function () { process.exit ? process.exit() : quit(); }, 10); }
-function mark(label, extra, next) { var o = { event: 'mark', label: label }; for (var k in extra) o[k] = extra[k]; out(o); setTimeout(next, 100); }
+// This process's CPU time (utime + stime, 10 ms ticks): the interpreter's own work, not the
+// time the neighbours ran (Espruino's idle loop polls, so host-side readings around idle
+// gaps would count those too).
+function cpuMs() {
+  var f = String(fs.readFileSync('/proc/self/stat'));
+  f = f.slice(f.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
 function base(port) { return { host: '127.0.0.1', port: port, servername: 'localhost', ca: CA, timeout: 180000 }; }
 function optsFor(mode) {
   var o = base(mode === 'cc1024' || mode === 'cc2048' ? PORT_CC : PORT);
@@ -66,43 +73,31 @@ function pong(flights, cb) {
     send();
   }, function (e) { cb({ ok: false, message: String(e.message) }); });
 }
+// A TCP-only exchange takes a few ms, under the clock's 10 ms tick: timed BATCH at a time.
+function pongs(flights, n, cb) { if (n === 0) return cb({ ok: true }); pong(flights, function (r) { if (!r.ok) cb(r); else pongs(flights, n - 1, cb); }); }
 MODES.forEach(function (mode) {
   for (var i = 0; i <= RUNS; i++) (function (i) {
     // A resumption offers the session of a verified full handshake just before it.
     if (mode === 'resume') jobs.push(function (next) { hs('verify', next); });
-    jobs.push(function (next) { mark('start', null, function () { hs(mode, function (r) { r.mode = mode; r.run = i; mark('end', r, next); }); }); });
+    jobs.push(function (next) { var c0 = cpuMs(); hs(mode, function (r) { r.ms = cpuMs() - c0; r.event = 'run'; r.mode = mode; r.run = i; out(r); next(); }); });
   })(i);
 });
 SHAPES.forEach(function (shape, k) {
-  for (var i = 0; i <= RUNS * 2; i++) (function (i) {
-    jobs.push(function (next) { mark('start', null, function () { pong(shape, function (r) { r.shape = k; r.run = i; mark('end', r, next); }); }); });
+  for (var i = 0; i <= RUNS; i++) (function (i) {
+    jobs.push(function (next) { var c0 = cpuMs(); pongs(shape, BATCH, function (r) { r.ms = (cpuMs() - c0) / BATCH; r.event = 'run'; r.shape = k; r.run = i; out(r); next(); }); });
   })(i);
 });
-function step() { var j = jobs.shift(); if (j) j(step); else finish(); }
+function step() { var j = jobs.shift(); if (j) setTimeout(function () { j(step); }, 20); else finish(); }
 step();
 `;
 
-interface Mark { label: string; cpuMs: number; ok?: boolean; message?: string; mode?: DeviceModeId; shape?: number; run?: number; resumed?: boolean; suite?: string }
+interface Run { ms: number; ok?: boolean; message?: string; mode?: DeviceModeId; shape?: number; run?: number; resumed?: boolean; suite?: string }
 
-function runEspruino(bin: string, dir: string, file: string, timeoutMs: number, onMark?: (m: Record<string, unknown>, pid: number) => void): Promise<string> {
+function runEspruino(bin: string, dir: string, file: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, [file], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
-    let line = '';
-    child.stdout.on('data', (d: Buffer) => {
-      const text = d.toString('latin1');
-      out += text;
-      line += text;
-      let nl: number;
-      while ((nl = line.indexOf('\n')) >= 0) {
-        const l = line.slice(0, nl);
-        line = line.slice(nl + 1);
-        const at = l.indexOf('{"event":"mark"');
-        if (at >= 0 && onMark && child.pid) {
-          try { onMark(JSON.parse(l.slice(at)) as Record<string, unknown>, child.pid); } catch { /* a line the REPL broke */ }
-        }
-      }
-    });
+    child.stdout.on('data', (d: Buffer) => { out += d.toString('latin1'); });
     child.stderr.on('data', (d: Buffer) => { out += d.toString('latin1'); });
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`Espruino did not finish within ${timeoutMs} ms: ${out.slice(-1500)}`)); }, timeoutMs);
     child.on('error', (e) => { clearTimeout(timer); reject(e); });
@@ -110,7 +105,7 @@ function runEspruino(bin: string, dir: string, file: string, timeoutMs: number, 
   });
 }
 
-const cpuOf = (pid: number) => Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+const BATCH = 10;
 
 export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: { name: string; flights: Flights }[], runs: number): Promise<EspruinoLiveRow[] | string> {
   const bin = enginePath('espruino');
@@ -118,19 +113,21 @@ export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: 
   const engine = 'Espruino';
   const dir = mkdtempSync(join(tmpdir(), 'microtls-espruino-live-'));
   try {
-    writeFileSync(join(dir, 'bundle.js'), readFileSync(await espruinoBundle(), 'utf8'));
-    writeFileSync(join(dir, 'store.js'), "require('Storage').write('microtls', require('fs').readFileSync('bundle.js'));\nprocess.exit?process.exit():quit();\n");
-    await runEspruino(bin, dir, 'store.js', 60_000);
+    const bundle = readFileSync(await espruinoBundle(), 'utf8');
     const vars = { PORT: t.sServerPort, PORT_CC: t.clientAuthPort, CA: t.ca, C1024: t.client1024.cert, K1024: t.client1024.key, C2048: t.client2048.cert, K2048: t.client2048.key,
-      PONG: pongPort, RUNS: runs, MODES: DEVICE_MODES.map((m) => m.id), SHAPES: shapes.map((s) => s.flights) };
-    writeFileSync(join(dir, 'live.js'), `${Object.entries(vars).map(([k, v]) => `var ${k} = ${JSON.stringify(v)};`).join('\n')}\nvar microtls = require('microtls');\n${SCRIPT}`);
-    const marks: Mark[] = [];
-    const stdout = await runEspruino(bin, dir, 'live.js', 900_000, (m, pid) => marks.push({ ...(m as unknown as Mark), cpuMs: cpuOf(pid) }));
+      PONG: pongPort, RUNS: runs, BATCH, MODES: DEVICE_MODES.map((m) => m.id), SHAPES: shapes.map((s) => s.flights) };
+    // The bundle evaluated from the script file, as the unit probes load it (bench/model/espruino-bundle-costs.ts),
+    // not from Storage, which this desktop build reads slowly: the costs and the runs share one loading.
+    writeFileSync(join(dir, 'live.js'), `${bundle}\n${Object.entries(vars).map(([k, v]) => `var ${k} = ${JSON.stringify(v)};`).join('\n')}\nvar microtls = (typeof microtls !== 'undefined') ? microtls : module.exports;\n${SCRIPT}`);
+    const stdout = await runEspruino(bin, dir, 'live.js', 900_000);
     if (!stdout.includes('"finished"')) return `Espruino live check did not finish: ${stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').slice(-800)}`;
-    if (process.env['MICROTLS_DEBUG']) console.error(JSON.stringify(marks));
+    const spans: { end: Run; ms: number }[] = [];
+    for (const line of stdout.split('\n')) {
+      const at = line.indexOf('{"');
+      if (at < 0 || !line.includes('"event":"run"')) continue;
+      try { const r = JSON.parse(line.slice(at)) as Run; spans.push({ end: r, ms: r.ms }); } catch { /* a line the REPL broke */ }
+    }
     const rows: EspruinoLiveRow[] = [];
-    const spans: { end: Mark; ms: number }[] = [];
-    for (let i = 1; i < marks.length; i++) if (marks[i]!.label === 'end' && marks[i - 1]!.label === 'start') spans.push({ end: marks[i]!, ms: marks[i]!.cpuMs - marks[i - 1]!.cpuMs });
     for (const m of DEVICE_MODES) {
       const mine = spans.filter((s) => s.end.mode === m.id);
       const bad = mine.find((s) => !s.end.ok || (m.id === 'resume') !== !!s.end.resumed);

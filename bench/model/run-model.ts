@@ -166,8 +166,10 @@ function transportFitOf(rows: readonly EngineBenchRow[], engine: string): Transp
  * time per handshake (bench/engines.ts: without the waits for the network and the server)
  * against the CPU part of the prediction (hash, AES, public key, protocol) with the unit costs
  * measured in that engine by the probes, plus the engine's transport (socket shim, host relay,
- * calls across the engine boundary) as measured terms per connection, round trip and byte from
- * TCP-only exchanges through the same relay (bench/lib/shaped-pong.ts), with the work counted
+ * calls across the engine boundary): a TCP-only exchange through the same relay with the mode's
+ * round trips and bytes, timed apart (bench/lib/shaped-pong.ts; the terms per connection, round
+ * trip and byte fitted over all the exchanges when that one is missing; Espruino's `net` is not
+ * linear in bytes, so the shaped exchange is preferred), with the work counted
  * on the same servers and PKI as the live runs (bench/model/count-live.ts). Like for like when
  * all of that is there; otherwise printed as a cross-check that says what is missing.
  */
@@ -191,7 +193,9 @@ export function checkLive(r: ModelResults, bench: EngineBenchForModel): ModelChe
     const live = bench.liveCounts?.[mode];
     const fit = transportFitOf(bench.rows, row.engine);
     const p = predict(live ?? r.countsWarm[mode] ?? r.counts[mode], thisMachine(m)).parts;
-    const transport = live && fit ? transportMs(fit, live) : undefined;
+    // The exchange shaped like this mode (its round trips and bytes), measured; else the fitted terms.
+    const shaped = bench.rows.find((x) => x.engine === row.engine && x.case.startsWith(`transport, TCP only (no TLS), shaped like ${row.case.replace('handshake, ', '').replace(': engine busy', '')},`))?.value;
+    const transport = live ? shaped ?? (fit ? transportMs(fit, live) : undefined) : undefined;
     const predicted = p.hash + p.aes + p.publicKey + p.protocol + (transport ?? 0);
     const gaps = [
       ...(m.engine !== own(row.engine) && !(row.engine === 'node --jitless' && m.engine === 'node --jitless (XS provider)') ? [`${m.engine} unit costs`] : []),
@@ -199,7 +203,7 @@ export function checkLive(r: ModelResults, bench: EngineBenchForModel): ModelChe
       ...(live && row.suite && live.cipherSuite !== row.suite ? [`counted ${live.cipherSuite}, ran ${row.suite}`] : []),
       ...(transport === undefined ? ['transport not measured'] : []),
     ];
-    const what = `live ${label}, engine busy (engines bench, s_server)${transport === undefined ? '' : `, + ${transport.toFixed(2)} ms transport`}`;
+    const what = `live ${label}, engine busy (engines bench, s_server)${transport === undefined ? '' : `, + ${transport.toFixed(2)} ms transport (TCP only, ${shaped !== undefined ? 'same round trips and bytes' : 'fitted terms'})`}`;
     out.push({ engine: row.engine, what, predictedMs: predicted, measuredMs: row.value, error: predicted / row.value - 1, ...(gaps.length ? { crossCheck: gaps.join('; ') } : {}) });
   }
   return out;
