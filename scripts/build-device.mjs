@@ -317,8 +317,14 @@ async function espruinoBundle(log = console.log) {
   // Names Espruino's lexer treats as keywords although JS does not (a function named `of` is a
   // syntax error there): an unbound reference to each keeps the minifier from choosing them,
   // and the sentinel statement is removed afterwards.
-  const wrapped = `(function(){\n${SENTINEL}\n${polyfills}\n${helpers}${lowered}\n` +
-    'if(typeof module!=="undefined"&&module&&module.exports)module.exports=__exports;else globalThis.microtls=__exports;\n})();\n';
+  // Loaded as a module, Espruino runs the text in a module scope, so each function made in a
+  // plain IIFE would hold a copy of the two-scope chain (an array: 3 variables more per function,
+  // ~2,300 at load). Deleting the wrapper's hidden scope link first makes its scope the only one;
+  // `module` is handed in as an argument instead. As a plain script the wrapper has no such link.
+  // The link's name starts with \xff, which minifiers turn into a \u escape Espruino cannot lex,
+  // so a placeholder stands in for it until after minification.
+  const wrapped = `(function(f){delete f.__espruino_scope__;f(typeof module!=="undefined"&&module)})(function(__module){\n${SENTINEL}\n${polyfills}\n${helpers}${lowered}\n` +
+    'if(__module&&__module.exports)__module.exports=__exports;else globalThis.microtls=__exports;\n});\n';
   const min = await transform(wrapped, {
     // DEVICE_BUILD_NOMINIFY=1 keeps names and lines, for reading an Espruino stack trace.
     minifyWhitespace: !process.env.DEVICE_BUILD_NOMINIFY,
@@ -338,6 +344,8 @@ async function espruinoBundle(log = console.log) {
   const sentinelAt = min.code.indexOf('__espruino_reserved__(');
   if (sentinelAt < 0) throw new Error('the reserved-names sentinel disappeared in minification');
   min.code = min.code.slice(0, sentinelAt) + min.code.slice(min.code.indexOf(';', sentinelAt) + 1);
+  if (!min.code.includes('.__espruino_scope__')) throw new Error('the wrapper\'s scope placeholder disappeared in minification');
+  min.code = min.code.replace('.__espruino_scope__', '["\\xffsco"]');
   // (Checked on minified output only: comments are gone there.)
   for (const [re, what] of process.env.DEVICE_BUILD_NOMINIFY ? [] : FORBIDDEN_AFTER_LOWERING) {
     const m = re.exec(min.code.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'));
