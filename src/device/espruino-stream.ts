@@ -11,8 +11,9 @@
  *     came in the same TCP read as the server's Finished was decrypted), are held, not
  *     dropped, and handed over on resume() or when a listener attaches. Espruino's socket
  *     keeps reading meanwhile, so the hold is bounded: past its limit the connection fails
- *     with SSL_BUFFER_TOO_SMALL. 'end', 'error' and 'close' that happen meanwhile wait
- *     behind the held data, so a listener sees the data first.
+ *     with SSL_BUFFER_TOO_SMALL (the held bytes are then dropped). 'end', 'error' and
+ *     'close' that happen meanwhile wait behind the held data, so a listener sees the data
+ *     first.
  */
 import { MicroTlsError } from '../errors.js';
 import { Emitter } from '../mqtt/emitter.js';
@@ -116,6 +117,9 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
       return;
     }
     if (this.heldBytes + bytes.length > this.holdLimit) {
+      // The failure is what is reported; what was held goes with the connection.
+      this.held = [];
+      this.heldBytes = 0;
       this.fail(new MicroTlsError('SSL_BUFFER_TOO_SMALL',
         `more than ${this.holdLimit} bytes received while reading was paused or before a 'data' listener was attached`));
       return;
@@ -162,8 +166,9 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
       this.heldBytes -= chunk.length;
       this.emit('data', chunk);
     }
-    // Without a 'data' listener the data stays held for one that attaches later; the
-    // connection's end is not kept from those who wait for it.
+    // Paused, the end waits behind the data (as a paused Readable's does). Without a 'data'
+    // listener the data stays held for one that attaches later, but the end is not kept
+    // from those who wait for it.
     if (this.paused && this.held.length > 0) return;
     const tail = this.tail;
     this.tail = [];
