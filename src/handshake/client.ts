@@ -278,7 +278,7 @@ export class TlsClient {
         extendedMasterSecret: this.options.extendedMasterSecret !== false,
         // RFC 7366 changes only CBC records: with AEAD suites alone it would be 4 wasted bytes.
         encryptThenMac: this.options.encryptThenMac !== false && this.suites.some((s) => s.mode === 'cbc'),
-        ...(this.maxFragmentLength !== undefined ? { maxFragmentLength: this.maxFragmentLength } : {}),
+        maxFragmentLength: this.maxFragmentLength,
       };
       const session = this.resumableSession(baseOffer, tickets);
       if (session?.ticket !== undefined && tickets) {
@@ -297,11 +297,11 @@ export class TlsClient {
       const hello = encodeClientHello({
         random: this.clientRandom,
         sessionId: this.sessionId,
-        cipherSuites: [...this.suites.map((s) => s.code), TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
+        cipherSuites: this.suites.map((s) => s.code).concat(TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
         extensions,
       });
       this.transcript.add(hello);
-      this.sendHandshake(hello);
+      this.sendRecords(ContentType.handshake, hello);
       this.stateValue = 'wait_server_hello';
     });
   }
@@ -350,13 +350,7 @@ export class TlsClient {
     // Not through guard(): an MQTT answer is written from inside receive(), and each nested
     // method frame holds locks on `this` in Espruino (see pump).
     try {
-      const max = this.records.maxFragmentLength;
-      let off = 0;
-      do {
-        const end = Math.min(off + max, data.length);
-        this.out.push(this.records.seal(ContentType.applicationData, data.subarray(off, end)));
-        off = end;
-      } while (off < data.length);
+      this.sendRecords(ContentType.applicationData, data);
     } catch (e) {
       this.fail(e);
       return;
@@ -371,13 +365,10 @@ export class TlsClient {
     if (this.stateValue !== 'connected') this.stateValue = 'closed';
   }
 
-  /** The driver gave up (timeout, socket error): records the error, sends nothing more. */
+  /** The driver gave up (timeout, socket error): records the error, sends no alert. */
   abort(err: MicroTlsError): void {
     if (this.stateValue === 'failed' || this.stateValue === 'closed') return;
-    this.failure = err;
-    this.stateValue = 'failed';
-    this.assembler.clear();
-    this.events.error?.(err);
+    this.terminate(err);
   }
 
   // ---- input processing ---------------------------------------------------------------
@@ -434,7 +425,9 @@ export class TlsClient {
         if (this.stateValue !== 'connected') {
           throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message', `application data received before the handshake finished (state ${this.stateValue})`);
         }
-        if (rec.fragment.length > 0) this.events.data?.(rec.fragment);
+        // Called here, not through tell(): what the application does with the data (an MQTT
+        // answer written at once) runs one method frame less deep (see pump).
+        if (rec.fragment.length > 0 && this.events.data) this.events.data(rec.fragment);
         return;
     }
   }
@@ -461,7 +454,7 @@ export class TlsClient {
     const level = fragment[0]!;
     const description = fragment[1]!;
     const alert = { level, description, name: alertName(description), sent: false };
-    this.events.alert?.(alert);
+    this.tell('alert', alert);
     if (level === AlertLevel.fatal) {
       // Whatever alert a server sends after asking for a certificate we did not have, that is the cause to report.
       const skipped = this.stateValue === 'connected' ? undefined : this.clientCertificateSkipped;
@@ -486,7 +479,7 @@ export class TlsClient {
       this.assembler.clear();
       // Our close_notify must reach the driver before it reacts to the close by ending the transport.
       this.flush();
-      this.events.close?.();
+      this.tell('close');
     }
     // Other warnings (no_renegotiation, user_canceled) carry no action for a client.
   }
@@ -537,7 +530,7 @@ export class TlsClient {
     if (!this.secureRenegotiation && this.options.requireSecureRenegotiation) {
       throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'the server does not support secure renegotiation (RFC 5746) and requireSecureRenegotiation is set');
     }
-    let negotiated = negotiateExtensions([...sh.extensions].map(([type, body]) => ({ type, body })), this.offer!, suite.mode === 'cbc');
+    let negotiated = negotiateExtensions(Array.from(sh.extensions, ([type, body]) => ({ type, body })), this.offer!, suite.mode === 'cbc');
     const session = this.offeredSession;
     this.resumed = session !== undefined && serverResumed(this.sessionId, sh.sessionId);
     if (this.resumed) {
@@ -558,7 +551,7 @@ export class TlsClient {
     this.times.serverHello = this.now();
     if (this.resumed) {
       this.transcript.release();
-      this.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret!)}`);
+      this.logKeys();
       this.stateValue = negotiated.sessionTicket ? 'wait_resumed_new_session_ticket' : 'wait_resumed_change_cipher_spec';
     } else {
       this.stateValue = 'wait_certificate';
@@ -642,8 +635,8 @@ export class TlsClient {
       this.clientCertificateSent = true;
     }
     this.transcript.release();
-    this.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret)}`);
-    this.sendHandshake(concatBytes(...flight));
+    this.logKeys();
+    this.sendRecords(ContentType.handshake, concatBytes(...flight));
     this.sendChangeCipherSpecAndFinished();
     this.stateValue = this.negotiated!.sessionTicket ? 'wait_new_session_ticket' : 'wait_change_cipher_spec';
   }
@@ -665,7 +658,7 @@ export class TlsClient {
     const verifyData = finishedVerifyData(this.provider, suite, this.masterSecret!, 'client finished', this.transcript.digest());
     const finished = handshakeMessage(HandshakeType.finished, verifyData);
     this.transcript.add(finished);
-    this.sendHandshake(finished);
+    this.sendRecords(ContentType.handshake, finished);
   }
 
   private onNewSessionTicket(msg: HandshakeMessage): void {
@@ -719,7 +712,7 @@ export class TlsClient {
       clientCertificateSent: this.clientCertificateSent,
       timings: { ...t, handshakeMs: t.finished - t.start },
     };
-    this.events.handshake?.(this.info);
+    this.tell('handshake', this.info);
   }
 
   /**
@@ -739,12 +732,11 @@ export class TlsClient {
       sessionId: this.sessionId,
       serverName,
       negotiated: this.negotiated!,
-      ...(this.ticket ? { newTicket: this.ticket } : {}),
+      newTicket: this.ticket,
       now,
       // A refreshed session inherits the verification of the handshake that made its secret.
       serverVerified: this.resumed ? this.offeredSession!.serverVerified === true : this.verifier !== undefined,
-      ...((this.resumed ? this.offeredSession!.verifiedWith : this.trustId) !== undefined
-        ? { verifiedWith: (this.resumed ? this.offeredSession!.verifiedWith : this.trustId)! } : {}),
+      verifiedWith: this.resumed ? this.offeredSession!.verifiedWith : this.trustId,
     });
   }
 
@@ -762,17 +754,21 @@ export class TlsClient {
 
   // ---- output and failure -------------------------------------------------------------
 
-  private sendHandshake(bytes: Uint8Array): void {
+  /** `data` in records of at most maxFragmentLength bytes; empty data is one empty record. */
+  private sendRecords(type: number, data: Uint8Array): void {
     const max = this.records.maxFragmentLength;
-    for (let off = 0; off < bytes.length; off += max) {
-      this.out.push(this.records.seal(ContentType.handshake, bytes.subarray(off, Math.min(off + max, bytes.length))));
-    }
+    let off = 0;
+    do {
+      const end = Math.min(off + max, data.length);
+      this.out.push(this.records.seal(type, data.subarray(off, end)));
+      off = end;
+    } while (off < data.length);
   }
 
   private sendAlert(level: number, description: number): void {
     this.out.push(this.records.seal(ContentType.alert, Uint8Array.of(level, description)));
     if (description === AlertDescription.close_notify) this.closeSent = true;
-    this.events.alert?.({ level, description, name: alertName(description), sent: true });
+    this.tell('alert', { level, description, name: alertName(description), sent: true });
   }
 
   /**
@@ -803,16 +799,10 @@ export class TlsClient {
     const err = asMicroTlsError(e, 'SSL_INTERNAL_ERROR', 'internal error');
     if (this.stateValue === 'failed' || this.stateValue === 'closed') return;
     const alert = err.info['alert'];
-    if (typeof alert === 'number') {
-      try {
-        this.sendAlert(AlertLevel.fatal, alert);
-      } catch {
-        // Sealing can only fail on counter exhaustion; the connection is lost either way.
-      }
-    } else {
-      try {
-        this.sendAlert(AlertLevel.fatal, AlertDescription.internal_error);
-      } catch { /* as above */ }
+    try {
+      this.sendAlert(AlertLevel.fatal, typeof alert === 'number' ? alert : AlertDescription.internal_error);
+    } catch {
+      // Sealing can only fail on counter exhaustion; the connection is lost either way.
     }
     this.flush();
     this.terminate(err);
@@ -825,7 +815,17 @@ export class TlsClient {
     this.masterSecret?.fill(0);
     this.keyBlock = undefined;
     this.flush();
-    this.events.error?.(err);
+    this.tell('error', err);
+  }
+
+  /** The driver's handler for `event`, if it has one (only `output` is required). */
+  private tell<K extends Exclude<keyof TlsClientEvents, 'output'>>(event: K, arg?: Parameters<NonNullable<TlsClientEvents[K]>>[0]): void {
+    const handler = this.events[event] as ((a: unknown) => void) | undefined;
+    if (handler) handler.call(this.events, arg);
+  }
+
+  private logKeys(): void {
+    if (this.events.keylog) this.tell('keylog', `CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret!)}`);
   }
 }
 
