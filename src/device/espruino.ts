@@ -210,11 +210,6 @@ export class TlsSocket extends EspruinoStream implements DuplexLike {
     return this.handshake?.session;
   }
 
-  /** Decrypted application data from the engine. */
-  deliver(bytes: Uint8Array): void {
-    this.received(bytes);
-  }
-
   /**
    * True when the server closed TCP without close_notify (its data may have been cut short);
    * the socket then failed with SSL_CONN_EOF unless connect() had allowTruncation.
@@ -331,7 +326,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
           socket!.handshake = info;
           settle(undefined);
         },
-        data: (bytes) => socket!.deliver(bytes),
+        data: (bytes) => socket!.received(bytes),
         ...(options.keylog ? { keylog: options.keylog } : {}),
         close: () => socket!.peerClosed(),
         error: (err) => {
