@@ -347,7 +347,8 @@ async function espruinoBundle(log = console.log) {
 }
 
 async function xsBundle() {
-  const { code, metafile } = await bundle(xsEntry(), COMMON_REPLACEMENTS, { minify: true });
+  // XS has no WebAssembly: the BigInt backend without the wasm kernel (src/crypto/backend-bigint.ts).
+  const { code, metafile } = await bundle(xsEntry(), { ...COMMON_REPLACEMENTS, './src/crypto/backend.ts': 'src/crypto/backend-bigint.ts' }, { minify: true });
   if (process.env.DEVICE_BUILD_DEBUG) logInputSizes(metafile, console.log);
   return { code, inputs: Object.keys(metafile.inputs) };
 }
