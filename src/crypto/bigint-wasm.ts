@@ -22,6 +22,7 @@ import { MicroTlsError } from '../errors.js';
 import type { RsaPrivateKey } from './key-types.js';
 import { bitLength, compareUnsigned, isOdd, minusTwo, stripLeadingZeros, subBytes } from './bigint-bytes.js';
 import * as js from './bigint-limb.js';
+import { MAX_DIGITS } from './limb-wasm-layout.js';
 import {
   wAdd, wasmContext, wasmKernel, wEqual, wFromBytes, wFromMont, wMul, wPowPublic, wPowSecret, wSub, wToBytes, wToMont, type WasmContext,
 } from './limb-wasm.js';
@@ -74,10 +75,11 @@ export function modExp(base: Uint8Array, exp: Uint8Array, modulus: Uint8Array): 
 
 /** modExp on the kernel, or undefined when it does not take this modulus (or there is none). */
 export function wasmModExp(base: Uint8Array, exp: Uint8Array, modulus: Uint8Array): Uint8Array | undefined {
+  const e = stripLeadingZeros(exp);
+  if (e.length > 8 && 2 * e.length > MAX_DIGITS) return undefined; // more window digits than the kernel's buffer
   const ctx = contextFor(modulus);
   if (ctx === undefined) return undefined;
   const len = stripLeadingZeros(modulus).length;
-  const e = stripLeadingZeros(exp);
   const r = e.length === 0 ? ctx.one : powAny(ctx, wToMont(ctx, base), e);
   return wToBytes(ctx, wFromMont(ctx, r), len);
 }

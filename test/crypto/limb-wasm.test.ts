@@ -101,7 +101,7 @@ for (const variant of ['auto', 'scalar'] as const) {
   });
 }
 
-test('the kernel refuses even and oversized moduli, and the callers fall back', () => {
+test('the kernel refuses even and oversized moduli and overlong exponents, and the callers fall back', () => {
   setWasmVariant('auto');
   const even = fromHex('0100');
   assert.is(wasmContext(even), undefined);
@@ -116,6 +116,9 @@ test('the kernel refuses even and oversized moduli, and the callers fall back', 
   b[0] = 0;
   assert.is(toHex(backend.modExp(b, fromHex('010001'), huge)), toHex(big.modExp(b, fromHex('010001'), huge)));
   assert.is(toHex(backend.modExp(fromHex('05'), fromHex('01'), fromHex('01'))), '00', 'modulus 1 goes to BigInt');
+  const longExp = rnd(2049); // 4,098 window digits: more than the kernel's digit buffer
+  assert.is(wasm.wasmModExp(fromHex('05'), longExp, fromHex('0b')), undefined);
+  assert.is(toBig(backend.modExp(fromHex('05'), longExp, fromHex('0b'))), refPow(5n, toBig(longExp), 11n));
 });
 
 test('without the kernel (setWasmVariant off) backend.ts is BigInt and bigint-wasm.ts the JS limb kernel', () => {
