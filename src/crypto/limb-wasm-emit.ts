@@ -5,9 +5,10 @@
  * `npm run gen:wasm` writes its output to limb-wasm-bytes.ts, and test/crypto/limb-wasm.test.ts
  * checks that the committed bytes are exactly what this source emits.
  *
- * The arithmetic: limbs of w bits (w = 26..28) held in 32-bit words, n of them (a multiple
- * of 4), products in i64, no carry inside a row or column: the glue picks w so that a column
- * of 2n products (2^w - 1)^2 plus the carry stays below 2^64. Two modules:
+ * The arithmetic: limbs of w bits (w = 26..28) held in 32-bit words, n of them (even; the
+ * SIMD passes run on to a multiple of 4 over zero limbs), products in i64, no carry inside a
+ * row or column: the glue picks w so that a column of 2n products (2^w - 1)^2 plus the carry
+ * stays below 2^64. Two modules:
  * - SIMD (what Node runs): operand scanning into 2n 64-bit column sums, two rows a pass over
  *   16-byte-aligned column pairs, i64x2.extmul_{low,high}_i32x4_u doing two 32 x 32 -> 64-bit
  *   products an instruction (mulSimdFn, sqrSimdFn; measured ~0.2-0.3 ns a multiply-add here,
@@ -198,13 +199,15 @@ function mulFn(): Fn {
 }
 
 const splat32 = (a: Code): Code => [...a, ...simdOp(0x11)]; // i32x4.splat
+/** 4 * (n rounded up to a multiple of 4): the byte length the SIMD passes run over. */
+const roundUp4Bytes = (n: Code): Code => shl32(and32(add32(n, i32(3)), i32(-4)), i32(2));
 const storeV = (addr: Code, v: Code, offset = 0): Code => [...addr, ...v, ...simdOp(0x0b), 4, ...uleb(offset)];
 const loadV16 = (addr: Code, offset = 0): Code => [...addr, ...simdOp(0x00), 4, ...uleb(offset)];
 const load64 = (addr: Code, offset = 0): Code => [...addr, 0x29, 3, ...uleb(offset)];
 const store64 = (addr: Code, v: Code, offset = 0): Code => [...addr, ...v, 0x37, 3, ...uleb(offset)];
 
 /**
- * mul(r, a, b, n, w, minv), SIMD (n a multiple of 4): operand scanning into T, two rows a
+ * mul(r, a, b, n, w, minv), SIMD (n even): operand scanning into T, two rows a
  * pass. Rows i and i+1 add a_i b_j + q_i m_j to T[i+j] and a_(i+1) b_j + q_(i+1) m_j to
  * T[i+1+j]; one pass over 16-byte-aligned column pairs takes both, reading b and m as they
  * are and shifted by one limb (BS = 0, b_0, ...; MS likewise), so four columns cost four
@@ -230,9 +233,12 @@ function mulSimdFn(): Fn {
       set(wl, extendU(get(w))),
       set(mask, sub64(shl64(i64(1), get(wl)), i64(1))),
       forUp(j, i32(0), add32(shl32(get(n), i32(1)), i32(4)), 2, storeV(add32(T, shl32(get(j), i32(3))), zeroV)),
-      // BS = 0, b_0, ..., b_(n-1) (b may be r: copied before anything is written).
+      // BS = 0, b_0, ..., b_(n-1), 0, 0, 0 (b may be r: copied before anything is written);
+      // b's own limbs n..n+3 set to 0 (n may be 2 mod 4: the passes run to a multiple of 4).
       store(BS, i64(0)),
       forUp(j, i32(0), get(n), 1, store(limb(BS, get(j)), ld(get(b), get(j)), 4)),
+      storeV(limb(BS, add32(get(n), i32(1))), zeroV),
+      storeV(limb(get(b), get(n)), zeroV),
       forUp(i, i32(0), get(n), 2, seq(
         set(a0, [...limb(get(a), get(i)), 0x28, 2, 0]),
         set(a1, [...limb(get(a), get(i)), 0x28, 2, 4]),
@@ -246,7 +252,7 @@ function mulSimdFn(): Fn {
         set(sa0, splat32(get(a0))), set(sa1, splat32(get(a1))),
         set(sq0, splat32(get(q0))), set(sq1, splat32(get(q1))),
         set(pj, i32(0)),
-        set(end, shl32(get(n), i32(2))),
+        set(end, roundUp4Bytes(get(n))),
         [0x02, 0x40, 0x03, 0x40], geU32(get(pj), get(end)), [0x0d, 1],
         set(vb, loadV(add32(get(b), get(pj)))), set(vbs, loadV(add32(BS, get(pj)))),
         set(vm, loadV(add32(M, get(pj)))), set(vms, loadV(add32(MS, get(pj)))),
@@ -256,10 +262,12 @@ function mulSimdFn(): Fn {
           extmulHigh(get(sa0), get(vb))), extmulHigh(get(sq0), get(vm))), extmulHigh(get(sa1), get(vbs))), extmulHigh(get(sq1), get(vms))), 16),
         set(pj, add32(get(pj), i32(16))), set(pt, add32(get(pt), i32(32))),
         [0x0c, 0, 0x0b, 0x0b],
-        // Column i+n: row i+1's top terms; then the two carries.
-        set(pt, add32(T, shl32(add32(get(i), get(n)), i32(3)))),
-        store64(get(pt), add64(load64(get(pt)), add64(mul64(extendU(get(a1)), ld(get(b), sub32(get(n), i32(1)))),
-          mul64(extendU(get(q1)), ld(M, sub32(get(n), i32(1))))))),
+        // Column i+n: row i+1's top terms, unless the pass ran past n and took them; then the two carries.
+        when(eq32(and32(get(n), i32(3)), i32(0)), seq(
+          set(pt, add32(T, shl32(add32(get(i), get(n)), i32(3)))),
+          store64(get(pt), add64(load64(get(pt)), add64(mul64(extendU(get(a1)), ld(get(b), sub32(get(n), i32(1)))),
+            mul64(extendU(get(q1)), ld(M, sub32(get(n), i32(1))))))),
+        )),
         set(pt, add32(T, shl32(get(i), i32(3)))),
         store64(get(pt), add64(load64(get(pt), 8), shrU64(load64(get(pt)), get(wl))), 8),
         store64(get(pt), add64(load64(get(pt), 16), shrU64(load64(get(pt), 8), get(wl))), 16),
@@ -380,15 +388,17 @@ function sqrSimdFn(): Fn {
         set(q1, wrap(and64(mul64(and64(get(t), get(mask)), extendU(get(minv))), get(mask)))),
         set(sq0, splat32(get(q0))), set(sq1, splat32(get(q1))),
         set(pj, i32(0)),
-        set(end, shl32(get(n), i32(2))),
+        set(end, roundUp4Bytes(get(n))),
         loop(seq(
           set(vm, loadV(add32(M, get(pj)))), set(vms, loadV(add32(MS, get(pj)))),
           storeV(get(pt), addV(addV(loadV16(get(pt)), extmulLow(get(sq0), get(vm))), extmulLow(get(sq1), get(vms)))),
           storeV(get(pt), addV(addV(loadV16(get(pt), 16), extmulHigh(get(sq0), get(vm))), extmulHigh(get(sq1), get(vms))), 16),
           set(pj, add32(get(pj), i32(16))), set(pt, add32(get(pt), i32(32))),
         )),
-        set(pt, add32(T, shl32(add32(get(i), get(n)), i32(3)))),
-        store64(get(pt), add64(load64(get(pt)), mul64(extendU(get(q1)), load(limb(M, sub32(get(n), i32(1))))))),
+        when(eq32(and32(get(n), i32(3)), i32(0)), seq(
+          set(pt, add32(T, shl32(add32(get(i), get(n)), i32(3)))),
+          store64(get(pt), add64(load64(get(pt)), mul64(extendU(get(q1)), load(limb(M, sub32(get(n), i32(1))))))),
+        )),
         set(pt, add32(T, shl32(get(i), i32(3)))),
         store64(get(pt), add64(load64(get(pt), 8), shrU64(load64(get(pt)), get(wl))), 8),
         store64(get(pt), add64(load64(get(pt), 16), shrU64(load64(get(pt), 8), get(wl))), 16),
@@ -501,7 +511,8 @@ function powSecretFn(simd: boolean): Fn {
   const vmask = 14; // v128 (SIMD) or i64
   const entry = (x: Code): Code => add32(slot(SLOT.TABLE), mul32(x, i32(SLOT_BYTES)));
   const copy = (dst: Code, src: Code): Code => forUp(i, i32(0), get(n), 1, store(limb(dst, get(i)), load(limb(src, get(i)))));
-  // The selection works on 16 (SIMD) or 8 bytes at a time: n is a multiple of 4 limbs.
+  // The selection works on 16 (SIMD) or 8 bytes at a time (n is even; the SIMD one may run two
+  // limbs past n, which mul clears in its operand).
   const chunk = simd ? 16 : 8;
   const andC = simd ? (a: Code, b: Code): Code => [...a, ...b, ...simdOp(0x4e)] : and64;
   const orC = simd ? (a: Code, b: Code): Code => [...a, ...b, ...simdOp(0x50)] : or64;

@@ -116,14 +116,14 @@ export function setWasmVariant(variant: 'auto' | 'scalar' | 'off'): void {
 
 /**
  * Largest w (28, 27, 26) whose column sums 2n 2^(2w) stay within 64 bits, and n, the limbs
- * for R >= 4m rounded up to a multiple of 4 (the SIMD product takes four limbs a step).
+ * for R >= 4m rounded up to an even count (the SIMD product takes two rows a pass).
  */
 function widthFor(bits: number): { w: number; n: number } {
   for (let w = 28; w >= 26; w--) {
-    const n = 4 * Math.ceil((bits + 2) / (4 * w));
+    const n = 2 * Math.ceil((bits + 2) / (2 * w));
     if (2 * n <= Math.pow(2, 64 - 2 * w)) return { w: w, n: n };
   }
-  return { w: 26, n: 4 * Math.ceil((bits + 2) / (4 * 26)) };
+  return { w: 26, n: 2 * Math.ceil((bits + 2) / (2 * 26)) };
 }
 
 /** -m0^-1 mod 2^w (Newton's iteration on 32-bit words). */
@@ -137,11 +137,15 @@ function activate(ctx: WasmContext): void {
   const k = ctx.kernel;
   if (k.active === ctx) return;
   const u32 = k.u32;
-  u32.set(ctx.m, slotByte(SLOT.M) >> 2);
-  u32.set(ctx.mr, slotByte(SLOT.MR) >> 2);
+  // m, and m shifted up one limb, each followed by zero limbs (the SIMD passes run on to a multiple of 4).
+  const m = slotByte(SLOT.M) >> 2;
+  u32.set(ctx.m, m);
+  u32.fill(0, m + ctx.n, m + ctx.n + 4);
   const ms = slotByte(SLOT.MS) >> 2;
   u32[ms] = 0;
   u32.set(ctx.m, ms + 1);
+  u32.fill(0, ms + 1 + ctx.n, ms + 5 + ctx.n);
+  u32.set(ctx.mr, slotByte(SLOT.MR) >> 2);
   u32.set(ctx.one, slotByte(SLOT.ONE) >> 2);
   u32.set(ctx.r2, slotByte(SLOT.R2) >> 2);
   const pone = slotByte(SLOT.PONE) >> 2;
