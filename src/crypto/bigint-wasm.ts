@@ -3,7 +3,7 @@
  * same RSA algorithm as bigint-limb.ts (CRT with base blinding, Fermat inverses, a fixed
  * 4-bit window over the prime's length), no BigInt, with every product and whole
  * exponentiations inside WebAssembly. Where the host has no WebAssembly (Espruino, XS), or a
- * modulus the kernel does not take (even, or above 8,638 bits), every function here is the
+ * modulus the kernel does not take (even, 1, or above 8,638 bits), every function here is the
  * JS limb kernel's (bigint-limb.ts). backend.ts ships it on Node (see there and the README
  * for the figures).
  *
@@ -11,7 +11,8 @@
  * exponentiation is one call into compiled code whose instruction sequence and memory
  * addresses depend only on the limb count (no branch on data, the window table read whole
  * for every digit and the entry kept by mask, conditional subtractions by mask); the JS
- * around it (byte conversion, CRT recombination) runs the same steps for every value too.
+ * around it (byte conversions, CRT recombination through the kernel's add, subtract and
+ * multiply) has no branch on the values apart from range checks that valid values pass.
  * What it cannot promise: how the engine compiles the module (V8 compiles each function
  * twice, Liftoff first, then TurboFan, and neither documents constant-time code generation;
  * 64-bit multiplication is constant time on current x64 and AArch64 cores), and the JS

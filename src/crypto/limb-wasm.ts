@@ -1,14 +1,14 @@
 /**
  * The WebAssembly Montgomery kernel (source: limb-wasm-emit.ts, bytes: limb-wasm-bytes.ts)
  * and the residue operations over it that bigint-wasm.ts builds RSA from. Only for hosts
- * with WebAssembly (Node); `wasmKernel()` is undefined elsewhere (Espruino, XS) and for
- * moduli the kernel does not take (even, or above 8,638 bits), and the callers keep the
- * JS limb kernel then.
+ * with WebAssembly (Node): `wasmKernel()` is undefined elsewhere (Espruino, XS, `node
+ * --jitless`), `wasmContext()` for a modulus the kernel does not take (even, 1, or above
+ * 8,638 bits), and the callers fall back then.
  *
  * Residues live in JS as Uint32Array limbs (w bits each, little-endian, n of them) and are
  * copied into the module's memory slots (limb-wasm-layout.ts) around each call; a context's
- * modulus, reversed modulus, R mod m and R^2 mod m are copied in when it becomes the active
- * one. A product costs 2n^2 i64 multiply-adds inside one call (n = 37 for a 1024-bit prime,
+ * modulus (as is, reversed and shifted), R mod m and R^2 mod m are copied in when it becomes
+ * the active one. A product is one call (2n^2 i64 multiply-adds, n = 38 for a 1024-bit prime,
  * 74 for a 2048-bit modulus), a whole fixed-window exponentiation one call.
  */
 import { MicroTlsError } from '../errors.js';
