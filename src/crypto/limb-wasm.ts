@@ -3,7 +3,7 @@
  * and the residue operations over it that bigint-wasm.ts builds RSA from. Only for hosts
  * with WebAssembly (Node): `wasmKernel()` is undefined elsewhere (Espruino, XS, `node
  * --jitless`), `wasmContext()` for a modulus the kernel does not take (even, 1, or above
- * 8,638 bits), and the callers fall back then.
+ * 8,530 bits), and the callers fall back then.
  *
  * Residues live in JS as Uint32Array limbs (w bits each, little-endian, n of them) and are
  * copied into the module's memory slots (limb-wasm-layout.ts) around each call; a context's
