@@ -3,7 +3,7 @@
  * same RSA algorithm as bigint-limb.ts (CRT with base blinding, Fermat inverses, a fixed
  * 4-bit window over the prime's length), no BigInt, with every product and whole
  * exponentiations inside WebAssembly. Where the host has no WebAssembly (Espruino, XS), or a
- * modulus the kernel does not take (even, 1, or above 8,530 bits), every function here is the
+ * modulus the kernel does not take (even, 1, or above 8,584 bits), every function here is the
  * JS limb kernel's (bigint-limb.ts). backend.ts ships it on Node (see there and the README
  * for the figures).
  *

@@ -338,74 +338,106 @@ function sqrFn(): Fn {
   };
 }
 
+/** i32x4.replace_lane: v with lane l set to x. */
+const replaceLane = (v: Code, l: number, x: Code): Code => [...v, ...x, ...simdOp(0x1c), l];
+
 /**
- * sqr(r, a, n, w, minv), SIMD: row i adds 2 a_i a_j to T[i+j] for j >= i over aligned column
- * pairs from column 2i (reading on past a's top limb into four zeros written there) and takes
- * a_i^2 back off T[2i]; after rows i and i+1, the reduction rows i and i+1 run as in mul's
- * pass (m and m shifted by one). Column i is complete when its quotient digit is taken: the
- * cross products reach it from earlier rows.
+ * sqr(r, a, n, w, minv), SIMD: like mul, one pass over aligned column pairs per two rows i,
+ * i+1 (i even), the rows' products being the reduction terms q m and the cross products
+ * 2 a_i a_j (j > i) plus the square a_i^2, which start at column 2i. The pass is reduction
+ * only up to the vector where column 2i falls (cb, 2i rounded down to i + 4k), then reduction
+ * and both cross rows together, a read at c - i and, for row i+1, from a copy shifted up one
+ * limb (AS), so every load is aligned. The first two vectors there take per-lane multipliers
+ * instead of 2 a_i: 0 for the lanes before the row's square, a_i for the square, 2 a_i after
+ * (which pattern depends on i mod 4, a public branch). Reads run on past the top limb into
+ * eight zeros written there. Column i is complete when its quotient digit is taken: cross
+ * products reach it from earlier passes (only pass 0 adds to its own columns 0 and 1, and its
+ * digits count those terms in).
  */
 function sqrSimdFn(): Fn {
   const [r, a, n, w, minv] = [0, 1, 2, 3, 4];
-  const [i, j, pt, pj, end, q0, q1, ai, row] = [5, 6, 7, 8, 9, 10, 11, 12, 13];
-  const [t, c, mask, wl, c0] = [14, 15, 16, 17, 18];
-  const [sa, sq0, sq1, va, vm, vms] = [19, 20, 21, 22, 23, 24];
+  const [i, j, pt, pj, end, q0, q1, a0, a1, cb] = [5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+  const [t, c, mask, wl, c0, first] = [15, 16, 17, 18, 19, 20];
+  const [sa0, sa1, sq0, sq1, vm, vms, va, vas, p0, p1, p2] = [21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
   const T = slot(SLOT.T);
   const M = slot(SLOT.M);
   const MS = slot(SLOT.MS);
+  const AS = slot(SLOT.BR);
   const loop = (body: Code): Code => seq([0x02, 0x40, 0x03, 0x40], geU32(get(pj), get(end)), [0x0d, 1], body, [0x0c, 0, 0x0b, 0x0b]);
-  const crossRow = seq(
-    set(ai, [...limb(get(a), get(row)), 0x28, 2, 0]),
-    set(sa, splat32(shl32(get(ai), i32(1)))),
-    set(pj, limb(get(a), get(row))),
-    set(end, limb(get(a), get(n))),
-    set(pt, add32(T, shl32(shl32(get(row), i32(1)), i32(3)))),
-    loop(seq(
-      set(va, loadV(get(pj))),
-      storeV(get(pt), addV(loadV16(get(pt)), extmulLow(get(sa), get(va)))),
-      storeV(get(pt), addV(loadV16(get(pt), 16), extmulHigh(get(sa), get(va))), 16),
-      set(pj, add32(get(pj), i32(16))), set(pt, add32(get(pt), i32(32))),
-    )),
-    set(pt, add32(T, shl32(shl32(get(row), i32(1)), i32(3)))),
-    store64(get(pt), sub64(load64(get(pt)), mul64(extendU(get(ai)), extendU(get(ai))))),
+  const col = (k: Code): Code => add32(T, shl32(k, i32(3)));
+  const quotient = (q: number): Code => set(q, wrap(and64(mul64(and64(get(t), get(mask)), extendU(get(minv))), get(mask))));
+  const reductionStep = seq(
+    set(vm, loadV(add32(M, get(pj)))), set(vms, loadV(add32(MS, get(pj)))),
+    storeV(get(pt), addV(addV(loadV16(get(pt)), extmulLow(get(sq0), get(vm))), extmulLow(get(sq1), get(vms)))),
+    storeV(get(pt), addV(addV(loadV16(get(pt), 16), extmulHigh(get(sq0), get(vm))), extmulHigh(get(sq1), get(vms))), 16),
+    set(pj, add32(get(pj), i32(16))), set(pt, add32(get(pt), i32(32))),
   );
+  /** One vector of the cross region with multipliers m0 (row i) and m1 (row i+1). */
+  const fusedStep = (m0: number, m1: number): Code => seq(
+    set(vm, loadV(add32(M, get(pj)))), set(vms, loadV(add32(MS, get(pj)))),
+    set(va, loadV(add32(get(a), get(pj)))), set(vas, loadV(add32(AS, get(pj)))),
+    storeV(get(pt), addV(addV(addV(addV(loadV16(get(pt)),
+      extmulLow(get(sq0), get(vm))), extmulLow(get(sq1), get(vms))), extmulLow(get(m0), get(va))), extmulLow(get(m1), get(vas)))),
+    storeV(get(pt), addV(addV(addV(addV(loadV16(get(pt), 16),
+      extmulHigh(get(sq0), get(vm))), extmulHigh(get(sq1), get(vms))), extmulHigh(get(m0), get(va))), extmulHigh(get(m1), get(vas))), 16),
+    set(pj, add32(get(pj), i32(16))), set(pt, add32(get(pt), i32(32))),
+  );
+  const a0x = (): Code => get(a0);
+  const twice = (l: number): Code => shl32(get(l), i32(1));
   return {
     name: 'sqr', params: 5, results: [],
-    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I64, I64, I64, I64, I64, V128, V128, V128, V128, V128, V128],
+    locals: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I64, I64, I64, I64, I64, I64,
+      V128, V128, V128, V128, V128, V128, V128, V128, V128, V128, V128],
     body: seq(
       set(wl, extendU(get(w))),
       set(mask, sub64(shl64(i64(1), get(wl)), i64(1))),
-      forUp(j, i32(0), add32(shl32(get(n), i32(1)), i32(4)), 2, storeV(add32(T, shl32(get(j), i32(3))), zeroV)),
+      forUp(j, i32(0), add32(shl32(get(n), i32(1)), i32(8)), 2, storeV(col(get(j)), zeroV)),
       storeV(limb(get(a), get(n)), zeroV),
+      storeV(limb(get(a), add32(get(n), i32(4))), zeroV),
+      // AS = 0, a_0, ..., a_(n-1), then zeros.
+      store(AS, i64(0)),
+      forUp(j, i32(0), get(n), 1, store(limb(AS, get(j)), load(limb(get(a), get(j))), 4)),
+      storeV(limb(AS, add32(get(n), i32(1))), zeroV),
+      storeV(limb(AS, add32(get(n), i32(5))), zeroV),
       forUp(i, i32(0), get(n), 2, seq(
-        set(row, get(i)), crossRow,
-        set(row, add32(get(i), i32(1))), crossRow,
-        set(pt, add32(T, shl32(get(i), i32(3)))),
-        set(t, load64(get(pt))),
-        set(q0, wrap(and64(mul64(and64(get(t), get(mask)), extendU(get(minv))), get(mask)))),
+        set(a0, [...limb(get(a), get(i)), 0x28, 2, 0]),
+        set(a1, [...limb(get(a), get(i)), 0x28, 2, 4]),
+        // Quotient digits; pass 0 also adds a_0^2 to column 0 and 2 a_0 a_1 to column 1.
+        set(first, extendU(eq32(get(i), i32(0)))),
+        set(pt, col(get(i))),
+        set(t, add64(load64(get(pt)), mul64(get(first), mul64(extendU(get(a0)), extendU(get(a0)))))),
+        quotient(q0),
         set(c0, shrU64(add64(get(t), mul64(extendU(get(q0)), load(M))), get(wl))),
-        set(t, add64(add64(load64(get(pt), 8), mul64(extendU(get(q0)), load(M, 4))), get(c0))),
-        set(q1, wrap(and64(mul64(and64(get(t), get(mask)), extendU(get(minv))), get(mask)))),
+        set(t, add64(add64(add64(load64(get(pt), 8), mul64(get(first), shl64(mul64(extendU(get(a0)), extendU(get(a1))), i64(1)))),
+          mul64(extendU(get(q0)), load(M, 4))), get(c0))),
+        quotient(q1),
         set(sq0, splat32(get(q0))), set(sq1, splat32(get(q1))),
+        set(sa0, splat32(twice(a0))), set(sa1, splat32(twice(a1))),
+        set(cb, sub32(shl32(get(i), i32(1)), and32(get(i), i32(2)))),
         set(pj, i32(0)),
-        set(end, roundUp4Bytes(get(n))),
-        loop(seq(
-          set(vm, loadV(add32(M, get(pj)))), set(vms, loadV(add32(MS, get(pj)))),
-          storeV(get(pt), addV(addV(loadV16(get(pt)), extmulLow(get(sq0), get(vm))), extmulLow(get(sq1), get(vms)))),
-          storeV(get(pt), addV(addV(loadV16(get(pt), 16), extmulHigh(get(sq0), get(vm))), extmulHigh(get(sq1), get(vms))), 16),
-          set(pj, add32(get(pj), i32(16))), set(pt, add32(get(pt), i32(32))),
-        )),
-        when(eq32(and32(get(n), i32(3)), i32(0)), seq(
-          set(pt, add32(T, shl32(add32(get(i), get(n)), i32(3)))),
-          store64(get(pt), add64(load64(get(pt)), mul64(extendU(get(q1)), load(limb(M, sub32(get(n), i32(1))))))),
-        )),
-        set(pt, add32(T, shl32(get(i), i32(3)))),
+        set(end, shl32(sub32(get(cb), get(i)), i32(2))),
+        loop(reductionStep),
+        // The first two cross vectors' multipliers: p0, p1 for the first, sa0, p2 for the second.
+        [...eq32(and32(get(i), i32(2)), i32(0)), 0x04, 0x40],
+        set(p0, replaceLane(get(sa0), 0, a0x())), // row i:   a_i, 2a_i, 2a_i, 2a_i
+        set(p1, replaceLane(replaceLane(zeroV, 2, get(a1)), 3, twice(a1))), // row i+1: 0, 0, a_(i+1), 2a_(i+1)
+        set(p2, get(sa1)),
+        [0x05],
+        set(p0, replaceLane(replaceLane(zeroV, 2, a0x()), 3, twice(a0))), // row i:   0, 0, a_i, 2a_i
+        set(p1, zeroV), // row i+1 starts in the second vector
+        set(p2, replaceLane(get(sa1), 0, get(a1))),
+        [0x0b],
+        fusedStep(p0, p1),
+        fusedStep(sa0, p2),
+        set(end, shl32(add32(get(n), i32(1)), i32(2))),
+        loop(fusedStep(sa0, sa1)),
+        set(pt, col(get(i))),
         store64(get(pt), add64(load64(get(pt), 8), shrU64(load64(get(pt)), get(wl))), 8),
         store64(get(pt), add64(load64(get(pt), 16), shrU64(load64(get(pt), 8), get(wl))), 16),
       )),
       set(c, i64(0)),
       forUp(j, i32(0), get(n), 1, seq(
-        set(t, add64(load64(add32(T, shl32(add32(get(j), get(n)), i32(3)))), get(c))),
+        set(t, add64(load64(col(add32(get(j), get(n)))), get(c))),
         store(limb(get(r), get(j)), and64(get(t), get(mask))),
         set(c, shrU64(get(t), get(wl))),
       )),

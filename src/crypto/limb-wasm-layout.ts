@@ -3,7 +3,7 @@
  * same constants for the emitter (limb-wasm-emit.ts) and the glue (limb-wasm.ts). A slot holds
  * one residue as MAX_LIMBS little-endian 32-bit words, each a limb below 2^w (w = 26..28).
  */
-export const MAX_LIMBS = 320;
+export const MAX_LIMBS = 328;
 export const SLOT_BYTES = MAX_LIMBS * 4;
 
 /** Slot numbers. M/MR/ONE/R2 belong to the active modulus (the glue copies them in). */

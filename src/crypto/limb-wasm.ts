@@ -3,7 +3,7 @@
  * and the residue operations over it that bigint-wasm.ts builds RSA from. Only for hosts
  * with WebAssembly (Node): `wasmKernel()` is undefined elsewhere (Espruino, XS, `node
  * --jitless`), `wasmContext()` for a modulus the kernel does not take (even, 1, or above
- * 8,530 bits), and the callers fall back then.
+ * 8,584 bits), and the callers fall back then.
  *
  * Residues live in JS as Uint32Array limbs (w bits each, little-endian, n of them) and are
  * copied into the module's memory slots (limb-wasm-layout.ts) around each call; a context's
@@ -140,11 +140,11 @@ function activate(ctx: WasmContext): void {
   // m, and m shifted up one limb, each followed by zero limbs (the SIMD passes run on to a multiple of 4).
   const m = slotByte(SLOT.M) >> 2;
   u32.set(ctx.m, m);
-  u32.fill(0, m + ctx.n, m + ctx.n + 4);
+  u32.fill(0, m + ctx.n, m + ctx.n + 8);
   const ms = slotByte(SLOT.MS) >> 2;
   u32[ms] = 0;
   u32.set(ctx.m, ms + 1);
-  u32.fill(0, ms + 1 + ctx.n, ms + 5 + ctx.n);
+  u32.fill(0, ms + 1 + ctx.n, ms + 9 + ctx.n);
   u32.set(ctx.mr, slotByte(SLOT.MR) >> 2);
   u32.set(ctx.one, slotByte(SLOT.ONE) >> 2);
   u32.set(ctx.r2, slotByte(SLOT.R2) >> 2);
@@ -178,7 +178,7 @@ export function wasmContext(modulus: Uint8Array): WasmContext | undefined {
   let bits = (mod.length - 1) * 8;
   for (let top = mod[0]!; top > 0; top = top >> 1) bits++;
   const size = widthFor(bits);
-  if (size.n > MAX_LIMBS - 4) return undefined; // the SIMD square reads four zero limbs past the top
+  if (size.n > MAX_LIMBS - 9) return undefined; // the SIMD square reads zero limbs past the top
   const w = size.w;
   const n = size.n;
   const m = new Uint32Array(bytesToLimbs(mod, w, n) as Int32Array);
