@@ -3,7 +3,8 @@
  * host has no WebAssembly (XS, via backend-bigint.ts) and for moduli the WebAssembly kernel
  * does not take; on Node backend.ts runs RSA on that kernel (bigint-wasm.ts), about twice as
  * fast. The API is in bytes (big-endian, unsigned); bigint-limb.ts has the same API without
- * BigInt for engines that lack it (backend-limb.ts). Nothing outside this file may use BigInt.
+ * BigInt for engines that lack it (backend-limb.ts). Nothing outside this file and
+ * ecdsa-bigint.ts (the XS bundle's ECDSA) may use BigInt.
  *
  * Why plain `%` and not Montgomery or Barrett: measured on Node 20 (V8 BigInt, x64), a
  * 1024-bit product costs ~0.70 us and reducing the 2048-bit product with `%` ~0.96 us,
