@@ -41,9 +41,11 @@ function replace(map) {
 const COMMON_REPLACEMENTS = {
   asn1js: 'src/device/absent-asn1js.ts',
   './src/x509/asn1js-globals.ts': 'src/device/absent-module.ts',
+  './src/error-codes.ts': 'src/device/error-codes-packed.ts',
 };
 
 async function bundle(entry, replacements, extra = {}) {
+  const packed = JSON.stringify(packErrorCodes(await nodeErrorTable()));
   const r = await build({
     entryPoints: [entry],
     bundle: true,
@@ -58,6 +60,7 @@ async function bundle(entry, replacements, extra = {}) {
     plugins: [replace(replacements)],
     metafile: true,
     ...extra,
+    define: { __MICROTLS_PACKED_ERROR_CODES__: packed, ...extra.define },
   });
   return { code: r.outputFiles[0].text, metafile: r.metafile };
 }
@@ -243,16 +246,37 @@ function bigintReplacement() {
   return out;
 }
 
-/** src/error-codes.ts's table as the one string src/device/error-codes-packed.ts reads. */
-async function packedErrorCodes() {
-  const r = await build({ entryPoints: [join(root, 'src/error-codes.ts')], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent' });
-  const mod = await import('data:text/javascript;base64,' + Buffer.from(r.outputFiles[0].text).toString('base64'));
+/**
+ * src/error-codes.ts's table as the one string src/device/error-codes-packed.ts reads (its
+ * comment has the format): names only, grouped by module, codes ascending so that most are
+ * implied by the step of 0x80. Each code keeps its name; the meanings stay in the Node build.
+ */
+export function packErrorCodes(entries) {
+  const groups = new Map();
+  for (const [code, name] of entries) {
+    const m = /^(MBEDTLS_ERR_|MICROTLS_ERR_)([A-Z0-9]+_)([A-Z0-9_]+)$/.exec(name);
+    if (!m || code >= 0 || !Number.isInteger(code)) throw new Error(`error code ${code} ${name} cannot be packed`);
+    const prefix = (m[1] === 'MBEDTLS_ERR_' ? '' : m[1]) + m[2];
+    if (!groups.has(prefix)) groups.set(prefix, []);
+    groups.get(prefix).push([-code, m[3]]);
+  }
   let packed = '';
-  for (const [code, e] of mod.ERROR_CODES) {
-    if (code >= 0 || /[\n ]/.test(e.name) || e.meaning.includes('\n')) throw new Error(`error code ${code} cannot be packed`);
-    packed += `\n${(-code).toString(16)} ${e.name} ${e.meaning}`;
+  for (const [prefix, list] of groups) {
+    packed += '\n' + prefix;
+    let prev;
+    for (const [magnitude, rest] of list.sort((a, b) => a[0] - b[0])) {
+      packed += ' ' + (magnitude === prev + 0x80 ? '' : magnitude.toString(16) + ':') + rest;
+      prev = magnitude;
+    }
   }
   return packed;
+}
+
+/** The Node build's table (src/error-codes.ts) as [code, name, meaning] rows. */
+export async function nodeErrorTable() {
+  const r = await build({ entryPoints: [join(root, 'src/error-codes.ts')], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent' });
+  const mod = await import('data:text/javascript;base64,' + Buffer.from(r.outputFiles[0].text).toString('base64'));
+  return [...mod.ERROR_CODES.values()].map((e) => [e.code, e.name, e.meaning]);
 }
 
 async function espruinoBundle(log = console.log) {
@@ -262,19 +286,17 @@ async function espruinoBundle(log = console.log) {
     ...COMMON_REPLACEMENTS,
     ...bigint,
     './hw/noble.ts': 'src/device/absent-noble.ts',
-    './src/error-codes.ts': 'src/device/error-codes-packed.ts',
   }, {
     // Espruino has ?? and class fields; esbuild must not produce what it lacks when it lowers nothing else.
     // ES2022: class fields stay fields (Espruino has them; lowered ones need super(...arguments)).
     target: 'es2022',
     supported: { 'logical-assignment': false },
-    define: { __MICROTLS_PACKED_ERROR_CODES__: JSON.stringify(await packedErrorCodes()) },
   });
   const inputs = Object.keys(metafile.inputs);
   if (process.env.DEVICE_BUILD_DEBUG) {
     const m = await transform(code, { minify: true, target: 'es2022' });
     log(`  before lowering: ${(m.code.length / 1024).toFixed(1)} KB minified, ${(gzipSync(m.code).length / 1024).toFixed(1)} KB gzip`);
-    const sized = await bundle(join(root, 'src/device/espruino.ts'), { ...COMMON_REPLACEMENTS, ...bigint, './hw/noble.ts': 'src/device/absent-noble.ts', './src/error-codes.ts': 'src/device/error-codes-packed.ts' },
+    const sized = await bundle(join(root, 'src/device/espruino.ts'), { ...COMMON_REPLACEMENTS, ...bigint, './hw/noble.ts': 'src/device/absent-noble.ts' },
       { target: 'es2022', minify: true, define: { __MICROTLS_PACKED_ERROR_CODES__: '""' } });
     const rows = Object.entries(Object.values(sized.metafile.outputs)[0].inputs).map(([k, v]) => [k, v.bytesInOutput]).sort((a, b) => b[1] - a[1]);
     const dirs = {};

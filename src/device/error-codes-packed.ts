@@ -1,9 +1,20 @@
 /**
- * The error-code table for the Espruino bundle, with src/error-codes.ts's API but as one
- * string instead of 150 objects and two Maps: on Espruino those cost ~2,700 variables of RAM
- * for the life of the program, while a string in code loaded from Storage stays in flash.
- * scripts/build-device.mjs fills PACKED from src/error-codes.ts at build time (one line per
- * code: `hex name meaning`), so the two tables cannot drift apart.
+ * The error-code table for the device bundles, with src/error-codes.ts's API but as one short
+ * string of names instead of 150 objects and two Maps: on Espruino those cost ~2,700
+ * variables of RAM for the life of the program, while a string in code loaded from Storage
+ * stays in flash; and the names alone are a third of the table's size.
+ *
+ * Every code keeps its Mbed TLS name; the one-line meanings are left out (`meaning` is ''),
+ * as Mbed TLS leaves out mbedtls_strerror's text without MBEDTLS_ERROR_C on small devices.
+ * A thrown MicroTlsError still says in its message what went wrong; `microtls errors CODE`
+ * (Node) prints the meaning of a code.
+ *
+ * scripts/build-device.mjs fills PACKED from src/error-codes.ts at build time, so the two
+ * tables cannot drift apart. Format, one group per Mbed TLS module:
+ *   "\n" PREFIX (" " [HEX ":"] NAME)*
+ * PREFIX is the name's start (`SSL_` stands for `MBEDTLS_ERR_SSL_`; one containing `_ERR_` is
+ * taken whole); an entry's code is -HEX, else the previous entry's code minus 0x80, the step
+ * Mbed TLS numbers most of its codes by (entries are sorted by magnitude).
  */
 import type { ErrorCodeInfo, ErrorName } from '../error-codes.js';
 
@@ -12,34 +23,48 @@ export type { ErrorCodeInfo, ErrorFullName, ErrorName } from '../error-codes.js'
 declare const __MICROTLS_PACKED_ERROR_CODES__: string;
 const PACKED: string = __MICROTLS_PACKED_ERROR_CODES__;
 
-function lineAt(start: number): ErrorCodeInfo {
-  const end = PACKED.indexOf('\n', start);
-  const line = PACKED.slice(start, end < 0 ? PACKED.length : end);
-  const a = line.indexOf(' ');
-  const b = line.indexOf(' ', a + 1);
-  return { code: -parseInt(line.slice(0, a), 16), name: line.slice(a + 1, b), meaning: line.slice(b + 1) };
+/** Walks the table until `match` accepts an entry (found with indexOf: a character loop is slow on Espruino). */
+function find(match: (code: number, name: string) => boolean): ErrorCodeInfo | undefined {
+  let prefix = '';
+  let magnitude = 0;
+  for (let at = 0; at < PACKED.length;) {
+    let end = PACKED.indexOf(' ', at + 1);
+    const nl = PACKED.indexOf('\n', at + 1);
+    if (end < 0 || (nl >= 0 && nl < end)) end = nl < 0 ? PACKED.length : nl;
+    let item = PACKED.slice(at + 1, end);
+    if (PACKED.charAt(at) === '\n') {
+      prefix = item.indexOf('_ERR_') < 0 ? 'MBEDTLS_ERR_' + item : item;
+    } else {
+      const colon = item.indexOf(':');
+      if (colon >= 0) {
+        magnitude = parseInt(item.slice(0, colon), 16);
+        item = item.slice(colon + 1);
+      } else {
+        magnitude += 0x80;
+      }
+      const name = prefix + item;
+      if (match(-magnitude, name)) return { code: -magnitude, name, meaning: '' };
+    }
+    at = end;
+  }
+  return undefined;
 }
 
 function byCode(code: number): ErrorCodeInfo | undefined {
   if (typeof code !== 'number' || code >= 0 || Math.floor(code) !== code) return undefined;
-  const at = PACKED.indexOf('\n' + (-code).toString(16) + ' ');
-  return at < 0 ? undefined : lineAt(at + 1);
+  return find((c) => c === code);
 }
 
 function byName(name: string): number | undefined {
-  const at = PACKED.indexOf(' ' + name + ' ');
-  if (at < 0 || name.indexOf(' ') >= 0) return undefined;
-  const start = PACKED.lastIndexOf('\n', at) + 1;
-  return -parseInt(PACKED.slice(start, at), 16);
+  return find((_, n) => n === name)?.code;
 }
 
 function all(): ErrorCodeInfo[] {
   const out: ErrorCodeInfo[] = [];
-  let at = 1;
-  while (at > 0 && at < PACKED.length) {
-    out.push(lineAt(at));
-    at = PACKED.indexOf('\n', at) + 1;
-  }
+  find((code, name) => {
+    out.push({ code, name, meaning: '' });
+    return false;
+  });
   return out;
 }
 
