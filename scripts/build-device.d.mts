@@ -11,3 +11,7 @@ export interface BundleResult {
   readonly polyfills?: string[];
 }
 export function buildDevice(options?: { only?: 'xs' | 'espruino'; log?: (line: string) => void }): Promise<{ results: BundleResult[]; failed: boolean }>;
+/** The device bundles' error table string (src/device/error-codes-packed.ts reads it) from [code, name, meaning] rows. */
+export function packErrorCodes(entries: readonly (readonly [number, string, string])[]): string;
+/** src/error-codes.ts's table as [code, name, meaning] rows. */
+export function nodeErrorTable(): Promise<[number, string, string][]>;

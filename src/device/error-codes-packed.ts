@@ -12,7 +12,7 @@
  * scripts/build-device.mjs fills PACKED from src/error-codes.ts at build time, so the two
  * tables cannot drift apart. Format, one group per Mbed TLS module:
  *   "\n" PREFIX (" " [HEX ":"] NAME)*
- * PREFIX is the name's start (`SSL_` stands for `MBEDTLS_ERR_SSL_`; one containing `_ERR_` is
+ * PREFIX is the name's start (`SSL_` stands for `MBEDTLS_ERR_SSL_`; one starting `MICROTLS_` is
  * taken whole); an entry's code is -HEX, else the previous entry's code minus 0x80, the step
  * Mbed TLS numbers most of its codes by (entries are sorted by magnitude).
  */
@@ -33,7 +33,9 @@ function find(match: (code: number, name: string) => boolean): ErrorCodeInfo | u
     if (end < 0 || (nl >= 0 && nl < end)) end = nl < 0 ? PACKED.length : nl;
     let item = PACKED.slice(at + 1, end);
     if (PACKED.charAt(at) === '\n') {
-      prefix = item.indexOf('_ERR_') < 0 ? 'MBEDTLS_ERR_' + item : item;
+      // Not indexOf('_ERR_'): Espruino 2v29's indexOf reports a needle that runs off the end
+      // of the string as found once its first character matches ("X509_".indexOf("_ERR_") is 4).
+      prefix = item.slice(0, 9) === 'MICROTLS_' ? item : 'MBEDTLS_ERR_' + item;
     } else {
       const colon = item.indexOf(':');
       if (colon >= 0) {
