@@ -6,6 +6,8 @@ export interface BundleResult {
   readonly gz: number;
   readonly budget: number;
   readonly over: boolean;
+  /** The same bundle minified by esbuild only, before terser. */
+  readonly esbuildOnly: { readonly raw: number; readonly gz: number };
   /** Source files bundled, relative to the repo root. */
   readonly inputs: string[];
   readonly polyfills?: string[];
