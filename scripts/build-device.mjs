@@ -309,7 +309,7 @@ async function espruinoBundle(log = console.log) {
   if (banned.length) throw new Error(`the Espruino bundle must not contain @noble or asn1js, found:\n  ${banned.join('\n  ')}`);
 
   const problems = [];
-  const lowered = transformSync(code, {
+  const babelOut = transformSync(code, {
     babelrc: false,
     configFile: false,
     sourceType: 'module',
@@ -331,10 +331,13 @@ async function espruinoBundle(log = console.log) {
   }).code;
   if (problems.length) throw new Error(`regular expressions Espruino cannot run (rewrite them in the source):\n  ${[...new Set(problems)].join('\n  ')}`);
 
-  const helpersUsed = [...new Set([...lowered.matchAll(/babelHelpers\.(\w+)/g)].map((m) => m[1]))].sort();
+  const helpersUsed = [...new Set([...babelOut.matchAll(/babelHelpers\.(\w+)/g)].map((m) => m[1]))].sort();
   const missing = helpersUsed.filter((h) => !ESPRUINO_HELPERS[h]);
   if (missing.length) throw new Error(`Babel helpers without an Espruino implementation: ${missing.join(', ')}`);
-  const helpers = helpersUsed.length ? `var babelHelpers={${helpersUsed.map((h) => `${h}:${ESPRUINO_HELPERS[h]}`).join(',\n')}};\n` : '';
+  // Each helper a local variable rather than a property of one object: the minifier can give
+  // a variable a one-letter name, not a property (~140 call sites).
+  const lowered = babelOut.replace(/\bbabelHelpers\.(\w+)/g, '__h_$1');
+  const helpers = helpersUsed.map((h) => `var __h_${h}=${ESPRUINO_HELPERS[h]};\n`).join('');
   const { names, code: polyfills } = polyfillsFor(lowered + helpers);
 
   // Names Espruino's lexer treats as keywords although JS does not (a function named `of` is a
