@@ -18,6 +18,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ESPRUINO_HELPERS, polyfillsFor } from './build-device-polyfills.mjs';
+import { errorNameSinks, numericErrorNames } from './build-device-error-literals.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/device');
@@ -283,7 +284,7 @@ export async function nodeErrorTable() {
 async function espruinoBundle(log = console.log) {
   const bigint = bigintReplacement();
   log(`  Espruino public-key backend: ${Object.values(bigint).map((f) => f.replace(root + '/', '')).join(', ')}`);
-  const { code, metafile } = await bundle(join(root, 'src/device/espruino.ts'), {
+  const { code: bundled, metafile } = await bundle(join(root, 'src/device/espruino.ts'), {
     ...COMMON_REPLACEMENTS,
     ...bigint,
     './hw/noble.ts': 'src/device/absent-noble.ts',
@@ -294,6 +295,7 @@ async function espruinoBundle(log = console.log) {
     supported: { 'logical-assignment': false },
   });
   const inputs = Object.keys(metafile.inputs);
+  const code = await errorNamesAsCodes(bundled, log);
   if (process.env.DEVICE_BUILD_DEBUG) {
     const m = await transform(code, { minify: true, target: 'es2022' });
     log(`  before lowering: ${(m.code.length / 1024).toFixed(1)} KB minified, ${(gzipSync(m.code).length / 1024).toFixed(1)} KB gzip`);
@@ -374,6 +376,14 @@ async function espruinoBundle(log = console.log) {
   return { code: min.code, esbuildOnly, inputs, polyfills: names, helpers: helpersUsed };
 }
 
+/** scripts/build-device-error-literals.mjs over a bundle (DEVICE_BUILD_ERROR_NAMES=0 leaves the names). */
+async function errorNamesAsCodes(code, log) {
+  if (process.env.DEVICE_BUILD_ERROR_NAMES === '0') return code;
+  const r = numericErrorNames(code, errorNameSinks(root), await nodeErrorTable());
+  log(`  ${r.replaced} error names at call sites became their codes`);
+  return r.code;
+}
+
 /**
  * Terser over esbuild's minified output: its compressor and its frequency-ordered names save
  * ~3 KB gzip per bundle over esbuild alone (sizes.json records both). ecma 5 (terser's
@@ -386,9 +396,10 @@ async function finalMinify(code, { module, reserved = [] }) {
   return r.code;
 }
 
-async function xsBundle() {
-  const { code, metafile } = await bundle(xsEntry(), COMMON_REPLACEMENTS, { minify: true });
-  if (process.env.DEVICE_BUILD_DEBUG) logInputSizes(metafile, console.log);
+async function xsBundle(log = console.log) {
+  const { code: bundled, metafile } = await bundle(xsEntry(), COMMON_REPLACEMENTS);
+  if (process.env.DEVICE_BUILD_DEBUG) logInputSizes((await bundle(xsEntry(), COMMON_REPLACEMENTS, { minify: true })).metafile, log);
+  const { code } = await transform(await errorNamesAsCodes(bundled, log), { minify: true, target: 'es2020', format: 'esm', legalComments: 'none' });
   return { code: await finalMinify(code, { module: true }), inputs: Object.keys(metafile.inputs), esbuildOnly: code };
 }
 

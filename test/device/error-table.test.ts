@@ -13,6 +13,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { nodeErrorTable, packErrorCodes } from '../../scripts/build-device.mjs';
+import { errorNameSinks, numericErrorNames } from '../../scripts/build-device-error-literals.mjs';
 import { ERROR_CODES as NODE_CODES } from '../../src/error-codes.js';
 import { enginePath, engineMissing, findXst } from '../helpers/engines.js';
 import { eventOf, runInEspruino } from '../helpers/espruino.js';
@@ -62,6 +63,49 @@ test('the packer refuses a name it could not decode', () => {
   assert.throws(() => packErrorCodes([[-0x7080, 'MBEDTLS_ERR_SSL FEATURE', '']]), /cannot be packed/);
   assert.throws(() => packErrorCodes([[0x7080, 'MBEDTLS_ERR_SSL_FEATURE', '']]), /cannot be packed/);
   assert.throws(() => packErrorCodes([[-0x7080, 'OTHER_ERR_SSL_FEATURE', '']]), /cannot be packed/);
+});
+
+test('the build writes codes for error names only where the source types them ErrorName', async () => {
+  const sinks = errorNameSinks(join(import.meta.dirname, '../..'));
+  assert.equal([...sinks.get('top fail')!], [0], "errors.ts fail(name, …), not verify.ts's local fail(flags, …)");
+  assert.equal([...sinks.get('top tlsError')!], [0]);
+  assert.equal([...sinks.get('top ByteReader')!], [1]);
+  const table = await nodeErrorTable();
+  const src = [
+    'class MicroTlsError extends Error { constructor(code, m) { super(m); } }',
+    'class Sub extends MicroTlsError { constructor() { super("SSL_TIMEOUT", "x"); } }',
+    'function fail(name, m) { throw new MicroTlsError(name, m); }',
+    'function errorCode(n) { return n; }',
+    'const CODE = "X509_INVALID_NAME";',
+    'const SHOWN = "X509_INVALID_DATE";',
+    'export function a(e, ok) {',
+    '  fail("SSL_INVALID_RECORD", "m");',
+    '  fail2("SSL_INVALID_MAC", "m");',
+    '  new MicroTlsError(ok ? "NET_RECV_FAILED" : e.code ?? "MBEDTLS_ERR_NET_CONNECT_FAILED", "m");',
+    '  fail(CODE, "m"); fail(CODE, "n");',
+    '  fail(SHOWN, "m"); console.log(SHOWN);',
+    '  if (e.codeName === "MBEDTLS_ERR_NET_CONN_RESET") return errorCode("X509_CERT_VERIFY_FAILED");',
+    '  const local = (reason) => reason; local("SSL_CONN_EOF");',
+    '  { const fail = (flags) => flags; fail("SSL_BAD_CONFIG"); }',
+    '  return [fail("NOT_A_CODE", "m"), "SSL_TIMEOUT"];',
+    '}',
+    'function fail2(name, m) { throw new MicroTlsError(name, m); }',
+  ].join('\n');
+  const r = numericErrorNames(src, sinks, table);
+  const out = r.code;
+  assert.match(out, /super\(-26624, "x"\)/, 'super() of a MicroTlsError subclass');
+  assert.match(out, /fail\(-29184, "m"\)/);
+  assert.match(out, /fail2\(-29056, "m"\)/, 'esbuild-renamed top-level function');
+  assert.match(out, /ok \? -76 : e\.code \?\? -68/, 'both sides of ?: and the right of ??');
+  assert.match(out, /const CODE = -9088/, 'a const used only as an error name');
+  assert.match(out, /const SHOWN = "X509_INVALID_DATE"/, 'a const also used elsewhere stays text');
+  assert.match(out, /e\.codeName === "MBEDTLS_ERR_NET_CONN_RESET"/, 'a comparison stays text');
+  assert.match(out, /return -9984/, 'errorCode("…") folds to its value');
+  assert.match(out, /local\("SSL_CONN_EOF"\)/);
+  assert.match(out, /fail\("SSL_BAD_CONFIG"\)/, 'a nested function that shares a sink\'s name');
+  assert.match(out, /fail\("NOT_A_CODE", "m"\)/);
+  assert.match(out, /"SSL_TIMEOUT"\]/);
+  assert.is(r.replaced, 7);
 });
 
 const xst = findXst();
