@@ -250,8 +250,8 @@ function bigintReplacement() {
 
 /**
  * src/error-codes.ts's table as the one string src/device/error-codes-packed.ts reads (its
- * comment has the format): names only, grouped by module, codes ascending so that most are
- * implied by the step of 0x80. Each code keeps its name; the meanings stay in the Node build.
+ * comment has the format): names only, grouped by module. Each code keeps its name; the
+ * meanings stay in the Node build.
  */
 export function packErrorCodes(entries) {
   const groups = new Map();
@@ -260,18 +260,9 @@ export function packErrorCodes(entries) {
     if (!m || code >= 0 || !Number.isInteger(code)) throw new Error(`error code ${code} ${name} cannot be packed`);
     const prefix = (m[1] === 'MBEDTLS_ERR_' ? '' : m[1]) + m[2];
     if (!groups.has(prefix)) groups.set(prefix, []);
-    groups.get(prefix).push([-code, m[3]]);
+    groups.get(prefix).push(` ${(-code).toString(16)}:${m[3]}`);
   }
-  let packed = '';
-  for (const [prefix, list] of groups) {
-    packed += '\n' + prefix;
-    let prev;
-    for (const [magnitude, rest] of list.sort((a, b) => a[0] - b[0])) {
-      packed += ' ' + (magnitude === prev + 0x80 ? '' : magnitude.toString(16) + ':') + rest;
-      prev = magnitude;
-    }
-  }
-  return packed;
+  return [...groups].map(([prefix, list]) => `\n${prefix}${list.join('')}`).join('');
 }
 
 /** The Node build's table (src/error-codes.ts) as [code, name, meaning] rows. */

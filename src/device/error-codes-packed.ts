@@ -11,10 +11,10 @@
  *
  * scripts/build-device.mjs fills PACKED from src/error-codes.ts at build time, so the two
  * tables cannot drift apart. Format, one group per Mbed TLS module:
- *   "\n" PREFIX (" " [HEX ":"] NAME)*
+ *   "\n" PREFIX (" " HEX ":" NAME)*
  * PREFIX is the name's start (`SSL_` stands for `MBEDTLS_ERR_SSL_`; one starting `MICROTLS_` is
- * taken whole); an entry's code is -HEX, else the previous entry's code minus 0x80, the step
- * Mbed TLS numbers most of its codes by (entries are sorted by magnitude).
+ * taken whole) and an entry's code is -HEX. Every code is written out so that a lookup either
+ * way is a few native indexOf calls: a walk over the entries in JS takes ~70 ms on Espruino.
  */
 import type { ErrorCodeInfo, ErrorName } from '../error-codes.js';
 
@@ -22,51 +22,67 @@ export type { ErrorCodeInfo, ErrorFullName, ErrorName } from '../error-codes.js'
 
 declare const __MICROTLS_PACKED_ERROR_CODES__: string;
 const PACKED: string = __MICROTLS_PACKED_ERROR_CODES__;
+const MBEDTLS = 'MBEDTLS_ERR_';
 
-/** Walks the table until `match` accepts an entry (found with indexOf: a character loop is slow on Espruino). */
-function find(match: (code: number, name: string) => boolean): ErrorCodeInfo | undefined {
-  let prefix = '';
-  let magnitude = 0;
-  for (let at = 0; at < PACKED.length;) {
-    let end = PACKED.indexOf(' ', at + 1);
-    const nl = PACKED.indexOf('\n', at + 1);
-    if (end < 0 || (nl >= 0 && nl < end)) end = nl < 0 ? PACKED.length : nl;
-    let item = PACKED.slice(at + 1, end);
-    if (PACKED.charAt(at) === '\n') {
-      // Not indexOf('_ERR_'): Espruino 2v29's indexOf reports a needle that runs off the end
-      // of the string as found once its first character matches ("X509_".indexOf("_ERR_") is 4).
-      prefix = item.slice(0, 9) === 'MICROTLS_' ? item : 'MBEDTLS_ERR_' + item;
-    } else {
-      const colon = item.indexOf(':');
-      if (colon >= 0) {
-        magnitude = parseInt(item.slice(0, colon), 16);
-        item = item.slice(colon + 1);
-      } else {
-        magnitude += 0x80;
-      }
-      const name = prefix + item;
-      if (match(-magnitude, name)) return { code: -magnitude, name, meaning: '' };
-    }
-    at = end;
-  }
-  return undefined;
+/**
+ * PACKED.indexOf, minus the false match Espruino 2v29 reports for a needle that runs off the
+ * end of the string once its first characters match ("X509_".indexOf("_ERR_") is 4). That
+ * match can only be the last one, so a true match is never hidden behind it.
+ */
+function find(needle: string, from: number): number {
+  const i = PACKED.indexOf(needle, from);
+  return i >= 0 && i + needle.length <= PACKED.length ? i : -1;
+}
+
+/** End of the word starting at `from` (the next space or newline, or the end). */
+function wordEnd(from: number): number {
+  const sp = PACKED.indexOf(' ', from);
+  const nl = PACKED.indexOf('\n', from);
+  if (sp < 0) return nl < 0 ? PACKED.length : nl;
+  return nl < 0 || sp < nl ? sp : nl;
+}
+
+/** The entry whose `:` is at `colon`. */
+function entryAt(colon: number): ErrorCodeInfo {
+  const line = PACKED.lastIndexOf('\n', colon);
+  const prefix = PACKED.slice(line + 1, PACKED.indexOf(' ', line));
+  const name = (prefix.slice(0, 9) === 'MICROTLS_' ? '' : MBEDTLS) + prefix + PACKED.slice(colon + 1, wordEnd(colon));
+  return { code: -parseInt(PACKED.slice(PACKED.lastIndexOf(' ', colon) + 1, colon), 16), name, meaning: '' };
 }
 
 function byCode(code: number): ErrorCodeInfo | undefined {
   if (typeof code !== 'number' || code >= 0 || Math.floor(code) !== code) return undefined;
-  return find((c) => c === code);
+  const at = find(' ' + (-code).toString(16) + ':', 0);
+  return at < 0 ? undefined : entryAt(PACKED.indexOf(':', at));
 }
 
 function byName(name: string): number | undefined {
-  return find((_, n) => n === name)?.code;
+  let rest: string;
+  let prefix: string;
+  // slice, not startsWith or indexOf of a word: see find().
+  if (name.slice(0, MBEDTLS.length) === MBEDTLS) {
+    rest = name.slice(MBEDTLS.length);
+    prefix = rest.slice(0, rest.indexOf('_') + 1);
+  } else if (name.slice(0, 13) === 'MICROTLS_ERR_') {
+    rest = name;
+    prefix = name.slice(0, name.indexOf('_', 13) + 1);
+  } else {
+    return undefined;
+  }
+  const item = rest.slice(prefix.length);
+  const group = prefix && item ? find('\n' + prefix + ' ', 0) : -1;
+  if (group < 0) return undefined;
+  const groupEnd = PACKED.indexOf('\n', group + 1);
+  for (let at = find(':' + item, group); at >= 0 && (groupEnd < 0 || at < groupEnd); at = find(':' + item, at + 1)) {
+    // ':BAD_INPUT' also matches the start of ':BAD_INPUT_DATA': the name must end here.
+    if (wordEnd(at) === at + 1 + item.length) return -parseInt(PACKED.slice(PACKED.lastIndexOf(' ', at) + 1, at), 16);
+  }
+  return undefined;
 }
 
 function all(): ErrorCodeInfo[] {
   const out: ErrorCodeInfo[] = [];
-  find((code, name) => {
-    out.push({ code, name, meaning: '' });
-    return false;
-  });
+  for (let at = PACKED.indexOf(':'); at >= 0; at = PACKED.indexOf(':', at + 1)) out.push(entryAt(at));
   return out;
 }
 
