@@ -44,6 +44,10 @@ const COMMON_REPLACEMENTS = {
   asn1js: 'src/device/absent-asn1js.ts',
   './src/x509/asn1js-globals.ts': 'src/device/absent-module.ts',
   './src/error-codes.ts': 'src/device/error-codes-packed.ts',
+  './src/x509/der-ber.ts': 'src/device/absent-der-ber.ts',
+  './src/mqtt/codec/server-side.ts': 'src/device/absent-mqtt-server-side.ts',
+  './src/mqtt/default-transport.ts': 'src/device/absent-default-transport.ts',
+  './src/mqtt/transport-error.ts': 'src/device/absent-transport-error.ts',
 };
 
 async function bundle(entry, replacements, extra = {}) {

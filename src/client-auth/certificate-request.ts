@@ -57,7 +57,7 @@ function isDerSequence(dn: Uint8Array): boolean {
 
 export function parseCertificateRequest(body: Uint8Array): CertificateRequest {
   const r = new ByteReader(body, 'SSL_BAD_HS_CERTIFICATE_REQUEST', 'CertificateRequest');
-  const certificateTypes = [...r.vec8('certificate_types', 1)];
+  const certificateTypes = Array.from(r.vec8('certificate_types', 1));
   const algs = r.sub16('supported_signature_algorithms', 2, 0xfffe);
   if (algs.remaining % 2 !== 0) algs.fail('supported_signature_algorithms has an odd length');
   const signatureAlgorithms: number[] = [];

@@ -16,18 +16,11 @@ const DECODE_TABLE: Int8Array = (() => {
 
 export function base64Encode(bytes: Uint8Array): string {
   let out = '';
-  let i = 0;
-  for (; i + 3 <= bytes.length; i += 3) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + ALPHABET[v & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const v = bytes[i]! << 16;
-    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + '==';
-  } else if (rest === 2) {
-    const v = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += ALPHABET[v >> 18]! + ALPHABET[(v >> 12) & 63]! + ALPHABET[(v >> 6) & 63]! + '=';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = Math.min(3, bytes.length - i);
+    const v = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    // n bytes give n + 1 characters; '=' pads the group to 4.
+    for (let k = 0; k < 4; k++) out += k <= n ? ALPHABET[(v >> (18 - 6 * k)) & 63]! : '=';
   }
   return out;
 }

@@ -130,7 +130,7 @@ export class DerReader {
     }
     const first = arcs[0]!;
     const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-    return [...head, ...arcs.slice(1)].join('.');
+    return head.concat(arcs.slice(1)).join('.');
   }
 
   null(): void {

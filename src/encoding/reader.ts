@@ -78,10 +78,6 @@ export class ByteReader {
     return out;
   }
 
-  rest(): Uint8Array {
-    return this.bytes(this.remaining, 'rest');
-  }
-
   /** A vector with a 1-byte length prefix; `min`/`max` are the spec's bounds on its length. */
   vec8(field = 'vector', min = 0, max = 0xff): Uint8Array {
     return this.vec(this.u8(`${field} length`), field, min, max);
@@ -107,10 +103,6 @@ export class ByteReader {
 
   sub24(field = 'vector', min = 0, max = 0xffffff): ByteReader {
     return new ByteReader(this.vec24(field, min, max), this.errorName, this.what, this.errorDetails);
-  }
-
-  sub8(field = 'vector', min = 0, max = 0xff): ByteReader {
-    return new ByteReader(this.vec8(field, min, max), this.errorName, this.what, this.errorDetails);
   }
 
   /** Trailing bytes are an error: a message must be exactly as long as it says. */

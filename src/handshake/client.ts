@@ -278,7 +278,7 @@ export class TlsClient {
         extendedMasterSecret: this.options.extendedMasterSecret !== false,
         // RFC 7366 changes only CBC records: with AEAD suites alone it would be 4 wasted bytes.
         encryptThenMac: this.options.encryptThenMac !== false && this.suites.some((s) => s.mode === 'cbc'),
-        ...(this.maxFragmentLength !== undefined ? { maxFragmentLength: this.maxFragmentLength } : {}),
+        maxFragmentLength: this.maxFragmentLength,
       };
       const session = this.resumableSession(baseOffer, tickets);
       if (session?.ticket !== undefined && tickets) {
@@ -297,7 +297,7 @@ export class TlsClient {
       const hello = encodeClientHello({
         random: this.clientRandom,
         sessionId: this.sessionId,
-        cipherSuites: [...this.suites.map((s) => s.code), TLS_EMPTY_RENEGOTIATION_INFO_SCSV],
+        cipherSuites: this.suites.map((s) => s.code).concat(TLS_EMPTY_RENEGOTIATION_INFO_SCSV),
         extensions,
       });
       this.transcript.add(hello);
@@ -347,15 +347,7 @@ export class TlsClient {
     if (this.stateValue !== 'connected' || this.closeSent) {
       throw new MicroTlsError('SSL_BAD_INPUT_DATA', `cannot write application data in state ${this.stateValue}${this.closeSent ? ' after close' : ''}`);
     }
-    this.guard(() => {
-      const max = this.records.maxFragmentLength;
-      let off = 0;
-      do {
-        const end = Math.min(off + max, data.length);
-        this.emit(this.records.seal(ContentType.applicationData, data.subarray(off, end)));
-        off = end;
-      } while (off < data.length);
-    });
+    this.guard(() => this.sendRecords(ContentType.applicationData, data));
   }
 
   /** Sends close_notify. The server's close_notify later arrives as the close event. */
@@ -365,13 +357,10 @@ export class TlsClient {
     if (this.stateValue !== 'connected') this.stateValue = 'closed';
   }
 
-  /** The driver gave up (timeout, socket error): records the error, sends nothing more. */
+  /** The driver gave up (timeout, socket error): records the error, sends no alert. */
   abort(err: MicroTlsError): void {
     if (this.stateValue === 'failed' || this.stateValue === 'closed') return;
-    this.failure = err;
-    this.stateValue = 'failed';
-    this.assembler.clear();
-    this.events.error?.(err);
+    this.terminate(err);
   }
 
   // ---- input processing ---------------------------------------------------------------
@@ -424,7 +413,7 @@ export class TlsClient {
         if (this.stateValue !== 'connected') {
           throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message', `application data received before the handshake finished (state ${this.stateValue})`);
         }
-        if (rec.fragment.length > 0) this.events.data?.(rec.fragment);
+        if (rec.fragment.length > 0) this.tell('data', rec.fragment);
         return;
     }
   }
@@ -450,7 +439,7 @@ export class TlsClient {
     const level = fragment[0]!;
     const description = fragment[1]!;
     const alert = { level, description, name: alertName(description), sent: false };
-    this.events.alert?.(alert);
+    this.tell('alert', alert);
     if (level === AlertLevel.fatal) {
       // Whatever alert a server sends after asking for a certificate we did not have, that is the cause to report.
       const skipped = this.stateValue === 'connected' ? undefined : this.clientCertificateSkipped;
@@ -475,7 +464,7 @@ export class TlsClient {
       this.assembler.clear();
       // Our close_notify must reach the driver before it reacts to the close by ending the transport.
       this.flush();
-      this.events.close?.();
+      this.tell('close');
     }
     // Other warnings (no_renegotiation, user_canceled) carry no action for a client.
   }
@@ -526,7 +515,7 @@ export class TlsClient {
     if (!this.secureRenegotiation && this.options.requireSecureRenegotiation) {
       throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'the server does not support secure renegotiation (RFC 5746) and requireSecureRenegotiation is set');
     }
-    let negotiated = negotiateExtensions([...sh.extensions].map(([type, body]) => ({ type, body })), this.offer!, suite.mode === 'cbc');
+    let negotiated = negotiateExtensions(Array.from(sh.extensions, ([type, body]) => ({ type, body })), this.offer!, suite.mode === 'cbc');
     const session = this.offeredSession;
     this.resumed = session !== undefined && serverResumed(this.sessionId, sh.sessionId);
     if (this.resumed) {
@@ -547,7 +536,7 @@ export class TlsClient {
     this.times.serverHello = this.now();
     if (this.resumed) {
       this.transcript.release();
-      this.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret!)}`);
+      this.logKeys();
       this.stateValue = negotiated.sessionTicket ? 'wait_resumed_new_session_ticket' : 'wait_resumed_change_cipher_spec';
     } else {
       this.stateValue = 'wait_certificate';
@@ -631,7 +620,7 @@ export class TlsClient {
       this.clientCertificateSent = true;
     }
     this.transcript.release();
-    this.events.keylog?.(`CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret)}`);
+    this.logKeys();
     this.sendHandshake(concatBytes(...flight));
     this.sendChangeCipherSpecAndFinished();
     this.stateValue = this.negotiated!.sessionTicket ? 'wait_new_session_ticket' : 'wait_change_cipher_spec';
@@ -708,7 +697,7 @@ export class TlsClient {
       clientCertificateSent: this.clientCertificateSent,
       timings: { ...t, handshakeMs: t.finished - t.start },
     };
-    this.events.handshake?.(this.info);
+    this.tell('handshake', this.info);
   }
 
   /**
@@ -728,12 +717,11 @@ export class TlsClient {
       sessionId: this.sessionId,
       serverName,
       negotiated: this.negotiated!,
-      ...(this.ticket ? { newTicket: this.ticket } : {}),
+      newTicket: this.ticket,
       now,
       // A refreshed session inherits the verification of the handshake that made its secret.
       serverVerified: this.resumed ? this.offeredSession!.serverVerified === true : this.verifier !== undefined,
-      ...((this.resumed ? this.offeredSession!.verifiedWith : this.trustId) !== undefined
-        ? { verifiedWith: (this.resumed ? this.offeredSession!.verifiedWith : this.trustId)! } : {}),
+      verifiedWith: this.resumed ? this.offeredSession!.verifiedWith : this.trustId,
     });
   }
 
@@ -752,16 +740,24 @@ export class TlsClient {
   // ---- output and failure -------------------------------------------------------------
 
   private sendHandshake(bytes: Uint8Array): void {
+    this.sendRecords(ContentType.handshake, bytes);
+  }
+
+  /** `data` in records of at most maxFragmentLength bytes; empty data is one empty record. */
+  private sendRecords(type: number, data: Uint8Array): void {
     const max = this.records.maxFragmentLength;
-    for (let off = 0; off < bytes.length; off += max) {
-      this.emit(this.records.seal(ContentType.handshake, bytes.subarray(off, Math.min(off + max, bytes.length))));
-    }
+    let off = 0;
+    do {
+      const end = Math.min(off + max, data.length);
+      this.emit(this.records.seal(type, data.subarray(off, end)));
+      off = end;
+    } while (off < data.length);
   }
 
   private sendAlert(level: number, description: number): void {
     this.emit(this.records.seal(ContentType.alert, Uint8Array.of(level, description)));
     if (description === AlertDescription.close_notify) this.closeSent = true;
-    this.events.alert?.({ level, description, name: alertName(description), sent: true });
+    this.tell('alert', { level, description, name: alertName(description), sent: true });
   }
 
   private emit(record: Uint8Array): void {
@@ -796,16 +792,10 @@ export class TlsClient {
     const err = asMicroTlsError(e, 'SSL_INTERNAL_ERROR', 'internal error');
     if (this.stateValue === 'failed' || this.stateValue === 'closed') return;
     const alert = err.info['alert'];
-    if (typeof alert === 'number') {
-      try {
-        this.sendAlert(AlertLevel.fatal, alert);
-      } catch {
-        // Sealing can only fail on counter exhaustion; the connection is lost either way.
-      }
-    } else {
-      try {
-        this.sendAlert(AlertLevel.fatal, AlertDescription.internal_error);
-      } catch { /* as above */ }
+    try {
+      this.sendAlert(AlertLevel.fatal, typeof alert === 'number' ? alert : AlertDescription.internal_error);
+    } catch {
+      // Sealing can only fail on counter exhaustion; the connection is lost either way.
     }
     this.flush();
     this.terminate(err);
@@ -818,7 +808,17 @@ export class TlsClient {
     this.masterSecret?.fill(0);
     this.keyBlock = undefined;
     this.flush();
-    this.events.error?.(err);
+    this.tell('error', err);
+  }
+
+  /** The driver's handler for `event`, if it has one (only `output` is required). */
+  private tell<K extends Exclude<keyof TlsClientEvents, 'output'>>(event: K, arg?: Parameters<NonNullable<TlsClientEvents[K]>>[0]): void {
+    const handler = this.events[event] as ((a: unknown) => void) | undefined;
+    if (handler) handler.call(this.events, arg);
+  }
+
+  private logKeys(): void {
+    if (this.events.keylog) this.tell('keylog', `CLIENT_RANDOM ${toHex(this.clientRandom)} ${toHex(this.masterSecret!)}`);
   }
 }
 

@@ -164,7 +164,7 @@ export function validateReceiveBufferSize(n: number | undefined, maxFragmentLeng
 
 /** Suites to offer, in table order, validated; throws BAD_CONFIG for unknown names. */
 export function resolveSuites(ids: readonly (string | number)[] | undefined): CipherSuite[] {
-  if (ids === undefined) return [...CIPHER_SUITES];
+  if (ids === undefined) return CIPHER_SUITES.slice();
   const wanted = new Set<number>();
   for (const id of ids) {
     const s = findSuite(id);
@@ -221,7 +221,7 @@ export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' 
     throw new MicroTlsError('SSL_CA_CHAIN_REQUIRED',
       'verify: true needs ca: the certificate of the CA that issued the server certificate (PEM text or DER); or pass verify: false to connect without verification');
   }
-  const chainVerifier = createServerVerifier({ ca: given, clock, provider, ...(options.verifyPolicy ? { policy: options.verifyPolicy } : {}) });
+  const chainVerifier = createServerVerifier({ ca: given, clock, provider, policy: options.verifyPolicy });
   // Counted in certificates, not inputs: one PEM text may hold a broken certificate beside good ones.
   if (chainVerifier.trustedCount === 0 && chainVerifier.rejectedTrusted.length > 0) {
     // Nothing usable in the CA file: say why, with the decoding error the device would show.

@@ -24,8 +24,8 @@ export function createServerVerifier(o: ServerVerifierOptions): ChainVerifier {
     trusted: o.ca,
     usage: 'serverAuth',
     leafKeyUsage: 'keyEncipherment',
-    ...(o.clock ? { clock: o.clock } : {}),
-    ...(o.provider ? { provider: o.provider } : {}),
-    ...(o.policy ? { policy: o.policy } : {}),
+    clock: o.clock,
+    provider: o.provider,
+    policy: o.policy,
   });
 }

@@ -12,7 +12,7 @@ import {
 } from './codec/index.js';
 import { checkTopicFilter } from './codec/rules.js';
 import { Emitter } from './emitter.js';
-import { MqttConnackError, MqttProtocolError, isPermanent, permanent } from './errors.js';
+import { MqttConnackError, MqttProtocolError, isPermanent, permanent, requireSessionClientId } from './errors.js';
 import { InflightStore } from './inflight.js';
 import { KeepaliveTimer } from './keepalive.js';
 import { BoundedQueue } from './offline-queue.js';
@@ -23,6 +23,7 @@ import { defaultRandomSource, randomUnit, type RandomSource } from './random.js'
 import { OneShot, defaultTimers, type Timers } from './timers.js';
 import { CancellableAttempt, type DuplexLike } from './transport.js';
 import { WriteBatcher } from './write-batcher.js';
+import { transportError } from './transport-error.js';
 
 export interface MqttClientEvents {
   connect: (connack: ConnackPacket) => void;
@@ -77,19 +78,13 @@ const REDELIVERY_GUARD_SIZE = 256;
 const OWES_ANSWER = (p: Packet): boolean =>
   (p.type === 'publish' && p.qos > 0) || p.type === 'pubrel' || p.type === 'subscribe' || p.type === 'unsubscribe';
 
-/** Transport errors as typed errors: Node's socket errors carry an errno code only. */
-function transportError(err: Error): MicroTlsError {
-  if (err instanceof MicroTlsError) return err;
-  const code = (err as { code?: unknown }).code;
-  const name = code === 'ECONNRESET' || code === 'EPIPE' ? 'NET_CONN_RESET'
-    : code === 'ECONNREFUSED' || code === 'EHOSTUNREACH' || code === 'ENETUNREACH' ? 'NET_CONNECT_FAILED'
-    : code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'NET_UNKNOWN_HOST'
-    : 'NET_RECV_FAILED';
-  return new MicroTlsError(name, err.message, typeof code === 'string' ? { errno: code } : {}, { cause: err });
-}
-
 function closedError(what: string): MicroTlsError {
   return new MicroTlsError('MICROTLS_ERR_MQTT_CONNECTION_CLOSED', what);
+}
+
+/** A copy, so the caller may reuse its array (not Array#flat: Espruino lacks it). */
+function topicList(topic: string | readonly string[]): string[] {
+  return typeof topic === 'string' ? [topic] : topic.slice();
 }
 
 function toBytes(v: string | Uint8Array): Uint8Array {
@@ -139,9 +134,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.options = options;
     this.timers = options.timers ?? defaultTimers;
     this.random = options.random ?? defaultRandomSource();
-    if (options.clean === false && options.clientId === undefined) {
-      throw permanent(new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', 'clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again'));
-    }
+    requireSessionClientId(options);
     this.clientId = options.clientId ?? this.generateClientId();
     this.queue = new BoundedQueue(options.queueLimit ?? 1000);
     this.maxInflight = options.maxInflight ?? DEFAULT_MAX_INFLIGHT;
@@ -209,7 +202,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       let subscriptions: Subscription[];
       try {
         subscriptions = typeof topic === 'string' || Array.isArray(topic)
-          ? [topic].flat().map((t) => ({ topic: t, qos: o.qos ?? 0 }))
+          ? topicList(topic).map((t) => ({ topic: t, qos: o.qos ?? 0 }))
           : Object.entries(topic).map(([t, so]) => ({ topic: t, qos: so.qos ?? o.qos ?? 0 }));
         encodePacket({ type: 'subscribe', packetId: 1, subscriptions });
       } catch (e) {
@@ -223,7 +216,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   unsubscribe(topic: string | string[], opts?: Record<string, never> | Callback<void>, cb?: Callback<void>): Promise<void> {
     const [, callback] = optionsAndCallback(opts, cb);
     return this.track(new Promise<void>((resolve, reject) => {
-      const topics = [topic].flat();
+      const topics = topicList(topic);
       try {
         for (const t of topics) checkTopicFilter(t);
         encodePacket({ type: 'unsubscribe', packetId: 1, topics });
@@ -288,7 +281,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       reconnectAttempts: this.backoff.attempts,
       inflight: this.inflight.size,
       queued: this.queue.length,
-      lastErrors: [...this.recentCodes].reverse().map((code) => ({ code, name: ERROR_CODES.get(code)?.name ?? 'UNKNOWN' })),
+      lastErrors: this.recentCodes.slice().reverse().map((code) => ({ code, name: ERROR_CODES.get(code)?.name ?? 'UNKNOWN' })),
       certificates: this.options.describeCertificates?.() ?? [],
     };
   }
@@ -433,7 +426,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     if (!err && !reported && !wasConnected) err = closedError('the broker closed the connection before CONNACK');
     if (err && !this.ending) this.report(err);
     // SUBSCRIBE/UNSUBSCRIBE have no session-level resend: put them back to be sent again.
-    const interrupted = [...this.awaitingAck.entries()];
+    const interrupted = Array.from(this.awaitingAck.entries());
     this.awaitingAck.clear();
     for (const [id] of interrupted) this.ids.release(id);
     if (wasConnected) {
@@ -527,7 +520,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       }
     }
     if (!p.sessionPresent && (this.options.resubscribe ?? true) && this.subscriptions.size > 0) {
-      const subscriptions = [...this.subscriptions].map(([topic, qos]) => ({ topic, qos }));
+      const subscriptions = Array.from(this.subscriptions, ([topic, qos]) => ({ topic, qos }));
       this.queue.requeueFront([{ kind: 'subscribe', subscriptions, resolve: () => {}, reject: (e) => this.report(e) }]);
     }
     this.drainQueue();
@@ -714,7 +707,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
 
   /** `codes` newest first, as TlsSocket.lastErrors keeps them. */
   private noteCodes(codes: readonly number[] | undefined): void {
-    for (const c of [...(codes ?? [])].reverse()) {
+    for (const c of (codes ?? []).slice().reverse()) {
       if (this.recentCodes[this.recentCodes.length - 1] === c) continue;
       this.recentCodes.push(c);
       if (this.recentCodes.length > 2) this.recentCodes.shift();

@@ -1,14 +1,14 @@
 /**
  * `connect(url | options)`, shaped like MQTT.js. With an explicit `transport` this is
- * fully portable; without one the Node transports (TCP, microtls TLS) are loaded lazily,
- * through a specifier the core's type check does not follow, so the core never depends on Node.
+ * fully portable; without one the Node transports are loaded lazily (default-transport.ts).
  */
 import { MicroTlsError } from '../errors.js';
 import { MqttClient } from './client.js';
-import { permanent } from './errors.js';
+import { badOption, requireSessionClientId } from './errors.js';
 import type { CertificateDescription, MqttClientOptions } from './options.js';
 import type { TransportFactory } from './transport.js';
 import { DEFAULT_PORTS, parseBrokerUrl } from './url.js';
+import { defaultTransport } from './default-transport.js';
 
 /**
  * The reference device's MQTT settings, one option each (manual section 1):
@@ -80,10 +80,6 @@ const ALIASES: [keyof MqttJsAliases, keyof ConnectOptions][] = [
   ['ca', 'caCertificate'], ['cert', 'clientCertificate'], ['key', 'privateKey'], ['rejectUnauthorized', 'verifyServerCertificate'], ['hostname', 'host'],
 ];
 
-function badOption(message: string): never {
-  throw permanent(new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', message));
-}
-
 /** Refuses what cannot work and maps MQTT.js's names (see MqttJsAliases). */
 function checkOptions(o: ConnectOptions): ConnectOptions {
   const unknown = Object.keys(o).filter((k) => !KNOWN_OPTIONS.has(k) && (o as Record<string, unknown>)[k] !== undefined);
@@ -101,9 +97,7 @@ function checkOptions(o: ConnectOptions): ConnectOptions {
   }
   delete out.protocolVersion;
   delete out.protocolId;
-  if (out.clean === false && out.clientId === undefined) { // '' is the codec's MQTT-3.1.3-7
-    badOption('clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again');
-  }
+  requireSessionClientId(out);
   return out as ConnectOptions;
 }
 
@@ -121,28 +115,14 @@ export function resolveConnectOptions(urlOrOptions: string | ConnectOptions, opt
   return { ...base, protocol, host: base.host ?? 'localhost', port: base.port ?? DEFAULT_PORTS[protocol] };
 }
 
-const NODE_TRANSPORTS = '../node/mqtt-transports.js';
-
 export function connect(urlOrOptions: string | ConnectOptions, options?: ConnectOptions): MqttClient {
   const o = resolveConnectOptions(urlOrOptions, options);
-  let certificates: CertificateDescription[] = [];
-  let transport = o.transport;
-  if (!transport) {
-    let loaded: Promise<NodeTransportModule> | undefined;
-    let factory: TransportFactory | undefined;
-    transport = async (attempt) => {
-      if (!factory) {
-        loaded ??= import(NODE_TRANSPORTS).catch((e: unknown) => {
-          throw new MicroTlsError('SSL_FEATURE_UNAVAILABLE', 'no built-in transport on this engine: pass options.transport', {}, { cause: e });
-        }) as Promise<NodeTransportModule>;
-        const m = await loaded;
-        certificates = m.describeCertificates(o);
-        factory = m.transportFor(o);
-      }
-      return factory(attempt);
-    };
-  }
-  return new MqttClient({ ...o, transport, describeCertificates: o.describeCertificates ?? (() => certificates) });
+  const builtIn = o.transport ? undefined : defaultTransport(o);
+  return new MqttClient({
+    ...o,
+    transport: o.transport ?? builtIn!.transport,
+    describeCertificates: o.describeCertificates ?? builtIn?.describeCertificates ?? (() => []),
+  });
 }
 
 /** Resolves on the first CONNACK; rejects (and ends the client) on the first error before it. */

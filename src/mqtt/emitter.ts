@@ -46,6 +46,6 @@ export class Emitter<Events extends { [K in keyof Events]: Listener }> {
   protected emit<K extends keyof Events>(event: K, ...args: Parameters<Events[K]>): void {
     const list = this.listeners.get(event);
     // A copy: a listener may remove itself (once) while we iterate.
-    if (list) for (const l of [...list]) (l as unknown as (...a: unknown[]) => void)(...args);
+    if (list) for (const l of list.slice()) (l as unknown as (...a: unknown[]) => void)(...args);
   }
 }

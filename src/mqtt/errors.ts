@@ -52,6 +52,18 @@ export function permanent<E extends Error>(err: E): E & { readonly permanent: tr
   return err as E & { readonly permanent: true };
 }
 
+/** A bad option: permanent, since reconnecting with the same options cannot help. */
+export function badOption(message: string): never {
+  throw permanent(new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', message));
+}
+
+/** clean: false keeps a session under the client id, so it must be a known one ('' is the codec's MQTT-3.1.3-7). */
+export function requireSessionClientId(o: { readonly clean?: boolean; readonly clientId?: string }): void {
+  if (o.clean === false && o.clientId === undefined) {
+    badOption('clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again');
+  }
+}
+
 export function isPermanent(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { permanent?: unknown }).permanent === true;
 }

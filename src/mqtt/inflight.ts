@@ -34,7 +34,7 @@ export class InflightStore {
 
   /** In original send order. */
   all(): InflightMessage[] {
-    return [...this.messages.values()];
+    return Array.from(this.messages.values());
   }
 
   clear(): InflightMessage[] {

@@ -98,25 +98,28 @@ export class KeepaliveTimer {
    */
   private checkPong(): void {
     if (this.stopped) return;
-    const now = this.timers.now();
-    if (this.options.watchReceived && this.lastReceived > this.pingSentAt && this.lastReceived <= now) {
-      this.pingSentAt = this.lastReceived;
-      this.waitPong.start(Math.max(1, this.options.pingTimeout - (now - this.lastReceived)), () => this.checkPong());
-      return;
-    }
-    this.options.onTimeout();
+    const at = this.options.watchReceived ? this.aliveSince(this.pingSentAt, this.waitPong, () => this.checkPong()) : undefined;
+    if (at === undefined) this.options.onTimeout();
+    else this.pingSentAt = at;
   }
 
   private checkAnswer(): void {
     if (this.stopped || this.owedSince === undefined) return;
+    const at = this.aliveSince(this.owedSince, this.waitAnswer, () => this.checkAnswer());
+    if (at === undefined) this.options.onTimeout();
+    else this.owedSince = at;
+  }
+
+  /**
+   * pingTimeout after `since`: traffic received since then shows the broker alive, so `timer`
+   * waits on from that moment, which is returned; undefined when nothing came (a dead connection).
+   */
+  private aliveSince(since: number, timer: OneShot, again: () => void): number | undefined {
     const now = this.timers.now();
-    // Traffic since the watch began: the broker is alive; owe from that moment on.
-    if (this.lastReceived > this.owedSince && this.lastReceived <= now) {
-      this.owedSince = this.lastReceived;
-      this.waitAnswer.start(Math.max(1, this.options.pingTimeout - (now - this.lastReceived)), () => this.checkAnswer());
-      return;
-    }
-    this.options.onTimeout();
+    const last = this.lastReceived;
+    if (!(last > since && last <= now)) return undefined;
+    timer.start(Math.max(1, this.options.pingTimeout - (now - last)), again);
+    return last;
   }
 
   private check(): void {

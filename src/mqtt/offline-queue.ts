@@ -17,7 +17,7 @@ export class BoundedQueue<T> {
 
   /** Puts interrupted operations back at the head, ignoring the limit: they were accepted already. */
   requeueFront(items: T[]): void {
-    this.items = [...items, ...this.items];
+    this.items = items.concat(this.items);
   }
 
   peek(): T | undefined {

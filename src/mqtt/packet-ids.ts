@@ -18,20 +18,7 @@ export class PacketIdAllocator {
     return id;
   }
 
-  /** Marks an id as taken that came from elsewhere (a persisted session). */
-  claim(id: number): void {
-    this.used.add(id);
-  }
-
   release(id: number): void {
     this.used.delete(id);
-  }
-
-  inUse(id: number): boolean {
-    return this.used.has(id);
-  }
-
-  get size(): number {
-    return this.used.size;
   }
 }

@@ -82,10 +82,6 @@ export class RecordLayer {
     return this.readProtection !== nullProtection;
   }
 
-  get writeEncrypted(): boolean {
-    return this.writeProtection !== nullProtection;
-  }
-
   /** Bytes buffered but not yet returned as records. */
   get buffered(): number {
     return this.bufferedBytes;

@@ -33,8 +33,4 @@ export class SequenceNumber {
     }
     return out;
   }
-
-  toBigIntString(): string {
-    return (this.hi * 2 ** 32 + this.lo).toString();
-  }
 }

@@ -63,6 +63,6 @@ export class SessionCache {
 
   /** Server names from least to most recently used (for diagnostics and tests). */
   names(): string[] {
-    return [...this.entries.keys()];
+    return Array.from(this.entries.keys());
   }
 }

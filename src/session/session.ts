@@ -60,15 +60,19 @@ export const DEFAULT_SESSION_MAX_AGE_SECONDS = 24 * 3600;
 /** RFC 8446 caps ticket lifetimes at 7 days; a 1.2 hint above that is not believed either. */
 export const MAX_TICKET_LIFETIME_SECONDS = 7 * 24 * 3600;
 
-/** Keys of the text form, in the order they are written; parsing requires exactly these. */
-const REQUIRED_KEYS = [
-  'format', 'version', 'protocol', 'cipherSuite', 'masterSecret', 'sessionId', 'ticketLifetimeHint',
-  'receivedAt', 'serverName', 'extendedMasterSecret', 'encryptThenMac',
-] as const;
-const OPTIONAL_KEYS = ['ticket', 'maxFragmentLength', 'serverVerified', 'verifiedWith'] as const;
+type FieldKind = 'hex' | 'int' | 'bool' | 'text';
+/**
+ * The fields of the text form after `format` and `version`, in the order they are written,
+ * each with its JSON type (bytes are lower-case hex); parsing requires exactly these keys.
+ */
+const FIELDS: ReadonlyArray<readonly [key: keyof TlsSession, kind: FieldKind, optional?: true]> = [
+  ['protocol', 'text'], ['cipherSuite', 'int'], ['masterSecret', 'hex'], ['sessionId', 'hex'], ['ticketLifetimeHint', 'int'],
+  ['receivedAt', 'int'], ['serverName', 'text'], ['extendedMasterSecret', 'bool'], ['encryptThenMac', 'bool'],
+  ['ticket', 'hex', true], ['maxFragmentLength', 'int', true], ['serverVerified', 'bool', true], ['verifiedWith', 'text', true],
+];
 /** A maximal ticket in hex plus the other fields with room to spare: larger input is not a session. */
 const MAX_SESSION_TEXT_LENGTH = 2 * MAX_TICKET_LENGTH + 4096;
-const KNOWN_KEYS: ReadonlySet<string> = new Set<string>([...REQUIRED_KEYS, ...OPTIONAL_KEYS]);
+const KNOWN_KEYS: ReadonlySet<string> = new Set<string>(['format', 'version', ...FIELDS.map((f) => f[0])]);
 
 function bad(message: string): never {
   throw new MicroTlsError('SSL_BAD_INPUT_DATA', `session: ${message}`);
@@ -109,43 +113,31 @@ export function validateSession(s: TlsSession): void {
 /** One JSON object, one key per line, so a person can see what a session file holds (and diff two). */
 export function serializeSession(s: TlsSession): string {
   validateSession(s);
-  const obj: Record<string, unknown> = {
-    format: SESSION_FORMAT,
-    version: SESSION_FORMAT_VERSION,
-    protocol: s.protocol,
-    cipherSuite: s.cipherSuite,
-    masterSecret: toHex(s.masterSecret),
-    sessionId: toHex(s.sessionId),
-    ticketLifetimeHint: s.ticketLifetimeHint,
-    receivedAt: s.receivedAt,
-    serverName: s.serverName,
-    extendedMasterSecret: s.extendedMasterSecret,
-    encryptThenMac: s.encryptThenMac,
-  };
-  if (s.ticket !== undefined) obj.ticket = toHex(s.ticket);
-  if (s.maxFragmentLength !== undefined) obj.maxFragmentLength = s.maxFragmentLength;
-  if (s.serverVerified) obj.serverVerified = true;
-  if (s.verifiedWith !== undefined) obj.verifiedWith = s.verifiedWith;
+  const obj: Record<string, unknown> = { format: SESSION_FORMAT, version: SESSION_FORMAT_VERSION };
+  for (const [key, kind] of FIELDS) {
+    const v = s[key];
+    if (v !== undefined) obj[key] = kind === 'hex' ? toHex(v as Uint8Array) : v;
+  }
   return JSON.stringify(obj, null, 2) + '\n';
 }
 
-function hexField(obj: Record<string, unknown>, key: string): Uint8Array {
-  const v = obj[key];
-  // Lower-case only: the writer never produces anything else, so anything else was edited.
-  if (typeof v !== 'string' || v.length % 2 !== 0 || !isHexDigits(v, 0, v.length)) bad(`${key} is not lower-case hex`);
-  return fromHex(v);
-}
-
-function intField(obj: Record<string, unknown>, key: string): number {
-  const v = obj[key];
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(`${key} is not an integer`);
-  return v;
-}
-
-function boolField(obj: Record<string, unknown>, key: string): boolean {
-  const v = obj[key];
-  if (typeof v !== 'boolean') bad(`${key} is not a boolean`);
-  return v;
+/** One field of the text form, checked against its kind. */
+function readField(key: string, kind: FieldKind, v: unknown): unknown {
+  switch (kind) {
+    case 'hex':
+      // Lower-case only: the writer never produces anything else, so anything else was edited.
+      if (typeof v !== 'string' || v.length % 2 !== 0 || !isHexDigits(v, 0, v.length)) bad(`${key} is not lower-case hex`);
+      return fromHex(v);
+    case 'int':
+      if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(`${key} is not an integer`);
+      return v;
+    case 'bool':
+      if (typeof v !== 'boolean') bad(`${key} is not a boolean`);
+      return v;
+    case 'text':
+      if (typeof v !== 'string') bad(`${key} is not a string`);
+      return v;
+  }
 }
 
 /** Parses the text written by serializeSession; anything else is MBEDTLS_ERR_SSL_BAD_INPUT_DATA. */
@@ -166,27 +158,12 @@ export function parseSession(text: string): TlsSession {
     throw new MicroTlsError('SSL_VERSION_MISMATCH', `session: file version ${String(obj.version)}, this microtls reads version ${SESSION_FORMAT_VERSION}`);
   }
   for (const key of Object.keys(obj)) if (!KNOWN_KEYS.has(key)) bad(`unknown key "${key}"`);
-  for (const key of REQUIRED_KEYS) if (!(key in obj)) bad(`missing key "${key}"`);
+  for (const [key, , optional] of FIELDS) if (!optional && !(key in obj)) bad(`missing key "${key}"`);
   if (obj.protocol !== 'TLSv1.2') bad(`protocol ${String(obj.protocol)} is not TLSv1.2`);
-  if (typeof obj.serverName !== 'string') bad('serverName is not a string');
-  const mfl = 'maxFragmentLength' in obj ? intField(obj, 'maxFragmentLength') : undefined;
-  const session: TlsSession = {
-    protocol: 'TLSv1.2',
-    cipherSuite: intField(obj, 'cipherSuite'),
-    masterSecret: hexField(obj, 'masterSecret'),
-    sessionId: hexField(obj, 'sessionId'),
-    ...('ticket' in obj ? { ticket: hexField(obj, 'ticket') } : {}),
-    ticketLifetimeHint: intField(obj, 'ticketLifetimeHint'),
-    receivedAt: intField(obj, 'receivedAt'),
-    serverName: obj.serverName,
-    extendedMasterSecret: boolField(obj, 'extendedMasterSecret'),
-    encryptThenMac: boolField(obj, 'encryptThenMac'),
-    ...(mfl !== undefined ? { maxFragmentLength: mfl as MaxFragmentLength } : {}),
-    ...('serverVerified' in obj ? { serverVerified: obj.serverVerified as true } : {}),
-    ...('verifiedWith' in obj ? { verifiedWith: obj.verifiedWith as string } : {}),
-  };
-  validateSession(session);
-  return session;
+  const session: Record<string, unknown> = {};
+  for (const [key, kind] of FIELDS) if (key in obj) session[key] = readField(key, kind, obj[key]);
+  validateSession(session as unknown as TlsSession);
+  return session as unknown as TlsSession;
 }
 
 export interface SessionLifetimeOptions {

@@ -1,15 +1,15 @@
 /**
- * A strict DER view over asn1js. asn1js decodes BER (indefinite lengths, non-minimal
- * lengths, constructed strings); certificates are DER, and accepting BER variants would
- * let two encodings of one certificate hash differently from what the issuer signed.
- * So every node is checked here and turned into a small plain tree the x509 code walks.
- * Every failure becomes a MicroTlsError with the code the caller names.
+ * Strict DER, as a small plain tree the x509 code walks. Certificates are DER, and accepting
+ * BER variants (indefinite lengths, non-minimal lengths, constructed strings) would let two
+ * encodings of one certificate hash differently from what the issuer signed, so every node is
+ * checked, on the fast path here and on the asn1js path (der-ber.ts) alike. Every failure
+ * becomes a MicroTlsError with the code the caller names.
  */
-// Must stay ahead of asn1js: it gives engines without TextDecoder the one asn1js needs at load.
-import './asn1js-globals.js';
-import * as asn1js from 'asn1js';
 import { MicroTlsError } from '../errors.js';
 import type { ErrorName } from '../errors.js';
+import { decodeDerAsn1js } from './der-ber.js';
+
+export { decodeDerAsn1js };
 
 export const TagClass = { Universal: 0, Application: 1, Context: 2, Private: 3 } as const;
 export type TagClass = (typeof TagClass)[keyof typeof TagClass];
@@ -32,9 +32,6 @@ export const Tag = {
   GENERALIZED_TIME: 24, UNIVERSAL_STRING: 28, BMP_STRING: 30, NUMERIC_STRING: 18, VISIBLE_STRING: 26,
 } as const;
 
-// Bounds for untrusted input: a 4 KiB certificate never needs more.
-const LIMITS = { maxDepth: 32, maxNodes: 4096, parseEmbedded: false, copyInput: false } as const;
-
 /**
  * Decodes exactly one DER element filling `bytes`; anything else throws `code`.
  *
@@ -45,27 +42,13 @@ const LIMITS = { maxDepth: 32, maxNodes: 4096, parseEmbedded: false, copyInput: 
  * constructed SEQUENCE / SET and context-class nodes. It accepts an input only when asn1js
  * would accept it too and the tree would be the same (test/x509/der-fast.test.ts compares
  * the two on mutated certificates). Anything else, malformed input included, goes through
- * asn1js exactly as before, so every error and error code stays what it was.
+ * asn1js exactly as before, so every error and error code stays what it was. The device
+ * bundles leave the asn1js path (der-ber.ts) out: there such an input is refused with `code`.
  */
 export function decodeDer(bytes: Uint8Array, code: ErrorName, what: string): DerNode {
   const fast = decodeDerFast(bytes);
   if (fast !== undefined) return fast;
   return decodeDerAsn1js(bytes, code, what);
-}
-
-/** The asn1js path (exported for the differential test). */
-export function decodeDerAsn1js(bytes: Uint8Array, code: ErrorName, what: string): DerNode {
-  let parsed: ReturnType<typeof asn1js.fromBER>;
-  try {
-    parsed = asn1js.fromBER(bytes, LIMITS);
-  } catch (err) {
-    throw new MicroTlsError(code, `${what}: ${err instanceof Error ? err.message : String(err)}`, {}, { cause: err });
-  }
-  if (parsed.offset === -1 || parsed.result.error) {
-    throw new MicroTlsError(code, `${what}: ${parsed.result.error || 'not DER'}`);
-  }
-  if (parsed.offset !== bytes.length) throw new MicroTlsError(code, `${what}: ${bytes.length - parsed.offset} bytes after the DER element`);
-  return convert(parsed.result as asn1js.BaseBlock, code, what);
 }
 
 // Conservative bounds for the fast path (asn1js's own are 32 levels and 4096 nodes; deeper
@@ -148,35 +131,7 @@ function digits(v: Uint8Array, n: number): boolean {
   return true;
 }
 
-// Universal types whose encoding is constructed by definition: EXTERNAL, EMBEDDED PDV, SEQUENCE, SET.
-const CONSTRUCTED_UNIVERSAL = new Set([8, 11, Tag.SEQUENCE, Tag.SET]);
-
-function convert(block: asn1js.BaseBlock, code: ErrorName, what: string): DerNode {
-  const id = block.idBlock;
-  const len = block.lenBlock;
-  // BER lets strings (and times) be sent in segments, as a constructed node; DER does not
-  // (X.690 10.2), and asn1js then gives the node a string-valued shape, not child blocks.
-  if (id.isConstructed && id.tagClass === 1 && !CONSTRUCTED_UNIVERSAL.has(id.tagNumber)) {
-    throw new MicroTlsError(code, `${what}: constructed encoding of universal type ${id.tagNumber} (BER segmented string, not DER)`);
-  }
-  if (len.isIndefiniteForm) throw new MicroTlsError(code, `${what}: indefinite length (BER, not DER)`);
-  if (len.longFormUsed && (len.length < 128 || len.blockLength - 1 > minimalLengthOctets(len.length))) {
-    throw new MicroTlsError(code, `${what}: non-minimal length encoding`);
-  }
-  const raw = block.valueBeforeDecodeView;
-  const headerLength = id.blockLength + len.blockLength;
-  const value = raw.subarray(headerLength);
-  if (value.length !== len.length) throw new MicroTlsError(code, `${what}: length mismatch`);
-  const children: DerNode[] = [];
-  if (id.isConstructed) {
-    const inner = (block.valueBlock as unknown as { value?: unknown }).value ?? [];
-    if (!Array.isArray(inner)) throw new MicroTlsError(code, `${what}: constructed node without elements`);
-    for (const c of inner as asn1js.BaseBlock[]) children.push(convert(c, code, what));
-  }
-  return { cls: id.tagClass - 1 as TagClass, tag: id.tagNumber, constructed: id.isConstructed, raw, value, children };
-}
-
-function minimalLengthOctets(n: number): number {
+export function minimalLengthOctets(n: number): number {
   let octets = 0;
   while (n > 0) { octets++; n = Math.floor(n / 256); }
   return octets;

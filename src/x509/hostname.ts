@@ -10,6 +10,7 @@ import type { Certificate } from './certificate.js';
 import { parseIpAddress } from './ip.js';
 import { OID } from './oids.js';
 import { isLdhLabel } from '../encoding/charset.js';
+import { constantTimeEqual } from '../encoding/bytes.js';
 
 
 /** Lower-cased LDH name without a trailing dot, or undefined when `s` is not one. */
@@ -44,7 +45,7 @@ export function checkServerName(cert: Certificate, serverName: string, opts: { a
   if (!ip && host === undefined) return { ok: false, reason: `'${serverName}' is neither a DNS name nor an IP address` };
   const san = cert.extensions.subjectAltName;
   if (san) {
-    const ok = san.some((g) => (ip ? g.type === 'ip' && sameBytes(g.bytes, ip) : g.type === 'dns' && dnsPatternMatches(g.value, host!)));
+    const ok = san.some((g) => (ip ? g.type === 'ip' && constantTimeEqual(g.bytes, ip) : g.type === 'dns' && dnsPatternMatches(g.value, host!)));
     return ok ? { ok } : { ok, reason: `'${serverName}' is not among the certificate's subjectAltName entries` };
   }
   if (!opts.allowCnFallback) return { ok: false, reason: 'the certificate has no subjectAltName' };
@@ -52,13 +53,9 @@ export function checkServerName(cert: Certificate, serverName: string, opts: { a
   const ok = cns.some((cn) => {
     if (ip) {
       const cnIp = parseIpAddress(cn);
-      return cnIp !== undefined && sameBytes(cnIp, ip);
+      return cnIp !== undefined && constantTimeEqual(cnIp, ip);
     }
     return dnsPatternMatches(cn, host!);
   });
   return ok ? { ok } : { ok, reason: `'${serverName}' does not match the certificate CN ${cns.map((c) => `'${c}'`).join(', ') || '(none)'}` };
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

@@ -47,7 +47,7 @@ export function parseIpv6(s: string): Uint8Array | undefined {
   if (!head || !tail) return undefined;
   const missing = 8 - head.length - tail.length;
   if (halves.length === 2 ? missing < 1 : missing !== 0) return undefined;
-  const all = [...head, ...new Array<number>(halves.length === 2 ? missing : 0).fill(0), ...tail];
+  const all = head.concat(new Array<number>(halves.length === 2 ? missing : 0).fill(0), tail);
   const out = new Uint8Array(16);
   all.forEach((g, i) => { out[2 * i] = g >> 8; out[2 * i + 1] = g & 0xff; });
   return out;

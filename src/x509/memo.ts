@@ -10,7 +10,7 @@
  * Bounded (least recently used out), and held by the trust store of one CA input, so it
  * lives as long as verifiers built from that CA.
  */
-import { toHex } from '../encoding/bytes.js';
+import { constantTimeEqual, toHex } from '../encoding/bytes.js';
 import type { Certificate } from './certificate.js';
 
 export const SIGNATURE_MEMO_ENTRIES = 16;
@@ -19,12 +19,6 @@ interface Entry {
   readonly child: Uint8Array;
   readonly issuerSpki: Uint8Array;
   readonly ok: boolean;
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 export class SignatureMemo {
@@ -41,7 +35,7 @@ export class SignatureMemo {
   get(child: Certificate, issuer: Certificate): boolean | undefined {
     const k = SignatureMemo.key(child, issuer);
     const e = this.entries.get(k);
-    if (!e || !equalBytes(e.child, child.der) || !equalBytes(e.issuerSpki, issuer.spki)) return undefined;
+    if (!e || !constantTimeEqual(e.child, child.der) || !constantTimeEqual(e.issuerSpki, issuer.spki)) return undefined;
     this.entries.delete(k);
     this.entries.set(k, e);
     return e.ok;

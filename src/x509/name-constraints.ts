@@ -24,7 +24,7 @@ export interface ConstraintBudget { remaining: number }
  * matched against then, so they must not escape the constraints).
  */
 export function constrainedNames(cert: Certificate, isLeaf: boolean): GeneralName[] {
-  const names: GeneralName[] = [...(cert.extensions.subjectAltName ?? [])];
+  const names: GeneralName[] = (cert.extensions.subjectAltName ?? []).slice();
   if (!cert.subject.isEmpty) names.push({ type: 'dn', name: cert.subject });
   for (const email of cert.subject.values(OID.emailAddress)) names.push({ type: 'email', value: email });
   if (isLeaf && !cert.extensions.subjectAltName) {

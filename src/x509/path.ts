@@ -62,13 +62,13 @@ export function buildPath(search: PathSearch): PathOutcome {
   const consider = (path: Certificate[]): boolean => {
     const r = search.evaluate(path);
     if (r.flags === 0) return true;
-    if (!best || popcount(r.flags) < popcount(best.flags)) best = { path: [...path], flags: r.flags, reason: r.reason };
+    if (!best || popcount(r.flags) < popcount(best.flags)) best = { path: path.slice(), flags: r.flags, reason: r.reason };
     return false;
   };
 
   const visit = (path: Certificate[]): Certificate[] | undefined => {
     const child = path[path.length - 1]!;
-    if (path.length > longestPartial.length) longestPartial = [...path];
+    if (path.length > longestPartial.length) longestPartial = path.slice();
     for (const cand of bySubject.get(child.issuer.key) ?? []) {
       if (path.includes(cand.cert)) continue;
       if (++examined > MAX_CANDIDATES_EXAMINED) {
@@ -80,7 +80,7 @@ export function buildPath(search: PathSearch): PathOutcome {
         if (!refusals.includes(problem)) refusals.push(problem);
         continue;
       }
-      const next = [...path, cand.cert];
+      const next = path.concat([cand.cert]);
       if (cand.trusted) {
         // A trusted certificate ends the path whatever its result (Mbed TLS does the same);
         // as an intermediate it would carry the same problems.

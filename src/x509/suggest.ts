@@ -22,7 +22,7 @@ export interface TrustAnchorSuggestion {
 
 /** `presented[0]` is the server certificate, as in the TLS Certificate message. */
 export function suggestTrustAnchor(presented: readonly CertificateInput[]): TrustAnchorSuggestion | undefined {
-  const certs = loadCertificatesLeniently([...presented]).certs;
+  const certs = loadCertificatesLeniently(presented.slice()).certs;
   const leaf = certs[0];
   if (!leaf) return undefined;
   const path: Certificate[] = [leaf];

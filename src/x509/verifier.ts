@@ -23,7 +23,7 @@ import { suggestTrustAnchor } from './suggest.js';
 import { verifyChain } from './verify.js';
 import { errorCode, MicroTlsError } from '../errors.js';
 import { digest, getDefaultProvider } from '../../hw/index.js';
-import { toHex, utf8Encode } from '../encoding/bytes.js';
+import { constantTimeEqual, toHex, utf8Encode } from '../encoding/bytes.js';
 import { resolvePolicy } from './policy.js';
 
 export interface ChainVerifierOptions {
@@ -74,12 +74,6 @@ const MAX_TEXT_STORES = 4;
 /** Parsed CA inputs given as bytes, by object identity, with a snapshot of the content they were parsed from. */
 const BYTE_STORES = new WeakMap<Uint8Array, { readonly snapshot: Uint8Array; readonly store: TrustStore }>();
 
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 function parseStore(input: CertificateInput | readonly CertificateInput[]): TrustStore {
   const { certs, rejected } = loadCertificatesLeniently(input);
   return { certs, rejected, memo: new SignatureMemo() };
@@ -96,7 +90,7 @@ function storeFor(x: Exclude<CertificateInput, Certificate>): TrustStore {
     return s;
   }
   const hit = BYTE_STORES.get(x);
-  if (hit && sameBytes(hit.snapshot, x)) return hit.store;
+  if (hit && constantTimeEqual(hit.snapshot, x)) return hit.store;
   // Parsed from a private copy: the certificates keep views into the bytes they came from.
   const snapshot = x.slice();
   const store = parseStore(snapshot);
@@ -144,13 +138,13 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     });
     const r = verifyChain({
       peer, intermediates, trusted,
-      ...(ctx.serverName !== undefined ? { serverName: ctx.serverName } : {}),
-      ...(opts.clock ? { clock: opts.clock } : {}),
-      ...(opts.policy ? { policy: opts.policy } : {}),
-      ...(opts.maxDepth !== undefined ? { maxDepth: opts.maxDepth } : {}),
-      ...(opts.usage ? { usage: opts.usage } : {}),
-      ...(opts.leafKeyUsage ? { leafKeyUsage: opts.leafKeyUsage } : {}),
-      ...(opts.provider ? { provider: opts.provider } : {}),
+      serverName: ctx.serverName,
+      clock: opts.clock,
+      policy: opts.policy,
+      maxDepth: opts.maxDepth,
+      usage: opts.usage,
+      leafKeyUsage: opts.leafKeyUsage,
+      provider: opts.provider,
       signatureMemo: memo,
     });
     if (r.ok) return { ok: true, chain: r.chain };
@@ -161,7 +155,7 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     }
     return { ok: false, code: r.code, flags: r.flags, reason, alert: alertForFlags(r.flags) };
   };
-  return Object.assign(verifier, { rejectedTrusted: [...rejected], trustedCount: trusted.length, trustId: trustIdOf(trusted, opts) });
+  return Object.assign(verifier, { rejectedTrusted: rejected.slice(), trustedCount: trusted.length, trustId: trustIdOf(trusted, opts) });
 }
 
 /** Per trusted certificate; the cached trust store hands the same objects to every reconnect. */

@@ -104,8 +104,8 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   const leafCert = peerList[0];
   if (!leafCert) throw new MicroTlsError('X509_BAD_INPUT_DATA', 'no peer certificate');
   const trusted = loadCertificatesLeniently(opts.trusted);
-  const presented = loadCertificatesLeniently([...peerList.slice(1), ...asList(opts.intermediates)]);
-  const ignored = [...trusted.rejected, ...presented.rejected];
+  const presented = loadCertificatesLeniently((peerList.slice(1) as CertificateInput[]).concat(asList(opts.intermediates)));
+  const ignored = trusted.rejected.concat(presented.rejected);
 
   // One entry per distinct DER, so a certificate sent twice or both sent and trusted is one candidate.
   const entries = new Map<string, PoolEntry>();
@@ -115,7 +115,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
     if (!entries.has(k)) entries.set(k, { cert: c, trusted: false });
   }
   const leaf = entries.get(toHex(leafCert.der))!;
-  const pool = [...entries.values()].filter((e) => e !== leaf).sort((a, b) => Number(b.trusted) - Number(a.trusted) || Number(isCurrent(b.cert, time)) - Number(isCurrent(a.cert, time)));
+  const pool = Array.from(entries.values()).filter((e) => e !== leaf).sort((a, b) => Number(b.trusted) - Number(a.trusted) || Number(isCurrent(b.cert, time)) - Number(isCurrent(a.cert, time)));
 
   const signatureCache = new Map<Certificate, Map<Certificate, boolean>>();
   let signatureChecks = 0;
@@ -166,7 +166,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   if (outcome.best) return fail(outcome.best.flags, outcome.best.reason, outcome.best.path);
 
   let flags = leafFlags.flags | F.BADCERT_NOT_TRUSTED;
-  const reasons = [...leafFlags.reasons];
+  const reasons = leafFlags.reasons.slice();
   if (!isCurrent(leafCert, time)) flags |= leafCert.notAfter.getTime() < time.getTime() ? F.BADCERT_EXPIRED : F.BADCERT_FUTURE;
   const top = outcome.longestPartial[outcome.longestPartial.length - 1]!;
   const why = signatureChecks > MAX_SIGNATURE_CHECKS
@@ -216,7 +216,7 @@ function evaluatePath(
   leafFlags: { flags: number; reasons: string[] },
 ): { flags: number; reason: string } {
   let flags = leafFlags.flags;
-  const reasons = [...leafFlags.reasons];
+  const reasons = leafFlags.reasons.slice();
   const add = (flag: number, reason: string) => { flags |= flag; reasons.push(reason); };
   const t = time.getTime();
   path.forEach((c, i) => {

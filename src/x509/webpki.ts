@@ -7,6 +7,7 @@ import type { Certificate } from './certificate.js';
 import { VERIFY_FLAGS } from './flags.js';
 import { EKU, OID } from './oids.js';
 import { formatIp } from './ip.js';
+import { constantTimeEqual } from '../encoding/bytes.js';
 
 export interface Position {
   readonly isLeaf: boolean;
@@ -53,7 +54,7 @@ export const WEBPKI_RULES: readonly Rule[] = [
       if (aki.authorityCertIssuer || aki.authorityCertSerialNumber) return 'authorityKeyIdentifier with issuer and serial';
       const ski = c.extensions.subjectKeyIdentifier;
       // Only for roots: a self-issued intermediate may be a key rollover, signed by the old key.
-      if (p.isAnchor && c.selfIssued && ski && !sameBytes(ski, aki.keyIdentifier)) return 'self-signed root whose AKI differs from its SKI';
+      if (p.isAnchor && c.selfIssued && ski && !constantTimeEqual(ski, aki.keyIdentifier)) return 'self-signed root whose AKI differs from its SKI';
       return undefined;
     },
   },
@@ -109,7 +110,3 @@ export const WEBPKI_RULES: readonly Rule[] = [
     check: (c) => (c.publicKey.type === 'rsa' && c.publicKey.bits % 8 !== 0 ? `RSA key of ${c.publicKey.bits} bits` : undefined),
   },
 ];
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}

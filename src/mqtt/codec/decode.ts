@@ -1,12 +1,14 @@
 /**
  * One complete packet (fixed-header byte + body) -> Packet, with every receive-side
- * check of MQTT 3.1.1. The streaming part (framing, split input) is reader.ts.
+ * check of MQTT 3.1.1. The streaming part (framing, split input) is reader.ts; the packets
+ * only a server receives are decoded in server-side.ts.
  */
 import { utf8DecodeStrict } from '../../encoding/bytes.js';
 import { CONNACK_RETURN_CODES, type ConnackReturnCode, protocolError } from '../errors.js';
 import { FIXED_HEADER_FLAGS, PACKET_TYPE } from './packets.js';
-import type { Packet, PublishPacket, QoS, SubackReturnCode, Subscription, WillMessage } from './packets.js';
-import { checkPacketId, checkQos, checkTopicFilter, checkTopicName } from './rules.js';
+import type { Packet, PublishPacket, QoS, SubackReturnCode } from './packets.js';
+import { checkPacketId, checkTopicName } from './rules.js';
+import { decodeClientPacket } from './server-side.js';
 
 const TYPE_NAMES = [
   'reserved', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp',
@@ -31,7 +33,7 @@ export function checkFixedHeader(first: number): void {
   }
 }
 
-class Cursor {
+export class Cursor {
   private off = 0;
   constructor(private readonly buf: Uint8Array, private readonly what: string) {}
 
@@ -83,40 +85,6 @@ class Cursor {
   }
 }
 
-function decodeConnect(c: Cursor): Packet {
-  const protocolName = c.string('protocol name');
-  if (protocolName !== 'MQTT') protocolError('MQTT-3.1.2-1', `protocol name '${protocolName}' is not 'MQTT'`);
-  const protocolLevel = c.u8('protocol level');
-  const flags = c.u8('connect flags');
-  if (flags & 0x01) protocolError('MQTT-3.1.2-3', 'the reserved connect flag is 1');
-  const clean = (flags & 0x02) !== 0;
-  const hasWill = (flags & 0x04) !== 0;
-  const willQos = (flags >> 3) & 0x03;
-  const willRetain = (flags & 0x20) !== 0;
-  const hasPassword = (flags & 0x40) !== 0;
-  const hasUsername = (flags & 0x80) !== 0;
-  if (!hasWill && willQos !== 0) protocolError('MQTT-3.1.2-13', 'will QoS must be 0 without a will');
-  if (!hasWill && willRetain) protocolError('MQTT-3.1.2-15', 'will retain must be 0 without a will');
-  if (hasWill) checkQos(willQos, 'MQTT-3.1.2-14', 'will');
-  if (hasPassword && !hasUsername) protocolError('MQTT-3.1.2-22', 'password flag set without the user name flag');
-  const keepalive = c.u16('keepalive');
-  const clientId = c.string('client identifier');
-  if (clientId.length === 0 && !clean) protocolError('MQTT-3.1.3-7', 'an empty client identifier needs clean session');
-  let will: WillMessage | undefined;
-  if (hasWill) {
-    const topic = c.string('will topic');
-    checkTopicName(topic);
-    will = { topic, payload: c.prefixed('will message'), qos: willQos as QoS, retain: willRetain };
-  }
-  const username = hasUsername ? c.string('user name') : undefined;
-  const password = hasPassword ? c.prefixed('password') : undefined;
-  c.end();
-  return {
-    type: 'connect', protocolName, protocolLevel, clientId, clean, keepalive,
-    ...(will ? { will } : {}), ...(username !== undefined ? { username } : {}), ...(password !== undefined ? { password } : {}),
-  };
-}
-
 function decodePublish(first: number, c: Cursor): PublishPacket {
   const qos = ((first >> 1) & 0x03) as QoS;
   const dup = (first & 0x08) !== 0;
@@ -135,7 +103,9 @@ export function decodePacket(first: number, body: Uint8Array): Packet {
   const c = new Cursor(body, type.toUpperCase());
   switch (type) {
     case 'connect':
-      return decodeConnect(c);
+    case 'subscribe':
+    case 'unsubscribe':
+      return decodeClientPacket(type, c);
     case 'connack': {
       const ackFlags = c.u8('acknowledge flags');
       if (ackFlags & 0xfe) protocolError('MQTT §3.2.2.1', 'reserved CONNACK acknowledge flags are not 0');
@@ -156,19 +126,6 @@ export function decodePacket(first: number, body: Uint8Array): Packet {
       c.end();
       return { type, packetId };
     }
-    case 'subscribe': {
-      const packetId = checkPacketId(c.u16('packet identifier'), 'SUBSCRIBE');
-      const subscriptions: Subscription[] = [];
-      while (c.remaining > 0) {
-        const topic = c.string('topic filter');
-        checkTopicFilter(topic);
-        const options = c.u8('requested QoS');
-        if (options & 0xfc) protocolError('MQTT-3.8.3-4', 'reserved bits of the requested QoS byte are not 0');
-        subscriptions.push({ topic, qos: checkQos(options, 'MQTT-3.8.3-4', 'requested') });
-      }
-      if (subscriptions.length === 0) protocolError('MQTT-3.8.3-3', 'SUBSCRIBE without a topic filter');
-      return { type, packetId, subscriptions };
-    }
     case 'suback': {
       const packetId = checkPacketId(c.u16('packet identifier'), 'SUBACK');
       const returnCodes: SubackReturnCode[] = [];
@@ -178,17 +135,6 @@ export function decodePacket(first: number, body: Uint8Array): Packet {
         returnCodes.push(code);
       }
       return { type, packetId, returnCodes };
-    }
-    case 'unsubscribe': {
-      const packetId = checkPacketId(c.u16('packet identifier'), 'UNSUBSCRIBE');
-      const topics: string[] = [];
-      while (c.remaining > 0) {
-        const topic = c.string('topic filter');
-        checkTopicFilter(topic);
-        topics.push(topic);
-      }
-      if (topics.length === 0) protocolError('MQTT-3.10.3-2', 'UNSUBSCRIBE without a topic filter');
-      return { type, packetId, topics };
     }
     case 'pingreq':
     case 'pingresp':

@@ -1,16 +1,19 @@
 /**
  * Packet -> bytes. Every field is validated and UTF-8 encoded once while the packet is
  * sized, then the packet is written into a single buffer of the exact length, so a
- * large payload is copied once and never concatenated.
+ * large payload is copied once and never concatenated. The packets only a server sends
+ * are laid out in server-side.ts.
  */
 import { utf8Encode } from '../../encoding/bytes.js';
-import { CONNACK_RETURN_CODES, protocolError } from '../errors.js';
+import { protocolError } from '../errors.js';
 import { FIXED_HEADER_FLAGS, PACKET_TYPE, type Packet, type PublishPacket, type ConnectPacket } from './packets.js';
 import { remainingLengthSize, writeRemainingLength } from './remaining-length.js';
+import { serverPacketLayout } from './server-side.js';
 import { checkPacketId, checkPrefixedLength, checkQos, checkString, checkTopicFilter, checkTopicName } from './rules.js';
 
 /** Fields of one packet body in wire order; numbers are 1- or 2-byte integers. */
 type Field = { u8: number } | { u16: number } | { prefixed: Uint8Array } | { raw: Uint8Array };
+export interface Layout { flags: number; fields: Field[] }
 
 function str(s: string, field: string): Field {
   checkString(s, field);
@@ -31,7 +34,7 @@ function fieldSize(f: Field): number {
   return f.raw.length;
 }
 
-function connectFields(p: ConnectPacket): { flags: number; fields: Field[] } {
+function connectFields(p: ConnectPacket): Layout {
   if (p.password !== undefined && p.username === undefined) protocolError('MQTT-3.1.2-22', 'a password needs a user name');
   if (p.clientId.length === 0 && !p.clean) protocolError('MQTT-3.1.3-7', 'an empty client identifier needs clean session');
   if (!Number.isInteger(p.keepalive) || p.keepalive < 0 || p.keepalive > 0xffff) {
@@ -53,10 +56,10 @@ function connectFields(p: ConnectPacket): { flags: number; fields: Field[] } {
     payload.push(bin(p.password, 'password'));
   }
   const variableHeader: Field[] = [str(p.protocolName ?? 'MQTT', 'protocol name'), { u8: p.protocolLevel ?? 4 }, { u8: connectFlags }, { u16: p.keepalive }];
-  return { flags: FIXED_HEADER_FLAGS.connect, fields: [...variableHeader, ...payload] };
+  return { flags: FIXED_HEADER_FLAGS.connect, fields: variableHeader.concat(payload) };
 }
 
-function publishFields(p: PublishPacket): { flags: number; fields: Field[] } {
+function publishFields(p: PublishPacket): Layout {
   const qos = checkQos(p.qos, 'MQTT-3.3.1-4', 'PUBLISH');
   if (qos === 0 && p.dup) protocolError('MQTT-3.3.1-2', 'DUP must be 0 for a QoS 0 message');
   checkTopicName(p.topic);
@@ -68,14 +71,13 @@ function publishFields(p: PublishPacket): { flags: number; fields: Field[] } {
 }
 
 /** Fixed-header flags (the low nibble, MQTT-2.2.2-1) and body fields of one packet. */
-function layout(p: Packet): { flags: number; fields: Field[] } {
+function layout(p: Packet): Layout {
   switch (p.type) {
     case 'connect':
       return connectFields(p);
     case 'connack':
-      if (!(p.returnCode in CONNACK_RETURN_CODES)) protocolError('MQTT §3.2.2.3', `CONNACK return code ${String(p.returnCode)} is reserved`);
-      if (p.returnCode !== 0 && p.sessionPresent) protocolError('MQTT-3.2.2-4', 'session present must be 0 with a non-zero return code');
-      return { flags: FIXED_HEADER_FLAGS[p.type], fields: [{ u8: p.sessionPresent ? 1 : 0 }, { u8: p.returnCode }] };
+    case 'suback':
+      return serverPacketLayout(p);
     case 'publish':
       return publishFields(p);
     case 'puback':
@@ -91,14 +93,6 @@ function layout(p: Packet): { flags: number; fields: Field[] } {
       for (const s of p.subscriptions) {
         checkTopicFilter(s.topic);
         fields.push(str(s.topic, 'topic filter'), { u8: checkQos(s.qos, 'MQTT-3.8.3-4', 'requested') });
-      }
-      return { flags: FIXED_HEADER_FLAGS[p.type], fields };
-    }
-    case 'suback': {
-      const fields: Field[] = [{ u16: checkPacketId(p.packetId, 'SUBACK') }];
-      for (const c of p.returnCodes) {
-        if (c !== 0 && c !== 1 && c !== 2 && c !== 0x80) protocolError('MQTT-3.9.3-2', `SUBACK return code ${String(c)} is reserved`);
-        fields.push({ u8: c });
       }
       return { flags: FIXED_HEADER_FLAGS[p.type], fields };
     }
