@@ -1,10 +1,11 @@
 import type { HashContext } from './provider.js';
 
 /**
- * The Merkle–Damgård frame SHA-256 and SHA-512 share (FIPS 180-4 5.1): whole blocks go
- * straight to the compression function, a partial one waits in the buffer, and digest() pads
- * with 0x80, zeros and the bit length. Subclasses give the block size, the length field's size
- * and the compression; the state words are 32-bit numbers in output order.
+ * The Merkle–Damgård frame SHA-1, SHA-256, SHA-512 and MD5 share (FIPS 180-4 5.1, RFC 1321
+ * 3.1-3.2): whole blocks go straight to the compression function, a partial one waits in the
+ * buffer, and digest() pads with 0x80, zeros and the bit length. Subclasses give the block size,
+ * the length field's size, the byte order (MD5 is little-endian in its length and output) and
+ * the compression; the state words are 32-bit numbers in output order.
  */
 export abstract class BlockHash implements HashContext {
   protected readonly h: number[];
@@ -21,6 +22,7 @@ export abstract class BlockHash implements HashContext {
     protected readonly outputBytes: number,
     iv: readonly number[],
     state?: BlockHash,
+    private readonly littleEndian = false,
   ) {
     this.buffer = new Uint8Array(blockBytes);
     if (state) {
@@ -75,18 +77,24 @@ export abstract class BlockHash implements HashContext {
     b.fill(0, used, size - 8);
     const hi = Math.floor(this.length / 0x20000000);
     const lo = (this.length * 8) >>> 0;
-    b[size - 8] = hi >>> 24; b[size - 7] = hi >>> 16; b[size - 6] = hi >>> 8; b[size - 5] = hi;
-    b[size - 4] = lo >>> 24; b[size - 3] = lo >>> 16; b[size - 2] = lo >>> 8; b[size - 1] = lo;
+    const le = this.littleEndian;
+    putWord(b, size - 8, le ? lo : hi, le);
+    putWord(b, size - 4, le ? hi : lo, le);
     this.compress(this.h, b, 0);
     const out = new Uint8Array(this.outputBytes);
-    for (let i = 0; i < this.outputBytes / 4; i++) {
-      const v = this.h[i]!;
-      out[i * 4] = v >>> 24; out[i * 4 + 1] = v >>> 16; out[i * 4 + 2] = v >>> 8; out[i * 4 + 3] = v;
-    }
+    for (let i = 0; i < this.outputBytes / 4; i++) putWord(out, i * 4, this.h[i]!, le);
     return out;
   }
 
   protected assertCloneable(): void {
     if (this.done) throw new Error(`${this.name}: clone after digest`);
+  }
+}
+
+function putWord(b: Uint8Array, at: number, v: number, littleEndian: boolean): void {
+  if (littleEndian) {
+    b[at] = v; b[at + 1] = v >>> 8; b[at + 2] = v >>> 16; b[at + 3] = v >>> 24;
+  } else {
+    b[at] = v >>> 24; b[at + 1] = v >>> 16; b[at + 2] = v >>> 8; b[at + 3] = v;
   }
 }

@@ -391,14 +391,26 @@ async function finalMinify(code, { module, reserved = [] }) {
   return r.code;
 }
 
+/**
+ * The XS bundle's own replacements (XS has BigInt, so RSA stays on bigint.ts): ECDSA on
+ * ecdsa-bigint.ts instead of @noble/curves, 2.5-3x faster in xst and xsnap and ~30 KB
+ * smaller (test/device/xs-crypto-figures.ts); the provider gaps filled from xsProvider (its
+ * own hashes) instead of noble's, so @noble/hashes is left out.
+ */
+const XS_REPLACEMENTS = {
+  './src/crypto/ecdsa-noble.ts': 'src/crypto/ecdsa-bigint.ts',
+  './hw/noble.ts': 'src/device/xs-noble-standin.ts',
+};
+
 // With static class fields kept, xsnap's XS 13.3 stops loading the bundle ("R: get ?: not
 // initialized yet"); lowered, it loads. Instance fields stay.
 const XS_SYNTAX = { 'class-static-field': false };
 
 async function xsBundle(log = console.log) {
   // ES2022: instance fields stay fields (XS, xsnap's XS 13, QuickJS and current browsers have them; lowered, they cost 0.3 KB gzip).
-  const { code: bundled, metafile } = await bundle(xsEntry(), COMMON_REPLACEMENTS, { target: 'es2022', supported: XS_SYNTAX });
-  if (process.env.DEVICE_BUILD_DEBUG) logInputSizes((await bundle(xsEntry(), COMMON_REPLACEMENTS, { minify: true })).metafile, log);
+  const replacements = { ...COMMON_REPLACEMENTS, ...XS_REPLACEMENTS };
+  const { code: bundled, metafile } = await bundle(xsEntry(), replacements, { target: 'es2022', supported: XS_SYNTAX });
+  if (process.env.DEVICE_BUILD_DEBUG) logInputSizes((await bundle(xsEntry(), replacements, { minify: true })).metafile, log);
   const { code } = await transform(await errorNamesAsCodes(bundled, log), { minify: true, target: 'es2022', supported: XS_SYNTAX, format: 'esm', legalComments: 'none' });
   return { code: await finalMinify(code, { module: true }), inputs: Object.keys(metafile.inputs), esbuildOnly: code };
 }

@@ -1,7 +1,8 @@
 /**
  * The BigInt backend of microtls's big-integer arithmetic (the default, through backend.ts).
  * The API is in bytes (big-endian, unsigned); bigint-limb.ts has the same API without BigInt
- * for engines that lack it (backend-limb.ts). Nothing outside this file may use BigInt.
+ * for engines that lack it (backend-limb.ts). Nothing outside this file and ecdsa-bigint.ts
+ * (the XS bundle's ECDSA) may use BigInt.
  *
  * Why plain `%` and not Montgomery or Barrett: measured on Node 20 (V8 BigInt, x64), a
  * 1024-bit product costs ~0.70 us and reducing the 2048-bit product with `%` ~0.96 us,

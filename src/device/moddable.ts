@@ -4,7 +4,7 @@
  * (`socket: { io: TCP }` with `dns: { io: Resolver, ... }`, or `Socket`) to choose; with
  * neither, both modules are tried by dynamic import, in that order.
  *
- * The default crypto provider is xsProvider (noble, with a SHA-256 tuned for interpreters).
+ * The default crypto provider is xsProvider (hashes and AES of its own, written for interpreters).
  * Moddable's sources of time and randomness: the `rng` module (RNG.get(n), an ArrayBuffer)
  * and `Time.ticks` (a monotonic millisecond counter) are adapted by moddableRandom and
  * moddableClock; `timer` (Timer.set / Timer.clear) by moddableTimers.

@@ -4,7 +4,6 @@
  * the MQTT client, and connect() over Moddable's TCP sockets.
  */
 export * from '../index.js';
-export { nobleProvider } from '../../hw/noble.js';
 export { xsProvider } from './xs-provider.js';
 export { completeProvider } from '../../hw/complete.js';
 export type { CryptoProvider, FullCryptoProvider } from '../../hw/provider.js';

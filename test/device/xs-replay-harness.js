@@ -1,9 +1,9 @@
 // Runs inside a device engine (xst, QuickJS, xsnap) as a module: the recorded replays
 // through the XS bundle's public API only. Host-neutral: no print, console or timers;
 // results go to globalThis.microtlsReplay's caller as JSON strings.
-import { TlsClient, nobleProvider, completeProvider, digest, fixedClock, fromHex, toHex, utf8Encode, utf8DecodeStrict } from './microtls.xs.js';
+import { TlsClient, xsProvider, completeProvider, digest, fixedClock, fromHex, toHex, utf8Encode, utf8DecodeStrict } from './microtls.xs.js';
 
-const provider = completeProvider(nobleProvider);
+const provider = completeProvider(xsProvider);
 
 // The recorder's random source: SHA-256(seed || counter), streamed.
 function seededRandom(seed) {
