@@ -10,6 +10,9 @@
 // src/device/absent-noble.ts; the Espruino provider covers every operation), and is lowered by
 // Babel for what Espruino lacks: destructuring, rest/spread, default parameters, optional
 // chaining, `**`, logical assignment, async functions, keyword-named methods.
+// Both carry the error table as names without meanings (src/device/error-codes-packed.ts), get
+// error names at typed call sites written as codes (build-device-error-literals.mjs), and are
+// minified by esbuild, then terser.
 import { build, transform } from 'esbuild';
 import { transformSync } from '@babel/core';
 import { minify as terser } from 'terser';
