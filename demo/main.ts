@@ -12,9 +12,8 @@ import { connectAsync, type MqttClient } from '../src/mqtt/index.js';
 import { issueCertificate, rsaKeyPkcs1Pem, type Issued } from '../src/node/pki.js';
 import { describeCertificate, describeKey } from '../src/x509/describe.js';
 import { MicroTlsError, describeError, formatCode } from '../src/errors.js';
-import { completeProvider, createCountingProvider } from '../hw/index.js';
-import { createNodeProvider } from '../hw/node.js';
-import { coldVerifier, countHandshake, MODEL_SUITE, type WorkCounts } from '../bench/model/count-modes.js';
+import { completeProvider } from '../hw/index.js';
+import { coldVerifier, countHandshake, deviceCountingProvider, MODEL_SUITE, type WorkCounts } from '../bench/model/count-modes.js';
 import { loadProfiles, type DeviceProfile } from '../bench/model/profile.js';
 import { predict } from '../bench/model/predict.js';
 import { startDemoBroker, type DemoBroker } from './broker.js';
@@ -71,7 +70,7 @@ async function microtlsHandshake(broker: DemoBroker, mode: Mode, ca: string): Pr
  * signature checked, as a device without cached verdicts), for the cost model.
  */
 async function countedHandshake(broker: DemoBroker, mode: Mode, ca: string): Promise<WorkCounts> {
-  const counting = createCountingProvider(createNodeProvider());
+  const counting = deviceCountingProvider();
   const provider = completeProvider(counting.provider);
   const options = {
     host: broker.host, port: mode.port(broker), servername: 'localhost', cipherSuites: [MODEL_SUITE], provider,

@@ -38,10 +38,18 @@ export interface OpCount {
 export interface CryptoCounts {
   hash: Record<HashName, OpCount>;
   /**
-   * Blocks include hashing an over-long key and the two keyed blocks (counted when a context is
-   * made, not when a clone is), the inner hash and the outer hash.
+   * Blocks include hashing an over-long key, the inner hash and the outer hash. streamingBlocks
+   * counts the two keyed blocks once per context made (a clone copies them); blocks, the
+   * buffered engine's figure, once per digest (it hashes them again each time).
    */
   hmac: Record<HashName, OpCount>;
+  /**
+   * Fixed per-operation work besides the blocks: HMAC contexts keyed, and states copied
+   * (hash clones: the transcript's digest; HMAC clones: the PRF's keyed templates).
+   */
+  hmacKeySetups: number;
+  hashClones: number;
+  hmacClones: number;
   aes: { keySetups: number; block: OpCount; cbc: OpCount; gcm: OpCount; ccm: OpCount };
   /** GF(2^128) multiplications done by GCM (one per 16-byte block of AAD, ciphertext and lengths). */
   ghashBlocks: number;
@@ -87,6 +95,9 @@ function emptyCounts(): CryptoCounts {
   return {
     hash: perHash(),
     hmac: perHash(),
+    hmacKeySetups: 0,
+    hashClones: 0,
+    hmacClones: 0,
     aes: { keySetups: 0, block: zero(), cbc: zero(), gcm: zero(), ccm: zero() },
     ghashBlocks: 0,
     random: { calls: 0, bytes: 0 },
@@ -153,6 +164,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       return this.h.digest();
     }
     clone(): HashContext {
+      c.hashClones++;
       return new CountingHash(this.alg, this.h.clone(), this.fed);
     }
   }
@@ -192,9 +204,12 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       // Keying (an over-long key hashed, then key ^ ipad and key ^ opad: one compression each)
       // is counted when the context is made; a clone copies that state and pays nothing, as
       // the PRF's cloned templates do on providers that offer clone().
-      const keying = (key.length > blockLength ? hashBlocks(alg, key.length) : 0) + 2;
-      c.hmac[alg].blocks += keying;
-      c.hmac[alg].streamingBlocks! += keying;
+      // On a buffered engine (`blocks`) the keyed blocks are fed, not compressed: every digest
+      // hashes key ^ ipad and key ^ opad again, clone or not.
+      const longKey = key.length > blockLength ? hashBlocks(alg, key.length) : 0;
+      c.hmacKeySetups++;
+      c.hmac[alg].blocks += longKey;
+      c.hmac[alg].streamingBlocks! += longKey + 2;
       const wrap = (ctxInner: MacContext, fedBefore: number): MacContext => {
         let fed = fedBefore;
         const ctx: MacContext = {
@@ -207,16 +222,19 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
             const r = c.hmac[alg];
             r.calls++;
             r.bytes += fed;
-            // Inner and outer hashes less the keyed blocks counted at creation.
-            const n = hashBlocks(alg, blockLength + fed) - 1 + hashBlocks(alg, blockLength + outputLength) - 1;
+            // Inner and outer hashes; streaming, less the keyed blocks counted at creation.
+            const n = hashBlocks(alg, blockLength + fed) + hashBlocks(alg, blockLength + outputLength);
             r.blocks += n;
-            r.streamingBlocks! += n;
+            r.streamingBlocks! += n - 2;
             return ctxInner.digest();
           },
         };
         if (ctxInner.clone) {
           const clone = ctxInner.clone.bind(ctxInner);
-          ctx.clone = () => wrap(clone(), fed);
+          ctx.clone = () => {
+            c.hmacClones++;
+            return wrap(clone(), fed);
+          };
         }
         return ctx;
       };

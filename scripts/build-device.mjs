@@ -401,6 +401,8 @@ async function finalMinify(code, { module, reserved = [] }) {
  * own hashes) instead of noble's, so @noble/hashes is left out.
  */
 const XS_REPLACEMENTS = {
+  // XS has no WebAssembly: the BigInt backend without the wasm kernel.
+  './src/crypto/backend.ts': 'src/crypto/backend-bigint.ts',
   './src/crypto/ecdsa-noble.ts': 'src/crypto/ecdsa-bigint.ts',
   './hw/noble.ts': 'src/device/xs-noble-standin.ts',
 };

@@ -1,14 +1,14 @@
 /**
  * The work of one handshake in each of the reference device's modes, counted (no timing):
  * a live handshake against Node's TLS server (bench/servers/node-tls.ts) through the counting
- * provider over the node provider -- whose rsaPublic / rsaPrivate / ecdsaVerifyMessage hooks
+ * provider over the node provider with noble's HMAC (the devices' keyed-once, copied HMAC) -- whose rsaPublic / rsaPrivate / ecdsaVerifyMessage hooks
  * let the public-key work be counted -- and a TCP socket whose reads and writes feed the
  * counter's wire totals. Verification uses a verifier without caches, so every connection
  * parses the CA and checks the signature, as a device that keeps no verdicts pays.
  */
 import { once } from 'node:events';
 import net from 'node:net';
-import { completeProvider, createCountingProvider, type CountingProvider, type CryptoCounts, type FullCryptoProvider, type HashName } from '../../hw/index.js';
+import { completeProvider, createCountingProvider, nobleProvider, type CountingProvider, type CryptoCounts, type FullCryptoProvider, type HashName } from '../../hw/index.js';
 import { createNodeProvider } from '../../hw/node.js';
 import { connect } from '../../src/node/index.js';
 import type { TlsSession } from '../../src/session/session.js';
@@ -29,21 +29,27 @@ export interface WorkCounts {
   hashBlocks: Partial<Record<HashName, number>>;
   /** The same on an engine that hashes a context's whole input at digest (Espruino's one-shot natives). */
   hashBlocksBuffered: Partial<Record<HashName, number>>;
-  /**
-   * Finalizations, each with a fixed cost besides its blocks: one per hash digest, two per HMAC
-   * digest (its inner and its outer hash).
-   */
+  /** Hash digests, each with a fixed cost besides its blocks (context, padding, output). */
   hashCalls: number;
+  /** HMAC digests (inner and outer hash finished), each with a fixed cost besides its blocks. */
+  hmacCalls: number;
+  /** HMAC contexts keyed (besides the two keyed blocks counted in hashBlocks). */
+  hmacKeySetups: number;
+  /** Hash states copied (the transcript's digests) and HMAC states copied (the PRF's templates). */
+  hashClones: number;
+  hmacClones: number;
   /** AES block-cipher invocations (ECB, CBC, CTR and CBC-MAC inside GCM/CCM). */
   aesBlocks: number;
   aesKeySetups: number;
+  /** AEAD seals and opens (GCM, CCM), each with a fixed cost besides its blocks (nonce, counter, tag). */
+  aeadCalls: number;
   ghashBlocks: number;
   /** Modular multiplications by operand size class in bits. */
   modMul: Record<string, number>;
   bytesSent: number;
   bytesReceived: number;
   roundTrips: number;
-  /** DER bytes of certificates parsed (the server's chain, and the CA when verifying). */
+  /** DER bytes of certificates parsed in full: when verifying, the server's chain, and the CA when cold. */
   certificateBytes: number;
   /** Full handshake (the server decrypts a premaster secret) or resumed. */
   resumed: boolean;
@@ -61,13 +67,22 @@ export function workFromCounts(c: CryptoCounts, certificateBytes: number, resume
   }
   const a = c.aes;
   let hashCalls = 0;
-  for (const alg of Object.keys(c.hash) as HashName[]) hashCalls += c.hash[alg].calls + 2 * c.hmac[alg].calls;
+  let hmacCalls = 0;
+  for (const alg of Object.keys(c.hash) as HashName[]) {
+    hashCalls += c.hash[alg].calls;
+    hmacCalls += c.hmac[alg].calls;
+  }
   return {
     hashBlocks,
     hashBlocksBuffered,
     hashCalls,
+    hmacCalls,
+    hmacKeySetups: c.hmacKeySetups,
+    hashClones: c.hashClones,
+    hmacClones: c.hmacClones,
     aesBlocks: a.block.blocks + a.cbc.blocks + a.gcm.blocks + a.ccm.blocks,
     aesKeySetups: a.keySetups,
+    aeadCalls: a.gcm.calls + a.ccm.calls,
     ghashBlocks: c.ghashBlocks,
     modMul: { ...c.modMul },
     bytesSent: c.wire.bytesSent,
@@ -106,10 +121,25 @@ export async function countHandshake(counting: CountingProvider, options: Connec
   counting.reset();
   const s = await connect({ ...options, socket: await countedSocket(counting, options.host, options.port) });
   const resumed = s.resumed;
-  const chain = resumed ? 0 : (s.handshake?.peerCertificates ?? []).reduce((n, c) => n + c.length, 0);
-  const certificateBytes = chain + (options.verify !== false && caPem && !resumed ? pemDerLength(caPem) : 0);
+  // Parsed in full only when verifying (the verifier parses the chain; the key is the leaf's from
+  // that parse). Without verification the engine walks the leaf to its key and parses nothing else
+  // (src/handshake/server-key.ts), too little to count.
+  const verifying = options.verify !== false;
+  const chain = resumed || !verifying ? 0 : (s.handshake?.peerCertificates ?? []).reduce((n, c) => n + c.length, 0);
+  const certificateBytes = chain + (verifying && caPem && !resumed ? pemDerLength(caPem) : 0);
   s.destroy();
   return workFromCounts(counting.counts(), certificateBytes, resumed);
+}
+
+/**
+ * The counting provider the model counts with: the node provider (whose public-key hooks let
+ * that work be counted) with noble's HMAC. node:crypto's HMAC cannot copy a keyed state, so the
+ * PRF would re-key it per HMAC; every device provider (noble, XS, Espruino: hw/hmac.ts) keys once
+ * per PRF call and copies, and the counts should be those of the device's path.
+ */
+export function deviceCountingProvider(): CountingProvider {
+  const node = createNodeProvider();
+  return createCountingProvider({ ...node, name: 'node + noble HMAC', hmac: (alg, key) => nobleProvider.hmac!(alg, key) });
 }
 
 /** A verifier without caches: every connection parses the CA and checks the signature. */
@@ -117,9 +147,15 @@ export function coldVerifier(caPem: string, provider: FullCryptoProvider) {
   return createChainVerifier({ trusted: caPem, cache: false, clock: systemClock, provider, usage: 'serverAuth' });
 }
 
-export async function countModes(pki: BenchPki): Promise<Record<DeviceModeId, WorkCounts>> {
+/**
+ * The counts per device mode, cold (a verifier without caches). `warm`, when given, also gets the
+ * verifying modes counted as a client that keeps its verdicts counts them from its second
+ * connection on (src/x509/verifier.ts: the CA parsed once, signatures checked once): what the
+ * live runs that reuse one CA measure, for the model's check.
+ */
+export async function countModes(pki: BenchPki, warm?: Partial<Record<DeviceModeId, WorkCounts>>): Promise<Record<DeviceModeId, WorkCounts>> {
   const server = await startServer<{ main: number; mutual: number }>('node-tls', { BENCH_PKI: JSON.stringify(pki) });
-  const counting = createCountingProvider(createNodeProvider());
+  const counting = deviceCountingProvider();
   const full = completeProvider(counting.provider);
   const out = {} as Record<DeviceModeId, WorkCounts>;
   try {
@@ -143,6 +179,12 @@ export async function countModes(pki: BenchPki): Promise<Record<DeviceModeId, Wo
       const work = await countHandshake(counting, options(session), verify ? pki.caPem : undefined);
       if (work.resumed !== (mode.id === 'resume')) throw new Error(`${mode.id}: resumed is ${work.resumed}`);
       out[mode.id] = work;
+      if (warm && verify && mode.id !== 'resume') {
+        // One caching verifier across two connections; the second is counted.
+        const cached = createChainVerifier({ trusted: pki.caPem, clock: systemClock, provider: full, usage: 'serverAuth' });
+        (await connect({ ...options(), verify: cached })).destroy();
+        warm[mode.id] = await countHandshake(counting, { ...options(), verify: cached });
+      }
     }
   } finally {
     server.stop();

@@ -2,9 +2,11 @@
  * Unit costs measured inside the device engines on this machine (../shared/engines or
  * XST= / ESPRUINO=), and a replay timed there, for the cost model and its check:
  *  - xst and node --jitless: bench/model/engine-entry.ts bundled (timed in wall time in xst,
- *    which has no CPU clock, and in CPU time under Node) (the portable core with the
- *    noble provider and src/crypto's BigInt arithmetic), then the AES128-GCM-SHA256 replay
- *    fixture timed inside the engine, three replays after each of five probe rounds.
+ *    which has no CPU clock, and in CPU time under Node) (the portable core with src/crypto's
+ *    BigInt arithmetic; in xst the XS bundle's provider, src/device/xs-provider.ts, under Node
+ *    noble's), then the AES128-GCM-SHA256 replay fixture timed inside the engine without the
+ *    harness's own work, three replays after each of five probe rounds. The probes are
+ *    separate from the replay: the replay is the check, never the calibration.
  *  - Espruino: the core cannot run there until the device bundle exists, so only what the engine
  *    has natively is measured (require('crypto') SHA-1/256/384 per block, AES-ECB per block in
  *    one call), plus the same interpreted kernel as in xst (typed-array loop). Work that would
@@ -41,20 +43,27 @@ export interface MeasuredUnits {
   sha1Block: number;
   sha256Block: number;
   sha512Block: number;
-  /** Fixed cost of one digest (hash or HMAC), besides its blocks. */
+  /** Fixed cost of one hash digest, besides its blocks. */
   hashCall: number;
+  hashClone: number;
+  /** Fixed cost of one HMAC digest, of keying an HMAC context, of copying a keyed one. */
+  hmacCall: number;
+  hmacKeySetup: number;
+  hmacClone: number;
   aesBlock: number;
   ghashBlock: number;
   aesKeySetup: number;
+  /** Fixed cost of one AEAD seal or open, besides its blocks. */
+  aeadCall: number;
   modMul: Record<string, number>;
   certificatePerByte: number;
   perHandshake: number;
-  /** The replay harness's hex conversion per byte (replays only). */
-  harnessPerByte?: number;
+  /** Record and handshake-message handling per byte on the wire (absent where not probed). */
+  protocolPerByte?: number;
 }
 
 export interface EngineMeasurement {
-  engine: 'xst' | 'node --jitless' | 'espruino';
+  engine: 'xst' | 'xsnap' | 'node --jitless' | 'espruino';
   units: MeasuredUnits;
   /** The interpreted kernel, microseconds per iteration. */
   kernelUs: number;
@@ -151,29 +160,58 @@ function leafCertificateHex(fixture: { flow: { dir: string; hex: string }[] }): 
   throw new Error('no Certificate message in the fixture');
 }
 
-export async function measureBundled(engine: 'xst' | 'node --jitless'): Promise<EngineMeasurement | undefined> {
+/** xsnap's CPU time so far, ms (its one thread: /proc/PID/schedstat). */
+function processCpuMs(pid: number | undefined): number {
+  try {
+    return Number(readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * The probes and the replay inside xsnap (XS 13.3 from @agoric/xsnap, the engine the engines
+ * bench runs the XS bundle in live), wall-timed with performance.now() and multiplied by the
+ * share of the wall time xsnap ran (its CPU time from /proc/PID/schedstat over the wall time).
+ */
+async function runInXsnap(text: string): Promise<{ stdout: string; cpuShare: number } | undefined> {
+  const { findXsnap } = await import('../../test/helpers/engines.js');
+  const { XsnapWorker } = await import('../../test/helpers/xsnap.js');
+  const bin = findXsnap().path;
+  if (!bin) return undefined;
+  let stdout = '';
+  const worker = new XsnapWorker(bin, (q) => {
+    stdout += `${new TextDecoder().decode(q)}\n`;
+    return new Uint8Array(0);
+  });
+  try {
+    const c0 = processCpuMs(worker.pid);
+    const t0 = performance.now();
+    await worker.evaluate(text);
+    const share = (processCpuMs(worker.pid) - c0) / (performance.now() - t0);
+    return { stdout, cpuShare: Number.isFinite(share) && share > 0 ? Math.min(1, share) : 1 };
+  } finally {
+    await worker.close();
+  }
+}
+
+export async function measureBundled(engine: 'xst' | 'xsnap' | 'node --jitless'): Promise<EngineMeasurement | undefined> {
   const xst = enginePath('xst');
   if (engine === 'xst' && !xst) return undefined;
   const fixtureText = readFileSync(FIXTURE, 'utf8');
   const cert = leafCertificateHex(JSON.parse(fixtureText));
+  const flight = (JSON.parse(fixtureText) as { flow: { dir: string; hex: string }[] }).flow.find((x) => x.dir === 'server')!.hex;
   const driver = `
 ${KERNEL}
 (function () {
   // Unit probes and replays alternate, five times, so both see the same background load on a
   // shared machine; each unit cost is the median of its five measurements.
   var fixture = ${JSON.stringify(fixtureText)};
-  var clock = globalThis.microtlsClock || function () { return Date.now(); };
   var sets = [], kernels = [], replays = [];
   for (var round = 0; round < 5; round++) {
-    sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)})));
+    sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)}, ${JSON.stringify(flight)})));
     kernels.push(kernelUs());
-    for (var i = 0; i < 3; i++) {
-      var t0 = clock();
-      var r = JSON.parse(microtlsReplay(fixture));
-      var t1 = clock();
-      if (r.error) throw new Error('replay failed: ' + r.error.codeName);
-      replays.push(t1 - t0);
-    }
+    replays.push.apply(replays, JSON.parse(microtlsTimedReplay(fixture, 3)));
   }
   function med(xs) { xs = xs.slice().sort(function (a, b) { return a - b; }); return xs[(xs.length - 1) >> 1]; }
   var units = {};
@@ -195,8 +233,11 @@ ${KERNEL}
     // on a shared machine, wall time also holds the time the neighbours took the CPU.
     const prelude = engine === 'node --jitless'
       ? 'globalThis.print = console.log;\nglobalThis.microtlsClock = function () { var u = process.cpuUsage(); return (u.user + u.system) / 1000; };\n'
-      : '';
-    writeFileSync(file, prelude + (await bundleEntry()) + driver);
+      : engine === 'xsnap'
+        ? 'globalThis.print = function (s) { issueCommand(new TextEncoder().encode(s).buffer); };\nglobalThis.microtlsClock = function () { return performance.now(); };\nglobalThis.microtlsProvider = "xs";\n'
+        : 'globalThis.microtlsProvider = "xs";\n';
+    const text = prelude + (await bundleEntry()) + driver;
+    writeFileSync(file, text);
     if (engine === 'node --jitless') {
       const stdout = await run(process.execPath, ['--jitless', file]);
       const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
@@ -204,13 +245,15 @@ ${KERNEL}
       const r = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as { units: MeasuredUnits; kernelUs: number; replayMs: number[] };
       return { engine, ...r, notes: ['timed in CPU time (process.cpuUsage)'] };
     }
-    const { stdout, cpuShare } = await runWithCpuShare(xst!, [file]);
+    const ran = engine === 'xsnap' ? await runInXsnap(text) : await runWithCpuShare(xst!, [file]);
+    if (!ran) return undefined;
+    const { stdout, cpuShare } = ran;
     const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-COSTS '));
     if (!line) throw new Error(`${engine}: no result\n${stdout.slice(-2000)}`);
     const r = JSON.parse(line.slice('MICROTLS-COSTS '.length)) as { units: MeasuredUnits; kernelUs: number; replayMs: number[] };
     return {
       engine, units: scaleUnits(r.units, cpuShare), kernelUs: r.kernelUs * cpuShare, replayMs: r.replayMs.map((v) => v * cpuShare), cpuShare,
-      notes: [`timed in wall time inside xst, times the share of the wall time xst ran (${(cpuShare * 100).toFixed(0)}%, from its CPU time)`],
+      notes: [`timed in wall time inside ${engine}, times the share of the wall time it ran (${(cpuShare * 100).toFixed(0)}%, from its CPU time)`],
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -317,9 +360,15 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
     sha512Block: e.sha512Block!,
     // The native call alone; the provider's JS around it is not measured without the bundle.
     hashCall: e.hashCall!,
+    // The provider's JS around the natives (state copies, HMAC, the AEAD's glue): estimates.
+    hashClone: interp(xstUnits?.hashClone),
+    hmacCall: interp(xstUnits?.hmacCall),
+    hmacKeySetup: interp(xstUnits?.hmacKeySetup),
+    hmacClone: interp(xstUnits?.hmacClone),
     aesBlock: e.aesBlockBatched! + e.aesCall! / 16,
     ghashBlock: interp(xstUnits?.ghashBlock),
     aesKeySetup: e.aesCall!,
+    aeadCall: interp(xstUnits?.aeadCall),
     modMul,
     certificatePerByte: interp(xstUnits?.certificatePerByte),
     perHandshake: interp(xstUnits?.perHandshake),
@@ -328,12 +377,12 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   const fixtureText = readFileSync(FIXTURE, 'utf8');
   const fromBundle = await measureEspruinoBundle(esp, fixtureText, leafCertificateHex(JSON.parse(fixtureText)));
   let replayMs: number[] | undefined;
-  // The bundle's probes run in a separate process without CPU accounting: the native run's share applies.
-  const b = fromBundle?.units ? Object.fromEntries(Object.entries(fromBundle.units).map(([k, v]) => [k, v * share])) : undefined;
+  // The bundle's probes and replay are already in that process's CPU time (espruino-bundle-costs.ts).
+  const b = fromBundle?.units;
   if (b) {
     // What the device bundle runs, measured, replaces the estimates above figure by figure.
     const replaced: string[] = [];
-    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'hashCall', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'certificatePerByte', 'perHandshake'] as const) {
+    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'hashCall', 'hashClone', 'hmacCall', 'hmacKeySetup', 'hmacClone', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'aeadCall', 'certificatePerByte', 'perHandshake'] as const) {
       if (b[k] !== undefined) {
         units[k] = b[k]!;
         replaced.push(k);
@@ -346,7 +395,13 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
       replaced.push('modular multiplication (512 and 4096 bits scaled quadratically)');
     }
     notes.push(`measured with the device bundle (dist/device/microtls.espruino.js: Espruino provider, limb backend): ${replaced.join(', ')}`);
-    if (!replaced.includes('perHandshake')) notes.push('the figures the bundle probes did not reach keep the estimates: ' + ['ghashBlock', 'certificatePerByte', 'perHandshake'].filter((k) => !replaced.includes(k)).join(', '));
+    // The bundle does not export the record layer: its per-byte figure is xst's, scaled by the two
+    // engines' ratio on the ClientHello probe (the same code measured in both), an estimate.
+    if (xstUnits?.protocolPerByte !== undefined && b.perHandshake !== undefined && xstUnits.perHandshake > 0) {
+      units.protocolPerByte = xstUnits.protocolPerByte * (b.perHandshake / xstUnits.perHandshake);
+      notes.push(`record and message handling per byte: xst's x ${(b.perHandshake / xstUnits.perHandshake).toFixed(1)} (Espruino/xst on the ClientHello probe; estimate)`);
+    }
+    if (!replaced.includes('perHandshake')) notes.push('the figures the bundle probes did not reach keep the estimates: ' + ['hashClone', 'hmacCall', 'hmacKeySetup', 'hmacClone', 'ghashBlock', 'aeadCall', 'certificatePerByte', 'perHandshake'].filter((k) => !replaced.includes(k)).join(', '));
   } else {
     notes.push(
       `native require('crypto'): one call costs ${e.hashCall!.toFixed(1)} us (hash) / ${e.aesCall!.toFixed(1)} us (AES) besides the blocks`,
@@ -356,11 +411,13 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   }
   if (fromBundle) {
     notes.push(...fromBundle.notes);
-    replayMs = fromBundle.replayMs?.map((v) => v * share);
+    replayMs = fromBundle.replayMs;
   } else {
     notes.push('no device bundle (npm run build:device): the core was not run in Espruino');
   }
-  notes.push(`timed in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%, from its CPU time)`);
+  notes.push(fromBundle?.units
+    ? `the device bundle's probes and replay timed in the Espruino process's own CPU time (/proc/self/stat); the native probes in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%)`
+    : `timed in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%, from its CPU time)`);
   return { engine: 'espruino', kernelUs: e.kernelUs!, units, ...(replayMs ? { replayMs } : {}), cpuShare: share, notes };
 }
 
@@ -372,11 +429,16 @@ export function unitCostsFrom(m: MeasuredUnits, scale = 1): UnitCosts {
     sha256Block: { software: s(m.sha256Block) },
     sha512Block: { software: s(m.sha512Block) },
     hashCall: s(m.hashCall),
+    hashClone: s(m.hashClone),
+    hmacCall: s(m.hmacCall),
+    hmacKeySetup: s(m.hmacKeySetup),
+    hmacClone: s(m.hmacClone),
     aesBlock: { software: s(m.aesBlock) },
     aesKeySetup: s(m.aesKeySetup),
+    aeadCall: s(m.aeadCall),
     ghashBlock: s(m.ghashBlock),
     modMul: Object.fromEntries(Object.entries(m.modMul).map(([k, v]) => [k, s(v)])),
-    protocolPerByte: 0,
+    protocolPerByte: s(m.protocolPerByte ?? 0),
     certificatePerByte: s(m.certificatePerByte),
     perHandshake: s(m.perHandshake),
   };

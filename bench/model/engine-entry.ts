@@ -2,18 +2,30 @@
  * Unit-cost probes for the cost model, bundled (esbuild, IIFE, platform neutral, like the
  * QuickJS replay) and run inside xst and under node --jitless. Exposes
  *   microtlsUnitCosts(certificateHex) -> JSON of microseconds per unit of work, measured with
- *   the portable core's default provider (noble) and src/crypto's big-integer module,
+ *   the default provider (noble's; the XS bundle's when globalThis.microtlsProvider is 'xs')
+ *   and src/crypto's big-integer module,
  * beside test/engines/replay-entry.ts's microtlsReplay, which the driver times. The clock is
  * globalThis.microtlsClock when the driver sets one (under Node: this process's CPU time, which
  * the neighbours on a shared machine do not inflate), else Date.now() (millisecond resolution,
  * so every probe runs for at least MIN_MS).
  */
 import '../../test/engines/replay-entry.js';
-import { getDefaultProvider } from '../../hw/index.js';
+import { getDefaultProvider, setDefaultProvider } from '../../hw/index.js';
+import { xsProvider } from '../../src/device/xs-provider.js';
 import { modExp } from '../../src/crypto/bigint.js';
-import { fromHex, toHex } from '../../src/encoding/bytes.js';
+import { concatBytes, fromHex, toHex, utf8Encode } from '../../src/encoding/bytes.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { TlsClient } from '../../src/handshake/client.js';
+import { parseCertificateMessage } from '../../src/handshake/certificate.js';
+import { parseServerHello } from '../../src/handshake/server-hello.js';
+import { HandshakeAssembler } from '../../src/record/handshake-assembler.js';
+import { RecordLayer } from '../../src/record/record-layer.js';
+import type { ReplayFixture } from '../../test/helpers/replay.js';
+import { seededRandom } from '../../test/helpers/seeded-random.js';
+
+// In xst the provider is the XS bundle's (src/device/xs-provider.ts: its own SHA-2 and HMAC,
+// noble's AES and GCM), the one the esp32-xs profile stands for; elsewhere noble's.
+if ((globalThis as { microtlsProvider?: string }).microtlsProvider === 'xs') setDefaultProvider(xsProvider);
 
 const MIN_MS = 250;
 const now: () => number = (globalThis as { microtlsClock?: () => number }).microtlsClock ?? (() => Date.now());
@@ -49,7 +61,28 @@ function pattern(n: number, seed: number): Uint8Array {
   return b;
 }
 
-function microtlsUnitCosts(certificateHex: string): string {
+/**
+ * Record and handshake-message handling per byte, without crypto: the server's first flight
+ * (plaintext ServerHello, Certificate, ServerHelloDone) through a record layer and the message
+ * assembler, the ServerHello and the certificate list parsed, and as many bytes framed into
+ * records the other way. The X.509 parsing has its own probe.
+ */
+function protocolProbe(flight: Uint8Array): number {
+  const out = flight.subarray(0, 1024);
+  return perUnit(() => {
+    const rl = new RecordLayer();
+    const asm = new HandshakeAssembler();
+    rl.feed(flight);
+    for (let rec = rl.nextRecord(); rec; rec = rl.nextRecord()) asm.push(rec.fragment);
+    for (let msg = asm.next(); msg; msg = asm.next()) {
+      if (msg.type === 2) parseServerHello(msg.body);
+      else if (msg.type === 11) parseCertificateMessage(msg.body);
+    }
+    rl.seal(22, out);
+  }, flight.length + out.length);
+}
+
+function microtlsUnitCosts(certificateHex: string, flightHex?: string): string {
   const p = getDefaultProvider();
   const data = pattern(4096, 1);
   const key = pattern(16, 2);
@@ -74,13 +107,35 @@ function microtlsUnitCosts(certificateHex: string): string {
   const sha512Block = s512.block;
   // Per digest, the SHA-256 figure (the handshake's hash; the others are close to it).
   const hashCall = s256.call;
+  // The transcript's digest copies the running state first: a context holding a partial block.
+  const running = p.hash('sha256').update(data.subarray(0, 100));
+  const hashClone = perUnit(() => running.clone(), 1);
+  // HMAC as the PRF runs it: keyed once (a 48-byte secret: key ^ ipad and key ^ opad, one block
+  // each), then per HMAC a copy of the keyed state, an update and a digest. A 32-byte input
+  // costs one inner and one outer block besides the keyed ones.
+  const secret = pattern(48, 4);
+  const hmacKeySetup = Math.max(0, perUnit(() => p.hmac('sha256', secret), 1) - 2 * sha256Block);
+  const template = p.hmac('sha256', secret);
+  const m32 = data.subarray(0, 32);
+  let hmacClone = 0;
+  let hmacCall: number;
+  if (template.clone) {
+    hmacClone = perUnit(() => template.clone!(), 1);
+    hmacCall = Math.max(0, perUnit(() => template.clone!().update(m32).digest(), 1) - hmacClone - 2 * sha256Block);
+  } else {
+    hmacCall = Math.max(0, perUnit(() => p.hmac('sha256', secret).update(m32).digest(), 1) - hmacKeySetup - 4 * sha256Block);
+  }
   const block = p.aesBlock(key);
   const one = data.subarray(0, 16);
   const aesBlock = perUnit(() => block.encryptBlock(one), 1);
   const gcm = p.aesGcm(key);
-  // A 4096-byte seal: 256 CTR blocks + E(J0), 256 + 1 + 1 GHASH blocks.
-  const gcmSeal = perUnit(() => gcm.seal(nonce, data, aad), 1);
-  const ghashBlock = Math.max(0, (gcmSeal - 257 * aesBlock) / 258);
+  // GCM from two sizes: a 16-byte seal is 1 CTR block + E(J0) and 3 GHASH blocks (AAD, data,
+  // lengths); a 4096-byte seal 255 of each more. The difference gives the GHASH block (less the
+  // AES block), the small seal the fixed cost of a call (nonce, counter, tag).
+  const seal16 = perUnit(() => gcm.seal(nonce, one, aad), 1);
+  const seal4096 = perUnit(() => gcm.seal(nonce, data, aad), 1);
+  const ghashBlock = Math.max(0, (seal4096 - seal16) / 255 - aesBlock);
+  const aeadCall = Math.max(0, seal16 - 2 * aesBlock - 3 * ghashBlock);
   const aesKeySetup = perUnit(() => p.aesGcm(key), 1);
   const modMul: Record<string, number> = {};
   for (const bits of [512, 1024, 2048, 4096]) {
@@ -99,12 +154,72 @@ function microtlsUnitCosts(certificateHex: string): string {
       { output: () => {}, handshake: () => {}, data: () => {}, close: () => {}, error: () => {} });
     c.start();
   }, 1);
-  // What the replay harness itself does per byte (each server byte from hex, each client byte
-  // to hex: one conversion per byte): part of a replay's time, not of a live handshake's. The
-  // probe converts both ways, so 2 x 2048 conversions.
-  const hexText = toHex(data.subarray(0, 2048));
-  const harnessPerByte = perUnit(() => toHex(fromHex(hexText)), 2 * 2048);
-  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, aesBlock, ghashBlock, aesKeySetup, modMul, certificatePerByte, perHandshake, harnessPerByte });
+  const protocolPerByte = flightHex ? protocolProbe(fromHex(flightHex)) : undefined;
+  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, certificatePerByte, perHandshake, protocolPerByte });
+}
+
+/**
+ * The replay the model is checked against, timed without the harness's own work: the server's
+ * bytes converted from hex, and the seeded random stream (SHA-256 in JavaScript, which a device
+ * gets from its RNG) recorded in a first run, both before the clock starts; the client's output
+ * is compared with the recording after it stops. Returns JSON: `runs` figures, milliseconds per replay.
+ */
+function microtlsTimedReplay(fixtureJson: string, runs: number): string {
+  const f = JSON.parse(fixtureJson) as ReplayFixture;
+  const server = f.flow.filter((x) => x.dir === 'server').map((x) => fromHex(x.hex));
+  const expected = f.flow.filter((x) => x.dir === 'client').map((x) => x.hex).join('');
+  const message = utf8Encode(f.message);
+  const seeded = seededRandom(f.seed);
+  const recorded: Uint8Array[] = [];
+  const once = (random: (n: number) => Uint8Array, chunks: Uint8Array[]): Uint8Array[] => {
+    const out: Uint8Array[] = [];
+    let received = 0;
+    let failure: string | undefined;
+    const c: TlsClient = new TlsClient({ verify: false, serverName: f.serverName, cipherSuites: [f.suite], provider: getDefaultProvider(), random, now: () => f.now }, {
+      output: (b) => out.push(b.slice()),
+      handshake: () => c.write(message),
+      data: (d) => {
+        received += d.length;
+        if (received === message.length) c.close();
+      },
+      close: () => {},
+      error: (e) => { failure = e.codeName; },
+    });
+    c.start();
+    for (const chunk of chunks) c.receive(chunk);
+    if (failure) throw new Error(`replay failed: ${failure}`);
+    return out;
+  };
+  once((n) => {
+    const b = seeded(n);
+    recorded.push(b);
+    return b;
+  }, server.map((x) => x.slice()));
+  // Each figure is the mean of as many replays as fill a window of MIN_MS / 5, as each unit
+  // probe's figure is: on a shared machine a short run and a long window see preemption
+  // differently, and the check should compare like with like.
+  const times: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    let n = 0;
+    let spent = 0;
+    while (spent < MIN_MS / 5 || n === 0) {
+      let i = 0;
+      // Fresh copies: the record layer may decrypt in place.
+      const chunks = server.map((x) => x.slice());
+      const t0 = now();
+      const out = once((len) => {
+        const b = recorded[i++]!;
+        if (b.length !== len) throw new Error('the replay asked for other random lengths than the recording');
+        return b;
+      }, chunks);
+      spent += now() - t0;
+      n++;
+      if (toHex(concatBytes(...out)) !== expected) throw new Error('the replay did not reproduce the recorded client bytes');
+    }
+    times.push(spent / n);
+  }
+  return JSON.stringify(times);
 }
 
 (globalThis as Record<string, unknown>)['microtlsUnitCosts'] = microtlsUnitCosts;
+(globalThis as Record<string, unknown>)['microtlsTimedReplay'] = microtlsTimedReplay;

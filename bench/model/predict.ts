@@ -26,8 +26,9 @@ export function predict(work: WorkCounts, profile: DeviceProfile): Prediction {
     const unit = alg === 'sha384' || alg === 'sha512' ? c.sha512Block : alg === 'sha224' || alg === 'sha256' ? c.sha256Block : c.sha1Block;
     hash += n! * pick(unit, hashAcc);
   }
-  hash += work.hashCalls * c.hashCall;
-  const aes = work.aesBlocks * pick(c.aesBlock, aesAcc) + work.aesKeySetups * c.aesKeySetup + work.ghashBlocks * c.ghashBlock;
+  hash += work.hashCalls * c.hashCall + work.hmacCalls * c.hmacCall + work.hmacKeySetups * c.hmacKeySetup
+    + work.hashClones * c.hashClone + work.hmacClones * c.hmacClone;
+  const aes = work.aesBlocks * pick(c.aesBlock, aesAcc) + work.aesKeySetups * c.aesKeySetup + work.aeadCalls * c.aeadCall + work.ghashBlocks * c.ghashBlock;
   let publicKey = 0;
   for (const [bits, n] of Object.entries(work.modMul)) publicKey += n * modMulCost(c.modMul, Number(bits));
   const bytes = work.bytesSent + work.bytesReceived;

@@ -13,10 +13,19 @@ export interface UnitCosts {
   sha256Block: { software: number; accelerated?: number };
   /** SHA-384/512 (128-byte blocks); MD5 is costed as SHA-1. */
   sha512Block: { software: number; accelerated?: number };
-  /** Fixed cost of one digest (a hash or an HMAC finished), besides its blocks. */
+  /** Fixed cost of one hash digest, besides its blocks. */
   hashCall: number;
+  /** Fixed cost of one HMAC digest (inner and outer hash finished), besides its blocks. */
+  hmacCall: number;
+  /** Keying an HMAC context, besides its two keyed blocks. */
+  hmacKeySetup: number;
+  /** Copying a running hash state (hashClone) and a keyed HMAC state (hmacClone). */
+  hashClone: number;
+  hmacClone: number;
   aesBlock: { software: number; accelerated?: number };
   aesKeySetup: number;
+  /** Fixed cost of one AEAD seal or open besides its blocks (nonce, counter block, lengths, tag). */
+  aeadCall: number;
   /** One GF(2^128) multiplication of GCM (software everywhere: no profile has a GHASH unit). */
   ghashBlock: number;
   /** Per modular multiplication by operand size; sizes missing are scaled quadratically from the nearest. */

@@ -6,8 +6,14 @@
  *  - mutual: the same, client certificate required and verified against the CA.
  *  - sink: reads an 8-byte total length, then that many bytes, then answers 'k'.
  *  - idle: keeps every connection open (memory per idle connection).
+ *  - legacy: TLS 1.0-1.2, TLS_RSA_WITH_AES_128_CBC_SHA only, the same certificate: the server
+ *    node-forge's client (TLS 1.1 at most) and Node's client are both measured against.
+ *  - pong: plain TCP, no TLS: answers every PING_BYTES received with PONG_BYTES (the
+ *    handshake section's "TCP only" rows: the host's socket work per connection and round trip).
  */
+import net from 'node:net';
 import tls from 'node:tls';
+import { PING_BYTES, PONG_BYTES } from '../lib/pong.js';
 
 const pki = JSON.parse(process.env.BENCH_PKI!) as { caPem: string; serverCertPem: string; serverKeyPem: string };
 const base: tls.TlsOptions = {
@@ -41,5 +47,16 @@ const sink = tls.createServer(base, (s) => {
   });
 });
 const idle = tls.createServer(base, (s) => s.on('error', () => {}));
-const listen = (srv: tls.Server) => new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as { port: number }).port)));
-console.log(JSON.stringify({ main: await listen(main), mutual: await listen(mutual), sink: await listen(sink), idle: await listen(idle) }));
+// OpenSSL 3 allows TLS 1.0/1.1 only at security level 0.
+const legacy = tls.createServer({ ...base, minVersion: 'TLSv1', ciphers: 'AES128-SHA:@SECLEVEL=0' }, done);
+const pong = net.createServer((s) => {
+  s.on('error', () => {});
+  let got = 0;
+  s.on('data', (d: Buffer) => {
+    const before = Math.floor(got / PING_BYTES);
+    got += d.length;
+    for (let i = before; i < Math.floor(got / PING_BYTES); i++) s.write(Buffer.alloc(PONG_BYTES, 1));
+  });
+});
+const listen = (srv: net.Server) => new Promise<number>((r) => srv.listen(0, '127.0.0.1', () => r((srv.address() as { port: number }).port)));
+console.log(JSON.stringify({ main: await listen(main), mutual: await listen(mutual), sink: await listen(sink), idle: await listen(idle), legacy: await listen(legacy), pong: await listen(pong) }));

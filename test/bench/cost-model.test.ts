@@ -16,8 +16,13 @@ const work: WorkCounts = {
   hashBlocks: { sha256: 100, sha384: 10 },
   hashBlocksBuffered: { sha256: 150, sha384: 10 },
   hashCalls: 20,
+  hmacCalls: 6,
+  hmacKeySetups: 3,
+  hashClones: 4,
+  hmacClones: 5,
   aesBlocks: 8,
   aesKeySetups: 2,
+  aeadCalls: 3,
   ghashBlocks: 12,
   modMul: { '2048': 17, '512': 100 },
   bytesSent: 400,
@@ -32,7 +37,8 @@ const profile: DeviceProfile = {
   accelerators: { hash: true, aes: false, publicKey: false },
   costsUs: {
     sha1Block: { software: 9, accelerated: 1 }, sha256Block: { software: 10, accelerated: 2 }, sha512Block: { software: 30 },
-    hashCall: 5, aesBlock: { software: 4, accelerated: 1 }, aesKeySetup: 50, ghashBlock: 3,
+    hashCall: 5, hmacCall: 7, hmacKeySetup: 11, hashClone: 13, hmacClone: 17,
+    aesBlock: { software: 4, accelerated: 1 }, aesKeySetup: 50, aeadCall: 19, ghashBlock: 3,
     modMul: { '1024': 1000 }, protocolPerByte: 0.5, certificatePerByte: 2, perHandshake: 700,
   },
   link: { rttMs: 10, kbps: 8000, serverFullMs: 3, serverResumedMs: 1 },
@@ -41,10 +47,12 @@ const profile: DeviceProfile = {
 
 test('a prediction is the counted work times the unit costs, part by part', () => {
   const p = predict(work, profile);
-  // hash: 100 accelerated SHA-256 blocks x 2 + 10 SHA-384 blocks in software x 30 (no accelerated figure) + 20 digests x 5
-  assert.is(p.parts.hash, (100 * 2 + 10 * 30 + 20 * 5) / 1000);
-  // AES in software (no AES accelerator): 8 x 4, key set-ups 2 x 50, GHASH 12 x 3
-  assert.is(p.parts.aes, (8 * 4 + 2 * 50 + 12 * 3) / 1000);
+  // hash: 100 accelerated SHA-256 blocks x 2 + 10 SHA-384 blocks in software x 30 (no accelerated figure) + 20 digests x 5,
+  // and the fixed costs: 6 HMAC digests x 7, 3 HMAC keyings x 11, 4 hash copies x 13, 5 HMAC copies x 17
+  const fixedHash = 6 * 7 + 3 * 11 + 4 * 13 + 5 * 17;
+  assert.is(p.parts.hash, (100 * 2 + 10 * 30 + 20 * 5 + fixedHash) / 1000);
+  // AES in software (no AES accelerator): 8 x 4, key set-ups 2 x 50, 3 AEAD calls x 19, GHASH 12 x 3
+  assert.is(p.parts.aes, (8 * 4 + 2 * 50 + 3 * 19 + 12 * 3) / 1000);
   // products scale with the square of the size from the nearest known one: 2048 -> 4 x, 512 -> 1/4 x
   assert.is(p.parts.publicKey, (17 * 4000 + 100 * 250) / 1000);
   assert.is(p.parts.protocol, (2000 * 0.5 + 900 * 2 + 700) / 1000);
@@ -55,7 +63,7 @@ test('a prediction is the counted work times the unit costs, part by part', () =
 
 test('a buffered-hash profile pays each digest\'s whole input; a resumed handshake the resumed server time', () => {
   const buffered = predict({ ...work, resumed: true }, { ...profile, hashing: 'buffered', accelerators: { hash: false, aes: false, publicKey: false } });
-  assert.is(buffered.parts.hash, (150 * 10 + 10 * 30 + 20 * 5) / 1000);
+  assert.is(buffered.parts.hash, (150 * 10 + 10 * 30 + 20 * 5 + 6 * 7 + 3 * 11 + 4 * 13 + 5 * 17) / 1000);
   assert.is(buffered.parts.link, 2 * 10 + 2 + 1);
 });
 
@@ -85,8 +93,12 @@ test('the replay the engines time: one RSA-2048 public operation, the recording\
   assert.is(w.bytesReceived, bytes('server'));
   assert.is(w.roundTrips, 0);
   assert.ok(w.hashBlocks.sha256! > 40 && w.hashBlocks.sha256! < w.hashBlocksBuffered.sha256!, JSON.stringify(w.hashBlocks));
-  assert.ok(w.certificateBytes > 500, 'the server certificate is parsed');
+  assert.is(w.certificateBytes, 0, 'without verification no certificate is parsed in full (the leaf is walked to its key)');
   assert.is(w.aesKeySetups, 2, 'one GCM key each way');
+  // Finished, the echo and close_notify each way: six AEAD calls; the PRF keys its HMACs once per call and copies them.
+  assert.is(w.aeadCalls, 6);
+  assert.ok(w.hmacKeySetups >= 3 && w.hmacClones > w.hmacKeySetups && w.hmacCalls > 0, JSON.stringify(w));
+  assert.ok(w.hashClones >= 3, 'the transcript is copied for each digest (EMS, two Finished)');
 });
 
 test.run();

@@ -86,14 +86,19 @@ test('wire: bytes each way, and a round trip each time data arrives after the cl
   assert.equal(counting.counts().wire, { bytesSent: 0, bytesReceived: 10, roundTrips: 0 });
 });
 
-test('HMAC clones (the PRF\'s keyed templates) pay no keying blocks, as on the provider', () => {
+test('HMAC clones (the PRF\'s keyed templates) pay no keying blocks on a streaming engine, and pay them per digest on a buffered one', () => {
   const counting = createCountingProvider(nobleProvider);
   const template = counting.provider.hmac!('sha256', new Uint8Array(32));
   assert.ok(template.clone, 'clone passed through when the inner context has it');
-  assert.is(counting.counts().hmac.sha256.blocks, 2, 'key ^ ipad and key ^ opad');
+  assert.is(counting.counts().hmac.sha256.streamingBlocks, 2, 'key ^ ipad and key ^ opad, compressed once on a streaming engine');
+  assert.is(counting.counts().hmac.sha256.blocks, 0, 'a buffered engine only stores them');
   const a = template.clone!().update(new Uint8Array(10)).digest();
-  // inner 64 + 10 -> 2 blocks, outer 64 + 32 -> 2 blocks, less the two keyed ones
-  assert.is(counting.counts().hmac.sha256.blocks, 2 + 2);
+  template.clone!().update(new Uint8Array(10)).digest();
+  // Per digest: inner 64 + 10 -> 2 blocks, outer 64 + 32 -> 2 blocks; streaming, less the two keyed ones.
+  assert.is(counting.counts().hmac.sha256.streamingBlocks, 2 + 2 + 2);
+  assert.is(counting.counts().hmac.sha256.blocks, 4 + 4, 'a buffered engine hashes the keyed blocks again in each digest');
+  assert.is(counting.counts().hmacKeySetups, 1);
+  assert.is(counting.counts().hmacClones, 2);
   assert.is(toHex(a), toHex(nobleProvider.hmac('sha256', new Uint8Array(32)).update(new Uint8Array(10)).digest()));
   const node = createCountingProvider(createNodeProvider()).provider.hmac!('sha256', new Uint8Array(32));
   assert.is(node.clone, undefined, 'no clone where the inner context has none (routing unchanged)');
