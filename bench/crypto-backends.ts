@@ -1,16 +1,18 @@
 /**
- * The big-integer backends (bigint.ts + noble, and the limb backend) on Node against
- * node:crypto, and inside the device engines with the same run's `node --jitless` figure
+ * The big-integer backends (bigint.ts + noble; the limb backend on its JS kernel; the limb
+ * backend on the WebAssembly kernel, bigint-wasm.ts, which backend.ts ships for RSA on Node)
+ * on Node against node:crypto, and inside the device engines with the same run's `node --jitless` figure
  * beside them. Called by bench/crypto.ts (`npm run bench:crypto -- backends`, or as part of the
  * whole run); also runnable alone: `tsx bench/crypto-backends.ts`.
  *
- * Node rows: ops/s, best of interleaved rounds, ratio against node:crypto. The same table is
+ * Node rows: ops/s of process CPU time (process.cpuUsage: on the shared machine wall time mostly
+ * measures the neighbours), best of interleaved rounds, ratio against node:crypto. The same table is
  * measured again in a child process with OpenSSL's AVX-512 IFMA path masked
  * (OPENSSL_ia32cap=:~0x200000), which OpenSSL 3.0 uses for 2048-bit RSA on this CPU.
  * Engine rows: ms per operation from one bundle per backend, absolute (the engines differ
  * from V8 too much for a ratio), each beside `node --jitless` running the identical bundle;
  * the engines come from ../shared/engines or ESPRUINO= / XST= (test/helpers/engines.ts).
- * BENCH_ENGINES_ONLY=1 skips the Node tables.
+ * BENCH_ENGINES_ONLY=1 skips the Node tables, BENCH_NODE_ONLY=1 the engines.
  */
 import * as nc from 'node:crypto';
 import { spawnSync } from 'node:child_process';
@@ -20,6 +22,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as big from '../src/crypto/bigint.js';
 import * as limb from '../src/crypto/bigint-limb.js';
+import { wasmModExp, wasmRsaPrivate } from '../src/crypto/bigint-wasm.js';
+import { wasmKernel } from '../src/crypto/limb-wasm.js';
 import { ecdsaVerifyCompact as nobleVerify } from '../src/crypto/ecdsa-noble.js';
 import { ecdsaVerifyCompact as limbVerify } from '../src/crypto/ecdsa-limb.js';
 import { importPrivateKey } from '../src/crypto/keys.js';
@@ -27,7 +31,6 @@ import { rsaSignPkcs1v15 } from '../src/crypto/rsa.js';
 import type { RsaPrivateKey } from '../src/crypto/key-types.js';
 import { toHex } from '../src/encoding/bytes.js';
 import { bundleForEngine, enginePath, REPO_ROOT, type EngineName } from '../test/helpers/engines.js';
-import { measureInterleaved } from './lib/measure.js';
 // @ts-expect-error plain ESM script without types
 import { limbBackendPlugin } from '../scripts/limb-backend-plugin.mjs';
 
@@ -58,20 +61,74 @@ function fixture(): Fixture {
   return { rsa, ec };
 }
 
-type Backend = { name: string; modExp: typeof big.modExp; rsaPrivate: typeof big.rsaPrivate; verify: typeof nobleVerify };
+type Backend = { name: string; modExp: typeof big.modExp; rsaPrivate: typeof big.rsaPrivate; verify?: typeof nobleVerify };
+
+/** The wasm kernel's operations, refusing to fall back (a row must time the kernel or fail). */
+const strictWasm = {
+  modExp: (b: Uint8Array, e: Uint8Array, m: Uint8Array): Uint8Array => {
+    const r = wasmModExp(b, e, m);
+    if (r === undefined) throw new Error('the wasm kernel did not take the modulus');
+    return r;
+  },
+  rsaPrivate: (k: RsaPrivateKey, x: Uint8Array, r: (n: number) => Uint8Array): Uint8Array => {
+    const s = wasmRsaPrivate(k, x, r);
+    if (s === undefined) throw new Error('the wasm kernel did not take the key');
+    return s;
+  },
+};
+
 const BACKENDS: Backend[] = [
   { name: 'BigInt', modExp: big.modExp, rsaPrivate: big.rsaPrivate, verify: nobleVerify },
   { name: 'limb', modExp: limb.modExp, rsaPrivate: limb.rsaPrivate, verify: limbVerify },
+  // RSA only: ECDSA stays on noble where the kernel runs.
+  { name: 'wasm', modExp: strictWasm.modExp, rsaPrivate: strictWasm.rsaPrivate },
 ];
 
 interface NodeRow { case: string; node: number; ours: Record<string, number> }
 
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * ops per second of process CPU time for each candidate: `rounds` interleaved rounds of
+ * totalMs / rounds each (calls in batches of about 2 ms, so reading the clock costs nothing),
+ * best round kept; a warm-up of a tenth of a round first.
+ */
+function measureCpuInterleaved(fns: ReadonlyArray<() => unknown>, totalMs: number, rounds: number): number[] {
+  const roundMs = totalMs / rounds;
+  const batch = fns.map((fn) => {
+    let calls = 0;
+    const start = cpuMs();
+    while (cpuMs() - start < roundMs / 10 || calls < 2) { fn(); calls++; }
+    return Math.max(1, Math.round((calls * 2) / (cpuMs() - start)));
+  });
+  const best = fns.map(() => 0);
+  for (let r = 0; r < rounds; r++) {
+    fns.forEach((fn, i) => {
+      let calls = 0;
+      const start = cpuMs();
+      let spent = 0;
+      while (spent < roundMs) {
+        for (let k = 0; k < batch[i]!; k++) fn();
+        calls += batch[i]!;
+        spent = cpuMs() - start;
+      }
+      best[i] = Math.max(best[i]!, (calls * 1000) / spent);
+    });
+  }
+  return best;
+}
+
 function nodeRows(f: Fixture, ms: number): NodeRow[] {
   const rows: NodeRow[] = [];
-  const add = (name: string, base: () => unknown, ours: (b: Backend) => () => unknown) => {
-    const ops = measureInterleaved([base, ...BACKENDS.map(ours)], ms, 5);
+  const add = (name: string, base: () => unknown, ours: (b: Backend) => (() => unknown) | undefined) => {
+    const fns = BACKENDS.map(ours);
+    const ops = measureCpuInterleaved([base, ...fns.filter((g): g is () => unknown => g !== undefined)], ms, 5);
     const r: NodeRow = { case: name, node: ops[0]!, ours: {} };
-    BACKENDS.forEach((b, i) => { r.ours[b.name] = ops[i + 1]!; });
+    let k = 1;
+    BACKENDS.forEach((b, i) => { if (fns[i] !== undefined) r.ours[b.name] = ops[k++]!; });
     rows.push(r);
   };
   const k2 = f.rsa[2048];
@@ -94,17 +151,24 @@ function nodeRows(f: Fixture, ms: number): NodeRow[] {
     const e = f.ec[curve];
     add(`ECDSA ${curve} verify`,
       () => nc.verify(e.hash, e.msg, e.pub, e.der),
-      (b) => () => { if (!b.verify(curve, e.point, e.digest, e.rs)) throw new Error('verify failed'); });
+      (b) => {
+        const verify = b.verify;
+        if (verify === undefined) return undefined;
+        return () => { if (!verify(curve, e.point, e.digest, e.rs)) throw new Error('verify failed'); };
+      });
   }
   return rows;
 }
 
 function printNodeRows(title: string, rows: NodeRow[]): void {
   console.log(`\n${title}`);
-  console.log(['case'.padEnd(40), 'node:crypto'.padStart(12), ...BACKENDS.map((b) => `${b.name} ops/s (x node)`.padStart(26)), 'limb / BigInt'.padStart(14)].join(''));
+  const kernel = wasmKernel();
+  console.log(`  wasm = the limb backend on the WebAssembly kernel (${kernel === undefined ? 'absent' : kernel.simd ? 'SIMD module' : 'scalar module'}), RSA only; time ratios: limb / BigInt, wasm / BigInt`);
+  console.log(['case'.padEnd(40), 'node:crypto'.padStart(12), ...BACKENDS.map((b) => `${b.name} ops/s (x node)`.padStart(24)), 'limb/BigInt'.padStart(12), 'wasm/BigInt'.padStart(12)].join(''));
+  const ratio = (r: NodeRow, name: string): string => (r.ours[name] === undefined ? '-' : `${(r.ours.BigInt! / r.ours[name]!).toFixed(2)}x`);
   for (const r of rows) {
-    const cells = BACKENDS.map((b) => `${r.ours[b.name]!.toFixed(1)} (${(r.node / r.ours[b.name]!).toFixed(1)}x slower)`.padStart(26));
-    console.log([r.case.padEnd(40), r.node.toFixed(0).padStart(12), ...cells, `${(r.ours.BigInt! / r.ours.limb!).toFixed(2)}x time`.padStart(14)].join(''));
+    const cells = BACKENDS.map((b) => (r.ours[b.name] === undefined ? '-' : `${r.ours[b.name]!.toFixed(1)} (${(r.node / r.ours[b.name]!).toFixed(1)}x slower)`).padStart(24));
+    console.log([r.case.padEnd(40), r.node.toFixed(0).padStart(12), ...cells, ratio(r, 'limb').padStart(12), ratio(r, 'wasm').padStart(12)].join(''));
   }
 }
 
@@ -206,11 +270,12 @@ export async function backendsSection(ms: number): Promise<void> {
     await engineRows(f);
     return;
   }
-  printNodeRows(`Big-integer backends on Node ${process.version} (ops/s, best of 5 interleaved rounds; ratio = node:crypto time / ours)`, nodeRows(f, ms));
+  printNodeRows(`Big-integer backends on Node ${process.version} (ops per CPU second, best of 5 interleaved rounds; ratio = node:crypto time / ours)`, nodeRows(f, ms));
   const child = spawnSync(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--masked-child', String(ms)], {
     encoding: 'utf8', env: { ...process.env, OPENSSL_ia32cap: ':~0x200000' }, timeout: 300_000,
   });
   process.stdout.write(child.stdout ?? '');
+  if (process.env.BENCH_NODE_ONLY) return;
   console.log('\nBig-integer backends inside the device engines (ms per operation after one warm-up, process CPU time and wall time; absolute, with node --jitless running the same bundle in the same run)');
   await engineRows(f);
 }

@@ -152,12 +152,13 @@ function symmetricSection(): Row[] {
 }
 
 /**
- * RSA-2048 and ECDSA from src/crypto against node:crypto, ops/s, on two paths: pure JS
- * (bigint.ts modexp, noble ECDSA) and through the node provider's public-key operations
+ * RSA-2048 and ECDSA from src/crypto against node:crypto, ops/s, on two paths: src/crypto's
+ * own arithmetic (backend.ts: RSA on the WebAssembly kernel where the host has it, else
+ * bigint.ts; noble ECDSA) and through the node provider's public-key operations
  * (src/crypto's padding and checks, OpenSSL's exponentiation): the second is what an MCU with
  * an RSA accelerator gets, with node:crypto standing in for the accelerator. ECDSA rows go
  * through verifySignature (message in, hash included, as X.509 and ServerKeyExchange use it):
- * pure JS is the provider's hash then noble; the node provider has no digest op (node:crypto
+ * the own-arithmetic row is the provider's hash then noble; the node provider has no digest op (node:crypto
  * cannot verify over a precomputed digest, see hw/node.ts) but has ecdsaVerifyMessage, so its
  * row is src/crypto's strict DER parse and checks plus one crypto.verify(hash, message, ...).
  */
@@ -169,7 +170,7 @@ function publicKeySection(): Row[] {
     if (!name.includes(FILTER)) return;
     const [base, mine, mineNode] = measureInterleaved([node, ours, oursViaNode], MIN_MS, ROUNDS) as [number, number, number];
     rows.push({ case: name, provider: 'node:crypto', value: base, unit: 'ops/s' });
-    rows.push({ case: name, provider: 'microtls (pure JS)', value: mine, unit: 'ops/s', ratio: mine / base });
+    rows.push({ case: name, provider: 'microtls (src/crypto)', value: mine, unit: 'ops/s', ratio: mine / base });
     rows.push({ case: name, provider: 'microtls + node provider', value: mineNode, unit: 'ops/s', ratio: mineNode / base });
   };
   const random = nobleProvider.randomBytes;

@@ -10,13 +10,18 @@
 // src/device/absent-noble.ts; the Espruino provider covers every operation), and is lowered by
 // Babel for what Espruino lacks: destructuring, rest/spread, default parameters, optional
 // chaining, `**`, logical assignment, async functions, keyword-named methods.
+// Both carry the error table as names without meanings (src/device/error-codes-packed.ts), get
+// error names at typed call sites written as codes (build-device-error-literals.mjs), and are
+// minified by esbuild, then terser.
 import { build, transform } from 'esbuild';
 import { transformSync } from '@babel/core';
+import { minify as terser } from 'terser';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { ESPRUINO_HELPERS, polyfillsFor } from './build-device-polyfills.mjs';
+import { errorNameSinks, numericErrorNames } from './build-device-error-literals.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const out = join(root, 'dist/device');
@@ -41,6 +46,7 @@ function replace(map) {
 const COMMON_REPLACEMENTS = {
   asn1js: 'src/device/absent-asn1js.ts',
   './src/x509/asn1js-globals.ts': 'src/device/absent-module.ts',
+  './src/error-codes.ts': 'src/device/error-codes-packed.ts',
   './src/x509/der-ber.ts': 'src/device/absent-der-ber.ts',
   './src/mqtt/codec/server-side.ts': 'src/device/absent-mqtt-server-side.ts',
   './src/mqtt/default-transport.ts': 'src/device/absent-default-transport.ts',
@@ -48,6 +54,7 @@ const COMMON_REPLACEMENTS = {
 };
 
 async function bundle(entry, replacements, extra = {}) {
+  const packed = JSON.stringify(packErrorCodes(await nodeErrorTable()));
   const r = await build({
     entryPoints: [entry],
     bundle: true,
@@ -62,6 +69,7 @@ async function bundle(entry, replacements, extra = {}) {
     plugins: [replace(replacements)],
     metafile: true,
     ...extra,
+    define: { __MICROTLS_PACKED_ERROR_CODES__: packed, ...extra.define },
   });
   return { code: r.outputFiles[0].text, metafile: r.metafile };
 }
@@ -247,38 +255,49 @@ function bigintReplacement() {
   return out;
 }
 
-/** src/error-codes.ts's table as the one string src/device/error-codes-packed.ts reads. */
-async function packedErrorCodes() {
+/**
+ * src/error-codes.ts's table as the one string src/device/error-codes-packed.ts reads (its
+ * comment has the format): names only, grouped by module. Each code keeps its name; the
+ * meanings stay in the Node build.
+ */
+export function packErrorCodes(entries) {
+  const groups = new Map();
+  for (const [code, name] of entries) {
+    const m = /^(MBEDTLS_ERR_|MICROTLS_ERR_)([A-Z0-9]+_)([A-Z0-9_]+)$/.exec(name);
+    if (!m || code >= 0 || !Number.isInteger(code)) throw new Error(`error code ${code} ${name} cannot be packed`);
+    const prefix = (m[1] === 'MBEDTLS_ERR_' ? '' : m[1]) + m[2];
+    if (!groups.has(prefix)) groups.set(prefix, []);
+    groups.get(prefix).push(` ${(-code).toString(16)}:${m[3]}`);
+  }
+  return [...groups].map(([prefix, list]) => `\n${prefix}${list.join('')}`).join('');
+}
+
+/** The Node build's table (src/error-codes.ts) as [code, name, meaning] rows. */
+export async function nodeErrorTable() {
   const r = await build({ entryPoints: [join(root, 'src/error-codes.ts')], bundle: true, write: false, format: 'esm', platform: 'neutral', logLevel: 'silent' });
   const mod = await import('data:text/javascript;base64,' + Buffer.from(r.outputFiles[0].text).toString('base64'));
-  let packed = '';
-  for (const [code, e] of mod.ERROR_CODES) {
-    if (code >= 0 || /[\n ]/.test(e.name) || e.meaning.includes('\n')) throw new Error(`error code ${code} cannot be packed`);
-    packed += `\n${(-code).toString(16)} ${e.name} ${e.meaning}`;
-  }
-  return packed;
+  return [...mod.ERROR_CODES.values()].map((e) => [e.code, e.name, e.meaning]);
 }
 
 async function espruinoBundle(log = console.log) {
   const bigint = bigintReplacement();
   log(`  Espruino public-key backend: ${Object.values(bigint).map((f) => f.replace(root + '/', '')).join(', ')}`);
-  const { code, metafile } = await bundle(join(root, 'src/device/espruino.ts'), {
+  const { code: bundled, metafile } = await bundle(join(root, 'src/device/espruino.ts'), {
     ...COMMON_REPLACEMENTS,
     ...bigint,
     './hw/noble.ts': 'src/device/absent-noble.ts',
-    './src/error-codes.ts': 'src/device/error-codes-packed.ts',
   }, {
     // Espruino has ?? and class fields; esbuild must not produce what it lacks when it lowers nothing else.
     // ES2022: class fields stay fields (Espruino has them; lowered ones need super(...arguments)).
     target: 'es2022',
     supported: { 'logical-assignment': false },
-    define: { __MICROTLS_PACKED_ERROR_CODES__: JSON.stringify(await packedErrorCodes()) },
   });
   const inputs = Object.keys(metafile.inputs);
+  const code = await errorNamesAsCodes(bundled, log);
   if (process.env.DEVICE_BUILD_DEBUG) {
     const m = await transform(code, { minify: true, target: 'es2022' });
     log(`  before lowering: ${(m.code.length / 1024).toFixed(1)} KB minified, ${(gzipSync(m.code).length / 1024).toFixed(1)} KB gzip`);
-    const sized = await bundle(join(root, 'src/device/espruino.ts'), { ...COMMON_REPLACEMENTS, ...bigint, './hw/noble.ts': 'src/device/absent-noble.ts', './src/error-codes.ts': 'src/device/error-codes-packed.ts' },
+    const sized = await bundle(join(root, 'src/device/espruino.ts'), { ...COMMON_REPLACEMENTS, ...bigint, './hw/noble.ts': 'src/device/absent-noble.ts' },
       { target: 'es2022', minify: true, define: { __MICROTLS_PACKED_ERROR_CODES__: '""' } });
     const rows = Object.entries(Object.values(sized.metafile.outputs)[0].inputs).map(([k, v]) => [k, v.bytesInOutput]).sort((a, b) => b[1] - a[1]);
     const dirs = {};
@@ -290,7 +309,7 @@ async function espruinoBundle(log = console.log) {
   if (banned.length) throw new Error(`the Espruino bundle must not contain @noble or asn1js, found:\n  ${banned.join('\n  ')}`);
 
   const problems = [];
-  const lowered = transformSync(code, {
+  const babelOut = transformSync(code, {
     babelrc: false,
     configFile: false,
     sourceType: 'module',
@@ -312,17 +331,26 @@ async function espruinoBundle(log = console.log) {
   }).code;
   if (problems.length) throw new Error(`regular expressions Espruino cannot run (rewrite them in the source):\n  ${[...new Set(problems)].join('\n  ')}`);
 
-  const helpersUsed = [...new Set([...lowered.matchAll(/babelHelpers\.(\w+)/g)].map((m) => m[1]))].sort();
+  const helpersUsed = [...new Set([...babelOut.matchAll(/babelHelpers\.(\w+)/g)].map((m) => m[1]))].sort();
   const missing = helpersUsed.filter((h) => !ESPRUINO_HELPERS[h]);
   if (missing.length) throw new Error(`Babel helpers without an Espruino implementation: ${missing.join(', ')}`);
-  const helpers = helpersUsed.length ? `var babelHelpers={${helpersUsed.map((h) => `${h}:${ESPRUINO_HELPERS[h]}`).join(',\n')}};\n` : '';
+  // Each helper a local variable rather than a property of one object: the minifier can give
+  // a variable a one-letter name, not a property (~140 call sites).
+  const lowered = babelOut.replace(/\bbabelHelpers\.(\w+)/g, '__h_$1');
+  const helpers = helpersUsed.map((h) => `var __h_${h}=${ESPRUINO_HELPERS[h]};\n`).join('');
   const { names, code: polyfills } = polyfillsFor(lowered + helpers);
 
   // Names Espruino's lexer treats as keywords although JS does not (a function named `of` is a
   // syntax error there): an unbound reference to each keeps the minifier from choosing them,
   // and the sentinel statement is removed afterwards.
-  const wrapped = `(function(){\n${SENTINEL}\n${polyfills}\n${helpers}${lowered}\n` +
-    'if(typeof module!=="undefined"&&module&&module.exports)module.exports=__exports;else globalThis.microtls=__exports;\n})();\n';
+  // Loaded as a module, Espruino runs the text in a module scope, so each function made in a
+  // plain IIFE would hold a copy of the two-scope chain (an array: 3 variables more per function,
+  // ~2,300 at load). Deleting the wrapper's hidden scope link first makes its scope the only one;
+  // `module` is handed in as an argument instead. As a plain script the wrapper has no such link.
+  // The link's name starts with \xff, which minifiers turn into a \u escape Espruino cannot lex,
+  // so a placeholder stands in for it until after minification.
+  const wrapped = `(function(f){delete f.__espruino_scope__;f(typeof module!=="undefined"&&module)})(function(__module){\n${SENTINEL}\n${polyfills}\n${helpers}${lowered}\n` +
+    'if(__module&&__module.exports)__module.exports=__exports;else globalThis.microtls=__exports;\n});\n';
   const min = await transform(wrapped, {
     // DEVICE_BUILD_NOMINIFY=1 keeps names and lines, for reading an Espruino stack trace.
     minifyWhitespace: !process.env.DEVICE_BUILD_NOMINIFY,
@@ -342,12 +370,36 @@ async function espruinoBundle(log = console.log) {
   const sentinelAt = min.code.indexOf('__espruino_reserved__(');
   if (sentinelAt < 0) throw new Error('the reserved-names sentinel disappeared in minification');
   min.code = min.code.slice(0, sentinelAt) + min.code.slice(min.code.indexOf(';', sentinelAt) + 1);
+  const esbuildOnly = min.code;
+  if (!process.env.DEVICE_BUILD_NOMINIFY) min.code = await finalMinify(min.code, { module: false, reserved: ESPRUINO_KEYWORDS });
+  if (!min.code.includes('.__espruino_scope__')) throw new Error('the wrapper\'s scope placeholder disappeared in minification');
+  min.code = min.code.replace('.__espruino_scope__', '["\\xffsco"]');
   // (Checked on minified output only: comments are gone there.)
   for (const [re, what] of process.env.DEVICE_BUILD_NOMINIFY ? [] : FORBIDDEN_AFTER_LOWERING) {
     const m = re.exec(min.code.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""'));
     if (m) throw new Error(`Espruino bundle still contains ${what}: …${m.input.slice(Math.max(0, m.index - 60), m.index + 40)}…`);
   }
-  return { code: min.code, inputs, polyfills: names, helpers: helpersUsed };
+  return { code: min.code, esbuildOnly, inputs, polyfills: names, helpers: helpersUsed };
+}
+
+/** scripts/build-device-error-literals.mjs over a bundle (DEVICE_BUILD_ERROR_NAMES=0 leaves the names). */
+async function errorNamesAsCodes(code, log) {
+  if (process.env.DEVICE_BUILD_ERROR_NAMES === '0') return code;
+  const r = numericErrorNames(code, errorNameSinks(root), await nodeErrorTable());
+  log(`  ${r.replaced} error names at call sites became their codes`);
+  return r.code;
+}
+
+/**
+ * Terser over esbuild's minified output: its compressor and its frequency-ordered names save
+ * ~3 KB gzip per bundle over esbuild alone (sizes.json records both). ecma 5 (terser's
+ * default) keeps it from rewriting into newer syntax than the input has, which matters for
+ * Espruino; `reserved` keeps names Espruino's lexer treats as keywords.
+ */
+async function finalMinify(code, { module, reserved = [] }) {
+  if (process.env.DEVICE_BUILD_TERSER === '0') return code; // for telling a terser fault from another
+  const r = await terser(code, { module, toplevel: true, compress: { passes: 3 }, mangle: { toplevel: true, reserved }, format: { comments: false } });
+  return r.code;
 }
 
 /**
@@ -357,14 +409,23 @@ async function espruinoBundle(log = console.log) {
  * own hashes) instead of noble's, so @noble/hashes is left out.
  */
 const XS_REPLACEMENTS = {
+  // XS has no WebAssembly: the BigInt backend without the wasm kernel.
+  './src/crypto/backend.ts': 'src/crypto/backend-bigint.ts',
   './src/crypto/ecdsa-noble.ts': 'src/crypto/ecdsa-bigint.ts',
   './hw/noble.ts': 'src/device/xs-noble-standin.ts',
 };
 
-async function xsBundle() {
-  const { code, metafile } = await bundle(xsEntry(), { ...COMMON_REPLACEMENTS, ...XS_REPLACEMENTS }, { minify: true });
-  if (process.env.DEVICE_BUILD_DEBUG) logInputSizes(metafile, console.log);
-  return { code, inputs: Object.keys(metafile.inputs) };
+// With static class fields kept, xsnap's XS 13.3 stops loading the bundle ("R: get ?: not
+// initialized yet"); lowered, it loads. Instance fields stay.
+const XS_SYNTAX = { 'class-static-field': false };
+
+async function xsBundle(log = console.log) {
+  // ES2022: instance fields stay fields (XS, xsnap's XS 13, QuickJS and current browsers have them; lowered, they cost 0.3 KB gzip).
+  const replacements = { ...COMMON_REPLACEMENTS, ...XS_REPLACEMENTS };
+  const { code: bundled, metafile } = await bundle(xsEntry(), replacements, { target: 'es2022', supported: XS_SYNTAX });
+  if (process.env.DEVICE_BUILD_DEBUG) logInputSizes((await bundle(xsEntry(), replacements, { minify: true })).metafile, log);
+  const { code } = await transform(await errorNamesAsCodes(bundled, log), { minify: true, target: 'es2022', supported: XS_SYNTAX, format: 'esm', legalComments: 'none' });
+  return { code: await finalMinify(code, { module: true }), inputs: Object.keys(metafile.inputs), esbuildOnly: code };
 }
 
 /** Builds both bundles into dist/device; returns their sizes (and whether one is over budget). */
@@ -379,9 +440,13 @@ export async function buildDevice({ only, log = console.log } = {}) {
     const s = sizes(file, b.code);
     const over = s.gz > BUDGET[name];
     failed ||= over;
-    results.push({ ...s, path: join(out, file), budget: BUDGET[name], over, inputs: b.inputs, polyfills: b.polyfills, helpers: b.helpers });
-    log(`${`dist/device/${file}`.padEnd(34)} ${(s.raw / 1024).toFixed(1).padStart(6)} KB minified  ${(s.gz / 1024).toFixed(1).padStart(5)} KB gzip` +
-      `  (budget ${BUDGET[name] / 1024} KB gzip${over ? ': OVER' : ''})`);
+    const { raw: esbuildRaw, gz: esbuildGz } = sizes(file, b.esbuildOnly);
+    results.push({ ...s, path: join(out, file), budget: BUDGET[name], over, esbuildOnly: { raw: esbuildRaw, gz: esbuildGz },
+      inputs: b.inputs, polyfills: b.polyfills, helpers: b.helpers });
+    const kb = (n) => (n / 1024).toFixed(1);
+    log(`${`dist/device/${file}`.padEnd(34)} ${kb(s.raw).padStart(6)} KB minified  ${kb(s.gz).padStart(5)} KB gzip` +
+      `  (budget ${BUDGET[name] / 1024} KB gzip: ${over ? `OVER by ${kb(s.gz - BUDGET[name])} KB` : `${kb(BUDGET[name] - s.gz)} KB to spare`};` +
+      ` esbuild alone ${kb(esbuildGz)} KB gzip)`);
     if (b.polyfills) log(`  polyfills: ${b.polyfills.join(', ') || 'none'}; lowering helpers: ${b.helpers.join(', ') || 'none'}`);
   }
   if (!only) writeFileSync(join(out, 'sizes.json'), JSON.stringify(results, null, 2) + '\n');

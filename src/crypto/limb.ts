@@ -13,7 +13,9 @@
  * a 2048-bit product is 2n-1 native calls plus a carry step per column, instead of 2n^2
  * interpreted multiply-adds. Engines without E.convolve (V8, XS) compute the same columns
  * inline instead (limb-scan.ts: no call per column, squares summing each cross product once),
- * so both kernels give the same limbs. R = 2^(wn) >= 4m, so with inputs below 2m the output is below
+ * so both kernels give the same limbs. Hosts with WebAssembly (Node) run RSA on a third kernel
+ * instead, with 28-bit limbs and i64 products (limb-wasm.ts, through bigint-wasm.ts and
+ * backend.ts); it shares the algorithm, not this file's representation. R = 2^(wn) >= 4m, so with inputs below 2m the output is below
  * 2m without a final subtraction (Walter): every multiplication runs the same steps.
  *
  * What this code promises for private-key operations (fixed-window exponentiation, CRT):

@@ -1,9 +1,20 @@
 /**
- * The error-code table for the Espruino bundle, with src/error-codes.ts's API but as one
- * string instead of 150 objects and two Maps: on Espruino those cost ~2,700 variables of RAM
- * for the life of the program, while a string in code loaded from Storage stays in flash.
- * scripts/build-device.mjs fills PACKED from src/error-codes.ts at build time (one line per
- * code: `hex name meaning`), so the two tables cannot drift apart.
+ * The error-code table for the device bundles, with src/error-codes.ts's API but as one short
+ * string of names instead of 150 objects and two Maps: on Espruino those cost ~2,700
+ * variables of RAM for the life of the program, while a string in code loaded from Storage
+ * stays in flash; and the names alone are a third of the table's size.
+ *
+ * Every code keeps its Mbed TLS name; the one-line meanings are left out (`meaning` is ''),
+ * as Mbed TLS leaves out mbedtls_strerror's text without MBEDTLS_ERROR_C on small devices.
+ * A thrown MicroTlsError still says in its message what went wrong; `microtls errors CODE`
+ * (Node) prints the meaning of a code.
+ *
+ * scripts/build-device.mjs fills PACKED from src/error-codes.ts at build time, so the two
+ * tables cannot drift apart. Format, one group per Mbed TLS module:
+ *   "\n" PREFIX (" " HEX ":" NAME)*
+ * PREFIX is the name's start (`SSL_` stands for `MBEDTLS_ERR_SSL_`; one starting `MICROTLS_` is
+ * taken whole) and an entry's code is -HEX. Every code is written out so that a lookup either
+ * way is a few native indexOf calls: a walk over the entries in JS takes ~70 ms on Espruino.
  */
 import type { ErrorCodeInfo, ErrorName } from '../error-codes.js';
 
@@ -11,35 +22,67 @@ export type { ErrorCodeInfo, ErrorFullName, ErrorName } from '../error-codes.js'
 
 declare const __MICROTLS_PACKED_ERROR_CODES__: string;
 const PACKED: string = __MICROTLS_PACKED_ERROR_CODES__;
+const MBEDTLS = 'MBEDTLS_ERR_';
 
-function lineAt(start: number): ErrorCodeInfo {
-  const end = PACKED.indexOf('\n', start);
-  const line = PACKED.slice(start, end < 0 ? PACKED.length : end);
-  const a = line.indexOf(' ');
-  const b = line.indexOf(' ', a + 1);
-  return { code: -parseInt(line.slice(0, a), 16), name: line.slice(a + 1, b), meaning: line.slice(b + 1) };
+/**
+ * PACKED.indexOf, minus the false match Espruino 2v29 reports for a needle that runs off the
+ * end of the string once its first characters match ("X509_".indexOf("_ERR_") is 4). That
+ * match can only be the last one, so a true match is never hidden behind it.
+ */
+function find(needle: string, from: number): number {
+  const i = PACKED.indexOf(needle, from);
+  return i >= 0 && i + needle.length <= PACKED.length ? i : -1;
+}
+
+/** End of the word starting at `from` (the next space or newline, or the end). */
+function wordEnd(from: number): number {
+  const sp = PACKED.indexOf(' ', from);
+  const nl = PACKED.indexOf('\n', from);
+  if (sp < 0) return nl < 0 ? PACKED.length : nl;
+  return nl < 0 || sp < nl ? sp : nl;
+}
+
+/** The entry whose `:` is at `colon`. */
+function entryAt(colon: number): ErrorCodeInfo {
+  const line = PACKED.lastIndexOf('\n', colon);
+  const prefix = PACKED.slice(line + 1, PACKED.indexOf(' ', line));
+  const name = (prefix.slice(0, 9) === 'MICROTLS_' ? '' : MBEDTLS) + prefix + PACKED.slice(colon + 1, wordEnd(colon));
+  return { code: -parseInt(PACKED.slice(PACKED.lastIndexOf(' ', colon) + 1, colon), 16), name, meaning: '' };
 }
 
 function byCode(code: number): ErrorCodeInfo | undefined {
   if (typeof code !== 'number' || code >= 0 || Math.floor(code) !== code) return undefined;
-  const at = PACKED.indexOf('\n' + (-code).toString(16) + ' ');
-  return at < 0 ? undefined : lineAt(at + 1);
+  const at = find(' ' + (-code).toString(16) + ':', 0);
+  return at < 0 ? undefined : entryAt(PACKED.indexOf(':', at));
 }
 
 function byName(name: string): number | undefined {
-  const at = PACKED.indexOf(' ' + name + ' ');
-  if (at < 0 || name.indexOf(' ') >= 0) return undefined;
-  const start = PACKED.lastIndexOf('\n', at) + 1;
-  return -parseInt(PACKED.slice(start, at), 16);
+  let rest: string;
+  let prefix: string;
+  // slice, not startsWith or indexOf of a word: see find().
+  if (name.slice(0, MBEDTLS.length) === MBEDTLS) {
+    rest = name.slice(MBEDTLS.length);
+    prefix = rest.slice(0, rest.indexOf('_') + 1);
+  } else if (name.slice(0, 13) === 'MICROTLS_ERR_') {
+    rest = name;
+    prefix = name.slice(0, name.indexOf('_', 13) + 1);
+  } else {
+    return undefined;
+  }
+  const item = rest.slice(prefix.length);
+  const group = prefix && item ? find('\n' + prefix + ' ', 0) : -1;
+  if (group < 0) return undefined;
+  const groupEnd = PACKED.indexOf('\n', group + 1);
+  for (let at = find(':' + item, group); at >= 0 && (groupEnd < 0 || at < groupEnd); at = find(':' + item, at + 1)) {
+    // ':BAD_INPUT' also matches the start of ':BAD_INPUT_DATA': the name must end here.
+    if (wordEnd(at) === at + 1 + item.length) return -parseInt(PACKED.slice(PACKED.lastIndexOf(' ', at) + 1, at), 16);
+  }
+  return undefined;
 }
 
 function all(): ErrorCodeInfo[] {
   const out: ErrorCodeInfo[] = [];
-  let at = 1;
-  while (at > 0 && at < PACKED.length) {
-    out.push(lineAt(at));
-    at = PACKED.indexOf('\n', at) + 1;
-  }
+  for (let at = PACKED.indexOf(':'); at >= 0; at = PACKED.indexOf(':', at + 1)) out.push(entryAt(at));
   return out;
 }
 

@@ -13,7 +13,7 @@ import type { FullCryptoProvider } from '../../hw/provider.js';
 import { MicroTlsError } from '../errors.js';
 import { TlsClient, type HandshakeInfo } from '../handshake/client.js';
 import type { CertificateVerifier, TlsClientOptions } from '../handshake/options.js';
-import { Emitter } from '../mqtt/emitter.js';
+import { EspruinoStream, ESPRUINO_WRITE_HIGH_WATER, ESPRUINO_WRITE_QUEUE_LIMIT } from './espruino-stream.js';
 import { connect as mqttConnectWith, resolveConnectOptions, whenConnected, type ConnectOptions as MqttConnectOptions } from '../mqtt/connect.js';
 import type { MqttClient } from '../mqtt/client.js';
 import { DEFAULT_WRITE_BUFFER_LIMIT, type CertificateDescription } from '../mqtt/options.js';
@@ -31,6 +31,7 @@ export { MqttClient } from '../mqtt/client.js';
 export { whenConnected, resolveConnectOptions } from '../mqtt/connect.js';
 export { parseBrokerUrl } from '../mqtt/url.js';
 export { encodePacket, PacketReader } from '../mqtt/codec/index.js';
+export { ESPRUINO_READ_HOLD_LIMIT, ESPRUINO_WRITE_HIGH_WATER, ESPRUINO_WRITE_QUEUE_LIMIT } from './espruino-stream.js';
 
 /** The parts of Espruino's globals and modules used here (declared, not imported: they exist only on the device). */
 interface EspruinoSocket {
@@ -171,73 +172,29 @@ export interface ConnectOptions {
   readonly writeQueueLimit?: number;
 }
 
-/** Default bytes that may wait to be sent before the connection fails. */
-export const ESPRUINO_WRITE_QUEUE_LIMIT = 64 * 1024;
-/** Queued ciphertext past which write() returns false and holds its callback until 'drain'. */
-export const ESPRUINO_WRITE_HIGH_WATER = 16 * 1024;
-
 type WriteCallback = (err?: Error | null) => void;
 
-interface TlsSocketEvents {
-  data: (chunk: Uint8Array) => void;
-  close: () => void;
-  error: (err: Error) => void;
-  end: () => void;
-  drain: () => void;
-}
-
 /** A TLS connection over an Espruino `net` socket: what the MQTT client (DuplexLike) and applications use. */
-export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
+export class TlsSocket extends EspruinoStream implements DuplexLike {
   handshake: HandshakeInfo | undefined;
   /** The two most recent Mbed TLS error codes, newest first (the device's "Status codes"). */
   readonly lastErrors: number[] = [];
-  destroyed = false;
+  readonly encrypted = true;
   private wasTruncated = false;
-  /**
-   * Espruino's socket buffers without bound and emits 'drain' when its buffer empties (its
-   * write() returns nothing useful), so what was handed over since the last 'drain' is what waits.
-   */
-  private pending = 0;
-  /** Callbacks of writes that went past the high-water mark, run on 'drain'. */
-  private waiting: WriteCallback[] = [];
-  private closeError: Error | undefined;
 
-  constructor(readonly engine: TlsClient, private readonly tcp: EspruinoSocket, private readonly limit = ESPRUINO_WRITE_QUEUE_LIMIT) {
-    super();
-  }
-
-  /** Ciphertext handed to the socket and not yet sent, as far as 'drain' tells. */
-  get writableLength(): number {
-    return this.destroyed ? 0 : this.pending;
+  constructor(readonly engine: TlsClient, private readonly tcp: EspruinoSocket, limit?: number) {
+    super(limit);
   }
 
   /** Ciphertext from the engine to the socket; past the limit the connection fails instead. */
   send(bytes: Uint8Array): void {
-    if (this.destroyed) return;
-    if (this.pending + bytes.length > this.limit) {
-      const err = new MicroTlsError('NET_SEND_FAILED', `more than ${this.limit} bytes waiting to be sent; the peer stopped reading`);
-      this.noteError(err);
-      this.destroy(err);
-      return;
-    }
-    this.pending += bytes.length;
+    if (this.destroyed || !this.admit(bytes.length, 'TLS socket')) return;
     try {
       this.tcp.write(E.toString(bytes));
     } catch (e) {
       // Espruino throws on a socket that closed before its 'close' event ran.
-      const err = new MicroTlsError('NET_SEND_FAILED', String(e));
-      this.noteError(err);
-      this.destroy(err);
+      this.fail(new MicroTlsError('NET_SEND_FAILED', String(e)));
     }
-  }
-
-  /** The socket's 'drain': its buffer is empty. */
-  drained(): void {
-    this.pending = 0;
-    const waiting = this.waiting;
-    this.waiting = [];
-    for (const cb of waiting) cb(null);
-    if (!this.destroyed) this.emit('drain');
   }
 
   get cipherSuite(): string | undefined {
@@ -251,11 +208,6 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
   /** What to pass as `session` to resume next time. */
   getSession(): TlsSession | undefined {
     return this.handshake?.session;
-  }
-
-  /** Decrypted application data from the engine. */
-  deliver(bytes: Uint8Array): void {
-    this.emit('data', bytes);
   }
 
   /**
@@ -279,7 +231,7 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
 
   /** The server's close_notify. */
   peerClosed(): void {
-    this.emit('end');
+    this.emitAfterData('end');
     this.destroy();
   }
 
@@ -288,7 +240,7 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
     if (this.lastErrors.length > 2) this.lastErrors.pop();
   }
 
-  write(chunk: Uint8Array | string, callback?: (err?: Error | null) => void): boolean {
+  write(chunk: Uint8Array | string, callback?: WriteCallback): boolean {
     try {
       if (this.destroyed) throw new MicroTlsError('NET_SEND_FAILED', 'write after the connection closed');
       this.engine.write(typeof chunk === 'string' ? E.toUint8Array(chunk) : chunk);
@@ -302,12 +254,7 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
       if (callback) callback(this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent'));
       return false;
     }
-    if (this.pending <= ESPRUINO_WRITE_HIGH_WATER) {
-      if (callback) setTimeout(() => callback(null), 0);
-      return true;
-    }
-    if (callback) this.waiting.push(callback);
-    return false;
+    return this.accepted(callback);
   }
 
   /** Sends close_notify and closes the TCP connection. */
@@ -326,13 +273,14 @@ export class TlsSocket extends Emitter<TlsSocketEvents> implements DuplexLike {
       // already closed by the peer
     }
     this.closeError = err;
-    const waiting = this.waiting;
-    this.waiting = [];
-    this.pending = 0;
-    if (err) this.emit('error', err);
-    const lost = err ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent');
-    for (const cb of waiting) cb(lost);
-    this.emit('close');
+    this.dropWrites(err ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent'));
+    if (err) this.emitAfterData('error', err);
+    this.emitAfterData('close');
+  }
+
+  protected fail(err: MicroTlsError): void {
+    this.noteError(err);
+    this.destroy(err);
   }
 }
 
@@ -378,7 +326,7 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
           socket!.handshake = info;
           settle(undefined);
         },
-        data: (bytes) => socket!.deliver(bytes),
+        data: (bytes) => socket!.received(bytes),
         ...(options.keylog ? { keylog: options.keylog } : {}),
         close: () => socket!.peerClosed(),
         error: (err) => {
@@ -428,26 +376,28 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
   });
 }
 
-/** A plain TCP connection (mqtt:// URLs) as a DuplexLike. */
-class TcpDuplex extends Emitter<TlsSocketEvents> implements DuplexLike {
-  private closed = false;
-
-  constructor(private readonly tcp: EspruinoSocket) {
-    super();
-    tcp.on('data', (d) => this.emit('data', E.toUint8Array(d)));
+/** A plain TCP connection (mqtt:// URLs) as a DuplexLike, with the TLS socket's write and read limits. */
+class TcpDuplex extends EspruinoStream implements DuplexLike {
+  constructor(private readonly tcp: EspruinoSocket, limit?: number) {
+    super(limit);
+    tcp.on('data', (d) => this.received(E.toUint8Array(d)));
+    tcp.on('drain', () => this.drained());
     tcp.on('close', () => this.gone());
   }
 
   gone(err?: Error): void {
-    if (this.closed) return;
-    this.closed = true;
-    if (err) this.emit('error', err);
-    this.emit('close');
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.closeError = err;
+    this.dropWrites(err ?? new MicroTlsError('NET_CONN_RESET', 'the TCP connection closed before the data was sent'));
+    if (err) this.emitAfterData('error', err);
+    this.emitAfterData('close');
   }
 
-  write(chunk: Uint8Array, cb?: (err?: Error | null) => void): boolean {
-    let err: MicroTlsError | undefined;
-    if (this.closed) err = new MicroTlsError('NET_CONN_RESET', 'write after close: the TCP connection is gone, nothing was sent');
+  write(chunk: Uint8Array, cb?: WriteCallback): boolean {
+    let err: Error | undefined;
+    if (this.destroyed) err = this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'write after close: the TCP connection is gone, nothing was sent');
+    else if (!this.admit(chunk.length, 'TCP socket')) err = this.closeError;
     else {
       try {
         this.tcp.write(E.toString(chunk));
@@ -457,11 +407,11 @@ class TcpDuplex extends Emitter<TlsSocketEvents> implements DuplexLike {
       }
     }
     if (err) {
-      if (cb) setTimeout(() => cb(err), 0);
+      const failed = err;
+      if (cb) setTimeout(() => cb(failed), 0);
       return false;
     }
-    if (cb) setTimeout(() => cb(null), 0);
-    return true;
+    return this.accepted(cb);
   }
 
   end(): void {
@@ -471,6 +421,15 @@ class TcpDuplex extends Emitter<TlsSocketEvents> implements DuplexLike {
   destroy(): void {
     this.tcp.end();
   }
+
+  protected fail(err: MicroTlsError): void {
+    try {
+      this.tcp.end();
+    } catch {
+      // already closed by the peer
+    }
+    this.gone(err);
+  }
 }
 
 /** A plain TCP connection over `net` (what mqtt:// URLs use), as a DuplexLike. */
@@ -478,14 +437,14 @@ export function connectTcp(host: string, port: number): Promise<DuplexLike> {
   return Promise.resolve(tcpTransport(host, port)());
 }
 
-function tcpTransport(host: string, port: number): TransportFactory {
+function tcpTransport(host: string, port: number, writeQueueLimit?: number): TransportFactory {
   return (attempt?: TransportAttempt) => new Promise<DuplexLike>((resolve, reject) => {
     let open = false;
     const tcp = builtin('net').connect({ host, port }, () => {
       open = true;
       resolve(duplex);
     });
-    const duplex = new TcpDuplex(tcp);
+    const duplex = new TcpDuplex(tcp, writeQueueLimit);
     tcp.on('error', (e) => {
       if (!open) reject(new MicroTlsError('NET_CONNECT_FAILED', `${host}:${port}: ${String(e)}`));
       else duplex.gone(new MicroTlsError('NET_RECV_FAILED', String(e)));
@@ -505,12 +464,12 @@ function tcpTransport(host: string, port: number): TransportFactory {
 export function connectMqtt(urlOrOptions: string | MqttConnectOptions, options?: MqttConnectOptions): MqttClient {
   const o = resolveConnectOptions(urlOrOptions, options);
   let transport = o.transport;
+  // Room for the client's own writeBufferLimit plus a high-water mark's worth either side.
+  const writeQueueLimit = Math.max(ESPRUINO_WRITE_QUEUE_LIMIT, (o.writeBufferLimit ?? DEFAULT_WRITE_BUFFER_LIMIT) + 2 * ESPRUINO_WRITE_HIGH_WATER);
   if (!transport) {
-    if (o.protocol !== 'mqtts') transport = tcpTransport(o.host, o.port);
+    if (o.protocol !== 'mqtts') transport = tcpTransport(o.host, o.port, writeQueueLimit);
     else {
       let session: TlsSession | undefined;
-      // Room for the client's own writeBufferLimit plus a high-water mark's worth either side.
-      const writeQueueLimit = Math.max(ESPRUINO_WRITE_QUEUE_LIMIT, (o.writeBufferLimit ?? DEFAULT_WRITE_BUFFER_LIMIT) + 2 * ESPRUINO_WRITE_HIGH_WATER);
       transport = async (attempt?: TransportAttempt) => {
         const tls = await connect({
           host: o.host,

@@ -301,7 +301,7 @@ export class TlsClient {
         extensions,
       });
       this.transcript.add(hello);
-      this.sendHandshake(hello);
+      this.sendRecords(ContentType.handshake, hello);
       this.stateValue = 'wait_server_hello';
     });
   }
@@ -347,7 +347,15 @@ export class TlsClient {
     if (this.stateValue !== 'connected' || this.closeSent) {
       throw new MicroTlsError('SSL_BAD_INPUT_DATA', `cannot write application data in state ${this.stateValue}${this.closeSent ? ' after close' : ''}`);
     }
-    this.guard(() => this.sendRecords(ContentType.applicationData, data));
+    // Not through guard(): an MQTT answer is written from inside receive(), and each nested
+    // method frame holds locks on `this` in Espruino (see pump).
+    try {
+      this.sendRecords(ContentType.applicationData, data);
+    } catch (e) {
+      this.fail(e);
+      return;
+    }
+    this.flush();
   }
 
   /** Sends close_notify. The server's close_notify later arrives as the close event. */
@@ -372,7 +380,11 @@ export class TlsClient {
       while (!this.paused && this.stateValue !== 'failed' && this.stateValue !== 'closed') {
         const msg = this.assembler.next();
         if (msg) {
-          const pending = this.dispatch(msg);
+          // The handler is called from here, not from within dispatch(): Espruino holds about two
+          // locks on `this` per nested method frame and, at its maximum of 15, never frees the
+          // object again (Espruino issue 2616), so the deepest handshake path is kept to 5 frames.
+          const handler = this.dispatch(msg);
+          const pending = this[handler](msg);
           if (pending) {
             this.paused = true;
             pending.then(
@@ -413,13 +425,16 @@ export class TlsClient {
         if (this.stateValue !== 'connected') {
           throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message', `application data received before the handshake finished (state ${this.stateValue})`);
         }
-        if (rec.fragment.length > 0) this.tell('data', rec.fragment);
+        // Called here, not through tell(): what the application does with the data (an MQTT
+        // answer written at once) runs one method frame less deep (see pump).
+        if (rec.fragment.length > 0 && this.events.data) this.events.data(rec.fragment);
         return;
     }
   }
 
-  private dispatch(msg: HandshakeMessage): void | Promise<void> {
-    if (msg.type === HandshakeType.hello_request) return this.onHelloRequest(msg);
+  /** The handler of `msg` in this state (the message is in the transcript then). */
+  private dispatch(msg: HandshakeMessage): HandlerName | 'onHelloRequest' {
+    if (msg.type === HandshakeType.hello_request) return 'onHelloRequest';
     const handler = EXPECTED[this.stateValue][msg.type];
     if (!handler) {
       const expected = Object.keys(EXPECTED[this.stateValue]).map((t) => handshakeName(Number(t)));
@@ -429,7 +444,7 @@ export class TlsClient {
     }
     // Finished is checked against the transcript before it; it adds itself afterwards.
     if (msg.type !== HandshakeType.finished) this.transcript.add(msg.raw);
-    return this[handler](msg);
+    return handler;
   }
 
   private onAlert(fragment: Uint8Array): void {
@@ -621,7 +636,7 @@ export class TlsClient {
     }
     this.transcript.release();
     this.logKeys();
-    this.sendHandshake(concatBytes(...flight));
+    this.sendRecords(ContentType.handshake, concatBytes(...flight));
     this.sendChangeCipherSpecAndFinished();
     this.stateValue = this.negotiated!.sessionTicket ? 'wait_new_session_ticket' : 'wait_change_cipher_spec';
   }
@@ -638,12 +653,12 @@ export class TlsClient {
   /** Our ChangeCipherSpec, then Finished under the new keys (which then enters the transcript). */
   private sendChangeCipherSpecAndFinished(): void {
     const suite = this.suite!;
-    this.emit(this.records.seal(ContentType.changeCipherSpec, Uint8Array.of(1)));
+    this.out.push(this.records.seal(ContentType.changeCipherSpec, Uint8Array.of(1)));
     this.records.setWriteProtection(createProtection(this.provider, suite, this.trafficKeys().client, this.random, this.negotiated!.encryptThenMac));
     const verifyData = finishedVerifyData(this.provider, suite, this.masterSecret!, 'client finished', this.transcript.digest());
     const finished = handshakeMessage(HandshakeType.finished, verifyData);
     this.transcript.add(finished);
-    this.sendHandshake(finished);
+    this.sendRecords(ContentType.handshake, finished);
   }
 
   private onNewSessionTicket(msg: HandshakeMessage): void {
@@ -739,29 +754,21 @@ export class TlsClient {
 
   // ---- output and failure -------------------------------------------------------------
 
-  private sendHandshake(bytes: Uint8Array): void {
-    this.sendRecords(ContentType.handshake, bytes);
-  }
-
   /** `data` in records of at most maxFragmentLength bytes; empty data is one empty record. */
   private sendRecords(type: number, data: Uint8Array): void {
     const max = this.records.maxFragmentLength;
     let off = 0;
     do {
       const end = Math.min(off + max, data.length);
-      this.emit(this.records.seal(type, data.subarray(off, end)));
+      this.out.push(this.records.seal(type, data.subarray(off, end)));
       off = end;
     } while (off < data.length);
   }
 
   private sendAlert(level: number, description: number): void {
-    this.emit(this.records.seal(ContentType.alert, Uint8Array.of(level, description)));
+    this.out.push(this.records.seal(ContentType.alert, Uint8Array.of(level, description)));
     if (description === AlertDescription.close_notify) this.closeSent = true;
     this.tell('alert', { level, description, name: alertName(description), sent: true });
-  }
-
-  private emit(record: Uint8Array): void {
-    this.out.push(record);
   }
 
   /**

@@ -392,8 +392,11 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     t.on('close', () => {
       if (this.transport !== t) return;
       this.noteCodes(t.lastErrors);
+      // The writer's closure holds the transport: an engine that keeps this client alive
+      // (Espruino keeps an object whose lock count once hit its maximum) must not keep the connection.
       this.transport = undefined;
       this.reader = undefined;
+      this.writer = undefined;
       this.connectionLost(lastError);
     });
     this.send(this.connectPacket());
@@ -412,6 +415,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.report(err);
     this.transport = undefined;
     this.reader = undefined;
+    this.writer = undefined;
     t.destroy();
     this.connectionLost(undefined, true);
   }
