@@ -12,6 +12,11 @@
  *  - Espruino: rows from the Espruino port's bench function when present (test/device/espruino-bench.ts
  *    exporting espruinoEngineRows()).
  *  - Bundle sizes, minified and gzip.
+ *  - For the cost model's check (bench/model/run-model.ts checkLive): the live handshakes counted
+ *    on these very servers (bench/model/count-live.ts, in `liveCounts`); each live engine's
+ *    transport alone, TCP-only exchanges through its relay shaped like each counted mode
+ *    (bench/lib/shaped-pong.ts), with the fitted terms per connection, round trip and byte; and
+ *    Espruino's live handshakes and transport on the same servers (bench/model/espruino-live.ts).
  * Each live figure is the median of N runs after one warm-up. "engine busy" is the CPU time
  * of the engine's thread during the handshake (Linux schedstat): this machine's cores are
  * shared by many jobs, so wall time includes waiting for a CPU, and CPU time is the figure
