@@ -198,7 +198,8 @@ export function checkLive(r: ModelResults, bench: EngineBenchForModel): ModelChe
     const transport = live ? shaped ?? (fit ? transportMs(fit, live) : undefined) : undefined;
     const predicted = p.hash + p.aes + p.publicKey + p.protocol + (transport ?? 0);
     const gaps = [
-      ...(m.engine !== own(row.engine) && !(row.engine === 'node --jitless' && m.engine === 'node --jitless (XS provider)') ? [`${m.engine} unit costs`] : []),
+      // The --jitless live runs run the XS bundle's provider: only that provider's costs are its own.
+      ...((row.engine === 'node --jitless' ? m.engine !== 'node --jitless (XS provider)' : m.engine !== own(row.engine)) ? [`${m.engine} unit costs`] : []),
       ...(live ? [] : ['counted on the bench server, not s_server']),
       ...(live && row.suite && live.cipherSuite !== row.suite ? [`counted ${live.cipherSuite}, ran ${row.suite}`] : []),
       ...(transport === undefined ? ['transport not measured'] : []),
