@@ -118,7 +118,8 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
    */
   received(bytes: Uint8Array): void {
     if (this.destroyed) return;
-    if (this.heldBytes + bytes.length > this.holdLimit) {
+    // Bounded while paused or unheard; otherwise what is held goes out on the next tick.
+    if ((this.paused || this.listenerCount('data') === 0) && this.heldBytes + bytes.length > this.holdLimit) {
       // The failure is what is reported; what was held goes with the connection.
       this.held = [];
       this.heldBytes = 0;
@@ -133,8 +134,14 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
 
   /** 'end', 'error' or 'close', after any held data. */
   protected emitAfterData(...event: TailEvent): void {
-    if (this.held.length === 0 && this.tail.length === 0) this.emitTail(event);
-    else this.tail.push(event);
+    if (this.held.length === 0 && this.tail.length === 0) {
+      this.emitTail(event);
+      return;
+    }
+    this.tail.push(event);
+    // Someone waits for it now: without a 'data' listener nothing else would release it. With
+    // no listener at all it waits for one (connect()'s `.then` attaches them after this).
+    if (this.listenerCount(event[0]) > 0) this.scheduleRelease();
   }
 
   /** Fails the connection (reported as 'error', then 'close'). */
