@@ -286,8 +286,10 @@ export function wToBytes(ctx: WasmContext, a: Uint32Array, len: number): Uint8Ar
 }
 
 export function wEqual(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  // Every word is read: the blinding check compares secret values.
+  let d = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
 }
 
 // ---- exponentiation -----------------------------------------------------------------------

@@ -113,8 +113,8 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
    * @internal Received bytes, handed to the 'data' listeners from a timer, not from inside
    * the engine's receive(): what a listener does (an MQTT client answering, or ending, at
    * once) would otherwise run under the TLS engine's and this socket's method frames, and
-   * Espruino never frees an object once 15 locks are held on it at one time (its issue
-   * 2616), about two per nested method frame on `this`. Held while paused or unheard.
+   * Espruino never frees an object once 15 locks are held on it at one time
+   * (espruino/Espruino#2616 upstream), about two per nested method frame on `this`. Held while paused or unheard.
    */
   received(bytes: Uint8Array): void {
     if (this.destroyed) return;
