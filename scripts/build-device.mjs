@@ -398,7 +398,9 @@ async function errorNamesAsCodes(code, log) {
  */
 async function finalMinify(code, { module, reserved = [] }) {
   if (process.env.DEVICE_BUILD_TERSER === '0') return code; // for telling a terser fault from another
-  const r = await terser(code, { module, toplevel: true, compress: { passes: 3 }, mangle: { toplevel: true, reserved }, format: { comments: false } });
+  // A script (the Espruino bundle) keeps its top level as it is: a name terser put there would
+  // be a global of the device.
+  const r = await terser(code, { module, toplevel: module, compress: { passes: 3 }, mangle: { toplevel: module, reserved }, format: { comments: false } });
   return r.code;
 }
 

@@ -15,6 +15,7 @@ import { MicroTlsError } from '../errors.js';
 import { bytesToLimbs, limbsToBytes } from './limb.js';
 import { LIMB_WASM_BASE64, LIMB_WASM_SIMD_BASE64 } from './limb-wasm-bytes.js';
 import { DIGITS_BYTE, MAX_DIGITS, MAX_LIMBS, SLOT, slotByte } from './limb-wasm-layout.js';
+import { base64Decode } from '../encoding/base64.js';
 
 interface KernelExports {
   memory: { buffer: ArrayBuffer };
@@ -57,24 +58,6 @@ export interface WasmContext {
   r2: Uint32Array;
 }
 
-function decodeBase64(s: string): Uint8Array {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-  const clean = s.replace(/=+$/, '');
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4));
-  let acc = 0;
-  let bits = 0;
-  let o = 0;
-  for (let i = 0; i < clean.length; i++) {
-    acc = (acc << 6) | alphabet.indexOf(clean.charAt(i));
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[o++] = (acc >> bits) & 255;
-    }
-  }
-  return out;
-}
-
 const state: { kernel: Kernel | undefined; tried: boolean; disabled: boolean; scalarOnly: boolean } = { kernel: undefined, tried: false, disabled: false, scalarOnly: false };
 
 /** The instantiated kernel, or undefined when the host has no WebAssembly (or setWasmEnabled(false)). */
@@ -85,8 +68,8 @@ export function wasmKernel(): Kernel | undefined {
     const wa = (globalThis as unknown as WasmGlobal).WebAssembly;
     if (wa !== undefined) {
       try {
-        const simd = decodeBase64(LIMB_WASM_SIMD_BASE64);
-        const bytes = wa.validate(simd) && !state.scalarOnly ? simd : decodeBase64(LIMB_WASM_BASE64);
+        const simd = base64Decode(LIMB_WASM_SIMD_BASE64);
+        const bytes = wa.validate(simd) && !state.scalarOnly ? simd : base64Decode(LIMB_WASM_BASE64);
         const fn = new wa.Instance(new wa.Module(bytes), {}).exports as KernelExports;
         state.kernel = { fn: fn, u32: new Uint32Array(fn.memory.buffer), u8: new Uint8Array(fn.memory.buffer), active: undefined, simd: bytes === simd };
       } catch {
@@ -286,8 +269,10 @@ export function wToBytes(ctx: WasmContext, a: Uint32Array, len: number): Uint8Ar
 }
 
 export function wEqual(a: Uint32Array, b: Uint32Array): boolean {
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  // Every word is read: the blinding check compares secret values.
+  let d = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) d |= a[i] ^ b[i];
+  return d === 0;
 }
 
 // ---- exponentiation -----------------------------------------------------------------------

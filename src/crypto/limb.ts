@@ -131,10 +131,10 @@ export function bytesToLimbs(bytes: Uint8Array, w: number, n: number): Int32Arra
       accBits -= w;
     }
   }
-  if (acc !== 0) {
-    if (li >= n) return undefined;
-    out[li] = acc;
-  }
+  // Stored whether or not it is zero: which branch runs depends on lengths only, not on
+  // whether a secret value's top bits are clear.
+  if (li < n) out[li] = acc;
+  else if (acc !== 0) return undefined;
   return out;
 }
 
@@ -156,10 +156,8 @@ export function limbsToBytes(limbs: Int32Array, w: number, len: number): Uint8Ar
       accBits -= 8;
     }
   }
-  if (acc !== 0) {
-    if (o < 0) return undefined;
-    out[o] = acc;
-  }
+  if (o >= 0) out[o] = acc;
+  else if (acc !== 0) return undefined;
   return out;
 }
 

@@ -113,12 +113,13 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
    * @internal Received bytes, handed to the 'data' listeners from a timer, not from inside
    * the engine's receive(): what a listener does (an MQTT client answering, or ending, at
    * once) would otherwise run under the TLS engine's and this socket's method frames, and
-   * Espruino never frees an object once 15 locks are held on it at one time (its issue
-   * 2616), about two per nested method frame on `this`. Held while paused or unheard.
+   * Espruino never frees an object once 15 locks are held on it at one time
+   * (espruino/Espruino#2616 upstream), about two per nested method frame on `this`. Held while paused or unheard.
    */
   received(bytes: Uint8Array): void {
     if (this.destroyed) return;
-    if (this.heldBytes + bytes.length > this.holdLimit) {
+    // Bounded while paused or unheard; otherwise what is held goes out on the next tick.
+    if ((this.paused || this.listenerCount('data') === 0) && this.heldBytes + bytes.length > this.holdLimit) {
       // The failure is what is reported; what was held goes with the connection.
       this.held = [];
       this.heldBytes = 0;
@@ -133,8 +134,14 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
 
   /** 'end', 'error' or 'close', after any held data. */
   protected emitAfterData(...event: TailEvent): void {
-    if (this.held.length === 0 && this.tail.length === 0) this.emitTail(event);
-    else this.tail.push(event);
+    if (this.held.length === 0 && this.tail.length === 0) {
+      this.emitTail(event);
+      return;
+    }
+    this.tail.push(event);
+    // Someone waits for it now: without a 'data' listener nothing else would release it. With
+    // no listener at all it waits for one (connect()'s `.then` attaches them after this).
+    if (this.listenerCount(event[0]) > 0) this.scheduleRelease();
   }
 
   /** Fails the connection (reported as 'error', then 'close'). */

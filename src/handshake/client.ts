@@ -382,7 +382,7 @@ export class TlsClient {
         if (msg) {
           // The handler is called from here, not from within dispatch(): Espruino holds about two
           // locks on `this` per nested method frame and, at its maximum of 15, never frees the
-          // object again (Espruino issue 2616), so the deepest handshake path is kept to 5 frames.
+          // object again (espruino/Espruino#2616 upstream), so the deepest handshake path is kept to 5 frames.
           const handler = this.dispatch(msg);
           const pending = this[handler](msg);
           if (pending) {

@@ -3,8 +3,8 @@
  * `openssl s_server`, a request and its answer, end) leave nothing behind. The first one
  * fills the caches (the parsed CA, the limb backend's tables); after it the variables in use
  * (process.memory(), after garbage collection) stay flat.
- * Espruino frees an object never again once 15 locks are held on it at one time (Espruino
- * issue 2616); each nested method frame holds about two on `this`, so the TLS client's
+ * Espruino frees an object never again once 15 locks are held on it at one time (espruino/Espruino#2616
+ * upstream); each nested method frame holds about two on `this`, so the TLS client's
  * deepest handshake path (7 frames) kept every connection alive (~1,150 variables each).
  * Needs ../shared/engines/espruino (or ESPRUINO=); skipped with one counted line otherwise.
  */

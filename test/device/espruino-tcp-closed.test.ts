@@ -41,4 +41,24 @@ run(`Espruino: plain TCP write after the peer closed calls back NET_CONN_RESET${
   }
 });
 
+const CLOSE_ONLY = `
+microtls.connectTcp('127.0.0.1', PORT).then(function (d) {
+  // Only a 'close' listener: the server's bytes are held for a 'data' listener that never comes.
+  var t = setTimeout(function () { out({ event: 'close-only', closed: false }); done(); }, 5000);
+  d.on('close', function () { clearTimeout(t); out({ event: 'close-only', closed: true }); done(); });
+}, function (e) { out({ event: 'close-only', failed: String(e.codeName || e.message) }); done(); });
+`;
+
+run(`Espruino: a socket with a 'close' listener and no 'data' listener still reports the close${HAVE_ENGINE ? '' : ` — ${engineMissing('espruino')}`}`, async () => {
+  // Data after the listener is attached, then the close: both arrive while the data is held.
+  const server = net.createServer((c) => { c.on('error', () => undefined); setTimeout(() => c.end('bye'), 300); });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  try {
+    const r = await runInEspruino(CLOSE_ONLY, { PORT: (server.address() as net.AddressInfo).port }, 60_000);
+    assert.is(eventOf(r, 'close-only').closed, true);
+  } finally {
+    await new Promise<void>((r) => server.close(() => r()));
+  }
+});
+
 test.run();

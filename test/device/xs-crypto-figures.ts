@@ -3,7 +3,7 @@
  * bundle could use (ECDSA P-256/384/521 verify on @noble/curves and on the limb code, RSA-2048
  * public and private on BigInt and on limbs), inside xst, xsnap and, as the reference,
  * node --jitless, in one run. The inputs are Wycheproof cases (valid ones; each result is
- * checked); each figure is the best of five rounds that alternate the implementations. `--quick` leaves out the limb rows that take seconds. Prints one table; the figures behind the XS bundle's choices (README, issue 11).
+ * checked); each figure is the best of five rounds that alternate the implementations. `--quick` leaves out the limb rows that take seconds. Prints one table; the figures behind the XS bundle's choices (README).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
