@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import { Md5 } from '../../hw/md5.js';
 import { Sha1 } from '../../hw/sha1.js';
 import { prng } from '../helpers/prng.js';
+import { checkInPieces } from '../helpers/hash-pieces.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -43,20 +44,7 @@ test('every length 0..200 (and past 1000) in random pieces equals node:crypto; c
   for (let n = 0; n <= 200; n++) {
     const msg = Uint8Array.from({ length: n + (n > 150 ? 900 : 0) }, () => Math.floor(next() * 256));
     for (const [alg, make] of HASHES) {
-      const h = make();
-      let off = 0;
-      let mid: { at: number; hash: ReturnType<typeof make> } | undefined;
-      while (off < msg.length) {
-        const step = Math.floor(next() * 70);
-        h.update(msg.subarray(off, off + step));
-        off = Math.min(msg.length, off + step);
-        if (!mid && off >= msg.length / 2) mid = { at: off, hash: h.clone() };
-      }
-      assert.is(hex(h.digest()), createHash(alg).update(msg).digest('hex'), `${alg} length ${msg.length}`);
-      if (mid) {
-        const tail = ascii('-continued');
-        assert.is(hex(mid.hash.update(tail).digest()), createHash(alg).update(msg.subarray(0, mid.at)).update(tail).digest('hex'), `${alg} clone at ${mid.at}`);
-      }
+      checkInPieces(alg, make(), msg, next, 70);
     }
   }
 });

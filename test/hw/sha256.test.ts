@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { Sha256 } from '../../hw/sha256.js';
 import { prng } from '../helpers/prng.js';
+import { checkInPieces } from '../helpers/hash-pieces.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -25,20 +26,7 @@ test('every length 0..200 and random chunking equal node:crypto; clones are inde
   for (let n = 0; n <= 200; n++) {
     const msg = Uint8Array.from({ length: n + (n > 150 ? 900 : 0) }, () => Math.floor(next() * 256));
     for (const [bytes, alg] of [[32, 'sha256'], [28, 'sha224']] as const) {
-      const h = new Sha256(bytes);
-      let off = 0;
-      let mid: { at: number; hash: Sha256 } | undefined;
-      while (off < msg.length) {
-        const step = Math.floor(next() * 70);
-        h.update(msg.subarray(off, off + step));
-        off = Math.min(msg.length, off + step);
-        if (!mid && off >= msg.length / 2) mid = { at: off, hash: h.clone() };
-      }
-      assert.is(hex(h.digest()), createHash(alg).update(msg).digest('hex'), `${alg} length ${msg.length}`);
-      if (mid) {
-        const tail = ascii('-continued');
-        assert.is(hex(mid.hash.update(tail).digest()), createHash(alg).update(msg.subarray(0, mid.at)).update(tail).digest('hex'), `${alg} clone at ${mid.at}`);
-      }
+      checkInPieces(alg, new Sha256(bytes), msg, next, 70);
     }
   }
 });

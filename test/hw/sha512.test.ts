@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { Sha512 } from '../../hw/sha512.js';
 import { prng } from '../helpers/prng.js';
+import { checkInPieces } from '../helpers/hash-pieces.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 const ascii = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -27,20 +28,7 @@ test('every length 0..300 in random pieces, and a clone at the middle, equal nod
   for (let n = 0; n <= 300; n++) {
     const msg = Uint8Array.from({ length: n + (n > 260 ? 2000 : 0) }, () => Math.floor(next() * 256));
     for (const [bytes, alg] of [[64, 'sha512'], [48, 'sha384']] as const) {
-      const h = new Sha512(bytes);
-      let off = 0;
-      let mid: { at: number; hash: Sha512 } | undefined;
-      while (off < msg.length) {
-        const step = Math.floor(next() * 150);
-        h.update(msg.subarray(off, off + step));
-        off = Math.min(msg.length, off + step);
-        if (!mid && off >= msg.length / 2) mid = { at: off, hash: h.clone() };
-      }
-      assert.is(hex(h.digest()), createHash(alg).update(msg).digest('hex'), `${alg} length ${msg.length}`);
-      if (mid) {
-        const tail = ascii('-continued');
-        assert.is(hex(mid.hash.update(tail).digest()), createHash(alg).update(msg.subarray(0, mid.at)).update(tail).digest('hex'), `${alg} clone at ${mid.at}`);
-      }
+      checkInPieces(alg, new Sha512(bytes), msg, next, 150);
     }
   }
 });
