@@ -3,19 +3,8 @@ import * as assert from 'uvu/assert';
 import crypto from 'node:crypto';
 import { bitLength, compareUnsigned, modExp, stripLeadingZeros } from '../../src/crypto/bigint.js';
 import { fromHex, toHex } from '../../src/encoding/bytes.js';
+import { refPow, toBig as big } from '../helpers/bigint-reference.js';
 
-// Reference arithmetic for the test only (the backend under test may one day not be BigInt).
-const big = (b: Uint8Array): bigint => (b.length ? BigInt('0x' + toHex(b)) : 0n);
-function refPow(b: bigint, e: bigint, m: bigint): bigint {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return r % m;
-}
 const rnd = (n: number) => new Uint8Array(crypto.randomBytes(n));
 
 test('modExp matches a reference for many sizes, windows and edge exponents', () => {

@@ -14,6 +14,7 @@ import { importPrivateKey } from '../../src/crypto/keys.js';
 import type { RsaPrivateKey } from '../../src/crypto/key-types.js';
 import { fromHex, toHex } from '../../src/encoding/bytes.js';
 import { prng } from '../helpers/prng.js';
+import { refPow, toBig } from '../helpers/bigint-reference.js';
 
 const rand = prng(0x5eed);
 const rnd = (n: number): Uint8Array => {
@@ -21,17 +22,6 @@ const rnd = (n: number): Uint8Array => {
   for (let i = 0; i < n; i++) out[i] = Math.floor(rand() * 256);
   return out;
 };
-const toBig = (b: Uint8Array): bigint => (b.length ? BigInt('0x' + toHex(b)) : 0n);
-function refPow(b: bigint, e: bigint, m: bigint): bigint {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return r % m;
-}
 
 test('modExp matches a reference for many sizes, windows and edge exponents', () => {
   for (const modBytes of [1, 2, 3, 8, 32, 48, 64, 66, 128, 256, 384, 512]) {

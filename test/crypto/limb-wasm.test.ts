@@ -19,6 +19,7 @@ import { importPrivateKey } from '../../src/crypto/keys.js';
 import type { RsaPrivateKey } from '../../src/crypto/key-types.js';
 import { fromHex, toHex } from '../../src/encoding/bytes.js';
 import { prng } from '../helpers/prng.js';
+import { refPow, toBig } from '../helpers/bigint-reference.js';
 
 const rand = prng(0x3a5e);
 const rnd = (n: number): Uint8Array => {
@@ -27,17 +28,6 @@ const rnd = (n: number): Uint8Array => {
   return out;
 };
 const WA = (globalThis as unknown as { WebAssembly: { validate(bytes: Uint8Array): boolean } }).WebAssembly;
-const toBig = (b: Uint8Array): bigint => (b.length ? BigInt('0x' + toHex(b)) : 0n);
-function refPow(b: bigint, e: bigint, m: bigint): bigint {
-  let r = 1n;
-  b %= m;
-  while (e > 0n) {
-    if (e & 1n) r = (r * b) % m;
-    b = (b * b) % m;
-    e >>= 1n;
-  }
-  return r % m;
-}
 
 let keys: RsaPrivateKey[] | undefined;
 function rsaKeys(): RsaPrivateKey[] {
