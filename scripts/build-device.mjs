@@ -28,7 +28,7 @@ const out = join(root, 'dist/device');
 const BUDGET = { xs: 64 * 1024, espruino: 50 * 1024 };
 
 /** esbuild plugin: module replacements for a device build (paths relative to the repo root). */
-function replace(map) {
+export function replace(map) {
   const abs = Object.fromEntries(Object.entries(map).map(([k, v]) => [k.startsWith('.') ? resolve(root, k) : k, resolve(root, v)]));
   return {
     name: 'device-replace',
@@ -279,14 +279,20 @@ export async function nodeErrorTable() {
   return [...mod.ERROR_CODES.values()].map((e) => [e.code, e.name, e.meaning]);
 }
 
+/** Every module replacement of the Espruino bundle (paths relative to the repo root). */
+export function espruinoReplacements() {
+  return { ...COMMON_REPLACEMENTS, ...bigintReplacement(), ...ESPRUINO_ONLY_REPLACEMENTS };
+}
+
+/** What only the Espruino bundle leaves out or replaces. */
+const ESPRUINO_ONLY_REPLACEMENTS = {
+  './hw/noble.ts': 'src/device/absent-noble.ts',
+};
+
 async function espruinoBundle(log = console.log) {
   const bigint = bigintReplacement();
   log(`  Espruino public-key backend: ${Object.values(bigint).map((f) => f.replace(root + '/', '')).join(', ')}`);
-  const { code: bundled, metafile } = await bundle(join(root, 'src/device/espruino.ts'), {
-    ...COMMON_REPLACEMENTS,
-    ...bigint,
-    './hw/noble.ts': 'src/device/absent-noble.ts',
-  }, {
+  const { code: bundled, metafile } = await bundle(join(root, 'src/device/espruino.ts'), espruinoReplacements(), {
     // Espruino has ?? and class fields; esbuild must not produce what it lacks when it lowers nothing else.
     // ES2022: class fields stay fields (Espruino has them; lowered ones need super(...arguments)).
     target: 'es2022',
@@ -297,7 +303,7 @@ async function espruinoBundle(log = console.log) {
   if (process.env.DEVICE_BUILD_DEBUG) {
     const m = await transform(code, { minify: true, target: 'es2022' });
     log(`  before lowering: ${(m.code.length / 1024).toFixed(1)} KB minified, ${(gzipSync(m.code).length / 1024).toFixed(1)} KB gzip`);
-    const sized = await bundle(join(root, 'src/device/espruino.ts'), { ...COMMON_REPLACEMENTS, ...bigint, './hw/noble.ts': 'src/device/absent-noble.ts' },
+    const sized = await bundle(join(root, 'src/device/espruino.ts'), espruinoReplacements(),
       { target: 'es2022', minify: true, define: { __MICROTLS_PACKED_ERROR_CODES__: '""' } });
     const rows = Object.entries(Object.values(sized.metafile.outputs)[0].inputs).map(([k, v]) => [k, v.bytesInOutput]).sort((a, b) => b[1] - a[1]);
     const dirs = {};
