@@ -44,6 +44,8 @@ import { flightsFor, fitTransport, SPREAD_SHAPES, startShapedPongServer, type Fl
 import { countLiveModes, type LiveCount } from './model/count-live.js';
 import { espruinoLiveRows } from './model/espruino-live.js';
 import type { DeviceModeId } from './model/device-modes.js';
+import { checkLive, printModel, runModel, type ModelCheckRow } from './model/run-model.js';
+import { createBenchPki } from './lib/bench-pki.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -68,6 +70,17 @@ export interface EngineBenchResult {
    * for the cost model's like-for-like check; absent when counting failed (see notes).
    */
   readonly liveCounts?: Record<DeviceModeId, LiveCount>;
+  /** `npm run bench:engines` alone: the cost model's check right after these runs (replays and live rows). */
+  modelCheck?: { date: string; check: ModelCheckRow[]; measurements: unknown[]; missing: string[] };
+}
+
+/** The check's verdict lines, as the bench report prints them. */
+export function modelAccuracyLines(check: readonly ModelCheckRow[], when: string): string[] {
+  const pct = (e: number) => `${e >= 0 ? '+' : ''}${(e * 100).toFixed(0)}%`;
+  return check.map((c) => c.error === undefined ? `model accuracy, ${c.engine}: not checked (${c.missing})`
+    : c.crossCheck ? `model cross-check (not like for like: ${c.crossCheck}), ${c.engine} ${c.what}: ${pct(c.error)} -> ${Math.abs(c.error) <= 0.3 ? 'within' : 'outside'} +-30%`
+    : c.what.startsWith('live') ? `model accuracy, ${c.engine} ${c.what.replace(/ \(engines bench, s_server\).*$/, '')} (engines bench, ${when}): ${pct(c.error)} -> ${Math.abs(c.error) <= 0.3 ? 'met' : 'MISSED'}`
+    : `model accuracy, ${c.engine} ${c.what.replace(/ \(full handshake.*$/, '')}: ${pct(c.error)} (target +-30%) -> ${Math.abs(c.error) <= 0.3 ? 'met' : 'MISSED'}`);
 }
 
 /** The device's own figures (manual), beside which the table is read. */
@@ -387,6 +400,18 @@ async function main(): Promise<void> {
   console.log(formatEngineTable(result));
   console.log('');
   console.log(formatEngineMarkdown(result));
+  // The cost model checked against these very runs: its unit probes in each engine right after them
+  // (bench/model/engine-costs.ts; never the runs' own figures), then the replays and live rows predicted.
+  if (!process.argv.includes('--no-model')) {
+    console.log('\nDevice cost model: unit probes in each engine, then this run\'s replays and live handshakes predicted from them');
+    const model = await runModel(createBenchPki());
+    model.check.push(...checkLive(model, result));
+    printModel(model);
+    const when = `${result.date.slice(0, 10)} ${result.date.slice(11, 16)} UTC`;
+    console.log('\nTargets (reported, not tested)');
+    for (const l of modelAccuracyLines(model.check, when)) console.log(`  ${l}`);
+    result.modelCheck = { date: new Date().toISOString(), check: model.check, measurements: model.measurements, missing: model.missing };
+  }
   const dir = join(here, 'results');
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'engines.json'), JSON.stringify(result, null, 2) + '\n');

@@ -16,10 +16,15 @@
  * Each public-key operation also adds its modular multiplications by operand size, derived from
  * the exponent and src/crypto's window schedule (hw/modmul-schedule.ts), since the arithmetic
  * itself runs below the hooks.
+ * A key's first private operation draws its blinding pair (hw/modmul-schedule.ts): the wrapper
+ * tells first uses by the key object, as bigint.ts's cache does, and counts the inversion apart.
+ * Another backend's products (the limb backend's, which runs its own schedule) can be counted
+ * beside them by `shadows`: each is called at the same hooks with the same arguments and returns
+ * the products that backend's operation would do (modMulBy[name]).
  * The wire counters are fed by the transport (noteSent / noteReceived): bytes each way, and
  * round trips as the number of times data arrived after the client had sent something.
  */
-import { ecdsaVerifyMultiplications, rsaPrivateMultiplications, rsaPublicMultiplications } from './modmul-schedule.js';
+import { BLINDING_REFRESH_USES, ecdsaVerifyMultiplications, rsaBlindingInversions, rsaPrivateMultiplications, rsaPublicMultiplications, type ModMulCounts } from './modmul-schedule.js';
 import { HASH_INFO, type EcCurveName, type AeadCipher, type AesBlockCipher, type CryptoProvider, type HashContext, type HashName, type MacContext } from './provider.js';
 
 export interface OpCount {
@@ -65,9 +70,19 @@ export interface CryptoCounts {
     ecdsaVerify: { calls: number; byCurve: Record<string, number> };
     ecdsaVerifyMessage: { calls: number; byCurve: Record<string, number>; hashBlocks: Record<string, number> };
   };
-  /** Modular multiplications (squarings included) by operand size class in bits ("1024"). */
+  /** Modular multiplications (squarings included) by operand size class in bits ("1024"), on the BigInt backend's schedule. */
   modMul: Record<string, number>;
+  /** Modular inversions by size class: the BigInt backend's blinding pairs, drawn on a key's first use. */
+  modInverse: Record<string, number>;
+  /** The same multiplications as another backend does them, per shadow name (createCountingProvider's `shadows`). */
+  modMulBy: Record<string, Record<string, number>>;
   wire: { bytesSent: number; bytesReceived: number; roundTrips: number };
+}
+
+/** Another backend's products for the same operations (see createCountingProvider). */
+export interface ModMulShadow {
+  rsaPublic?(modulus: Uint8Array, e: Uint8Array, input: Uint8Array): ModMulCounts;
+  rsaPrivate?(key: Parameters<NonNullable<CryptoProvider['rsaPrivate']>>[0], input: Uint8Array): ModMulCounts;
 }
 
 export interface CountingProvider {
@@ -108,6 +123,8 @@ function emptyCounts(): CryptoCounts {
       ecdsaVerifyMessage: { calls: 0, byCurve: {}, hashBlocks: {} },
     },
     modMul: {},
+    modInverse: {},
+    modMulBy: {},
     wire: { bytesSent: 0, bytesReceived: 0, roundTrips: 0 },
   };
 }
@@ -139,8 +156,28 @@ function ccmMacBlocks(aad: number, payload: number): number {
   return 1 + blocksOf(aad + header) + blocksOf(payload);
 }
 
-export function createCountingProvider(inner: CryptoProvider): CountingProvider {
+export function createCountingProvider(inner: CryptoProvider, options: { shadows?: Record<string, ModMulShadow> } = {}): CountingProvider {
   let c = emptyCounts();
+  const shadows = options.shadows ?? {};
+  const shadowCount = (name: string, counts: ModMulCounts | undefined) => {
+    if (!counts) return;
+    const into = (c.modMulBy[name] ??= {});
+    for (const [k, n] of Object.entries(counts)) into[k] = (into[k] ?? 0) + n;
+  };
+  // Private keys seen, with their uses: a key object's first use draws the blinding pair (as
+  // bigint.ts's per-key cache does; kept across reset(), as the backend's cache is).
+  const keyUses: { key: object; uses: number }[] = [];
+  const firstUse = (key: object): boolean => {
+    let e = keyUses.find((x) => x.key === key);
+    if (!e) {
+      if (keyUses.length >= 32) keyUses.shift();
+      e = { key, uses: BLINDING_REFRESH_USES };
+      keyUses.push(e);
+    }
+    const fresh = e.uses >= BLINDING_REFRESH_USES;
+    e.uses = fresh ? 1 : e.uses + 1;
+    return fresh;
+  };
   /** Sent since data last arrived: the next arrival completes a round trip. */
   let awaiting = false;
 
@@ -331,6 +368,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       const r = c.publicKey.rsaPublic;
       tally(r, r.byBits, String(modulusBits(modulus)));
       rsaPublicMultiplications(modulus, e, c.modMul);
+      for (const [name, sh] of Object.entries(shadows)) shadowCount(name, sh.rsaPublic?.(modulus, e, input));
       return rsaPublic(modulus, e, input);
     };
   }
@@ -339,7 +377,10 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
     p.rsaPrivate = (key, input) => {
       const r = c.publicKey.rsaPrivate;
       tally(r, r.byBits, String(modulusBits(key.modulus)));
-      rsaPrivateMultiplications(key, c.modMul);
+      const fresh = firstUse(key);
+      rsaPrivateMultiplications(key, c.modMul, fresh);
+      rsaBlindingInversions(key, fresh, c.modInverse);
+      for (const [name, sh] of Object.entries(shadows)) shadowCount(name, sh.rsaPrivate?.(key, input));
       return rsaPrivate(key, input);
     };
   }
@@ -349,6 +390,8 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       const r = c.publicKey.ecdsaVerify;
       tally(r, r.byCurve, curve);
       ecdsaVerifyMultiplications(curve, c.modMul);
+      // The estimate stands for every backend (no shadow runs ECDSA).
+      for (const name of Object.keys(shadows)) shadowCount(name, ecdsaVerifyMultiplications(curve));
       return ecdsaVerify(curve, point, digest, sig);
     };
   }
@@ -358,6 +401,7 @@ export function createCountingProvider(inner: CryptoProvider): CountingProvider 
       const r = c.publicKey.ecdsaVerifyMessage;
       tally(r, r.byCurve, curve);
       ecdsaVerifyMultiplications(curve, c.modMul);
+      for (const name of Object.keys(shadows)) shadowCount(name, ecdsaVerifyMultiplications(curve));
       // Only for hashes the cost model knows; an engine refuses anything else without hashing.
       if (Object.prototype.hasOwnProperty.call(HASH_INFO, hash)) {
         r.hashBlocks[hash] = (r.hashBlocks[hash] ?? 0) + hashBlocks(hash, message.length);

@@ -16,6 +16,15 @@
  *    blinding update (2), blinding the input (1), recombination (2: qInv * h mod p is at half
  *    size, m2 + h * q and the unblinding at full size). src/crypto also checks each signature
  *    with the public key (rsaSignPkcs1v15), which goes through rsaPublic and is counted there.
+ *  - A key's first private operation (and every 64th: BLINDING_REFRESH_USES in bigint.ts) draws
+ *    a fresh blinding pair instead of squaring the old one: r^e mod n (the public exponent's
+ *    schedule at the modulus size, in place of the 2 squarings) and r^-1 mod n, an extended
+ *    Euclid inversion that is no multiplication: rsaBlindingInversions counts it apart. A key is
+ *    a parsed key object: `connect({ cert, key })` with PEM text parses it again per connection,
+ *    so every such connection is a first use.
+ *  - The limb backend (Espruino) runs another schedule (fixed 4-bit windows over the primes'
+ *    length, Montgomery conversions, Fermat inverses on first use); its products are counted by
+ *    running it (bench/model/limb-counter.ts, the counting provider's `shadows`), not here.
  *  - ECDSA verification over a field of n bits: an estimate, not a schedule read from code:
  *    a two-scalar multiplication u1*G + u2*Q in Jacobian coordinates with 4-bit windows,
  *    n doublings (4M + 4S) and about n/2.5 mixed additions (8M + 3S), plus a field inversion
@@ -65,13 +74,31 @@ function fixedWindowMultiplications(expBits: number): number {
   return (1 << w) - 2 + w * (digits - 1) + digits;
 }
 
-export function rsaPrivateMultiplications(key: { modulus: Uint8Array; prime1: Uint8Array; prime2: Uint8Array; exponent1: Uint8Array; exponent2: Uint8Array }, into: ModMulCounts = {}): ModMulCounts {
+export interface RsaPrivateShape { modulus: Uint8Array; publicExponent?: Uint8Array; prime1: Uint8Array; prime2: Uint8Array; exponent1: Uint8Array; exponent2: Uint8Array }
+
+/** The BigInt backend's products for one private operation; `firstUse`: the key's first (or a refresh's) one. */
+export function rsaPrivateMultiplications(key: RsaPrivateShape, into: ModMulCounts = {}, firstUse = false): ModMulCounts {
   const nBits = bitLength(key.modulus);
   add(into, bitLength(key.prime1), fixedWindowMultiplications(bitLength(key.exponent1)) + 1);
   add(into, bitLength(key.prime2), fixedWindowMultiplications(bitLength(key.exponent2)));
-  add(into, nBits, 5);
+  // Blinding the input (1), recombination (1), unblinding (1); the pair squared (2) or drawn afresh.
+  add(into, nBits, 3);
+  if (firstUse) {
+    if (!key.publicExponent) throw new Error('a first use needs the public exponent (r^e mod n)');
+    rsaPublicMultiplications(key.modulus, key.publicExponent, into);
+  }
+  else add(into, nBits, 2);
   return into;
 }
+
+/** Modular inversions (extended Euclid, at the modulus size) of one private operation on the BigInt backend. */
+export function rsaBlindingInversions(key: { modulus: Uint8Array }, firstUse: boolean, into: ModMulCounts = {}): ModMulCounts {
+  if (firstUse) add(into, bitLength(key.modulus), 1);
+  return into;
+}
+
+/** How many private operations a blinding pair serves before it is drawn again (bigint.ts and bigint-limb.ts). */
+export const BLINDING_REFRESH_USES = 64;
 
 const CURVE_BITS: Record<string, number> = { 'P-256': 256, 'P-384': 384, 'P-521': 521 };
 

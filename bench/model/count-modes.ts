@@ -17,6 +17,9 @@ import { createChainVerifier } from '../../src/x509/verifier.js';
 import type { BenchPki } from '../lib/bench-pki.js';
 import { startServer } from '../lib/children.js';
 import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
+import { limbShadow } from './limb-counter.js';
+import { sizeClass } from '../../hw/modmul-schedule.js';
+import { loadClientCredentials } from '../../src/client-auth/credentials.js';
 
 export const MODEL_SUITE = 'TLS_RSA_WITH_AES_128_GCM_SHA256';
 
@@ -44,8 +47,16 @@ export interface WorkCounts {
   /** AEAD seals and opens (GCM, CCM), each with a fixed cost besides its blocks (nonce, counter, tag). */
   aeadCalls: number;
   ghashBlocks: number;
-  /** Modular multiplications by operand size class in bits. */
+  /** Modular multiplications by operand size class in bits, on the BigInt backend's schedule (XS, Node without WebAssembly). */
   modMul: Record<string, number>;
+  /** The same on the limb backend (Espruino), counted by running it (bench/model/limb-counter.ts). */
+  modMulLimb?: Record<string, number>;
+  /** Modular inversions by size class (the BigInt backend's blinding pairs, drawn on a key's first use). */
+  modInverse?: Record<string, number>;
+  /** RSA public operations (each with a fixed cost besides its products: conversions, padding). */
+  rsaPublicCalls?: number;
+  /** Private keys loaded (PEM and DER decoded, consistency checked) by modulus size class: `connect({ cert, key })` loads them per connection. */
+  keyImports?: Record<string, number>;
   bytesSent: number;
   bytesReceived: number;
   roundTrips: number;
@@ -85,6 +96,9 @@ export function workFromCounts(c: CryptoCounts, certificateBytes: number, resume
     aeadCalls: a.gcm.calls + a.ccm.calls,
     ghashBlocks: c.ghashBlocks,
     modMul: { ...c.modMul },
+    ...(c.modMulBy['limb'] ? { modMulLimb: { ...c.modMulBy['limb'] } } : {}),
+    modInverse: { ...c.modInverse },
+    rsaPublicCalls: c.publicKey.rsaPublic.calls,
     bytesSent: c.wire.bytesSent,
     bytesReceived: c.wire.bytesReceived,
     roundTrips: c.wire.roundTrips,
@@ -118,6 +132,11 @@ export async function countedSocket(counting: CountingProvider, host: string, po
  * `caPem` is charged as parsed when the options verify. The connection is closed after.
  */
 export async function countHandshake(counting: CountingProvider, options: ConnectOptions & { host: string; port: number }, caPem?: string): Promise<WorkCounts> {
+  // Client credentials given as files are loaded per connection (src/handshake/options.ts
+  // resolveCredentials): the chain parsed, the key decoded and checked. Counted here, since no
+  // provider hook sees them.
+  const files = options.credentials === undefined && options.cert !== undefined && options.key !== undefined;
+  const credentials = files ? loadClientCredentials({ cert: options.cert!, key: options.key! }) : undefined;
   counting.reset();
   const s = await connect({ ...options, socket: await countedSocket(counting, options.host, options.port) });
   const resumed = s.resumed;
@@ -126,9 +145,12 @@ export async function countHandshake(counting: CountingProvider, options: Connec
   // (src/handshake/server-key.ts), too little to count.
   const verifying = options.verify !== false;
   const chain = resumed || !verifying ? 0 : (s.handshake?.peerCertificates ?? []).reduce((n, c) => n + c.length, 0);
-  const certificateBytes = chain + (verifying && caPem && !resumed ? pemDerLength(caPem) : 0);
+  const clientChain = credentials ? credentials.chain.reduce((n, der) => n + der.length, 0) : 0;
+  const certificateBytes = chain + (verifying && caPem && !resumed ? pemDerLength(caPem) : 0) + clientChain;
   s.destroy();
-  return workFromCounts(counting.counts(), certificateBytes, resumed);
+  const work = workFromCounts(counting.counts(), certificateBytes, resumed);
+  if (credentials) work.keyImports = { [String(sizeClass(credentials.bits))]: 1 };
+  return work;
 }
 
 /**
@@ -139,7 +161,7 @@ export async function countHandshake(counting: CountingProvider, options: Connec
  */
 export function deviceCountingProvider(): CountingProvider {
   const node = createNodeProvider();
-  return createCountingProvider({ ...node, name: 'node + noble HMAC', hmac: (alg, key) => nobleProvider.hmac!(alg, key) });
+  return createCountingProvider({ ...node, name: 'node + noble HMAC', hmac: (alg, key) => nobleProvider.hmac!(alg, key) }, { shadows: { limb: limbShadow() } });
 }
 
 /** A verifier without caches: every connection parses the CA and checks the signature. */

@@ -56,6 +56,10 @@ export interface MeasuredUnits {
   /** Fixed cost of one AEAD seal or open, besides its blocks. */
   aeadCall: number;
   modMul: Record<string, number>;
+  /** Per modular inversion (BigInt blinding pair), per RSA public call besides its products, per private key loaded; by size where keyed. */
+  modInverse?: Record<string, number>;
+  rsaPublicCall?: number;
+  keyImport?: Record<string, number>;
   certificatePerByte: number;
   perHandshake: number;
   /** Record and handshake-message handling per byte on the wire (absent where not probed). */
@@ -122,8 +126,10 @@ async function runWithCpuShare(cmd: string, args: string[], cwd?: string): Promi
   return { stdout, cpuShare };
 }
 
+const scaleRecord = (r: Record<string, number> | undefined, k: number) => (r ? Object.fromEntries(Object.entries(r).map(([b, v]) => [b, v * k])) : undefined);
+
 function scaleUnits(u: MeasuredUnits, k: number): MeasuredUnits {
-  const out = { ...u, modMul: Object.fromEntries(Object.entries(u.modMul).map(([b, v]) => [b, v * k])) } as MeasuredUnits;
+  const out = { ...u, modMul: scaleRecord(u.modMul, k)!, ...(u.modInverse ? { modInverse: scaleRecord(u.modInverse, k) } : {}), ...(u.keyImport ? { keyImport: scaleRecord(u.keyImport, k) } : {}) } as MeasuredUnits;
   for (const key of Object.keys(out) as (keyof MeasuredUnits)[]) {
     if (typeof out[key] === 'number') (out as unknown as Record<string, number>)[key] = (out[key] as number) * k;
   }
@@ -208,6 +214,8 @@ export async function measureBundled(engine: BundledEngine): Promise<EngineMeasu
   const fixtureText = readFileSync(FIXTURE, 'utf8');
   const cert = leafCertificateHex(JSON.parse(fixtureText));
   const flight = (JSON.parse(fixtureText) as { flow: { dir: string; hex: string }[] }).flow.find((x) => x.dir === 'server')!.hex;
+  // Client keys of the live runs' sizes, for the key-loading and first-use probes.
+  const keys = [1024, 2048].map((bits) => generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
   const driver = `
 ${KERNEL}
 (function () {
@@ -216,7 +224,7 @@ ${KERNEL}
   var fixture = ${JSON.stringify(fixtureText)};
   var sets = [], kernels = [], replays = [];
   for (var round = 0; round < 5; round++) {
-    sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)}, ${JSON.stringify(flight)})));
+    sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)}, ${JSON.stringify(flight)}, ${JSON.stringify(keys)})));
     kernels.push(kernelUs());
     replays.push.apply(replays, JSON.parse(microtlsTimedReplay(fixture, 3)));
   }
@@ -397,9 +405,15 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
     }
     const m2 = b.modMul2048;
     const m1 = b.modMul1024 ?? (m2 !== undefined ? m2 / 4 : undefined);
-    if (m2 !== undefined && m1 !== undefined) {
-      units.modMul = { '512': m1 / 4, '1024': m1, '2048': m2, '4096': m2 * 4 };
-      replaced.push('modular multiplication (512 and 4096 bits scaled quadratically)');
+    const m05 = b.modMul512 ?? (m1 !== undefined ? m1 / 4 : undefined);
+    if (m2 !== undefined && m1 !== undefined && m05 !== undefined) {
+      units.modMul = { '512': m05, '1024': m1, '2048': m2, '4096': m2 * 4 };
+      replaced.push(`modular multiplication (512${b.modMul512 === undefined ? ' scaled' : ''}, 1024, 2048 measured; 4096 scaled quadratically)`);
+    }
+    if (b.rsaPublicCall !== undefined) units.rsaPublicCall = b.rsaPublicCall;
+    if (b.keyImport1024 !== undefined && b.keyImport2048 !== undefined) {
+      units.keyImport = { '1024': b.keyImport1024, '2048': b.keyImport2048 };
+      replaced.push('RSA public call, private key loading');
     }
     notes.push(`measured with the device bundle (dist/device/microtls.espruino.js: Espruino provider, limb backend): ${replaced.join(', ')}`);
     // The bundle does not export the record layer: its per-byte figure is xst's, scaled by the two
@@ -445,6 +459,9 @@ export function unitCostsFrom(m: MeasuredUnits, scale = 1): UnitCosts {
     aeadCall: s(m.aeadCall),
     ghashBlock: s(m.ghashBlock),
     modMul: Object.fromEntries(Object.entries(m.modMul).map(([k, v]) => [k, s(v)])),
+    ...(m.modInverse ? { modInverse: Object.fromEntries(Object.entries(m.modInverse).map(([k, v]) => [k, s(v)])) } : {}),
+    ...(m.rsaPublicCall !== undefined ? { rsaPublicCall: s(m.rsaPublicCall) } : {}),
+    ...(m.keyImport ? { keyImport: Object.fromEntries(Object.entries(m.keyImport).map(([k, v]) => [k, s(v)])) } : {}),
     protocolPerByte: s(m.protocolPerByte ?? 0),
     certificatePerByte: s(m.certificatePerByte),
     perHandshake: s(m.perHandshake),

@@ -1,7 +1,7 @@
 /**
  * Unit-cost probes for the cost model, bundled (esbuild, IIFE, platform neutral, like the
  * QuickJS replay) and run inside xst and under node --jitless. Exposes
- *   microtlsUnitCosts(certificateHex) -> JSON of microseconds per unit of work, measured with
+ *   microtlsUnitCosts(certificateHex, flightHex, keysPem) -> JSON of microseconds per unit of work, measured with
  *   the default provider (noble's; the XS bundle's when globalThis.microtlsProvider is 'xs')
  *   and src/crypto's big-integer module,
  * beside test/engines/replay-entry.ts's microtlsReplay, which the driver times. The clock is
@@ -12,7 +12,8 @@
 import '../../test/engines/replay-entry.js';
 import { getDefaultProvider, setDefaultProvider } from '../../hw/index.js';
 import { xsProvider } from '../../src/device/xs-provider.js';
-import { modExp } from '../../src/crypto/bigint.js';
+import { modExp, rsaPrivate } from '../../src/crypto/bigint.js';
+import { importPrivateKey } from '../../src/crypto/keys.js';
 import { concatBytes, fromHex, toHex, utf8Encode } from '../../src/encoding/bytes.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
 import { TlsClient } from '../../src/handshake/client.js';
@@ -82,7 +83,7 @@ function protocolProbe(flight: Uint8Array): number {
   }, flight.length + out.length);
 }
 
-function microtlsUnitCosts(certificateHex: string, flightHex?: string): string {
+function microtlsUnitCosts(certificateHex: string, flightHex?: string, keysPem?: string[]): string {
   const p = getDefaultProvider();
   const data = pattern(4096, 1);
   const key = pattern(16, 2);
@@ -137,15 +138,46 @@ function microtlsUnitCosts(certificateHex: string, flightHex?: string): string {
   const ghashBlock = Math.max(0, (seal4096 - seal16) / 255 - aesBlock);
   const aeadCall = Math.max(0, seal16 - 2 * aesBlock - 3 * ghashBlock);
   const aesKeySetup = perUnit(() => p.aesGcm(key), 1);
+  // Products from two public exponents of the square-and-multiply path (bigint.ts powPublic:
+  // e = 3 is 1 squaring + 1 product, e = 2^63 + 1 is 63 squarings + 1 product): the difference
+  // is 62 products without the call's fixed work (hex conversions, the reduction of the base),
+  // which e = 3's time less its 2 products gives apart. One exponentiation divided by its
+  // product count would charge that fixed work to every product, about twice a product's cost
+  // at these sizes, and a private operation's 2,500 products pay it once.
   const modMul: Record<string, number> = {};
+  const publicCall: Record<string, number> = {};
+  const e3 = Uint8Array.of(3);
+  const e64 = Uint8Array.of(0x80, 0, 0, 0, 0, 0, 0, 1);
   for (const bits of [512, 1024, 2048, 4096]) {
     const m = pattern(bits / 8, bits);
     m[0]! |= 0x80;
     m[m.length - 1]! |= 1;
     const base = pattern(bits / 8, bits + 1);
     base[0] = 0;
-    // e = 65537: 16 squarings and one multiplication (hw/modmul-schedule.ts).
-    modMul[String(bits)] = perUnit(() => modExp(base, Uint8Array.of(1, 0, 1), m), 17);
+    const t3 = perUnit(() => modExp(base, e3, m), 1);
+    const t64 = perUnit(() => modExp(base, e64, m), 1);
+    modMul[String(bits)] = Math.max(0, (t64 - t3) / 62);
+    publicCall[String(bits)] = Math.max(0, t3 - 2 * modMul[String(bits)]!);
+  }
+  // The handshakes' public operations are at 2048 bits.
+  const rsaPublicCall = publicCall['2048']!;
+  // Per private key: loading it (PEM, DER, the consistency check), and the first private
+  // operation's extra work (a fresh blinding pair: an extended-Euclid inversion, and r^e mod n
+  // in place of the pair's 2 squarings), from the first use of a fresh key object less a later
+  // use of a warm one, less those 17 - 2 products.
+  const modInverse: Record<string, number> = {};
+  const keyImport: Record<string, number> = {};
+  for (const pem of keysPem ?? []) {
+    const key = importPrivateKey(pem);
+    const bits = String(key.bits);
+    const input = pattern(key.bits / 8, key.bits + 2);
+    input[0] = 1;
+    const rnd = (n: number) => pattern(n, n + 5);
+    rsaPrivate(key, input, rnd);
+    const later = perUnit(() => rsaPrivate(key, input, rnd), 1);
+    const first = perUnit(() => rsaPrivate({ ...key }, input, rnd), 1);
+    modInverse[bits] = Math.max(0, first - later - 15 * modMul[bits]!);
+    keyImport[bits] = perUnit(() => importPrivateKey(pem), 1);
   }
   const der = fromHex(certificateHex);
   const certificatePerByte = perUnit(() => parseCertificate(der), der.length);
@@ -155,7 +187,7 @@ function microtlsUnitCosts(certificateHex: string, flightHex?: string): string {
     c.start();
   }, 1);
   const protocolPerByte = flightHex ? protocolProbe(fromHex(flightHex)) : undefined;
-  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, certificatePerByte, perHandshake, protocolPerByte });
+  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, rsaPublicCall, modInverse, keyImport, certificatePerByte, perHandshake, protocolPerByte });
 }
 
 /**

@@ -92,10 +92,24 @@ var ghashBlock = Math.max(0, (seal1024 - seal16) / 63 - aesBlock);
 report('ghashBlock', ghashBlock);
 report('aeadCall', Math.max(0, seal16 - 2 * aesBlock - 3 * ghashBlock));
 report('aesKeySetup', perUnit(function () { p.aesGcm(key); }, 1, 100));
-var pub2048 = m.importPublicKey(PUB2048), pub1024 = m.importPublicKey(PUB1024);
-var premaster = new Uint8Array(48);
-report('modMul2048', perUnit(function () { m.rsaEncryptPkcs1v15(pub2048, premaster, fixedRandom); }, 17, 100));
-report('modMul1024', perUnit(function () { m.rsaEncryptPkcs1v15(pub1024, premaster, fixedRandom); }, 17, 100));
+// Products from two public exponents (engine-entry.ts): e = 3 (2 products, and the conversions
+// into and out of Montgomery form, 2 more) and e = 2^63 + 1 (64 products): the difference is 62
+// products without the call's fixed work (padding, conversions), which e = 3's time less its 4
+// products gives. Each size measured: E.convolve's calls, not its products, set the cost of small
+// operands, so a 1024-bit figure scaled down to 512 bits would be a quarter of the truth.
+var premaster = new Uint8Array(48), e3 = new Uint8Array([3]), e64 = new Uint8Array([128, 0, 0, 0, 0, 0, 0, 1]);
+function pubKey(hex, e) { var n = hexBytes(hex); return { type: 'rsa', modulus: n, publicExponent: e, bits: n.length * 8 }; }
+for (var mi = 0; mi < MODULI.length; mi++) {
+  var k3 = pubKey(MODULI[mi], e3), k64 = pubKey(MODULI[mi], e64);
+  var t3 = perUnit(function () { m.rsaEncryptPkcs1v15(k3, premaster, fixedRandom); }, 1, 100);
+  var t64 = perUnit(function () { m.rsaEncryptPkcs1v15(k64, premaster, fixedRandom); }, 1, 100);
+  var mul = Math.max(0, (t64 - t3) / 62);
+  report('modMul' + k3.bits, mul);
+  if (k3.bits === 2048) report('rsaPublicCall', Math.max(0, t3 - 4 * mul));
+}
+// Loading a private key as connect({ cert, key }) does per connection: PEM, DER, the consistency check.
+report('keyImport1024', perUnit(function () { m.importPrivateKey(KEY1024); }, 1, 100));
+report('keyImport2048', perUnit(function () { m.importPrivateKey(KEY2048); }, 1, 100));
 var der = hexBytes(CERT);
 report('certificatePerByte', perUnit(function () { m.parseCertificate(der); }, der.length, 100));
 report('perHandshake', perUnit(function () {
@@ -182,7 +196,7 @@ function runEspruino(espruino: string, text: string, timeoutMs: number): Promise
 }
 
 export interface EspruinoBundleCosts {
-  /** Microseconds per unit, as far as the probes got (modMul2048, modMul1024 for the products). */
+  /** Microseconds per unit, as far as the probes got (modMul512/1024/2048 for the products, rsaPublicCall, keyImport1024/2048). */
   units?: Record<string, number>;
   replayMs?: number[];
   notes: string[];
@@ -191,8 +205,10 @@ export interface EspruinoBundleCosts {
 export async function measureEspruinoBundle(espruino: string, fixtureText: string, certHex: string): Promise<EspruinoBundleCosts | undefined> {
   if (!existsSync(ESPRUINO_BUNDLE)) return undefined;
   const bundle = readFileSync(ESPRUINO_BUNDLE, 'utf8');
-  const pem = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits }).publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const data = `var PUB2048 = ${JSON.stringify(pem(2048))};\nvar PUB1024 = ${JSON.stringify(pem(1024))};\nvar CERT = ${JSON.stringify(certHex)};\nvar FIXTURE = ${JSON.stringify(fixtureText)};\n`;
+  const pair = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits });
+  const modulusHex = (bits: number) => Buffer.from((pair(bits).publicKey.export({ format: 'jwk' }) as { n: string }).n, 'base64url').toString('hex');
+  const keyPem = (bits: number) => pair(bits).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  const data = `var MODULI = ${JSON.stringify([512, 1024, 2048].map(modulusHex))};\nvar KEY1024 = ${JSON.stringify(keyPem(1024))};\nvar KEY2048 = ${JSON.stringify(keyPem(2048))};\nvar CERT = ${JSON.stringify(certHex)};\nvar FIXTURE = ${JSON.stringify(fixtureText)};\n`;
   const notes: string[] = [];
   const out: EspruinoBundleCosts = { notes };
   const probes = await runEspruino(espruino, `${bundle}\n${data}${COMMON}${PROBES}`, 240_000);

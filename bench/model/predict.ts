@@ -8,7 +8,7 @@ export interface Prediction {
   parts: { hash: number; aes: number; publicKey: number; protocol: number; link: number };
 }
 
-function modMulCost(costs: UnitCosts['modMul'], bits: number): number {
+function modMulCost(costs: Record<string, number>, bits: number): number {
   const known = Object.keys(costs).map(Number).filter((b) => costs[String(b)]! > 0);
   if (known.length === 0) throw new Error('profile has no modular multiplication cost');
   const nearest = known.reduce((a, b) => (Math.abs(b - bits) < Math.abs(a - bits) ? b : a));
@@ -30,7 +30,17 @@ export function predict(work: WorkCounts, profile: DeviceProfile): Prediction {
     + work.hashClones * c.hashClone + work.hmacClones * c.hmacClone;
   const aes = work.aesBlocks * pick(c.aesBlock, aesAcc) + work.aesKeySetups * c.aesKeySetup + work.aeadCalls * c.aeadCall + work.ghashBlocks * c.ghashBlock;
   let publicKey = 0;
-  for (const [bits, n] of Object.entries(work.modMul)) publicKey += n * modMulCost(c.modMul, Number(bits));
+  // The products of the backend the profile's engine runs (the limb backend's own count where it was taken).
+  const products = profile.bigIntBackend === 'limb' && work.modMulLimb ? work.modMulLimb : work.modMul;
+  for (const [bits, n] of Object.entries(products)) publicKey += n * modMulCost(c.modMul, Number(bits));
+  // The BigInt backend's blinding inversions; the limb backend's are Fermat products, counted above.
+  if (profile.bigIntBackend !== 'limb' && c.modInverse && Object.keys(c.modInverse).length) {
+    for (const [bits, n] of Object.entries(work.modInverse ?? {})) publicKey += n * modMulCost(c.modInverse, Number(bits));
+  }
+  publicKey += (work.rsaPublicCalls ?? 0) * (c.rsaPublicCall ?? 0);
+  if (c.keyImport && Object.keys(c.keyImport).length) {
+    for (const [bits, n] of Object.entries(work.keyImports ?? {})) publicKey += n * modMulCost(c.keyImport, Number(bits));
+  }
   const bytes = work.bytesSent + work.bytesReceived;
   const protocol = bytes * c.protocolPerByte + work.certificateBytes * c.certificatePerByte + c.perHandshake;
   const l = profile.link;

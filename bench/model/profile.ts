@@ -30,6 +30,12 @@ export interface UnitCosts {
   ghashBlock: number;
   /** Per modular multiplication by operand size; sizes missing are scaled quadratically from the nearest. */
   modMul: Record<string, number>;
+  /** Per modular inversion by size (the BigInt backend's blinding pair on a key's first use); absent: not costed. */
+  modInverse?: Record<string, number>;
+  /** Fixed cost of one RSA public operation besides its products (conversions, padding); absent: 0. */
+  rsaPublicCall?: number;
+  /** Loading a private key (PEM, DER, consistency check) by modulus size; absent: not costed. */
+  keyImport?: Record<string, number>;
   /** Record and handshake-message processing per byte on the wire, both ways. */
   protocolPerByte: number;
   /** X.509 parsing per DER byte. */
@@ -67,6 +73,8 @@ export interface DeviceProfile {
    * buffered: each digest hashes the context's whole input (one-shot natives, Espruino).
    */
   hashing: 'streaming' | 'buffered';
+  /** The big-integer backend the device runs RSA on: 'limb' (Espruino) has its own schedule (WorkCounts.modMulLimb); default the BigInt one. */
+  bigIntBackend?: 'bigint' | 'limb';
   costsUs: UnitCosts;
   link: Link;
   sources: Source[];

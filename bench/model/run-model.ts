@@ -57,6 +57,7 @@ function thisMachine(m: EngineMeasurement): DeviceProfile {
     description: `unit costs measured inside ${m.engine} in this run`,
     accelerators: { hash: false, aes: false, publicKey: false },
     hashing: m.engine === 'espruino' ? 'buffered' : 'streaming',
+    bigIntBackend: m.engine === 'espruino' ? 'limb' : 'bigint',
     costsUs: unitCostsFrom(m.units),
     link: { rttMs: 0.05, kbps: 1e7, serverFullMs: 0, serverResumedMs: 0 },
     sources: [{ figure: 'all', value: 'measured', source: 'bench/model/engine-costs.ts, this run' }],

@@ -61,6 +61,18 @@ test('a prediction is the counted work times the unit costs, part by part', () =
   assert.ok(Math.abs(p.totalMs - (p.parts.hash + p.parts.aes + p.parts.publicKey + p.parts.protocol + p.parts.link)) < 1e-9);
 });
 
+test('the products are those of the profile\'s backend; inversions, public-call and key-loading costs add where the profile has them', () => {
+  const w: WorkCounts = { ...work, modMulLimb: { '2048': 19, '512': 300 }, modInverse: { '2048': 1 }, rsaPublicCalls: 2, keyImports: { '1024': 1 } };
+  // Without those costs: the BigInt schedule's products only (as above).
+  assert.is(predict(w, profile).parts.publicKey, (17 * 4000 + 100 * 250) / 1000);
+  const costly: DeviceProfile = { ...profile, costsUs: { ...profile.costsUs, modInverse: { '2048': 600 }, rsaPublicCall: 40, keyImport: { '2048': 800 } } };
+  // + 1 inversion x 600, 2 public calls x 40, a 1024-bit key loaded (scaled from 2048: x 1/4 of 800).
+  assert.is(predict(w, costly).parts.publicKey, (17 * 4000 + 100 * 250 + 600 + 2 * 40 + 200) / 1000);
+  // The limb backend: its own products, and no BigInt inversions (its are Fermat products, counted in them).
+  const limb: DeviceProfile = { ...costly, bigIntBackend: 'limb' };
+  assert.is(predict(w, limb).parts.publicKey, (19 * 4000 + 300 * 250 + 2 * 40 + 200) / 1000);
+});
+
 test('a buffered-hash profile pays each digest\'s whole input; a resumed handshake the resumed server time', () => {
   const buffered = predict({ ...work, resumed: true }, { ...profile, hashing: 'buffered', accelerators: { hash: false, aes: false, publicKey: false } });
   assert.is(buffered.parts.hash, (150 * 10 + 10 * 30 + 20 * 5 + 6 * 7 + 3 * 11 + 4 * 13 + 5 * 17) / 1000);

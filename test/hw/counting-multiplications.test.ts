@@ -8,7 +8,7 @@ import { generateKeyPairSync, createHash } from 'node:crypto';
 import { createCountingProvider, nobleProvider } from '../../hw/index.js';
 import { toHex } from '../../src/encoding/bytes.js';
 import { createNodeProvider } from '../../hw/node.js';
-import { ecdsaVerifyMultiplications, rsaPrivateMultiplications, rsaPublicMultiplications, sizeClass } from '../../hw/modmul-schedule.js';
+import { BLINDING_REFRESH_USES, ecdsaVerifyMultiplications, rsaPrivateMultiplications, rsaPublicMultiplications, sizeClass } from '../../hw/modmul-schedule.js';
 import { importPrivateKey } from '../../src/crypto/keys.js';
 import { rsaSignPkcs1v15 } from '../../src/crypto/rsa.js';
 import type { RsaPrivateKey } from '../../src/crypto/key-types.js';
@@ -48,28 +48,60 @@ test('CRT private operation: two fixed-window exponentiations at half size plus 
   assert.equal(rsaPrivateMultiplications(key1024), { '512': 2 * perHalf512 + 1, '1024': 5 });
 });
 
+test('a key\'s first private operation draws the blinding pair: r^e mod n instead of squaring the pair', () => {
+  const key = { modulus: modulus(2048), publicExponent: Uint8Array.of(1, 0, 1), prime1: modulus(1024), prime2: modulus(1024), exponent1: modulus(1024), exponent2: modulus(1024) };
+  const later = rsaPrivateMultiplications(key);
+  const first = rsaPrivateMultiplications(key, {}, true);
+  assert.is(first['1024'], later['1024']);
+  // 17 products of r^65537 in place of the 2 squarings of the pair.
+  assert.is(first['2048']! - later['2048']!, 17 - 2);
+  assert.throws(() => rsaPrivateMultiplications({ ...key, publicExponent: undefined }, {}, true), /public exponent/);
+});
+
 test('ECDSA estimate scales with the field size', () => {
   assert.equal(ecdsaVerifyMultiplications('P-256'), { '256': 13 * 256 });
   assert.equal(ecdsaVerifyMultiplications('P-384'), { '512': 13 * 384 });
 });
 
-test('the counting provider adds multiplications at rsaPrivate and rsaPublic (the signature check)', () => {
+test('the counting provider adds multiplications at rsaPrivate and rsaPublic (the signature check), first and later uses apart', () => {
   const counting = createCountingProvider(createNodeProvider());
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const key = importPrivateKey(privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()) as RsaPrivateKey;
+  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const key = importPrivateKey(pem) as RsaPrivateKey;
   const digest = new Uint8Array(createHash('sha256').update('m').digest());
-  rsaSignPkcs1v15(key, 'sha256', digest, (n) => new Uint8Array(n).fill(7), counting.provider);
+  const sign = (k: RsaPrivateKey) => rsaSignPkcs1v15(k, 'sha256', digest, (n) => new Uint8Array(n).fill(7), counting.provider);
+  sign(key);
   const c = counting.counts();
   assert.is(c.publicKey.rsaPrivate.calls, 1);
   assert.is(c.publicKey.rsaPublic.calls, 1, 'the signature is checked with the public key before release');
   // The CRT exponents' lengths vary with the key (dP may have 1023 bits or fewer): the
   // schedule's own count for this key (checked by hand above), plus the check's 17 products.
-  const expected = rsaPrivateMultiplications(key);
-  expected['2048'] = expected['2048']! + 17;
-  assert.equal(c.modMul, expected);
+  const first = rsaPrivateMultiplications(key, {}, true);
+  first['2048'] = first['2048']! + 17;
+  assert.equal(c.modMul, first, 'a fresh key object: its first use');
+  assert.equal(c.modInverse, { '2048': 1 }, 'the blinding pair\'s inversion, counted apart');
   assert.ok(c.modMul['1024']! > 2400 && c.modMul['1024']! <= 2 * (62 + 6 * 170 + 171) + 1, `about 2 x 1253 half-size products: ${c.modMul['1024']}`);
   counting.reset();
   assert.equal(counting.counts().modMul, {});
+  sign(key);
+  const later = rsaPrivateMultiplications(key);
+  later['2048'] = later['2048']! + 17;
+  assert.equal(counting.counts().modMul, later, 'the same key object again: a later use');
+  assert.equal(counting.counts().modInverse, {});
+  counting.reset();
+  // The same key parsed again (as connect({ cert, key }) does per connection) is a new object: a first use.
+  sign(importPrivateKey(pem) as RsaPrivateKey);
+  assert.equal(counting.counts().modMul, first);
+  // The pair is drawn afresh after BLINDING_REFRESH_USES uses (bigint.ts): uses 2..64 are later ones, the 65th a first.
+  // `key` has been used twice: uses 3 to 65 follow.
+  let inversions = 0;
+  for (let i = 3; i <= BLINDING_REFRESH_USES + 1; i++) {
+    counting.reset();
+    sign(key);
+    inversions += counting.counts().modInverse['2048'] ?? 0;
+  }
+  assert.is(inversions, 1);
+  assert.equal(counting.counts().modMul, first);
 });
 
 test('wire: bytes each way, and a round trip each time data arrives after the client sent', () => {
