@@ -62,6 +62,8 @@ export interface WorkCounts {
   roundTrips: number;
   /** DER bytes of certificates parsed in full: when verifying, the server's chain, and the CA when cold. */
   certificateBytes: number;
+  /** Certificate chains verified (path, memo, names, dates: the work besides parsing and signatures). */
+  verifications?: number;
   /** Full handshake (the server decrypts a premaster secret) or resumed. */
   resumed: boolean;
 }
@@ -150,6 +152,7 @@ export async function countHandshake(counting: CountingProvider, options: Connec
   s.destroy();
   const work = workFromCounts(counting.counts(), certificateBytes, resumed);
   if (credentials) work.keyImports = { [String(sizeClass(credentials.bits))]: 1 };
+  work.verifications = verifying && !resumed ? 1 : 0;
   return work;
 }
 

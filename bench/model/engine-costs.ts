@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { UnitCosts } from './profile.js';
 import { measureEspruinoBundle } from './espruino-bundle-costs.js';
+import { verifyProbeInput } from './verify-probe-input.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -62,6 +63,8 @@ export interface MeasuredUnits {
   keyImport?: Record<string, number>;
   certificatePerByte: number;
   perHandshake: number;
+  /** A warm chain verification besides parsing the chain (absent where not probed). */
+  verifyCall?: number;
   /** Record and handshake-message handling per byte on the wire (absent where not probed). */
   protocolPerByte?: number;
 }
@@ -216,6 +219,7 @@ export async function measureBundled(engine: BundledEngine): Promise<EngineMeasu
   const flight = (JSON.parse(fixtureText) as { flow: { dir: string; hex: string }[] }).flow.find((x) => x.dir === 'server')!.hex;
   // Client keys of the live runs' sizes, for the key-loading and first-use probes.
   const keys = [1024, 2048].map((bits) => generateKeyPairSync('rsa', { modulusLength: bits }).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString());
+  const verify = JSON.stringify(verifyProbeInput());
   const driver = `
 ${KERNEL}
 (function () {
@@ -224,7 +228,7 @@ ${KERNEL}
   var fixture = ${JSON.stringify(fixtureText)};
   var sets = [], kernels = [], replays = [];
   for (var round = 0; round < 5; round++) {
-    sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)}, ${JSON.stringify(flight)}, ${JSON.stringify(keys)})));
+    sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)}, ${JSON.stringify(flight)}, ${JSON.stringify(keys)}, ${JSON.stringify(verify)})));
     kernels.push(kernelUs());
     replays.push.apply(replays, JSON.parse(microtlsTimedReplay(fixture, 3)));
   }
@@ -397,7 +401,7 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   if (b) {
     // What the device bundle runs, measured, replaces the estimates above figure by figure.
     const replaced: string[] = [];
-    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'hashCall', 'hashClone', 'hmacCall', 'hmacKeySetup', 'hmacClone', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'aeadCall', 'certificatePerByte', 'perHandshake'] as const) {
+    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'hashCall', 'hashClone', 'hmacCall', 'hmacKeySetup', 'hmacClone', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'aeadCall', 'certificatePerByte', 'perHandshake', 'verifyCall'] as const) {
       if (b[k] !== undefined) {
         units[k] = b[k]!;
         replaced.push(k);
@@ -462,6 +466,7 @@ export function unitCostsFrom(m: MeasuredUnits, scale = 1): UnitCosts {
     ...(m.modInverse ? { modInverse: Object.fromEntries(Object.entries(m.modInverse).map(([k, v]) => [k, s(v)])) } : {}),
     ...(m.rsaPublicCall !== undefined ? { rsaPublicCall: s(m.rsaPublicCall) } : {}),
     ...(m.keyImport ? { keyImport: Object.fromEntries(Object.entries(m.keyImport).map(([k, v]) => [k, s(v)])) } : {}),
+    ...(m.verifyCall !== undefined ? { verifyCall: s(m.verifyCall) } : {}),
     protocolPerByte: s(m.protocolPerByte ?? 0),
     certificatePerByte: s(m.certificatePerByte),
     perHandshake: s(m.perHandshake),

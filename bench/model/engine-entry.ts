@@ -16,6 +16,7 @@ import { modExp, rsaPrivate } from '../../src/crypto/bigint.js';
 import { importPrivateKey } from '../../src/crypto/keys.js';
 import { concatBytes, fromHex, toHex, utf8Encode } from '../../src/encoding/bytes.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
+import { createServerVerifier } from '../../src/handshake/server-verifier.js';
 import { TlsClient } from '../../src/handshake/client.js';
 import { parseCertificateMessage } from '../../src/handshake/certificate.js';
 import { parseServerHello } from '../../src/handshake/server-hello.js';
@@ -83,7 +84,24 @@ function protocolProbe(flight: Uint8Array): number {
   }, flight.length + out.length);
 }
 
-function microtlsUnitCosts(certificateHex: string, flightHex?: string, keysPem?: string[]): string {
+/** A chain as the live verified handshakes present it, and the CA they trust (bench/lib/bench-pki.ts's shape). */
+interface VerifyProbe { ca: string; chain: string[]; serverName: string }
+
+/**
+ * A verification of a chain whose signature verdicts are remembered (a reconnect's), less the
+ * parsing of its certificates (certificatePerByte): path building, the memo's look-up, names,
+ * dates, usages. Microseconds per verification, or undefined when the chain does not verify here.
+ */
+function verifyProbe(v: VerifyProbe): number | undefined {
+  const verifier = createServerVerifier({ ca: v.ca, clock: { now: () => new Date() }, provider: getDefaultProvider() as never });
+  const ctx = { chain: v.chain.map((h) => fromHex(h)), serverName: v.serverName };
+  if (!verifier(ctx).ok) return undefined;
+  const warm = perUnit(() => verifier(ctx), 1);
+  const parse = perUnit(() => ctx.chain.forEach((d) => parseCertificate(d)), 1);
+  return Math.max(0, warm - parse);
+}
+
+function microtlsUnitCosts(certificateHex: string, flightHex?: string, keysPem?: string[], verifyJson?: string): string {
   const p = getDefaultProvider();
   const data = pattern(4096, 1);
   const key = pattern(16, 2);
@@ -187,7 +205,8 @@ function microtlsUnitCosts(certificateHex: string, flightHex?: string, keysPem?:
     c.start();
   }, 1);
   const protocolPerByte = flightHex ? protocolProbe(fromHex(flightHex)) : undefined;
-  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, rsaPublicCall, modInverse, keyImport, certificatePerByte, perHandshake, protocolPerByte });
+  const verifyCall = verifyJson ? verifyProbe(JSON.parse(verifyJson) as VerifyProbe) : undefined;
+  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, rsaPublicCall, modInverse, keyImport, certificatePerByte, perHandshake, protocolPerByte, verifyCall });
 }
 
 /**

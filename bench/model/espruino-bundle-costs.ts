@@ -11,6 +11,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { verifyProbeInput } from './verify-probe-input.js';
 
 export const ESPRUINO_BUNDLE = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', 'dist', 'device', 'microtls.espruino.js');
 
@@ -117,6 +118,15 @@ report('perHandshake', perUnit(function () {
     { output: function () {}, handshake: function () {}, data: function () {}, close: function () {}, error: function () {} });
   c.start();
 }, 1, 100));
+// A warm chain verification less the chain's parsing (engine-entry.ts verifyProbe).
+var vp = JSON.parse(VERIFY);
+var verifier = m.createServerVerifier({ ca: vp.ca, clock: { now: function () { return new Date(); } }, provider: p });
+var vctx = { chain: vp.chain.map(hexBytes), serverName: vp.serverName };
+if (verifier(vctx).ok) {
+  var warm = perUnit(function () { verifier(vctx); }, 1, 100);
+  var parse = perUnit(function () { for (var ci = 0; ci < vctx.chain.length; ci++) m.parseCertificate(vctx.chain[ci]); }, 1, 100);
+  report('verifyCall', Math.max(0, warm - parse));
+}
 print('MICROTLS-DONE');
 quit();
 `;
@@ -208,7 +218,7 @@ export async function measureEspruinoBundle(espruino: string, fixtureText: strin
   const pair = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits });
   const modulusHex = (bits: number) => Buffer.from((pair(bits).publicKey.export({ format: 'jwk' }) as { n: string }).n, 'base64url').toString('hex');
   const keyPem = (bits: number) => pair(bits).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const data = `var MODULI = ${JSON.stringify([512, 1024, 2048].map(modulusHex))};\nvar KEY1024 = ${JSON.stringify(keyPem(1024))};\nvar KEY2048 = ${JSON.stringify(keyPem(2048))};\nvar CERT = ${JSON.stringify(certHex)};\nvar FIXTURE = ${JSON.stringify(fixtureText)};\n`;
+  const data = `var MODULI = ${JSON.stringify([512, 1024, 2048].map(modulusHex))};\nvar KEY1024 = ${JSON.stringify(keyPem(1024))};\nvar KEY2048 = ${JSON.stringify(keyPem(2048))};\nvar CERT = ${JSON.stringify(certHex)};\nvar VERIFY = ${JSON.stringify(JSON.stringify(verifyProbeInput()))};\nvar FIXTURE = ${JSON.stringify(fixtureText)};\n`;
   const notes: string[] = [];
   const out: EspruinoBundleCosts = { notes };
   const probes = await runEspruino(espruino, `${bundle}\n${data}${COMMON}${PROBES}`, 240_000);

@@ -40,6 +40,8 @@ export interface UnitCosts {
   protocolPerByte: number;
   /** X.509 parsing per DER byte. */
   certificatePerByte: number;
+  /** Per chain verification besides parsing and signatures (path building, memo look-up, names, dates); absent: 0. */
+  verifyCall?: number;
   /** Per handshake, whatever else (state set-up, key schedule glue). */
   perHandshake: number;
 }

@@ -73,6 +73,14 @@ test('the products are those of the profile\'s backend; inversions, public-call 
   assert.is(predict(w, limb).parts.publicKey, (19 * 4000 + 300 * 250 + 2 * 40 + 200) / 1000);
 });
 
+test('a verified chain adds the verification\'s fixed work to the protocol part where the profile has its cost', () => {
+  const base = predict(work, profile).parts.protocol;
+  assert.is(predict({ ...work, verifications: 1 }, profile).parts.protocol, base, 'no cost in the profile: nothing added');
+  const v: DeviceProfile = { ...profile, costsUs: { ...profile.costsUs, verifyCall: 450 } };
+  assert.is(predict({ ...work, verifications: 1 }, v).parts.protocol, base + 0.45);
+  assert.is(predict({ ...work, verifications: 0 }, v).parts.protocol, base);
+});
+
 test('a buffered-hash profile pays each digest\'s whole input; a resumed handshake the resumed server time', () => {
   const buffered = predict({ ...work, resumed: true }, { ...profile, hashing: 'buffered', accelerators: { hash: false, aes: false, publicKey: false } });
   assert.is(buffered.parts.hash, (150 * 10 + 10 * 30 + 20 * 5 + 6 * 7 + 3 * 11 + 4 * 13 + 5 * 17) / 1000);
