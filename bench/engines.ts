@@ -43,8 +43,10 @@ import { startInProcess, threadCpuMs, XsLive } from '../test/device/xs-relay.js'
 import { flightsFor, fitTransport, SPREAD_SHAPES, startShapedPongServer, type Flights } from './lib/shaped-pong.js';
 import { countLiveModes, type LiveCount } from './model/count-live.js';
 import { espruinoLiveRows } from './model/espruino-live.js';
+import { espruinoBundle } from '../test/helpers/espruino.js';
 import type { DeviceModeId } from './model/device-modes.js';
 import { checkLive, printModel, runModel, type ModelCheckRow } from './model/run-model.js';
+import { bracketed, measureBundled, measureEspruino, type EngineMeasurement } from './model/engine-costs.js';
 import { createBenchPki } from './lib/bench-pki.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -70,6 +72,11 @@ export interface EngineBenchResult {
    * for the cost model's like-for-like check; absent when counting failed (see notes).
    */
   readonly liveCounts?: Record<DeviceModeId, LiveCount>;
+  /**
+   * With `probes`: the cost model's unit costs measured in each live engine just before and just
+   * after its live runs (bench/model/engine-costs.ts bracketed), and in xst (replays only).
+   */
+  readonly probes?: EngineMeasurement[];
   /** `npm run bench:engines` alone: the cost model's check right after these runs (replays and live rows). */
   modelCheck?: { date: string; check: ModelCheckRow[]; measurements: unknown[]; missing: string[] };
 }
@@ -281,10 +288,18 @@ async function espruinoRows(): Promise<EngineRow[] | string> {
   return m.espruinoEngineRows ? m.espruinoEngineRows() : 'Espruino: espruino-bench.ts exports no espruinoEngineRows()';
 }
 
-export async function runEngineBench(options: { runs?: number } = {}): Promise<EngineBenchResult> {
+export async function runEngineBench(options: { runs?: number; probes?: boolean } = {}): Promise<EngineBenchResult> {
   const runs = options.runs ?? 5;
   const rows: EngineRow[] = [];
   const notes: string[] = [];
+  // The model's probes (never the runs they predict), each live engine's on both sides of its runs.
+  const probes: EngineMeasurement[] = [];
+  const probe = async <T extends EngineMeasurement | undefined>(what: string, f: () => Promise<T>): Promise<T | undefined> => {
+    if (!options.probes) return undefined;
+    return f().catch((e: Error) => (notes.push(`model probes, ${what}: ${e.message.split('\n')[0]}`), undefined));
+  };
+  const xstProbe = await probe('xst', () => measureBundled('xst'));
+  if (xstProbe) probes.push(xstProbe);
   const bundle: XsBundle = await writeXsBundle([]);
   rows.push({ engine: 'XS bundle', case: 'size, minified', value: bundle.bytes / 1024, unit: 'KiB' });
   rows.push({ engine: 'XS bundle', case: 'size, gzip', value: bundle.gzipBytes / 1024, unit: 'KiB' });
@@ -302,6 +317,7 @@ export async function runEngineBench(options: { runs?: number } = {}): Promise<E
     if (liveCounts) Object.assign(info, { pongPort: pong.port, transportShapes: transportShapes(liveCounts) });
     const xsnap = findXsnap();
     if (xsnap.path) {
+      const xsnapBefore = await probe('xsnap', () => measureBundled('xsnap'));
       const { live, loadMs } = await XsLive.start({ xsnap: xsnap.path });
       try {
         rows.push({ engine: 'xsnap', case: 'load bundle', value: loadMs, unit: 'ms', note: 'host-timed: import of the bundle + harness' });
@@ -314,17 +330,28 @@ export async function runEngineBench(options: { runs?: number } = {}): Promise<E
       } finally {
         await live.close();
       }
+      const xsnapAfter = await probe('xsnap', () => measureBundled('xsnap'));
+      const xsnapProbe = bracketed(xsnapBefore, xsnapAfter);
+      if (xsnapProbe) probes.push(xsnapProbe);
       rows.push(...replayRows('xsnap', await replayInXsnap(xsnap.path, replayCases(), { gcmRate: true })));
     } else {
       notes.push(`xsnap: ${xsnap.note}`);
     }
+    const jitlessBefore = await probe('node --jitless (XS provider)', () => measureBundled('node --jitless (XS provider)'));
     rows.push(...(await runJitless(info, runs)));
+    const jitlessProbe = bracketed(jitlessBefore, await probe('node --jitless (XS provider)', () => measureBundled('node --jitless (XS provider)')));
+    if (jitlessProbe) probes.push(jitlessProbe);
     // Espruino on the same servers, for the cost model's check (its figures table comes from espruinoRows() below);
     // at most 3 runs a mode: a client-certificate 2048 handshake takes ~30 s of Espruino's CPU here.
     if (liveCounts && info.transportShapes) {
+      // The probes read dist/device/microtls.espruino.js: the bundle the live runs build and load.
+      if (options.probes) await espruinoBundle().catch((e: Error) => notes.push(`Espruino bundle: ${e.message}`));
+      const espBefore = await probe('espruino', () => measureEspruino(xstProbe?.units, xstProbe?.kernelUs));
       const esp = await espruinoLiveRows(info, pong.port, info.transportShapes, Math.min(runs, 3)).catch((e: Error) => `Espruino live check: ${e.message}`);
       if (typeof esp === 'string') notes.push(esp);
       else rows.push(...esp);
+      const espProbe = bracketed(espBefore, await probe('espruino', () => measureEspruino(xstProbe?.units, xstProbe?.kernelUs)));
+      if (espProbe) probes.push(espProbe);
     }
   } finally {
     await peers.close();
@@ -337,7 +364,7 @@ export async function runEngineBench(options: { runs?: number } = {}): Promise<E
   const esp = await espruinoRows().catch((e: Error) => `Espruino: ${e.message}`);
   if (typeof esp === 'string') notes.push(esp);
   else rows.push(...esp);
-  return { date: new Date().toISOString(), node: process.version, runs, rows, notes, ...(liveCounts ? { liveCounts } : {}) };
+  return { date: new Date().toISOString(), node: process.version, runs, rows, notes, ...(liveCounts ? { liveCounts } : {}), ...(options.probes ? { probes } : {}) };
 }
 
 const ENGINE_ORDER = ['xsnap', 'node --jitless', 'xst', 'QuickJS', 'Espruino', 'node --jitless (Espruino run)'];
@@ -395,16 +422,17 @@ export function formatEngineMarkdown(r: EngineBenchResult): string {
 async function main(): Promise<void> {
   if (process.argv.includes('--jitless-child')) return jitlessChild();
   const runs = Number(process.argv[2] ?? 5);
-  const result = await runEngineBench({ runs });
+  const withModel = !process.argv.includes('--no-model');
+  const result = await runEngineBench({ runs, probes: withModel });
   console.log(`Engines (desktop runs of device engines, this machine, Node ${result.node}, median of ${runs} after a warm-up)`);
   console.log(formatEngineTable(result));
   console.log('');
   console.log(formatEngineMarkdown(result));
   // The cost model checked against these very runs: its unit probes in each engine right after them
   // (bench/model/engine-costs.ts; never the runs' own figures), then the replays and live rows predicted.
-  if (!process.argv.includes('--no-model')) {
-    console.log('\nDevice cost model: unit probes in each engine, then this run\'s replays and live handshakes predicted from them');
-    const model = await runModel(createBenchPki());
+  if (withModel) {
+    console.log('\nDevice cost model: unit probes in each engine (just before and after its live runs), and this run\'s replays and live handshakes predicted from them');
+    const model = await runModel(createBenchPki(), { measurements: result.probes });
     model.check.push(...checkLive(model, result));
     printModel(model);
     const when = `${result.date.slice(0, 10)} ${result.date.slice(11, 16)} UTC`;

@@ -27,6 +27,7 @@ import { printTable, ratio } from './lib/table.js';
 import { FORGE_ON_NODE, printHandshakes, type HandshakeResults, type HandshakeRow } from './handshakes.js';
 import { printThroughput, type ThroughputResults } from './throughput.js';
 import { printMemory, type MemoryResults } from './memory.js';
+import type { EngineMeasurement } from './model/engine-costs.js';
 import { checkJitlessLive, checkLive, printModel, runModel, type EngineBenchForModel, type ModelResults } from './model/run-model.js';
 import { DEVICE_MODES, type DeviceModeId } from './model/device-modes.js';
 
@@ -115,16 +116,19 @@ async function main(): Promise<void> {
 
   console.log('\n[6/7] engines ...');
   let engineBench: EngineBenchForModel = { rows: [] };
+  // The model's unit probes taken beside the engines' live runs (bracketing them), reused by the model below.
+  let engineProbes: EngineMeasurement[] = [];
   const enginesFile = join(BENCH_DIR, 'engines.ts');
   if (existsSync(enginesFile)) {
     // bench/engines.ts (the device-engines bench) exports runEngineBench() and formatEngineTable().
     const mod = (await import(pathToFileURL(enginesFile).href)) as {
-      runEngineBench?: (o: { runs?: number }) => Promise<EngineBenchForModel & { notes?: string[] }>;
+      runEngineBench?: (o: { runs?: number; probes?: boolean }) => Promise<EngineBenchForModel & { notes?: string[]; probes?: EngineMeasurement[] }>;
       formatEngineTable?: (r: unknown) => string;
     };
     if (mod.runEngineBench) {
       try {
-        const r = await mod.runEngineBench({ runs: 5 });
+        const r = await mod.runEngineBench({ runs: 5, probes: true });
+        engineProbes = r.probes ?? [];
         console.log('Engines (desktop runs of device engines on this machine, bench/engines.ts)');
         console.log(mod.formatEngineTable ? mod.formatEngineTable(r) : JSON.stringify(r.rows, null, 1));
         engineBench = r;
@@ -144,7 +148,7 @@ async function main(): Promise<void> {
 
   lap('engines');
   console.log('\n[7/7] device cost model ...');
-  const model: ModelResults = await runModel(createBenchPki(), { updateProfiles: process.argv.includes('--update-profiles') });
+  const model: ModelResults = await runModel(createBenchPki(), { updateProfiles: process.argv.includes('--update-profiles'), measurements: engineProbes });
   model.check.push(...checkLive(model, engineBench));
   if (hsJitless) model.check.push(...checkJitlessLive(model, hsJitless.modes));
   if (!engineBench.rows.length) model.missing.push('live engine handshakes: no engines bench rows in this run, so only the replays are checked');

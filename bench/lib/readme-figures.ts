@@ -1,7 +1,8 @@
 /**
  * The README's Figures section from one `npm run bench` result file, so the README quotes one
  * run and names its date: `npx tsx bench/lib/readme-figures.ts bench/results/<date>.json`
- * prints Markdown.
+ * prints Markdown. Given `bench/results/engines.json` (`npm run bench:engines`), it prints that
+ * run's model check: the replays and the live handshakes, predicted and measured.
  */
 import { readFileSync } from 'node:fs';
 import { FORGE_ON_NODE, type HandshakeResults } from '../handshakes.js';
@@ -24,7 +25,19 @@ interface Report {
   targets?: string[];
 }
 
-const r = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Report;
+const r = JSON.parse(readFileSync(process.argv[2]!, 'utf8')) as Report & { rows?: unknown[]; date?: string; modelCheck?: { date: string; check: ModelResults['check'] } };
+if (r.rows && r.modelCheck && r.date) {
+  // An engines bench result: its model check only.
+  const { modelAccuracyLines } = await import('../engines.js');
+  const pct = (e: number | undefined) => (e === undefined ? '-' : `${e >= 0 ? '+' : ''}${(e * 100).toFixed(0)}%`);
+  const v = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '-' : `${x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2)} ms`);
+  const when = `${r.date.slice(0, 10)} ${r.date.slice(11, 16)} UTC`;
+  console.log(`The model checked against the \`npm run bench:engines\` run of ${when} (unit probes right after it, in each engine; target +-30%):\n`);
+  console.log(['| engine | run | predicted | measured | error |', '| --- | --- | ---: | ---: | ---: |',
+    ...r.modelCheck.check.map((c) => `| ${c.engine} | ${c.crossCheck ? `${c.what} (cross-check: ${c.crossCheck})` : c.what} | ${v(c.predictedMs)} | ${c.measuredMs === undefined ? `missing: ${c.missing}` : v(c.measuredMs)} | ${pct(c.error)} |`)].join('\n'));
+  console.log(`\n${modelAccuracyLines(r.modelCheck.check, when).map((l) => `- ${l}`).join('\n')}`);
+  process.exit(0);
+}
 const x = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : `${v.toFixed(2)}x`);
 const msf = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '-' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
 const table = (head: string[], rows: string[][]) =>

@@ -472,3 +472,29 @@ export function unitCostsFrom(m: MeasuredUnits, scale = 1): UnitCosts {
     perHandshake: s(m.perHandshake),
   };
 }
+
+/**
+ * Two measurements of one engine, taken just before and just after the runs they predict (the
+ * engines bench brackets each engine's live handshakes with them), as one: each unit cost the mean
+ * of the two, the replays of both. On a shared machine the load drifts over minutes, and a unit
+ * cost measured at another time than the run it predicts carries that drift into the check.
+ */
+export function bracketed(before: EngineMeasurement | undefined, after: EngineMeasurement | undefined): EngineMeasurement | undefined {
+  if (!before || !after) return before ?? after;
+  const mean = (a: unknown, b: unknown): unknown => {
+    if (typeof a === 'number' && typeof b === 'number') return (a + b) / 2;
+    if (a && b && typeof a === 'object' && typeof b === 'object') {
+      const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+      return Object.fromEntries([...keys].map((k) => [k, mean((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])]));
+    }
+    return a ?? b;
+  };
+  return {
+    engine: before.engine,
+    units: mean(before.units, after.units) as MeasuredUnits,
+    kernelUs: (before.kernelUs + after.kernelUs) / 2,
+    ...(before.replayMs || after.replayMs ? { replayMs: [...(before.replayMs ?? []), ...(after.replayMs ?? []).slice(1)] } : {}),
+    ...(before.cpuShare !== undefined && after.cpuShare !== undefined ? { cpuShare: (before.cpuShare + after.cpuShare) / 2 } : {}),
+    notes: [...new Set([...before.notes, ...after.notes]), 'unit costs: the mean of probes run just before and just after the live runs they predict'],
+  };
+}

@@ -76,26 +76,39 @@ function usable(p: DeviceProfile): boolean {
   return Object.values(p.costsUs.modMul).some((v) => v > 1) && p.costsUs.sha256Block.software > 0;
 }
 
-export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; engineResults?: unknown } = {}): Promise<ModelResults> {
+export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; engineResults?: unknown; measurements?: readonly EngineMeasurement[] } = {}): Promise<ModelResults> {
   const countsWarm: Partial<Record<DeviceModeId, WorkCounts>> = {};
   const counts = await countModes(pki, countsWarm);
   const replayCounts = countReplay();
   const missing: string[] = [];
-  const measurements: EngineMeasurement[] = [];
-  const xst = await measureBundled('xst').catch((e: Error) => (missing.push(`xst: ${e.message.split('\n')[0]}`), undefined));
-  if (xst) measurements.push(xst);
-  else if (!missing.some((x) => x.startsWith('xst'))) missing.push('xst: engine absent (../shared/engines/xst or XST=)');
+  // Measurements already taken (the engines bench's, beside its live runs) are used as they are.
+  const measurements: EngineMeasurement[] = [...(opts.measurements ?? [])];
+  const have = (e: string) => measurements.find((m) => m.engine === e);
+  const xst = have('xst') ?? await measureBundled('xst').catch((e: Error) => (missing.push(`xst: ${e.message.split('\n')[0]}`), undefined));
+  if (xst && !have('xst')) measurements.push(xst);
+  else if (!xst && !missing.some((x) => x.startsWith('xst'))) missing.push('xst: engine absent (../shared/engines/xst or XST=)');
   // xsnap (XS 13.3) is the engine the engines bench runs the XS bundle in live: measured for the check only.
-  const xsnap = await measureBundled('xsnap').catch((e: Error) => (missing.push(`xsnap: ${e.message.split('\n')[0]}`), undefined));
-  if (xsnap) measurements.push(xsnap);
-  const jitless = await measureBundled('node --jitless').catch((e: Error) => (missing.push(`node --jitless: ${e.message.split('\n')[0]}`), undefined));
-  if (jitless) measurements.push(jitless);
+  if (!have('xsnap')) {
+    const xsnap = await measureBundled('xsnap').catch((e: Error) => (missing.push(`xsnap: ${e.message.split('\n')[0]}`), undefined));
+    if (xsnap) measurements.push(xsnap);
+  }
+  if (!have('node --jitless')) {
+    const jitless = await measureBundled('node --jitless').catch((e: Error) => (missing.push(`node --jitless: ${e.message.split('\n')[0]}`), undefined));
+    if (jitless) measurements.push(jitless);
+  }
   // The provider the engines bench's live --jitless runs use (the XS bundle's): for that check.
-  const jitlessXs = await measureBundled('node --jitless (XS provider)').catch((e: Error) => (missing.push(`node --jitless (XS provider): ${e.message.split('\n')[0]}`), undefined));
-  if (jitlessXs) measurements.push(jitlessXs);
-  const esp = await measureEspruino(xst?.units, xst?.kernelUs).catch((e: Error) => (missing.push(`espruino: ${e.message.split('\n')[0]}`), undefined));
-  if (esp) measurements.push(esp);
-  else if (!missing.some((x) => x.startsWith('espruino'))) missing.push('espruino: engine absent (../shared/engines/espruino or ESPRUINO=)');
+  if (!have('node --jitless (XS provider)')) {
+    const jitlessXs = await measureBundled('node --jitless (XS provider)').catch((e: Error) => (missing.push(`node --jitless (XS provider): ${e.message.split('\n')[0]}`), undefined));
+    if (jitlessXs) measurements.push(jitlessXs);
+  }
+  if (!have('espruino')) {
+    const esp = await measureEspruino(xst?.units, xst?.kernelUs).catch((e: Error) => (missing.push(`espruino: ${e.message.split('\n')[0]}`), undefined));
+    if (esp) measurements.push(esp);
+    else if (!missing.some((x) => x.startsWith('espruino'))) missing.push('espruino: engine absent (../shared/engines/espruino or ESPRUINO=)');
+  }
+  // Check order: as measured before (xst, xsnap, --jitless, --jitless XS provider, Espruino).
+  const order = ['xst', 'xsnap', 'node --jitless', 'node --jitless (XS provider)', 'espruino'];
+  measurements.sort((a, b) => order.indexOf(a.engine) - order.indexOf(b.engine));
 
   const date = new Date().toISOString().slice(0, 10);
   const profiles = loadProfiles().map((p) => withMeasuredCosts(p, measurements, date)).filter(usable);
