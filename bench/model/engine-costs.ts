@@ -31,6 +31,8 @@ import { verifyProbeInput } from './verify-probe-input.js';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 export const FIXTURE = join(root, 'test', 'fixtures', 'replay', 'AES128-GCM-SHA256.json');
+/** The handshake the protocol probe replays from a tape: another recording than the checked replay's (the live runs' suite). */
+export const GLUE_FIXTURE = join(root, 'test', 'fixtures', 'replay', 'AES256-GCM-SHA384.json');
 
 export function enginePath(name: 'xst' | 'espruino'): string | undefined {
   const env = name === 'xst' ? process.env.XST : process.env.ESPRUINO;
@@ -65,6 +67,12 @@ export interface MeasuredUnits {
   perHandshake: number;
   /** A warm chain verification besides parsing the chain (absent where not probed). */
   verifyCall?: number;
+  /**
+   * The protocol code's whole cost per wire byte: a recorded full handshake replayed with every
+   * provider answer from a tape (tape-provider.ts), so no crypto runs (absent where not probed).
+   * Where present it is the protocol unit, and perHandshake (inside it) is not added again.
+   */
+  protocolGluePerByte?: number;
   /** Record and handshake-message handling per byte on the wire (absent where not probed). */
   protocolPerByte?: number;
 }
@@ -226,8 +234,10 @@ ${KERNEL}
   // Unit probes and replays alternate, five times, so both see the same background load on a
   // shared machine; each unit cost is the median of its five measurements.
   var fixture = ${JSON.stringify(fixtureText)};
-  var sets = [], kernels = [], replays = [];
+  var sets = [], kernels = [], replays = [], glues = [];
+  var glueFixture = ${JSON.stringify(readFileSync(GLUE_FIXTURE, 'utf8'))};
   for (var round = 0; round < 5; round++) {
+    glues.push(JSON.parse(microtlsProtocolGlue(glueFixture)).perByteUs);
     sets.push(JSON.parse(microtlsUnitCosts(${JSON.stringify(cert)}, ${JSON.stringify(flight)}, ${JSON.stringify(keys)}, ${JSON.stringify(verify)})));
     kernels.push(kernelUs());
     replays.push.apply(replays, JSON.parse(microtlsTimedReplay(fixture, 3)));
@@ -241,6 +251,7 @@ ${KERNEL}
       for (var b in sets[0][k]) units[k][b] = med(sets.map(function (s) { return s[k][b]; }));
     }
   }
+  units.protocolGluePerByte = med(glues);
   var out = { units: units, kernelUs: med(kernels), replayMs: replays };
   print('MICROTLS-COSTS ' + JSON.stringify(out));
 })();
@@ -467,9 +478,9 @@ export function unitCostsFrom(m: MeasuredUnits, scale = 1): UnitCosts {
     ...(m.rsaPublicCall !== undefined ? { rsaPublicCall: s(m.rsaPublicCall) } : {}),
     ...(m.keyImport ? { keyImport: Object.fromEntries(Object.entries(m.keyImport).map(([k, v]) => [k, s(v)])) } : {}),
     ...(m.verifyCall !== undefined ? { verifyCall: s(m.verifyCall) } : {}),
-    protocolPerByte: s(m.protocolPerByte ?? 0),
+    protocolPerByte: s(m.protocolGluePerByte ?? m.protocolPerByte ?? 0),
     certificatePerByte: s(m.certificatePerByte),
-    perHandshake: s(m.perHandshake),
+    perHandshake: m.protocolGluePerByte !== undefined ? 0 : s(m.perHandshake),
   };
 }
 

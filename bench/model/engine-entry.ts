@@ -24,6 +24,7 @@ import { HandshakeAssembler } from '../../src/record/handshake-assembler.js';
 import { RecordLayer } from '../../src/record/record-layer.js';
 import type { ReplayFixture } from '../../test/helpers/replay.js';
 import { seededRandom } from '../../test/helpers/seeded-random.js';
+import { createTape } from './tape-provider.js';
 
 // In xst the provider is the XS bundle's (src/device/xs-provider.ts: its own SHA-2 and HMAC,
 // noble's AES and GCM), the one the esp32-xs profile stands for; elsewhere noble's.
@@ -215,18 +216,18 @@ function microtlsUnitCosts(certificateHex: string, flightHex?: string, keysPem?:
  * gets from its RNG) recorded in a first run, both before the clock starts; the client's output
  * is compared with the recording after it stops. Returns JSON: `runs` figures, milliseconds per replay.
  */
-function microtlsTimedReplay(fixtureJson: string, runs: number): string {
+function microtlsTimedReplay(fixtureJson: string, runs: number, glue = false): string {
   const f = JSON.parse(fixtureJson) as ReplayFixture;
   const server = f.flow.filter((x) => x.dir === 'server').map((x) => fromHex(x.hex));
   const expected = f.flow.filter((x) => x.dir === 'client').map((x) => x.hex).join('');
   const message = utf8Encode(f.message);
   const seeded = seededRandom(f.seed);
   const recorded: Uint8Array[] = [];
-  const once = (random: (n: number) => Uint8Array, chunks: Uint8Array[]): Uint8Array[] => {
+  const once = (random: (n: number) => Uint8Array, chunks: Uint8Array[], provider = getDefaultProvider()): Uint8Array[] => {
     const out: Uint8Array[] = [];
     let received = 0;
     let failure: string | undefined;
-    const c: TlsClient = new TlsClient({ verify: false, serverName: f.serverName, cipherSuites: [f.suite], provider: getDefaultProvider(), random, now: () => f.now }, {
+    const c: TlsClient = new TlsClient({ verify: false, serverName: f.serverName, cipherSuites: [f.suite], provider, random, now: () => f.now }, {
       output: (b) => out.push(b.slice()),
       handshake: () => c.write(message),
       data: (d) => {
@@ -246,6 +247,17 @@ function microtlsTimedReplay(fixtureJson: string, runs: number): string {
     recorded.push(b);
     return b;
   }, server.map((x) => x.slice()));
+  if (glue) {
+    // The protocol code alone: the same handshake with every provider answer from a tape
+    // (tape-provider.ts), RSA included; microseconds per wire byte and per handshake.
+    const base = getDefaultProvider();
+    const tape = createTape({ ...base, rsaPublic: base.rsaPublic ?? ((n: Uint8Array, e: Uint8Array, x: Uint8Array) => modExp(x, e, n)) });
+    const replayed = () => { let i = 0; return (len: number) => recorded[i++]!.subarray(0, len); };
+    once(replayed(), server.map((x) => x.slice()), tape.recorder() as never);
+    const us = perUnit(() => once(replayed(), server.map((x) => x.slice()), tape.player() as never), 1);
+    const bytes = f.flow.reduce((n, x) => n + x.hex.length / 2, 0);
+    return JSON.stringify({ perHandshakeUs: us, perByteUs: us / bytes, bytes });
+  }
   // Each figure is the mean of as many replays as fill a window of MIN_MS / 5, as each unit
   // probe's figure is: on a shared machine a short run and a long window see preemption
   // differently, and the check should compare like with like.
@@ -274,3 +286,4 @@ function microtlsTimedReplay(fixtureJson: string, runs: number): string {
 
 (globalThis as Record<string, unknown>)['microtlsUnitCosts'] = microtlsUnitCosts;
 (globalThis as Record<string, unknown>)['microtlsTimedReplay'] = microtlsTimedReplay;
+(globalThis as Record<string, unknown>)['microtlsProtocolGlue'] = (fixtureJson: string) => microtlsTimedReplay(fixtureJson, 0, true);
