@@ -53,6 +53,12 @@ function hs(mode, cb) {
     cb(r);
   }, function (e) { cb({ ok: false, message: String(e.codeName) + ' ' + String(e.message) }); });
 }
+function hsRepeat(mode, n, cb) {
+  hs(mode, function (r) {
+    if (!r.ok || n <= 1 || (mode === 'resume' && !r.resumed)) return cb(r);
+    hsRepeat(mode, n - 1, cb);
+  });
+}
 function pong(flights, cb) {
   microtls.connectTcp('127.0.0.1', PONG).then(function (d) {
     var i = 0, got = 0;
@@ -79,7 +85,10 @@ MODES.forEach(function (mode) {
   for (var i = 0; i <= RUNS; i++) (function (i) {
     // A resumption offers the session of a verified full handshake just before it.
     if (mode === 'resume') jobs.push(function (next) { hs('verify', next); });
-    jobs.push(function (next) { var c0 = cpuMs(); hs(mode, function (r) { r.ms = cpuMs() - c0; r.event = 'run'; r.mode = mode; r.run = i; out(r); next(); }); });
+    // A resumption takes about 3 of the clock's 10 ms ticks: timed RESUME_BATCH in a row (each
+    // offering the session the one before it left), as the TCP-only exchanges are timed BATCH at a time.
+    var n = mode === 'resume' ? RESUME_BATCH : 1;
+    jobs.push(function (next) { var c0 = cpuMs(); hsRepeat(mode, n, function (r) { r.ms = (cpuMs() - c0) / n; r.event = 'run'; r.mode = mode; r.run = i; out(r); next(); }); });
   })(i);
 });
 SHAPES.forEach(function (shape, k) {
@@ -106,6 +115,7 @@ function runEspruino(bin: string, dir: string, file: string, timeoutMs: number):
 }
 
 const BATCH = 10;
+const RESUME_BATCH = 5;
 
 export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: { name: string; flights: Flights }[], runs: number): Promise<EspruinoLiveRow[] | string> {
   const bin = enginePath('espruino');
@@ -115,7 +125,7 @@ export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: 
   try {
     const bundle = readFileSync(await espruinoBundle(), 'utf8');
     const vars = { PORT: t.sServerPort, PORT_CC: t.clientAuthPort, CA: t.ca, C1024: t.client1024.cert, K1024: t.client1024.key, C2048: t.client2048.cert, K2048: t.client2048.key,
-      PONG: pongPort, RUNS: runs, BATCH, MODES: DEVICE_MODES.map((m) => m.id), SHAPES: shapes.map((s) => s.flights) };
+      PONG: pongPort, RUNS: runs, BATCH, RESUME_BATCH, MODES: DEVICE_MODES.map((m) => m.id), SHAPES: shapes.map((s) => s.flights) };
     // The bundle evaluated from the script file, as the unit probes load it (bench/model/espruino-bundle-costs.ts),
     // not from Storage, which this desktop build reads slowly: the costs and the runs share one loading.
     writeFileSync(join(dir, 'live.js'), `${bundle}\n${Object.entries(vars).map(([k, v]) => `var ${k} = ${JSON.stringify(v)};`).join('\n')}\nvar microtls = (typeof microtls !== 'undefined') ? microtls : module.exports;\n${SCRIPT}`);
