@@ -25,7 +25,11 @@
  * figure, not with a device.
  * Target: XS verified handshake <= 50 ms.
  *
- *   npm run bench:engines -- [runs=5]
+ * Alone (not --no-model) it also runs the cost model's unit probes in each live engine just before
+ * and just after that engine's live runs (their mean is what predicts them), then prints the
+ * model's check: this run's replays and live handshakes, predicted against measured.
+ *
+ *   npm run bench:engines -- [runs=5] [--no-model]
  * Prints a table and writes bench/results/engines.json (and $BENCH_JSON when set, for the
  * bench report); runEngineBench() returns the rows, formatEngineTable() prints them.
  */
