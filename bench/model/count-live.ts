@@ -27,7 +27,9 @@ export interface LiveCount extends WorkCounts {
 }
 
 export async function countLiveModes(t: LiveTarget): Promise<Record<DeviceModeId, LiveCount>> {
-  const counting = deviceCountingProvider();
+  // The limb counts (Espruino's) with Espruino's cache keys: the live run's later connections to
+  // one server reuse the Montgomery context of its modulus there (limb-counter.ts).
+  const counting = deviceCountingProvider({ espruinoEquality: true });
   const full = completeProvider(counting.provider);
   const verifier = createChainVerifier({ trusted: t.ca, clock: systemClock, provider: full, usage: 'serverAuth' });
   const out = {} as Record<DeviceModeId, LiveCount>;

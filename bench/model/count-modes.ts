@@ -161,10 +161,12 @@ export async function countHandshake(counting: CountingProvider, options: Connec
  * that work be counted) with noble's HMAC. node:crypto's HMAC cannot copy a keyed state, so the
  * PRF would re-key it per HMAC; every device provider (noble, XS, Espruino: hw/hmac.ts) keys once
  * per PRF call and copies, and the counts should be those of the device's path.
+ * `espruinoEquality`: the limb shadow's caches keyed as Espruino keys them (limb-counter.ts).
  */
-export function deviceCountingProvider(): CountingProvider {
+export function deviceCountingProvider(options: { espruinoEquality?: boolean } = {}): CountingProvider {
   const node = createNodeProvider();
-  return createCountingProvider({ ...node, name: 'node + noble HMAC', hmac: (alg, key) => nobleProvider.hmac!(alg, key) }, { shadows: { limb: limbShadow() } });
+  return createCountingProvider({ ...node, name: 'node + noble HMAC', hmac: (alg, key) => nobleProvider.hmac!(alg, key) },
+    { shadows: { limb: limbShadow({ contentKeyed: options.espruinoEquality === true }) } });
 }
 
 /** A verifier without caches: every connection parses the CA and checks the signature. */

@@ -1,0 +1,33 @@
+/**
+ * Espruino side of the limb shadow's cache check (test/bench/limb-counter.test.ts): the limb
+ * backend's own products (its multiplication observer) for x^65537 over the moduli the host
+ * lists, each handed in as a fresh array parsed from its hex, in the host's order (a repeated
+ * hex is the same certificate's modulus parsed again, as on a reconnection); and what the
+ * engine's `===` says of two equal typed arrays. Prints `MICROTLS-LIMB-CACHE {json}`.
+ */
+import { modExp } from '../../src/crypto/bigint-limb.js';
+import { setMulObserver } from '../../src/crypto/limb.js';
+
+declare const LIMB_CACHE: { moduli: string[]; x: string };
+declare function print(s: string): void;
+
+function hex(s: string): Uint8Array {
+  const out = new Uint8Array(s.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
+  return out;
+}
+
+const e = new Uint8Array([1, 0, 1]);
+const x = hex(LIMB_CACHE.x);
+let products = 0;
+setMulObserver(function () { products++; });
+const counts: number[] = [];
+for (let i = 0; i < LIMB_CACHE.moduli.length; i++) {
+  products = 0;
+  modExp(x, e, hex(LIMB_CACHE.moduli[i]!));
+  counts.push(products);
+}
+setMulObserver(undefined);
+const a = hex(LIMB_CACHE.x);
+const b = hex(LIMB_CACHE.x);
+print('MICROTLS-LIMB-CACHE ' + JSON.stringify({ counts: counts, equalArraysIdentical: a === b }));
