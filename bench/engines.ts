@@ -18,7 +18,8 @@
  *    (bench/lib/shaped-pong.ts), with the fitted terms per connection, round trip and byte; and
  *    Espruino's live handshakes and transport on the same servers (bench/model/espruino-live.ts).
  * Each live figure is the median of N runs after one warm-up. "engine busy" is the CPU time
- * of the engine's thread during the handshake (Linux schedstat): this machine's cores are
+ * of the engine during the handshake (xsnap's process from its schedstat, read while it waits
+ * for the host; the --jitless child's own CPU time from getrusage): this machine's cores are
  * shared by many jobs, so wall time includes waiting for a CPU, and CPU time is the figure
  * to compare. Under --jitless it includes the relay's Node-side work, which xsnap's excludes.
  * These are desktop runs of device engines: compare them with each other and with the jitless
@@ -43,7 +44,7 @@ import { writeXsBundle, type XsBundle } from '../test/device/xs-bundle.js';
 import { replayInQuickJs, replayInXsnap, replayInXst, type EngineReplayRun } from '../test/device/xs-engines.js';
 import { startXsPeers, type XsPeers } from '../test/device/xs-peers.js';
 import { replayCases } from '../test/device/xs-replay-cases.js';
-import { startInProcess, threadCpuMs, XsLive } from '../test/device/xs-relay.js';
+import { startInProcess, XsLive } from '../test/device/xs-relay.js';
 import { flightsFor, fitTransport, SPREAD_SHAPES, startShapedPongServer, type Flights } from './lib/shaped-pong.js';
 import { countLiveModes, type LiveCount } from './model/count-live.js';
 import { espruinoLiveRows } from './model/espruino-live.js';
@@ -245,7 +246,12 @@ async function jitlessChild(): Promise<void> {
     const { relay } = await startInProcess(bundle);
     // Timed in a plain `node --jitless` (this process has tsx's loader, which would transform the file first).
     const rows: EngineRow[] = [{ engine: 'node --jitless', case: 'load bundle', value: await jitlessLoadMs(bundle.path), unit: 'ms' }];
-    const runner: LiveRunner = { run: (s, p) => relay.run(s, p), cpuMs: () => threadCpuMs(`/proc/self/task/${process.pid}/schedstat`) };
+    // This process's CPU time from getrusage (process.cpuUsage), the clock its unit probes are
+    // timed with (bench/model/engine-costs.ts): exact at each reading. The thread's schedstat,
+    // read while the thread runs, only moves at scheduler ticks and switches (a 1 ms busy loop
+    // reads 0 to 2.9 ms), so the median of a few spans of a few ms, a TCP-only exchange's
+    // above all, came out low.
+    const runner: LiveRunner = { run: (s, p) => relay.run(s, p), cpuMs: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } };
     rows.push(...(await liveRows('node --jitless', runner, peers, runs)));
     rows.push(...(await transportRows('node --jitless', runner, peers, runs)));
     await import(pathToFileURL(join(bundle.dir, 'xs-replay-harness.js')).href);
