@@ -7,7 +7,12 @@
  * else it is the plain loop below, so Node and XS run exactly the limb code the device runs.
  * The limb module keeps every sum below 2^53, so both give the same exact integer.
  */
+import type { MontContext, Num } from './limb.js';
+
 export type DotProduct = (x: Int32Array, y: Int32Array, offset: number) => number;
+
+/** The product-scanning kernel, installed by limb-scan.ts (absent from the Espruino bundle). */
+export type ScanKernel = (ctx: MontContext, out: Num, a: Num, b: Num) => void;
 
 export function jsDot(x: Int32Array, y: Int32Array, offset: number): number {
   // Four partial sums: a JIT then overlaps the additions instead of waiting on one chain.
@@ -48,7 +53,9 @@ export function nativeDot(): DotProduct | undefined {
  * limb.ts multiplies with the inline product-scanning kernel of limb-scan.ts instead of
  * calling `dot` per column; Espruino, or any dot set by setDot, keeps the dot-product kernel.
  */
-export const selected: { dot: DotProduct; native: boolean; scan: boolean } = { dot: jsDot, native: false, scan: true };
+export const selected: { dot: DotProduct; native: boolean; scan: boolean; scanMul: ScanKernel | undefined } = {
+  dot: jsDot, native: false, scan: true, scanMul: undefined,
+};
 const found = nativeDot();
 if (found !== undefined) {
   selected.dot = found;
@@ -62,7 +69,7 @@ export function currentDot(): DotProduct {
 
 /** True when the inline product-scanning kernel (no dot product) is in use. */
 export function scanKernelInUse(): boolean {
-  return selected.scan;
+  return selected.scan && selected.scanMul !== undefined;
 }
 
 /** True when the native product path is in use. */
