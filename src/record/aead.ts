@@ -35,13 +35,13 @@ export class AeadProtection implements RecordProtection {
   open(type: number, seq: Uint8Array, fragment: Uint8Array): Uint8Array {
     const tag = this.cipher.tagLength;
     if (fragment.length < 8 + tag) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record of ${fragment.length} bytes is shorter than nonce + tag`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record of ${fragment.length} bytes is too short`);
     }
     const explicit = fragment.subarray(0, 8);
     const body = fragment.subarray(8);
     const plain = this.cipher.open(this.nonce(explicit), body, recordAad(seq, type, body.length - tag));
     if (plain === null) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record failed authentication (tampered, truncated or wrong keys)`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record failed authentication`);
     }
     return plain;
   }

@@ -123,7 +123,7 @@ export class CbcProtection extends CbcHmacBase implements RecordProtection {
     for (let j = 0; j < macLen; j++) diff |= received[j]! ^ expected[j]!;
     const ok = good & (((diff - 1) >>> 31) & 1);
     if (!ok) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record failed the MAC/padding check (tampered, truncated or wrong keys)`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record failed the MAC/padding check`);
     }
     return plain.slice(0, dataLen);
   }

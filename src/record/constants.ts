@@ -23,3 +23,8 @@ export const MAX_PLAINTEXT = 16384;
 export const CIPHERTEXT_EXPANSION = 2048;
 /** 2^14 + 2048: the largest TLSCiphertext.fragment (RFC 5246 6.2.3). */
 export const MAX_CIPHERTEXT = MAX_PLAINTEXT + CIPHERTEXT_EXPANSION;
+
+/** A 16-bit code point as the RFCs write it: 0x009c. */
+export function hex16(v: number): string {
+  return '0x' + v.toString(16).padStart(4, '0');
+}

@@ -46,7 +46,7 @@ export class HandshakeAssembler {
         const len = (this.header[1]! << 16) | (this.header[2]! << 8) | this.header[3]!;
         if (len > this.maxMessageSize) {
           throw tlsError('SSL_BUFFER_TOO_SMALL', 'illegal_parameter',
-            `handshake message type ${this.header[0]} of ${len} bytes exceeds maxHandshakeMessageSize (${this.maxMessageSize}); raise the option if the server's certificate chain really is this large`);
+            `handshake message type ${this.header[0]} of ${len} bytes exceeds maxHandshakeMessageSize (${this.maxMessageSize})`);
         }
         this.message = new Uint8Array(4 + len);
         this.message.set(this.header, 0);

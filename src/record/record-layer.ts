@@ -1,5 +1,5 @@
 import { tlsError } from './alerts.js';
-import { CIPHERTEXT_EXPANSION, CONTENT_TYPE_NAMES, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12 } from './constants.js';
+import { CIPHERTEXT_EXPANSION, CONTENT_TYPE_NAMES, hex16, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12 } from './constants.js';
 import { nullProtection, type RecordProtection } from './protection.js';
 import { SequenceNumber } from './sequence.js';
 
@@ -151,11 +151,11 @@ export class RecordLayer {
     // Check the header before waiting for the body: garbage must fail now, not after
     // buffering up to 64 KiB that will never arrive.
     if (!(type in CONTENT_TYPE_NAMES)) {
-      throw tlsError('SSL_INVALID_RECORD', 'unexpected_message', `record of unknown content type ${type} (not TLS, or stream corrupted)`);
+      throw tlsError('SSL_INVALID_RECORD', 'unexpected_message', `record of unknown content type ${type} (not TLS?)`);
     }
     if (this.strictVersion ? version !== TLS12 : version >> 8 !== 3) {
       throw tlsError('SSL_INVALID_RECORD', 'protocol_version',
-        `record version 0x${version.toString(16).padStart(4, '0')}, expected 0x0303 (TLS 1.2); is the peer speaking TLS?`);
+        `record version ${hex16(version)}, not 0x0303 (TLS 1.2)`);
     }
     const limit = this.readEncrypted ? this.receiveFragment + CIPHERTEXT_EXPANSION : this.receiveFragment;
     if (length > limit) {
@@ -172,7 +172,7 @@ export class RecordLayer {
     if (fragment.length > 0) {
       this.emptyInARow = 0;
     } else if (++this.emptyInARow > MAX_CONSECUTIVE_EMPTY_RECORDS) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.emptyInARow} empty records in a row (possible DoS; at most ${MAX_CONSECUTIVE_EMPTY_RECORDS} are accepted)`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.emptyInARow} empty records in a row (at most ${MAX_CONSECUTIVE_EMPTY_RECORDS})`);
     }
     return { type, version, fragment };
   }
@@ -181,10 +181,10 @@ export class RecordLayer {
     if (this.receiveFragment === this.maxFragment && this.maxFragment < MAX_PLAINTEXT) {
       // The server broke its own agreement; say so, and how to live with such a server.
       return tlsError('SSL_INVALID_RECORD', 'record_overflow',
-        `${what} (limit ${limit}) exceeds the negotiated max_fragment_length ${this.maxFragment}, which the server agreed to (RFC 6066): the server ignores it. ` +
-        `Pass acceptLargerRecords: true to accept records up to receiveBufferSize (now ${this.receiveCapacity} bytes) from such servers`);
+        `${what} exceeds max_fragment_length ${this.maxFragment}, which the server agreed to; ` +
+        `acceptLargerRecords: true accepts up to receiveBufferSize (${this.receiveCapacity})`);
     }
-    const why = this.receiveFragment < MAX_PLAINTEXT ? ` (the receive buffers hold records of ${this.receiveFragment} bytes: receiveBufferSize)` : '';
+    const why = this.receiveFragment < MAX_PLAINTEXT ? ` (receiveBufferSize ${this.receiveFragment})` : '';
     return tlsError('SSL_INVALID_RECORD', 'record_overflow', `${what} exceeds the limit of ${limit}${why}`);
   }
 

@@ -4,6 +4,7 @@
  * ServerHello must agree with. Kept apart from the engine so each rule has its own tests.
  */
 import { tlsError } from '../record/alerts.js';
+import { hex16 } from '../record/constants.js';
 import { constantTimeEqual } from '../encoding/bytes.js';
 import type { ExtensionOffer, NegotiatedExtensions } from './extensions.js';
 import { validateSession, type TlsSession } from './session.js';
@@ -39,13 +40,11 @@ export function serverResumed(offeredSessionId: Uint8Array, serverSessionId: Uin
 export function checkResumedServerHello(session: TlsSession, cipherSuite: number, negotiated: NegotiatedExtensions): void {
   if (cipherSuite !== session.cipherSuite) {
     throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'illegal_parameter',
-      `resumed session used suite 0x${session.cipherSuite.toString(16).padStart(4, '0')}, ServerHello chose 0x${cipherSuite.toString(16).padStart(4, '0')}`);
+      `resumed session used suite ${hex16(session.cipherSuite)}, ServerHello chose ${hex16(cipherSuite)}`);
   }
   if (negotiated.extendedMasterSecret !== session.extendedMasterSecret) {
     throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure',
-      session.extendedMasterSecret
-        ? 'the resumed session used extended master secret but the ServerHello does not (RFC 7627 5.3)'
-        : 'the resumed session did not use extended master secret but the ServerHello does (RFC 7627 5.3)');
+      `resumed session ${session.extendedMasterSecret ? 'used' : 'did not use'} extended master secret, the ServerHello differs`);
   }
   if (negotiated.maxFragmentLength !== undefined && negotiated.maxFragmentLength !== session.maxFragmentLength) {
     throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'illegal_parameter',
