@@ -73,11 +73,15 @@ function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
 }
 
 class BufferedHashContext implements HashContext {
-  constructor(
-    private readonly native: OneShot,
-    private chunks: Uint8Array[] = [],
-    private total = 0,
-  ) {}
+  private declare readonly native: OneShot;
+  private declare chunks: Uint8Array[];
+  private declare total: number;
+
+  constructor(native: OneShot, chunks: Uint8Array[] = [], total = 0) {
+    this.native = native;
+    this.chunks = chunks;
+    this.total = total;
+  }
 
   update(data: Uint8Array): HashContext {
     // Copied: the caller may reuse its buffer (record buffers are recycled).

@@ -17,10 +17,15 @@ import { MicroTlsError } from '../errors.js';
  */
 export class Transcript {
   private messages: Uint8Array[] | undefined = [];
-  private ctx: HashContext | undefined;
-  private hashName: HashName | undefined;
+  private declare ctx: HashContext | undefined;
+  private declare hashName: HashName | undefined;
+  private declare readonly provider: FullCryptoProvider;
+  private declare readonly retain: boolean;
 
-  constructor(private readonly provider: FullCryptoProvider, private readonly retain = false) {}
+  constructor(provider: FullCryptoProvider, retain = false) {
+    this.provider = provider;
+    this.retain = retain;
+  }
 
   add(raw: Uint8Array): void {
     this.ctx?.update(raw);

@@ -9,11 +9,14 @@ import { recordAad, type RecordProtection } from './protection.js';
  * sequence never wraps), costs no random bytes and is what OpenSSL and Mbed TLS send.
  */
 export class AeadProtection implements RecordProtection {
-  constructor(
-    readonly name: string,
-    private readonly cipher: AeadCipher,
-    private readonly salt: Uint8Array,
-  ) {
+  declare readonly name: string;
+  private declare readonly cipher: AeadCipher;
+  private declare readonly salt: Uint8Array;
+
+  constructor(name: string, cipher: AeadCipher, salt: Uint8Array) {
+    this.name = name;
+    this.cipher = cipher;
+    this.salt = salt;
     if (salt.length !== 4) throw new RangeError('AEAD implicit nonce must be 4 bytes');
   }
 

@@ -19,11 +19,15 @@ export const DEFAULT_MAX_HANDSHAKE_MESSAGE = 64 * 1024;
 export class HandshakeAssembler {
   private header = new Uint8Array(4);
   private headerFill = 0;
-  private message: Uint8Array | undefined;
+  private declare message: Uint8Array | undefined;
   private messageFill = 0;
   private readonly ready: HandshakeMessage[] = [];
 
-  constructor(readonly maxMessageSize = DEFAULT_MAX_HANDSHAKE_MESSAGE) {}
+  declare readonly maxMessageSize: number;
+
+  constructor(maxMessageSize = DEFAULT_MAX_HANDSHAKE_MESSAGE) {
+    this.maxMessageSize = maxMessageSize;
+  }
 
   /** True while a message is partially received (no other content type may interleave). */
   get midMessage(): boolean {

@@ -15,8 +15,8 @@ export interface SessionCacheOptions extends SessionLifetimeOptions {
 export class SessionCache {
   // Map iteration order is insertion order; re-inserting on use makes the first key the LRU one.
   private readonly entries = new Map<string, TlsSession>();
-  readonly maxEntries: number;
-  private readonly lifetime: SessionLifetimeOptions;
+  declare readonly maxEntries: number;
+  private declare readonly lifetime: SessionLifetimeOptions;
 
   constructor(opts: SessionCacheOptions = {}) {
     const max = opts.maxEntries ?? 8;
