@@ -49,14 +49,6 @@ export interface EspruinoProviderOptions {
   randomWord?: () => number;
 }
 
-const NATIVE_HASH: Readonly<Partial<Record<HashName, 'SHA1' | 'SHA224' | 'SHA256' | 'SHA384' | 'SHA512'>>> = {
-  sha1: 'SHA1',
-  sha224: 'SHA224',
-  sha256: 'SHA256',
-  sha384: 'SHA384',
-  sha512: 'SHA512',
-};
-
 type OneShot = (message: Uint8Array) => ArrayBuffer;
 
 /** Chunks are joined once this many have queued, so a long transcript costs one buffer, not a list of them. */
@@ -110,7 +102,7 @@ export const NATIVE_CHUNK_BYTES = 1024;
 
 function nativeBytes(result: ArrayBuffer | undefined, length: number, what: string): Uint8Array {
   if (!(result instanceof ArrayBuffer) && (result === undefined || result === null)) {
-    fail('SSL_ALLOC_FAILED', `${what}: the firmware could not allocate ${length} bytes (memory low or fragmented)`);
+    fail('SSL_ALLOC_FAILED', `${what}: the firmware could not allocate ${length} bytes (memory low)`);
   }
   return new Uint8Array(result);
 }
@@ -127,10 +119,10 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
   const provider: { -readonly [K in keyof CryptoProvider]: CryptoProvider[K] } = {
     name: 'espruino',
     hash(alg) {
-      const fnName = NATIVE_HASH[alg];
-      const fn = fnName ? cryptoModule[fnName] : undefined;
-      if (!fn) return fail('MD_FEATURE_UNAVAILABLE', `${alg} is not in this firmware's crypto module (TLS 1.2 with the ten suites needs only SHA-1/256/384)`);
-      return new BufferedHashContext((m) => fn.call(cryptoModule, m));
+      // The firmware's names are the upper-case hash names (SHA1 .. SHA512); it has no MD5.
+      const fn = /^sha/.test(alg) ? (cryptoModule as Record<string, unknown>)[alg.toUpperCase()] : undefined;
+      if (typeof fn !== 'function') return fail('MD_FEATURE_UNAVAILABLE', `${alg} is not in this firmware's crypto module`);
+      return new BufferedHashContext((m) => (fn as OneShot).call(cryptoModule, m));
     },
   };
 
@@ -181,7 +173,7 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
       const run = (op: 'encrypt' | 'decrypt', iv: Uint8Array, data: Uint8Array): Uint8Array => {
         if (iv.length !== 16) fail('CIPHER_BAD_INPUT_DATA', `AES-CBC IV must be 16 bytes, got ${iv.length}`);
         if (data.length % 16 !== 0) {
-          fail('CIPHER_FULL_BLOCK_EXPECTED', `AES-CBC data must be a multiple of 16 bytes (no padding is applied), got ${data.length}`);
+          fail('CIPHER_FULL_BLOCK_EXPECTED', `AES-CBC data must be a multiple of 16 bytes, got ${data.length}`);
         }
         // Espruino cannot allocate a zero-length result ("Not enough memory for result").
         if (data.length === 0) return new Uint8Array(0);

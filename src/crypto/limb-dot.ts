@@ -14,25 +14,15 @@ export type DotProduct = (x: Int32Array, y: Int32Array, offset: number) => numbe
 /** The product-scanning kernel, installed by limb-scan.ts (absent from the Espruino bundle). */
 export type ScanKernel = (ctx: MontContext, out: Num, a: Num, b: Num) => void;
 
+/**
+ * The loop for engines without E.convolve. They multiply with limb-scan.ts's kernel instead,
+ * so this runs only when chosen (setDot) or on an Espruino build without E.convolve: one sum
+ * is enough there (an interpreter gains nothing from partial sums).
+ */
 export function jsDot(x: Int32Array, y: Int32Array, offset: number): number {
-  // Four partial sums: a JIT then overlaps the additions instead of waiting on one chain.
-  // Every partial sum is an exact integer below 2^53, so the total is the same.
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const len = x.length;
-  const end4 = len - (len % 4);
-  let i = 0;
-  for (; i < end4; i += 4) {
-    const j = i + offset;
-    s0 += x[i] * y[j];
-    s1 += x[i + 1] * y[j + 1];
-    s2 += x[i + 2] * y[j + 2];
-    s3 += x[i + 3] * y[j + 3];
-  }
-  for (; i < len; i++) s0 += x[i] * y[i + offset];
-  return s0 + s1 + (s2 + s3);
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * y[i + offset];
+  return s;
 }
 
 interface EspruinoGlobal {
