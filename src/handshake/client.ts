@@ -517,7 +517,9 @@ export class TlsClient {
     if (sh.compression !== 0) {
       throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'illegal_parameter', `server chose compression ${sh.compression}, not offered`);
     }
-    for (const [type, data] of sh.extensions) {
+    for (const ext of sh.extensions) {
+      const type = ext.type;
+      const data = ext.body;
       if (!this.offeredExtensions.has(type)) {
         throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'unsupported_extension', `server sent extension ${type}, not offered`);
       }
@@ -535,7 +537,7 @@ export class TlsClient {
     if (!this.secureRenegotiation && this.options.requireSecureRenegotiation) {
       throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'requireSecureRenegotiation: server lacks secure renegotiation (RFC 5746)');
     }
-    let negotiated = negotiateExtensions(Array.from(sh.extensions, ([type, body]) => ({ type, body })), this.offer!, suite.mode === 'cbc');
+    let negotiated = negotiateExtensions(sh.extensions, this.offer!, suite.mode === 'cbc');
     const session = this.offeredSession;
     this.resumed = session !== undefined && serverResumed(this.sessionId, sh.sessionId);
     if (this.resumed) {
