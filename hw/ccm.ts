@@ -26,12 +26,12 @@ export function ccmWithKey(makeBlock: (key: Uint8Array) => AesBlockCipher, key: 
 
 export function ccmAead(cipher: AesBlockCipher, tagLength: number): AeadCipher {
   if (!Number.isInteger(tagLength) || tagLength < 4 || tagLength > 16 || tagLength % 2 !== 0) {
-    fail('CCM_BAD_INPUT', `CCM tag length must be an even number of bytes from 4 to 16, got ${tagLength}`);
+    fail('CCM_BAD_INPUT', `CCM tag length must be even, 4..16, got ${tagLength}`);
   }
 
   function checkNonce(nonce: Uint8Array, messageLength: number): number {
     if (nonce.length < 7 || nonce.length > 13) {
-      fail('CCM_BAD_INPUT', `CCM nonce must be 7 to 13 bytes, got ${nonce.length}`);
+      fail('CCM_BAD_INPUT', `CCM nonce must be 7..13 bytes, got ${nonce.length}`);
     }
     const lengthFieldBytes = 15 - nonce.length;
     // The message length has to fit in the L-byte field of B0 (16 MiB for a TLS 12-byte nonce).

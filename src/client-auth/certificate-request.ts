@@ -105,11 +105,11 @@ export type ClientCertificatePlan =
 export function planClientCertificate(request: CertificateRequest, credentials: ClientCredentials | undefined, opts: SchemeChoiceOptions = {}): ClientCertificatePlan {
   if (credentials === undefined) return { send: 'empty', reason: 'no client certificate is configured' };
   if (!serverAcceptsRsa(request.certificateTypes)) {
-    return { send: 'empty', reason: `the server accepts certificate types [${request.certificateTypes.join(', ')}], not rsa_sign (1)` };
+    return { send: 'empty', reason: `server accepts certificate types [${request.certificateTypes.join(', ')}], not rsa_sign (1)` };
   }
   const scheme = chooseClientSignatureScheme(request.signatureAlgorithms, opts);
   if (scheme === undefined) {
-    return { send: 'empty', reason: 'the server lists no RSA PKCS#1 v1.5 signature algorithm microtls can use' };
+    return { send: 'empty', reason: 'server lists no RSA PKCS#1 v1.5 signature algorithm' };
   }
   return { send: 'chain', chain: credentials.chain, scheme };
 }

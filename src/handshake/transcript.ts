@@ -48,7 +48,7 @@ export class Transcript {
   /** Hash of everything added so far with `hash` (the PRF hash, or any hash while messages are retained). */
   digestWith(hash: HashName): Uint8Array {
     if (hash === this.hashName) return this.digest();
-    if (!this.messages) throw new MicroTlsError('SSL_INTERNAL_ERROR', `transcript messages were not retained; cannot hash them with ${hash}`);
+    if (!this.messages) throw new MicroTlsError('SSL_INTERNAL_ERROR', `transcript not retained for ${hash}`);
     const ctx = this.provider.hash(hash);
     for (const m of this.messages) ctx.update(m);
     return ctx.digest();
