@@ -76,21 +76,25 @@ export interface CompletedHandshake {
 export function sessionFromHandshake(h: CompletedHandshake): TlsSession | undefined {
   const ticket = h.newTicket && h.newTicket.ticket.length > 0 ? h.newTicket.ticket : undefined;
   if (ticket === undefined && h.sessionId.length === 0) return undefined;
-  const session: TlsSession = {
+  const n = h.negotiated;
+  // Optional fields are left out, not set to undefined: the text form lists exactly what is present.
+  const session: { -readonly [K in keyof TlsSession]: TlsSession[K] } = {
     protocol: 'TLSv1.2',
     cipherSuite: h.cipherSuite,
     masterSecret: h.masterSecret.slice(),
     sessionId: h.sessionId.slice(),
-    ...(ticket !== undefined ? { ticket } : {}),
     ticketLifetimeHint: ticket !== undefined ? h.newTicket!.lifetimeHint : 0,
     receivedAt: h.now,
     serverName: h.serverName,
-    extendedMasterSecret: h.negotiated.extendedMasterSecret,
-    encryptThenMac: h.negotiated.encryptThenMac,
-    ...(h.negotiated.maxFragmentLength !== undefined ? { maxFragmentLength: h.negotiated.maxFragmentLength } : {}),
-    ...(h.serverVerified ? { serverVerified: true as const } : {}),
-    ...(h.serverVerified && h.verifiedWith !== undefined ? { verifiedWith: h.verifiedWith } : {}),
+    extendedMasterSecret: n.extendedMasterSecret,
+    encryptThenMac: n.encryptThenMac,
   };
+  if (ticket !== undefined) session.ticket = ticket;
+  if (n.maxFragmentLength !== undefined) session.maxFragmentLength = n.maxFragmentLength;
+  if (h.serverVerified) {
+    session.serverVerified = true;
+    if (h.verifiedWith !== undefined) session.verifiedWith = h.verifiedWith;
+  }
   validateSession(session);
   return session;
 }
