@@ -107,6 +107,13 @@ function nativeBytes(result: ArrayBuffer | undefined, length: number, what: stri
   return new Uint8Array(result);
 }
 
+/** `native` over `data` a flat-buffer-sized chunk at a time, the results joined; a call may use state the previous one left. */
+function inChunks(data: Uint8Array, native: (part: Uint8Array) => Uint8Array): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i += NATIVE_CHUNK_BYTES) out.set(native(data.subarray(i, Math.min(data.length, i + NATIVE_CHUNK_BYTES))), i);
+  return out;
+}
+
 function checkKey(key: Uint8Array, what: string): Uint8Array {
   if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
     fail('CIPHER_BAD_INPUT_DATA', `${what} key must be 16, 24 or 32 bytes, got ${key.length}`);
@@ -144,13 +151,7 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
         // so CCM and GCM hand the firmware a chunk of counters / MAC input per call.
         encryptBlocks(blocks) {
           wholeBlocks(blocks);
-          if (blocks.length <= NATIVE_CHUNK_BYTES) return nativeBytes(aes.encrypt(blocks, k, { mode: 'ECB' }), blocks.length, 'AES-ECB');
-          const out = new Uint8Array(blocks.length);
-          for (let i = 0; i < blocks.length; i += NATIVE_CHUNK_BYTES) {
-            const part = blocks.subarray(i, Math.min(blocks.length, i + NATIVE_CHUNK_BYTES));
-            out.set(nativeBytes(aes.encrypt(part, k, { mode: 'ECB' }), part.length, 'AES-ECB'), i);
-          }
-          return out;
+          return inChunks(blocks, (part) => nativeBytes(aes.encrypt(part, k, { mode: 'ECB' }), part.length, 'AES-ECB'));
         },
         cbcMacBlocks(iv, blocks) {
           wholeBlocks(blocks);
@@ -178,14 +179,12 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
         // Espruino cannot allocate a zero-length result ("Not enough memory for result").
         if (data.length === 0) return new Uint8Array(0);
         // In chunks, each continuing from the previous chunk's last ciphertext block.
-        const out = new Uint8Array(data.length);
         let chain = iv;
-        for (let i = 0; i < data.length; i += NATIVE_CHUNK_BYTES) {
-          const part = data.subarray(i, Math.min(data.length, i + NATIVE_CHUNK_BYTES));
-          out.set(nativeBytes(aes[op](part, k, { iv: chain, mode: 'CBC' }), part.length, 'AES-CBC'), i);
-          chain = (op === 'encrypt' ? out : data).subarray(i + part.length - 16, i + part.length);
-        }
-        return out;
+        return inChunks(data, (part) => {
+          const out = nativeBytes(aes[op](part, k, { iv: chain, mode: 'CBC' }), part.length, 'AES-CBC');
+          chain = (op === 'encrypt' ? out : part).subarray(part.length - 16);
+          return out;
+        });
       };
       return {
         encrypt: (iv, data) => run('encrypt', iv, data),
