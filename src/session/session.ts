@@ -89,7 +89,8 @@ export function validateSession(s: TlsSession): void {
   for (const [key, kind, min, max, optional] of FIELDS) {
     const v = s[key] as unknown;
     if (v === undefined && optional) continue;
-    const typed = kind === 'hex' ? v instanceof Uint8Array : kind === 'int' ? Number.isSafeInteger(v) : typeof v === (kind === 'bool' ? 'boolean' : 'string');
+    // Every integer range ends at or below 2^53 - 1, so an integer in range is a safe one.
+    const typed = kind === 'hex' ? v instanceof Uint8Array : kind === 'int' ? Number.isInteger(v) : typeof v === (kind === 'bool' ? 'boolean' : 'string');
     const size = kind === 'int' ? (v as number) : kind === 'bool' ? 0 : typed ? (v as string).length : -1;
     if (!typed || size < min || size > max) {
       bad(`${key} must be ${kind === 'bool' ? 'a boolean' : kind === 'int' ? `an integer ${min}..${max}` : `${min}..${max} ${kind === 'hex' ? 'bytes' : 'characters'}`}`);
