@@ -152,7 +152,20 @@ export function montSqrScan(ctx: MontContext, s: ScanScratch, out: Num, a: Num):
   writeLimb(out, n, n - 1, c);
 }
 
+/**
+ * Called once per Montgomery multiplication of this kernel (the one V8 and XS run) with the
+ * modulus bit length: tests count products by operand size. Undefined (the default) costs
+ * one comparison per product; the Espruino bundle, which leaves this module out, has none.
+ */
+export type MulObserver = (modulusBits: number) => void;
+const hooks: { observer: MulObserver | undefined } = { observer: undefined };
+
+export function setMulObserver(observer: MulObserver | undefined): void {
+  hooks.observer = observer;
+}
+
 selected.scanMul = function (ctx: MontContext, out: Num, a: Num, b: Num): void {
+  if (hooks.observer !== undefined) hooks.observer(ctx.bits);
   let s = ctx.scan;
   if (s === undefined) {
     s = scanScratch(ctx);

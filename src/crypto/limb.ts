@@ -88,19 +88,6 @@ export interface MontContext {
   scan: ScanScratch | undefined;
 }
 
-// ---- counting hook ---------------------------------------------------------------------
-
-/**
- * Called once per Montgomery multiplication with the modulus bit length (a cost model counts
- * products by operand size). Undefined (the default) costs one comparison per product.
- */
-export type MulObserver = (modulusBits: number) => void;
-const hooks: { observer: MulObserver | undefined } = { observer: undefined };
-
-export function setMulObserver(observer: MulObserver | undefined): void {
-  hooks.observer = observer;
-}
-
 // ---- limb width ------------------------------------------------------------------------
 
 /** Largest w (16..24) whose column sums 2n(2^w - 1)^2 plus carry and q*m0 stay below 2^53. */
@@ -211,7 +198,6 @@ export function getLimbs(ctx: MontContext, src: Num, out: Int32Array): Int32Arra
  * columns; with one (Espruino) every column is one dot-product call.
  */
 export function montMul(ctx: MontContext, out: Num, a: Num, b: Num): void {
-  if (hooks.observer !== undefined) hooks.observer(ctx.bits);
   const scan = selected.scanMul;
   if (selected.scan && scan !== undefined) scan(ctx, out, a, b);
   else montMulDot(ctx, out, a, b);
