@@ -101,23 +101,15 @@ export class RecordLayer {
   private take(n: number): Uint8Array {
     // A zero-length body may end the received bytes: the header's take() then emptied `chunks`.
     if (n === 0) return new Uint8Array(0);
-    const first = this.chunks[0]!;
-    if (first.length - this.chunkOffset >= n) {
-      const out = first.subarray(this.chunkOffset, this.chunkOffset + n);
-      this.chunkOffset += n;
-      if (this.chunkOffset === first.length) {
-        this.chunks.shift();
-        this.chunkOffset = 0;
-      }
-      this.bufferedBytes -= n;
-      return out;
-    }
-    const out = new Uint8Array(n);
+    // Inside the first chunk: a view of it, no copy.
+    const out = this.chunks[0]!.length - this.chunkOffset >= n ? undefined : new Uint8Array(n);
+    let piece: Uint8Array | undefined = out;
     let filled = 0;
     while (filled < n) {
       const c = this.chunks[0]!;
       const k = Math.min(n - filled, c.length - this.chunkOffset);
-      out.set(c.subarray(this.chunkOffset, this.chunkOffset + k), filled);
+      piece = c.subarray(this.chunkOffset, this.chunkOffset + k);
+      if (out) out.set(piece, filled);
       filled += k;
       this.chunkOffset += k;
       if (this.chunkOffset === c.length) {
@@ -126,7 +118,7 @@ export class RecordLayer {
       }
     }
     this.bufferedBytes -= n;
-    return out;
+    return out ?? piece!;
   }
 
   private peekHeader(): Uint8Array {
