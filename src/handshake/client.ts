@@ -150,6 +150,9 @@ const AFTER_CHANGE_CIPHER_SPEC: Readonly<Partial<Record<TlsClientState, TlsClien
 };
 
 export class TlsClient {
+  // Fields without an initializer are `declare`d: as class fields they would each become an
+  // `= undefined` assignment in every device bundle, for values the constructor or a later
+  // handshake step sets anyway.
   private declare readonly provider: FullCryptoProvider;
   private declare readonly random: (n: number) => Uint8Array;
   private declare readonly now: () => number;
@@ -600,7 +603,7 @@ export class TlsClient {
   private acceptServerKey(key: PublicKey): void {
     if (key.type !== 'rsa') {
       throw tlsError('SSL_PK_TYPE_MISMATCH', 'handshake_failure',
-        `server certificate has an ${key.type.toUpperCase()} key; RSA key exchange needs an RSA one`);
+        `server certificate has an ${key.type.toUpperCase()} key; RSA key exchange needs an RSA server certificate`);
     }
     this.serverKey = key;
     this.stateValue = 'wait_certificate_request_or_done';
