@@ -468,7 +468,7 @@ export class TlsClient {
       const skipped = this.stateValue === 'connected' ? undefined : this.clientCertificateSkipped;
       const err = new MicroTlsError('SSL_FATAL_ALERT_MESSAGE',
         `server sent fatal alert ${alert.name} (${description})${this.stateValue === 'connected' ? '' : ` during the handshake (state ${this.stateValue})`}`
-        + (skipped ? `; it asked for a client certificate and none was sent: ${skipped}` : ''),
+        + (skipped ? `; it asked for a client certificate (CertificateRequest) and none was sent: ${skipped}` : ''),
         { receivedAlert: description, ...(skipped ? { certificateRequested: true, clientCertificateConfigured: this.credentials !== undefined } : {}) });
       this.terminate(err);
       return;
