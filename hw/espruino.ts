@@ -25,7 +25,7 @@
  * certificate chain) and hashed natively when a digest is needed; clone() shares the
  * (immutable) chunks. Interpreted SHA-256 would be ~4000x slower than the firmware's.
  */
-import { fail } from '../src/errors.js';
+import { fail, type ErrorName } from '../src/errors.js';
 import { gcmOnBlockCipher } from './espruino-gcm.js';
 import type { AeadCipher, AesBlockCipher, AesCbcCipher, CryptoProvider, HashContext, HashName } from './provider.js';
 
@@ -114,9 +114,9 @@ function inChunks(data: Uint8Array, native: (part: Uint8Array) => Uint8Array): U
   return out;
 }
 
-function checkKey(key: Uint8Array, what: string): Uint8Array {
+function checkKey(key: Uint8Array, what: string, code: ErrorName = 'CIPHER_BAD_INPUT_DATA'): Uint8Array {
   if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
-    fail('CIPHER_BAD_INPUT_DATA', `${what} key must be 16, 24 or 32 bytes, got ${key.length}`);
+    fail(code, `${what} key must be 16, 24 or 32 bytes, got ${key.length}`);
   }
   // Our own copy: Espruino reads the key on every call, and the caller may wipe theirs.
   return new Uint8Array(key);
@@ -166,8 +166,7 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
       };
     };
     provider.aesGcm = (key): AeadCipher => {
-      if (key.length !== 16 && key.length !== 24 && key.length !== 32) fail('GCM_BAD_INPUT', `AES-GCM key must be 16, 24 or 32 bytes, got ${key.length}`);
-      return gcmOnBlockCipher(provider.aesBlock!(key));
+      return gcmOnBlockCipher(provider.aesBlock!(checkKey(key, 'AES-GCM', 'GCM_BAD_INPUT')));
     };
     provider.aesCbc = (key): AesCbcCipher => {
       const k = checkKey(key, 'AES-CBC');
