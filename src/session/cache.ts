@@ -47,8 +47,12 @@ export class SessionCache {
     this.entries.delete(session.serverName);
     this.entries.set(session.serverName, session);
     while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
+      // The first key is the least recently used. Walked with for-of, not keys().next(): the
+      // Espruino bundle's Map returns an array from keys(), which has no next().
+      for (const oldest of this.entries.keys()) {
+        this.entries.delete(oldest);
+        break;
+      }
     }
   }
 
