@@ -8,13 +8,6 @@ export const ContentType = {
 } as const;
 export type ContentType = (typeof ContentType)[keyof typeof ContentType];
 
-export const CONTENT_TYPE_NAMES: Readonly<Record<number, string>> = {
-  20: 'change_cipher_spec',
-  21: 'alert',
-  22: 'handshake',
-  23: 'application_data',
-};
-
 export const TLS12 = 0x0303;
 export const RECORD_HEADER_LENGTH = 5;
 /** 2^14: the largest plaintext fragment a record may carry. */

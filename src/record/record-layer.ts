@@ -1,5 +1,5 @@
 import { tlsError } from './alerts.js';
-import { CIPHERTEXT_EXPANSION, CONTENT_TYPE_NAMES, hex16, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12 } from './constants.js';
+import { CIPHERTEXT_EXPANSION, ContentType, hex16, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12 } from './constants.js';
 import { nullProtection, type RecordProtection } from './protection.js';
 import { SequenceNumber } from './sequence.js';
 
@@ -142,7 +142,8 @@ export class RecordLayer {
     const length = (h[3]! << 8) | h[4]!;
     // Check the header before waiting for the body: garbage must fail now, not after
     // buffering up to 64 KiB that will never arrive.
-    if (!(type in CONTENT_TYPE_NAMES)) {
+    // The four types are consecutive: change_cipher_spec (20) to application_data (23).
+    if (type < ContentType.changeCipherSpec || type > ContentType.applicationData) {
       throw tlsError('SSL_INVALID_RECORD', 'unexpected_message', `record of unknown content type ${type} (not TLS?)`);
     }
     if (this.strictVersion ? version !== TLS12 : version >> 8 !== 3) {
