@@ -18,7 +18,7 @@ import type { ModMulShadow } from '../../hw/counting.js';
 import { sizeClass, type ModMulCounts } from '../../hw/modmul-schedule.js';
 import { modExp, rsaPrivate } from '../../src/crypto/bigint-limb.js';
 import type { RsaPrivateKey } from '../../src/crypto/key-types.js';
-import { setMulObserver } from '../../src/crypto/limb.js';
+import { setMulObserver } from '../../src/crypto/limb-scan.js';
 
 function counted(fn: () => unknown): ModMulCounts {
   const out: ModMulCounts = {};

@@ -16,7 +16,7 @@ import { limbShadow } from '../../bench/model/limb-counter.js';
 import * as limb from '../../src/crypto/bigint-limb.js';
 import { importPrivateKey } from '../../src/crypto/keys.js';
 import type { RsaPrivateKey } from '../../src/crypto/key-types.js';
-import { setMulObserver } from '../../src/crypto/limb.js';
+import { setMulObserver } from '../../src/crypto/limb-scan.js';
 import { rsaSignPkcs1v15 } from '../../src/crypto/rsa.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,8 +97,9 @@ if (enginePath('espruino')) {
       const { stdout } = await runEngine('espruino', file, 60_000);
       const line = stdout.split('\n').find((l) => l.startsWith('MICROTLS-LIMB-CACHE '));
       assert.ok(line, stdout.slice(-400));
-      const inEngine = JSON.parse(line!.slice('MICROTLS-LIMB-CACHE '.length)) as { counts: number[]; equalArraysIdentical: boolean };
+      const inEngine = JSON.parse(line!.slice('MICROTLS-LIMB-CACHE '.length)) as { counts: number[]; equalArraysIdentical: boolean; nativeDot: boolean };
       assert.is(inEngine.equalArraysIdentical, true, "Espruino's === on equal typed arrays");
+      assert.is(inEngine.nativeDot, true, 'the products ran on E.convolve, as the device bundle runs them');
       const shadow = shadowCounts(true, sequence, Buffer.from(base, 'hex'));
       assert.equal(shadow, inEngine.counts);
       // A reconnection to the same server is cheaper than the first connection, both in the engine and counted.
