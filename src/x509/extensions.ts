@@ -12,7 +12,7 @@ import {
 } from './der.js';
 import { parseGeneralName, type GeneralName } from './general-name.js';
 import { KEY_USAGE_BITS, OID, type KeyUsageName } from './oids.js';
-import { isLdhLabel } from '../encoding/charset.js';
+import { parseNameConstraints } from './name-constraints.js';
 
 export interface BasicConstraints { readonly ca: boolean; readonly pathLen?: number }
 
@@ -58,7 +58,7 @@ const EXTENSION_PARSERS: ReadonlyMap<string, ExtensionSpec> = new Map<string, Ex
   [OID.keyUsage, { mayBeCritical: true, parse: (v, into) => { into.keyUsage = parseKeyUsage(v); } }],
   [OID.extKeyUsage, { mayBeCritical: true, parse: (v, into) => { into.extKeyUsage = nonEmpty(v, 'extKeyUsage').map((n) => readOid(n, CODE, 'extKeyUsage')); } }],
   [OID.subjectAltName, { mayBeCritical: true, parse: (v, into) => { into.subjectAltName = nonEmpty(v, 'subjectAltName').map((n) => parseGeneralName(n, 'subjectAltName')); } }],
-  [OID.nameConstraints, { mayBeCritical: true, parse: (v, into) => { into.nameConstraints = parseNameConstraints(v); } }],
+  [OID.nameConstraints, { mayBeCritical: true, parse: (v, into, critical) => { into.nameConstraints = parseNameConstraints(v, critical); } }],
   [OID.authorityKeyIdentifier, { mayBeCritical: false, parse: (v, into) => { into.authorityKeyIdentifier = parseAki(v); } }],
   [OID.subjectKeyIdentifier, { mayBeCritical: false, parse: (v, into) => { into.subjectKeyIdentifier = expectPrimitive(v, Tag.OCTET_STRING, CODE, 'subjectKeyIdentifier'); } }],
   [OID.certificatePolicies, { mayBeCritical: true, parse: (v, into, critical) => { into.certificatePolicies = parsePolicies(v, critical); } }],
@@ -130,56 +130,6 @@ function parseKeyUsage(v: DerNode): ReadonlySet<KeyUsageName> {
   // RFC 5280 4.2.1.3: "at least one of the bits MUST be set to 1".
   if (out.size === 0) throw new MicroTlsError(CODE, 'keyUsage: no bit set');
   return out;
-}
-
-function parseNameConstraints(v: DerNode): NameConstraints {
-  const items = expectConstructed(v, Tag.SEQUENCE, CODE, 'nameConstraints');
-  let permitted: GeneralSubtree[] = [];
-  let excluded: GeneralSubtree[] = [];
-  let i = 0;
-  if (isContext(items[i], 0)) permitted = parseSubtrees(items[i++]!, 'permittedSubtrees');
-  if (isContext(items[i], 1)) excluded = parseSubtrees(items[i++]!, 'excludedSubtrees');
-  if (i !== items.length) throw new MicroTlsError(CODE, 'nameConstraints: unexpected field');
-  // RFC 5280 4.2.1.10: "either the permittedSubtrees field or the excludedSubtrees MUST be present".
-  if (i === 0) throw new MicroTlsError(CODE, 'nameConstraints: neither permitted nor excluded subtrees');
-  return { permitted, excluded };
-}
-
-function parseSubtrees(n: DerNode, what: string): GeneralSubtree[] {
-  // [0]/[1] IMPLICIT GeneralSubtrees: the context tag replaces the SEQUENCE tag.
-  if (!n.constructed || n.children.length === 0) throw new MicroTlsError(CODE, `nameConstraints: empty ${what}`);
-  return n.children.map((st) => {
-    const parts = expectConstructed(st, Tag.SEQUENCE, CODE, what);
-    if (parts.length !== 1) {
-      // minimum/maximum: RFC 5280 says minimum MUST be zero and maximum MUST be absent.
-      throw new MicroTlsError(CODE, `nameConstraints: ${what} uses minimum/maximum`);
-    }
-    const base = parseGeneralName(parts[0]!, what);
-    validateConstraintBase(base, what);
-    return { base };
-  });
-}
-
-/** Forms that RFC 5280 gives no meaning to are refused, not guessed at. */
-function validateConstraintBase(g: GeneralName, what: string): void {
-  if (g.type === 'ip') {
-    if (g.bytes.length !== 8 && g.bytes.length !== 32) throw new MicroTlsError(CODE, `nameConstraints: ${what} iPAddress must be address+mask`);
-    const mask = g.bytes.subarray(g.bytes.length / 2);
-    let seenZero = false;
-    for (const byte of mask) {
-      for (let bit = 7; bit >= 0; bit--) {
-        const one = (byte >> bit) & 1;
-        if (one && seenZero) throw new MicroTlsError(CODE, `nameConstraints: ${what} mask is not a prefix`);
-        if (!one) seenZero = true;
-      }
-    }
-  } else if (g.type === 'dns') {
-    if (g.value !== '' && !g.value.split('.').every((label) => isLdhLabel(label, Infinity))) {
-      throw new MicroTlsError(CODE, `nameConstraints: ${what} dNSName '${g.value}' is not a DNS name`);
-    }
-  } else if (g.type === 'email') {
-    if (g.value.split('@').length > 2) throw new MicroTlsError(CODE, `nameConstraints: ${what} rfc822Name '${g.value}' is malformed`);
-  }
 }
 
 function parseAki(v: DerNode): AuthorityKeyIdentifier {

@@ -25,6 +25,7 @@ import { errorCode, MicroTlsError } from '../errors.js';
 import { digest, getDefaultProvider } from '../../hw/index.js';
 import { constantTimeEqual, toHex, utf8Encode } from '../encoding/bytes.js';
 import { resolvePolicy } from './policy.js';
+import { webPkiRules } from './webpki.js';
 
 export interface ChainVerifierOptions {
   /** CA file content(s): PEM (one or more certificates), DER, or parsed. */
@@ -118,6 +119,8 @@ function trustStore(input: CertificateInput | readonly CertificateInput[], cache
 }
 
 export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
+  // A build without the webPki rules (the Espruino bundle) refuses the policy here, at connect().
+  if (resolvePolicy(opts.policy).webPki) webPkiRules();
   const { certs: trusted, rejected, memo } = trustStore(opts.trusted, opts.cache ?? true);
   const verifier = (ctx: { readonly chain: readonly Uint8Array[]; readonly serverName: string | undefined }): ChainVerifierOutcome => {
     const [peerDer, ...rest] = ctx.chain;
@@ -127,13 +130,15 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     // The Certificate message carries DER (RFC 5246 7.4.2): parsed as DER only, never as PEM
     // text as a CA file may be, so the certificate verified is the one the application is shown.
     const peer = parseCertificate(peerDer);
+    const setAside: string[] = [];
     const intermediates = rest.flatMap((der) => {
       try {
         return [parseCertificate(der)];
       } catch (err) {
         // An unusable intermediate can only remove paths (as verifyChain sets such ones aside).
-        if (err instanceof MicroTlsError) return [];
-        throw err;
+        if (!(err instanceof MicroTlsError)) throw err;
+        setAside.push(`; intermediate set aside: ${err.message}`);
+        return [];
       }
     });
     const r = verifyChain({
@@ -150,6 +155,7 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     if (r.ok) return { ok: true, chain: r.chain };
     let reason = r.reason;
     if (r.flagNames.includes('BADCERT_NOT_TRUSTED')) {
+      reason += setAside.join('');
       const hint = suggestTrustAnchor(ctx.chain);
       if (hint) reason += `. ${hint.advice}`;
     }

@@ -24,12 +24,12 @@ import type { Certificate } from './certificate.js';
 import { flagNames, VERIFY_FLAGS } from './flags.js';
 import { checkServerName } from './hostname.js';
 import { asList, isCertificate, loadCertificates, loadCertificatesLeniently, type CertificateInput } from './input.js';
-import { checkNameConstraints, constrainedNames, MAX_CONSTRAINT_CHECKS } from './name-constraints.js';
+import { nameConstraintProblem } from './name-constraints.js';
 import { EKU } from './oids.js';
 import type { SignatureMemo } from './memo.js';
 import { buildPath, type PoolEntry } from './path.js';
 import { resolvePolicy, type VerifyPolicy } from './policy.js';
-import { WEBPKI_RULES, type Position } from './webpki.js';
+import { webPkiRules, type Position, type Rule } from './webpki.js';
 
 export const DEFAULT_MAX_DEPTH = 8;
 
@@ -95,6 +95,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   // Certificate times have whole seconds: floor the validation time to its second (x509-limbo notafter-fractional).
   const time = new Date(Math.floor(given.getTime() / 1000) * 1000);
   const policy = resolvePolicy(opts.policy);
+  const rules = policy.webPki ? webPkiRules() : [];
   const provider = opts.provider ?? getDefaultProvider();
   const usageOid = opts.usage === 'clientAuth' ? EKU.clientAuth : EKU.serverAuth;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -156,7 +157,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
     leaf,
     pool,
     edgeProblem: (child, parent, path) => edgeProblem(child, parent, path, maxDepth, signedBy),
-    evaluate: (path) => evaluatePath(path, time, policy, leafFlags),
+    evaluate: (path) => evaluatePath(path, time, policy, rules, leafFlags),
   });
 
   if (outcome.valid) return { ok: true, chain: outcome.valid, ignored };
@@ -213,6 +214,7 @@ function evaluatePath(
   path: readonly Certificate[],
   time: Date,
   policy: VerifyPolicy,
+  rules: readonly Rule[],
   leafFlags: { flags: number; reasons: string[] },
 ): { flags: number; reason: string } {
   let flags = leafFlags.flags;
@@ -230,35 +232,14 @@ function evaluatePath(
     if (!isAnchor && !policy.allowedHashes.includes(c.signatureAlgorithm.hash)) {
       add(F.BADCERT_BAD_MD, `${who} is signed with ${c.signatureAlgorithm.name}, which the policy refuses`);
     }
-    if (policy.webPki) {
-      const pos: Position = { isLeaf: i === 0, isAnchor };
-      for (const rule of WEBPKI_RULES) {
-        if (!rule.applies(pos)) continue;
-        const problem = rule.check(c, pos);
-        if (problem) add(rule.flag, `${who}: ${problem} (${rule.id})`);
-      }
+    const pos: Position = { isLeaf: i === 0, isAnchor };
+    for (const rule of rules) {
+      if (!rule.applies(pos)) continue;
+      const problem = rule.check(c, pos);
+      if (problem) add(rule.flag, `${who}: ${problem} (${rule.id})`);
     }
   });
   const nc = nameConstraintProblem(path);
   if (nc) add(F.BADCERT_OTHER, nc);
   return { flags, reason: reasons.join('; ') };
-}
-
-/** Every CA's constraints apply to all certificates below it, except self-issued intermediates (RFC 5280 6.1.4 (b)). */
-function nameConstraintProblem(path: readonly Certificate[]): string | undefined {
-  const budget = { remaining: MAX_CONSTRAINT_CHECKS };
-  for (let j = 1; j < path.length; j++) {
-    const nc = path[j]!.extensions.nameConstraints;
-    if (!nc) continue;
-    for (let i = 0; i < j; i++) {
-      const c = path[i]!;
-      if (i > 0 && c.selfIssued) continue;
-      const problem = checkNameConstraints(nc, constrainedNames(c, i === 0), budget);
-      if (problem) return `'${c.subject.toString()}': ${problem} of '${path[j]!.subject.toString()}'`;
-    }
-  }
-  // RFC 5280 4.2.1.10: name constraints belong in CA certificates only.
-  const leaf = path[0]!;
-  if (leaf.extensions.nameConstraints && leaf.extensions.basicConstraints?.ca !== true) return `'${leaf.subject.toString()}': nameConstraints in a non-CA certificate`;
-  return undefined;
 }
