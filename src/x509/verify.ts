@@ -88,7 +88,7 @@ const F = VERIFY_FLAGS;
 export function verifyChain(opts: VerifyOptions): VerifyResult {
   const given = opts.time ?? (opts.clock ?? getDefaultClock()).now();
   if (given === undefined) {
-    throw new MicroTlsError('X509_BAD_INPUT_DATA', 'the clock is not set: certificates cannot be checked before the time is known (set it, e.g. by SNTP)');
+    throw new MicroTlsError('X509_BAD_INPUT_DATA', 'the clock is not set: set it (e.g. by SNTP) before verifying');
   }
   // An Invalid Date compares false with everything, which would pass every validity check.
   if (!Number.isFinite(given.getTime())) throw new MicroTlsError('X509_BAD_INPUT_DATA', 'validation time is an invalid Date');
@@ -146,11 +146,11 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   }
   const ku = leafCert.extensions.keyUsage;
   if (opts.leafKeyUsage && ku && !ku.has(opts.leafKeyUsage)) {
-    addLeaf(F.BADCERT_KEY_USAGE, `the certificate's keyUsage does not allow ${opts.leafKeyUsage}, which the key exchange needs`);
+    addLeaf(F.BADCERT_KEY_USAGE, `keyUsage lacks ${opts.leafKeyUsage}, which the key exchange needs`);
   }
   const eku = leafCert.extensions.extKeyUsage;
   if (eku && !eku.includes(usageOid) && !(policy.acceptAnyEku && eku.includes(EKU.any))) {
-    addLeaf(F.BADCERT_EXT_KEY_USAGE, `the certificate's extKeyUsage does not allow ${opts.usage ?? 'serverAuth'}`);
+    addLeaf(F.BADCERT_EXT_KEY_USAGE, `extKeyUsage lacks ${opts.usage ?? 'serverAuth'}`);
   }
 
   const outcome = buildPath({
@@ -171,9 +171,9 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   if (!isCurrent(leafCert, time)) flags |= leafCert.notAfter.getTime() < time.getTime() ? F.BADCERT_EXPIRED : F.BADCERT_FUTURE;
   const top = outcome.longestPartial[outcome.longestPartial.length - 1]!;
   const why = signatureChecks > MAX_SIGNATURE_CHECKS
-    ? `path building gave up: the chain needs more than ${MAX_SIGNATURE_CHECKS} signature checks (many issuer candidates with the same name)`
+    ? `gave up: more than ${MAX_SIGNATURE_CHECKS} signature checks (many issuers of one name)`
     : outcome.exhausted
-      ? 'path building gave up (too many candidate issuers)'
+      ? 'gave up: too many candidate issuers'
       : outcome.refusals.length > 0
       ? outcome.refusals.join('; ')
       : `no trusted certificate for issuer '${top.issuer.toString()}'`;
@@ -194,19 +194,19 @@ function edgeProblem(
 ): string | undefined {
   const p = parent.cert;
   const name = `'${p.subject.toString()}'`;
-  if (p.subject.isEmpty) return `issuer candidate with an empty subject`;
-  if (p.extensions.basicConstraints?.ca !== true) return `${name} is not a CA (basicConstraints cA is not TRUE)`;
-  if (p.extensions.keyUsage && !p.extensions.keyUsage.has('keyCertSign')) return `${name} keyUsage does not allow keyCertSign`;
+  if (p.subject.isEmpty) return 'issuer with an empty subject';
+  if (p.extensions.basicConstraints?.ca !== true) return `${name} is not a CA (basicConstraints)`;
+  if (p.extensions.keyUsage && !p.extensions.keyUsage.has('keyCertSign')) return `${name} keyUsage lacks keyCertSign`;
   // Intermediates below `parent`: the path minus the leaf; self-issued ones do not count (RFC 5280 6.1.4 (h), (l)).
   const below = path.slice(1).filter((c) => !c.selfIssued).length;
   const pathLen = p.extensions.basicConstraints.pathLen;
-  if (pathLen !== undefined && below > pathLen) return `${name} pathLenConstraint ${pathLen} is exceeded`;
+  if (pathLen !== undefined && below > pathLen) return `${name} pathLenConstraint ${pathLen} exceeded`;
   const depth = below + (parent.trusted || p.selfIssued ? 0 : 1);
-  if (depth > maxDepth) return `chain longer than the maximum depth ${maxDepth}`;
-  if (child.signatureAlgorithm.key !== p.publicKey.type) return `${name} has a ${p.publicKey.type.toUpperCase()} key but the certificate is signed with ${child.signatureAlgorithm.name}`;
+  if (depth > maxDepth) return `chain over maximum depth ${maxDepth}`;
+  if (child.signatureAlgorithm.key !== p.publicKey.type) return `${name} has an ${p.publicKey.type.toUpperCase()} key, the signature is ${child.signatureAlgorithm.name}`;
   const signed = signedBy(child, p);
   if (signed === undefined) return `${SIGNATURE_BUDGET_PROBLEM} (${MAX_SIGNATURE_CHECKS})`;
-  if (!signed) return `the signature of '${child.subject.toString()}' does not verify with the key of ${name}`;
+  if (!signed) return `signature of '${child.subject.toString()}' fails with the key of ${name}`;
   return undefined;
 }
 
@@ -226,11 +226,11 @@ function evaluatePath(
     if (c.notAfter.getTime() < t) add(F.BADCERT_EXPIRED, `${who} expired on ${c.notAfter.toISOString()}`);
     if (c.notBefore.getTime() > t) add(F.BADCERT_FUTURE, `${who} is not valid before ${c.notBefore.toISOString()}`);
     if (c.publicKey.type === 'rsa' && c.publicKey.bits < policy.minRsaBits) {
-      add(F.BADCERT_BAD_KEY, `${who} has a ${c.publicKey.bits}-bit RSA key (minimum ${policy.minRsaBits})`);
+      add(F.BADCERT_BAD_KEY, `${who}: ${c.publicKey.bits}-bit RSA key (minimum ${policy.minRsaBits})`);
     }
     const isAnchor = i === path.length - 1;
     if (!isAnchor && !policy.allowedHashes.includes(c.signatureAlgorithm.hash)) {
-      add(F.BADCERT_BAD_MD, `${who} is signed with ${c.signatureAlgorithm.name}, which the policy refuses`);
+      add(F.BADCERT_BAD_MD, `${who}: ${c.signatureAlgorithm.name} refused by the policy`);
     }
     const pos: Position = { isLeaf: i === 0, isAnchor };
     for (const rule of rules) {
