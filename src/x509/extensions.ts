@@ -32,7 +32,7 @@ export interface Extensions {
   readonly all: readonly RawExtension[];
   readonly basicConstraints?: BasicConstraints;
   readonly keyUsage?: ReadonlySet<KeyUsageName>;
-  /** Purpose OIDs (see EXTENDED_KEY_USAGES for names). */
+  /** Purpose OIDs (EKU in oids.ts names those checked). */
   readonly extKeyUsage?: readonly string[];
   readonly subjectAltName?: readonly GeneralName[];
   readonly nameConstraints?: NameConstraints;
