@@ -28,8 +28,9 @@ const DATA: { readonly [name: string]: readonly [p: string, nbg: string] } = {
 };
 
 export function ecParams(name: EcCurveName): EcParams {
-  const [p, nbg] = DATA[name]!;
-  const h = toHex(base64Decode(nbg));
+  const d = DATA[name]!;
+  const p = d[0];
+  const h = toHex(base64Decode(d[1]));
   const w = p.length;
   return { p, n: h.slice(0, w), b: h.slice(w, 2 * w), gx: h.slice(2 * w, 3 * w), gy: h.slice(3 * w), size: w / 2 };
 }

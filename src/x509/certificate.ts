@@ -50,7 +50,10 @@ export function parseCertificate(der: Uint8Array): Certificate {
   const root = decodeDer(der, FORMAT, 'certificate');
   const top = expectConstructed(root, Tag.SEQUENCE, FORMAT, 'certificate');
   if (top.length !== 3) throw new MicroTlsError(FORMAT, 'certificate: expected 3 fields');
-  const [tbsNode, outerAlgNode, sigNode] = top as [DerNode, DerNode, DerNode];
+  // Indexed, not destructured: the Espruino lowering turns array patterns into helper calls.
+  const tbsNode = top[0]!;
+  const outerAlgNode = top[1]!;
+  const sigNode = top[2]!;
   const tbs = expectConstructed(tbsNode, Tag.SEQUENCE, FORMAT, 'TBSCertificate');
 
   let i = 0;

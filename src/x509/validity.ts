@@ -28,7 +28,8 @@ export function parseTime(n: DerNode | undefined, what: string): Date {
   } else {
     throw new MicroTlsError(code, `${what}: expected UTCTime or GeneralizedTime`);
   }
-  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((i) => Number(text.slice(i, i + 2))) as [number, number, number, number, number];
+  const f = [0, 2, 4, 6, 8].map((i) => Number(text.slice(i, i + 2)));
+  const month = f[0]!, day = f[1]!, hour = f[2]!, minute = f[3]!, second = f[4]!;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     throw new MicroTlsError(code, `${what}: date out of range`);
   }

@@ -104,16 +104,16 @@ function trustStore(input: CertificateInput | readonly CertificateInput[], cache
   if (!cache) return parseStore(input);
   const list = asList(input);
   if (list.length === 1 && !isCertificate(list[0]!)) return storeFor(list[0]);
-  const certs: Certificate[] = [];
-  const rejected: MicroTlsError[] = [];
+  let certs: Certificate[] = [];
+  let rejected: MicroTlsError[] = [];
   for (const x of list) {
     if (isCertificate(x)) {
       certs.push(x);
       continue;
     }
     const s = storeFor(x);
-    certs.push(...s.certs);
-    rejected.push(...s.rejected);
+    certs = certs.concat(s.certs);
+    rejected = rejected.concat(s.rejected);
   }
   return { certs, rejected, memo: list.length > 0 && !isCertificate(list[0]!) ? storeFor(list[0]).memo : new SignatureMemo() };
 }
@@ -123,7 +123,7 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
   if (resolvePolicy(opts.policy).webPki) webPkiRules();
   const { certs: trusted, rejected, memo } = trustStore(opts.trusted, opts.cache ?? true);
   const verifier = (ctx: { readonly chain: readonly Uint8Array[]; readonly serverName: string | undefined }): ChainVerifierOutcome => {
-    const [peerDer, ...rest] = ctx.chain;
+    const peerDer = ctx.chain[0];
     if (!peerDer) {
       return { ok: false, code: errorCode('X509_CERT_VERIFY_FAILED'), flags: VERIFY_FLAGS.BADCERT_MISSING, reason: 'the server sent no certificate', alert: 'handshake_failure' };
     }
@@ -131,7 +131,7 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     // text as a CA file may be, so the certificate verified is the one the application is shown.
     const peer = parseCertificate(peerDer);
     const setAside: string[] = [];
-    const intermediates = rest.flatMap((der) => {
+    const intermediates = ctx.chain.slice(1).flatMap((der) => {
       try {
         return [parseCertificate(der)];
       } catch (err) {

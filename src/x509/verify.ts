@@ -111,7 +111,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   // One entry per distinct DER, so a certificate sent twice or both sent and trusted is one candidate.
   const entries = new Map<string, PoolEntry>();
   for (const c of trusted.certs) entries.set(toHex(c.der), { cert: c, trusted: true });
-  for (const c of [leafCert, ...presented.certs]) {
+  for (const c of [leafCert].concat(presented.certs)) {
     const k = toHex(c.der);
     if (!entries.has(k)) entries.set(k, { cert: c, trusted: false });
   }
@@ -177,7 +177,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
       : outcome.refusals.length > 0
       ? outcome.refusals.join('; ')
       : `no trusted certificate for issuer '${top.issuer.toString()}'`;
-  return fail(flags, [why, ...reasons].join('; '), outcome.longestPartial);
+  return fail(flags, [why].concat(reasons).join('; '), outcome.longestPartial);
 }
 
 function isCurrent(c: Certificate, time: Date): boolean {
