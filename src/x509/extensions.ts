@@ -82,7 +82,7 @@ export function parseExtensions(node: DerNode | undefined): Extensions {
       all.push(ext);
       const spec = EXTENSION_PARSERS.get(ext.oid);
       if (!spec) {
-        if (ext.critical) throw new MicroTlsError(CODE, `unsupported critical extension ${ext.oid}`, { oid: ext.oid });
+        if (ext.critical) throw new MicroTlsError(CODE, `unknown critical extension ${ext.oid}`, { oid: ext.oid });
         continue;
       }
       if (ext.critical && !spec.mayBeCritical) throw new MicroTlsError(CODE, `extension ${ext.oid} must not be critical`, { oid: ext.oid });
@@ -90,7 +90,7 @@ export function parseExtensions(node: DerNode | undefined): Extensions {
     }
   }
   const critical = new Set(all.filter((e) => e.critical).map((e) => e.oid));
-  return { ...parsed, all, isCritical: (oid) => critical.has(oid) };
+  return Object.assign(parsed, { all, isCritical: (oid: string) => critical.has(oid) });
 }
 
 function parseExtension(n: DerNode): RawExtension {
@@ -144,7 +144,7 @@ function parseAki(v: DerNode): AuthorityKeyIdentifier {
   if (i !== items.length) throw new MicroTlsError(CODE, 'authorityKeyIdentifier: unexpected field');
   // RFC 5280 4.2.1.1: issuer and serial come together or not at all.
   if ((out.authorityCertIssuer === undefined) !== (out.authorityCertSerialNumber === undefined)) {
-    throw new MicroTlsError(CODE, 'authorityKeyIdentifier: authorityCertIssuer without serial or vice versa');
+    throw new MicroTlsError(CODE, 'authorityKeyIdentifier: issuer and serial must come together');
   }
   return out;
 }
@@ -154,13 +154,13 @@ const ANY_POLICY = '2.5.29.32.0';
 function parsePolicies(v: DerNode, critical: boolean): string[] {
   const oids = nonEmpty(v, 'certificatePolicies').map((info) => {
     const parts = expectConstructed(info, Tag.SEQUENCE, CODE, 'certificatePolicies');
-    if (parts.length < 1 || parts.length > 2) throw new MicroTlsError(CODE, 'certificatePolicies: malformed PolicyInformation');
+    if (parts.length < 1 || parts.length > 2) throw new MicroTlsError(CODE, 'certificatePolicies: malformed');
     if (parts.length === 2) expectConstructed(parts[1], Tag.SEQUENCE, CODE, 'policyQualifiers');
     return readOid(parts[0], CODE, 'certificatePolicies');
   });
   // Policy processing is not implemented; as Mbed TLS, accept a critical extension only when it asks nothing of us.
   if (critical && oids.some((o) => o !== ANY_POLICY)) {
-    throw new MicroTlsError('X509_FEATURE_UNAVAILABLE', 'critical certificatePolicies with specific policies is not supported');
+    throw new MicroTlsError('X509_FEATURE_UNAVAILABLE', 'critical certificatePolicies naming policies');
   }
   return oids;
 }
