@@ -150,7 +150,7 @@ export interface ParseOptions {
 export function parseCertificates(input: string | Uint8Array, opts: ParseOptions = {}): Certificate[] {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (input.length > maxBytes) {
-    throw new MicroTlsError('X509_BAD_INPUT_DATA', `${input.length}-byte file, over the ${maxBytes}-byte limit`, { size: input.length, maxBytes });
+    throw new MicroTlsError('X509_BAD_INPUT_DATA', `file is ${input.length} bytes, more than the ${maxBytes}-byte limit`, { size: input.length, maxBytes });
   }
   if (input.length === 0) throw new MicroTlsError('X509_BAD_INPUT_DATA', 'empty file');
   if (typeof input === 'string' || looksLikePem(input)) {

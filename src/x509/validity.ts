@@ -33,10 +33,20 @@ export function parseTime(n: DerNode | undefined, what: string): Date {
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     throw new MicroTlsError(code, `${what}: date out of range`);
   }
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second, 0);
-  return d;
+  return new Date(utcMillis(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000);
+}
+
+/**
+ * Milliseconds from 1970 to 00:00 UTC of a date (month 1-12): days from civil (H. Hinnant),
+ * exact for the proleptic Gregorian calendar. Not Date.UTC, which reads years 0-99 as
+ * 1900-1999, nor Date#setUTCFullYear, which the Espruino bundle would need a polyfill for.
+ */
+export function utcMillis(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return (era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468) * 864e5;
 }
 
 function daysInMonth(year: number, month: number): number {
