@@ -46,7 +46,7 @@ export function checkServerName(cert: Certificate, serverName: string, opts: { a
   const san = cert.extensions.subjectAltName;
   if (san) {
     const ok = san.some((g) => (ip ? g.type === 'ip' && constantTimeEqual(g.bytes, ip) : g.type === 'dns' && dnsPatternMatches(g.value, host!)));
-    return ok ? { ok } : { ok, reason: `'${serverName}' is not in the subjectAltName` };
+    return ok ? { ok } : { ok, reason: `'${serverName}' is not among the certificate's subjectAltName entries` };
   }
   if (!opts.allowCnFallback) return { ok: false, reason: 'no subjectAltName' };
   const cns = cert.subject.values(OID.commonName);
