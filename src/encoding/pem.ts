@@ -8,6 +8,7 @@
 import { MicroTlsError } from '../errors.js';
 import { asciiDecode } from './bytes.js';
 import { base64Decode, base64Encode } from './base64.js';
+import { readHeader } from './der.js';
 
 export interface PemBlock {
   label: string;
@@ -125,12 +126,6 @@ export function looksLikePem(input: string | Uint8Array): boolean {
  * it happens to contain a BEGIN line (a certificate comment can carry anything).
  */
 function isWholeDerSequence(b: Uint8Array): boolean {
-  if (b.length < 2 || b[0] !== 0x30) return false;
-  const first = b[1]!;
-  if (first < 0x80) return 2 + first === b.length;
-  const n = first & 0x7f;
-  if (n === 0 || n > 4 || b.length < 2 + n) return false;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i]!;
-  return 2 + n + len === b.length;
+  const h = readHeader(b, 0, b.length);
+  return b[0] === 0x30 && typeof h !== 'string' && h.valueStart + h.length === b.length;
 }

@@ -11,25 +11,19 @@ import { isDigits } from '../encoding/charset.js';
 
 export function parseTime(n: DerNode | undefined, what: string): Date {
   const code = 'X509_INVALID_DATE';
-  let text: string;
-  let year: number;
-  if (isUniversal(n, Tag.UTC_TIME) && !n.constructed) {
-    text = asciiDecode(n.value);
-    if (!(text.length === 13 && text.endsWith('Z') && isDigits(text.slice(0, 12), 12, 12))) throw new MicroTlsError(code, `${what}: UTCTime '${text}' is not YYMMDDHHMMSSZ`);
-    const yy = Number(text.slice(0, 2));
-    // RFC 5280: YY >= 50 is 19YY, otherwise 20YY.
-    year = yy >= 50 ? 1900 + yy : 2000 + yy;
-    text = text.slice(2);
-  } else if (isUniversal(n, Tag.GENERALIZED_TIME) && !n.constructed) {
-    text = asciiDecode(n.value);
-    if (!(text.length === 15 && text.endsWith('Z') && isDigits(text.slice(0, 14), 14, 14))) throw new MicroTlsError(code, `${what}: GeneralizedTime '${text}' is not YYYYMMDDHHMMSSZ`);
-    year = Number(text.slice(0, 4));
-    text = text.slice(4);
-  } else {
-    throw new MicroTlsError(code, `${what}: expected UTCTime or GeneralizedTime`);
+  const utc = isUniversal(n, Tag.UTC_TIME);
+  if ((!utc && !isUniversal(n, Tag.GENERALIZED_TIME)) || n!.constructed) throw new MicroTlsError(code, `${what}: expected UTCTime or GeneralizedTime`);
+  const text = asciiDecode(n!.value);
+  // YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ: the digits before MMDDHHMMSS are the year.
+  const y = utc ? 2 : 4;
+  if (!(text.length === y + 11 && text.endsWith('Z') && isDigits(text.slice(0, y + 10), y + 10, y + 10))) {
+    throw new MicroTlsError(code, `${what}: ${utc ? 'UTCTime' : 'GeneralizedTime'} '${text}' is not ${utc ? 'YY' : 'YYYY'}MMDDHHMMSSZ`);
   }
-  const f = [0, 2, 4, 6, 8].map((i) => Number(text.slice(i, i + 2)));
-  const month = f[0]!, day = f[1]!, hour = f[2]!, minute = f[3]!, second = f[4]!;
+  let year = Number(text.slice(0, y));
+  // RFC 5280: YY >= 50 is 19YY, otherwise 20YY.
+  if (utc) year += year >= 50 ? 1900 : 2000;
+  const f = (i: number): number => Number(text.slice(y + i, y + i + 2));
+  const month = f(0), day = f(2), hour = f(4), minute = f(6), second = f(8);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     throw new MicroTlsError(code, `${what}: date out of range`);
   }

@@ -26,7 +26,7 @@ import { checkServerName } from './hostname.js';
 import { asList, isCertificate, loadCertificates, loadCertificatesLeniently, type CertificateInput } from './input.js';
 import { nameConstraintProblem } from './name-constraints.js';
 import { EKU } from './oids.js';
-import type { SignatureMemo } from './memo.js';
+import { SignatureMemo } from './memo.js';
 import { buildPath, type PoolEntry } from './path.js';
 import { resolvePolicy, type VerifyPolicy } from './policy.js';
 import { webPkiRules, type Position, type Rule } from './webpki.js';
@@ -118,21 +118,16 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   const leaf = entries.get(toHex(leafCert.der))!;
   const pool = Array.from(entries.values()).filter((e) => e !== leaf).sort((a, b) => Number(b.trusted) - Number(a.trusted) || Number(isCurrent(b.cert, time)) - Number(isCurrent(a.cert, time)));
 
-  const signatureCache = new Map<Certificate, Map<Certificate, boolean>>();
+  // Verdicts by (child DER, issuer key): the caller's memo (verifier.ts keeps one per CA input), else one for this call.
+  const memo = opts.signatureMemo ?? new SignatureMemo();
   let signatureChecks = 0;
   const signedBy = (child: Certificate, parent: Certificate): boolean | undefined => {
-    let m = signatureCache.get(child);
-    if (!m) signatureCache.set(child, (m = new Map()));
-    let ok = m.get(parent);
+    let ok = memo.get(child, parent);
     if (ok === undefined) {
-      ok = opts.signatureMemo?.get(child, parent);
-      if (ok === undefined) {
-        // Remembered verdicts are free; new ones are what a hostile chain makes us pay for.
-        if (++signatureChecks > MAX_SIGNATURE_CHECKS) return undefined;
-        ok = verifySignature(provider, parent.publicKey, child.signatureAlgorithm.hash, child.tbs, child.signature);
-        opts.signatureMemo?.set(child, parent, ok);
-      }
-      m.set(parent, ok);
+      // Remembered verdicts are free; new ones are what a hostile chain makes us pay for.
+      if (++signatureChecks > MAX_SIGNATURE_CHECKS) return undefined;
+      ok = verifySignature(provider, parent.publicKey, child.signatureAlgorithm.hash, child.tbs, child.signature);
+      memo.set(child, parent, ok);
     }
     return ok;
   };
