@@ -54,6 +54,7 @@ if (!HAVE_ENGINE) {
   test('inside Espruino: nameConstraints fail closed (critical: MBEDTLS_ERR_X509_INVALID_EXTENSIONS; not critical: BADCERT_OTHER), webPki is FEATURE_UNAVAILABLE', async () => {
     const p = pki();
     const srv = await startSServer(['-cert', p.noncritLeaf.certPath, '-key', p.noncritLeaf.keyPath, '-cert_chain', p.noncrit.certPath]);
+    const critSrv = await startSServer(['-cert', p.critLeaf.certPath, '-key', p.critLeaf.keyPath, '-cert_chain', p.crit.certPath]);
     try {
       const run = await runInEspruino(`
         function report(label, f) {
@@ -90,9 +91,11 @@ if (!HAVE_ENGINE) {
           return new microtls.TlsClient({ serverName: 'mqtt.example.com', verify: true, ca: ROOT, verifyPolicy: { webPki: true } },
             { output: function () {}, handshake: function () {}, data: function () {}, alert: function () {}, closed: function () {} });
         });
-        connectReport('tls-noncritical', opts, function () { done(); });
+        connectReport('tls-noncritical', opts, function () {
+          connectReport('tls-critical', { host: '127.0.0.1', port: CRIT_PORT, servername: 'mqtt.example.com', verify: true, ca: ROOT }, function () { done(); });
+        });
       `, {
-        PORT: srv.port, ROOT: p.root.pem, CRIT: p.crit.pem, NONCRIT: p.noncrit.pem, CRIT_LEAF: p.critLeaf.pem, NONCRIT_LEAF: p.noncritLeaf.pem,
+        PORT: srv.port, CRIT_PORT: critSrv.port, ROOT: p.root.pem, CRIT: p.crit.pem, NONCRIT: p.noncrit.pem, CRIT_LEAF: p.critLeaf.pem, NONCRIT_LEAF: p.noncritLeaf.pem,
         CRIT_B64: Buffer.from(p.crit.der).toString('base64'),
       }, 120_000);
 
@@ -123,6 +126,12 @@ if (!HAVE_ENGINE) {
       assert.is(tls.name, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED');
       assert.match(String(tls.message), /does not check name constraints/);
 
+      // Over TLS the critical one's intermediate is set aside (Mbed TLS would end the handshake with -0x2562), and the reason says why.
+      const tlsCrit = eventOf(run, 'tls-critical');
+      assert.is(tlsCrit.ok, false, JSON.stringify(tlsCrit));
+      assert.is(tlsCrit.name, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED');
+      assert.match(String(tlsCrit.message), /intermediate set aside: .*critical nameConstraints: this build does not check name constraints/);
+
       const web = eventOf(run, 'webpki');
       assert.is(web.returned, false, JSON.stringify(web));
       assert.is(web.name, 'MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE');
@@ -132,6 +141,7 @@ if (!HAVE_ENGINE) {
       assert.is(tlsWeb.name, 'MBEDTLS_ERR_X509_FEATURE_UNAVAILABLE', JSON.stringify(tlsWeb));
     } finally {
       await srv.close();
+      await critSrv.close();
     }
   });
 }
