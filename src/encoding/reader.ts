@@ -38,35 +38,37 @@ export class ByteReader {
   }
 
   fail(reason: string): never {
-    throw new MicroTlsError(this.errorName, `malformed ${this.what}: ${reason}`, Object.assign({}, this.errorDetails, { offset: this.pos }));
+    throw new MicroTlsError(this.errorName, `malformed ${this.what}: ${reason}`, { ...this.errorDetails, offset: this.pos });
   }
 
   private need(n: number, field: string): void {
     if (n > this.remaining) this.fail(`${field} needs ${n} bytes but only ${this.remaining} remain`);
   }
 
-  /** A big-endian unsigned integer of `n` bytes (up to 4: exact in a double). */
-  private uint(n: number, field: string): number {
-    this.need(n, field);
-    let v = 0;
-    for (let i = 0; i < n; i++) v = v * 256 + this.buf[this.pos++]!;
-    return v;
-  }
-
   u8(field = 'u8'): number {
-    return this.uint(1, field);
+    this.need(1, field);
+    return this.buf[this.pos++]!;
   }
 
   u16(field = 'u16'): number {
-    return this.uint(2, field);
+    this.need(2, field);
+    const v = (this.buf[this.pos]! << 8) | this.buf[this.pos + 1]!;
+    this.pos += 2;
+    return v;
   }
 
   u24(field = 'u24'): number {
-    return this.uint(3, field);
+    this.need(3, field);
+    const v = (this.buf[this.pos]! << 16) | (this.buf[this.pos + 1]! << 8) | this.buf[this.pos + 2]!;
+    this.pos += 3;
+    return v;
   }
 
   u32(field = 'u32'): number {
-    return this.uint(4, field);
+    this.need(4, field);
+    const v = this.buf[this.pos]! * 0x1000000 + ((this.buf[this.pos + 1]! << 16) | (this.buf[this.pos + 2]! << 8) | this.buf[this.pos + 3]!);
+    this.pos += 4;
+    return v;
   }
 
   bytes(n: number, field = 'bytes'): Uint8Array {

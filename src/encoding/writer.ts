@@ -24,29 +24,36 @@ export class ByteWriter {
     this.buf = next;
   }
 
-  /** The low `n` bytes of `v`, big-endian. */
-  private uint(v: number, n: number): this {
-    this.ensure(n);
-    for (let i = n - 1; i >= 0; i--) this.buf[this.len++] = (v >>> (8 * i)) & 0xff;
-    return this;
-  }
-
   u8(v: number): this {
-    return this.uint(v, 1);
+    this.ensure(1);
+    this.buf[this.len++] = v & 0xff;
+    return this;
   }
 
   u16(v: number): this {
     if (v < 0 || v > 0xffff) throw new RangeError(`u16 out of range: ${v}`);
-    return this.uint(v, 2);
+    this.ensure(2);
+    this.buf[this.len++] = v >>> 8;
+    this.buf[this.len++] = v & 0xff;
+    return this;
   }
 
   u24(v: number): this {
     if (v < 0 || v > 0xffffff) throw new RangeError(`u24 out of range: ${v}`);
-    return this.uint(v, 3);
+    this.ensure(3);
+    this.buf[this.len++] = v >>> 16;
+    this.buf[this.len++] = (v >>> 8) & 0xff;
+    this.buf[this.len++] = v & 0xff;
+    return this;
   }
 
   u32(v: number): this {
-    return this.uint(v, 4);
+    this.ensure(4);
+    this.buf[this.len++] = (v >>> 24) & 0xff;
+    this.buf[this.len++] = (v >>> 16) & 0xff;
+    this.buf[this.len++] = (v >>> 8) & 0xff;
+    this.buf[this.len++] = v & 0xff;
+    return this;
   }
 
   bytes(data: Uint8Array): this {
