@@ -4,10 +4,10 @@
  * verifier is made, never verifies with fewer rules than asked.
  */
 import { MicroTlsError } from '../errors.js';
-import type { Rule } from '../x509/webpki.js';
+import type { WebPkiCheck } from '../x509/webpki.js';
 
-export type { Position, Rule } from '../x509/webpki.js';
+export type { Position, Rule, WebPkiCheck } from '../x509/webpki.js';
 
-export function webPkiRules(): readonly Rule[] {
+export function webPkiCheck(): WebPkiCheck {
   throw new MicroTlsError('X509_FEATURE_UNAVAILABLE', 'policy.webPki: this build leaves out the CA/B Forum rules (use the Node or XS build)');
 }

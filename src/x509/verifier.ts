@@ -25,7 +25,7 @@ import { errorCode, MicroTlsError } from '../errors.js';
 import { digest, getDefaultProvider } from '../../hw/index.js';
 import { constantTimeEqual, toHex, utf8Encode } from '../encoding/bytes.js';
 import { resolvePolicy } from './policy.js';
-import { webPkiRules } from './webpki.js';
+import { webPkiCheck } from './webpki.js';
 
 export interface ChainVerifierOptions {
   /** CA file content(s): PEM (one or more certificates), DER, or parsed. */
@@ -120,7 +120,7 @@ function trustStore(input: CertificateInput | readonly CertificateInput[], cache
 
 export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
   // A build without the webPki rules (the Espruino bundle) refuses the policy here, at connect().
-  if (resolvePolicy(opts.policy).webPki) webPkiRules();
+  if (resolvePolicy(opts.policy).webPki) webPkiCheck();
   const { certs: trusted, rejected, memo } = trustStore(opts.trusted, opts.cache ?? true);
   const verifier = (ctx: { readonly chain: readonly Uint8Array[]; readonly serverName: string | undefined }): ChainVerifierOutcome => {
     const peerDer = ctx.chain[0];

@@ -29,7 +29,7 @@ import { EKU } from './oids.js';
 import { SignatureMemo } from './memo.js';
 import { buildPath, type PoolEntry } from './path.js';
 import { resolvePolicy, type VerifyPolicy } from './policy.js';
-import { webPkiRules, type Position, type Rule } from './webpki.js';
+import { webPkiCheck, type WebPkiCheck } from './webpki.js';
 
 export const DEFAULT_MAX_DEPTH = 8;
 
@@ -95,7 +95,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   // Certificate times have whole seconds: floor the validation time to its second (x509-limbo notafter-fractional).
   const time = new Date(Math.floor(given.getTime() / 1000) * 1000);
   const policy = resolvePolicy(opts.policy);
-  const rules = policy.webPki ? webPkiRules() : [];
+  const webPki = policy.webPki ? webPkiCheck() : undefined;
   const provider = opts.provider ?? getDefaultProvider();
   const usageOid = opts.usage === 'clientAuth' ? EKU.clientAuth : EKU.serverAuth;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -152,7 +152,7 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
     leaf,
     pool,
     edgeProblem: (child, parent, path) => edgeProblem(child, parent, path, maxDepth, signedBy),
-    evaluate: (path) => evaluatePath(path, time, policy, rules, leafFlags),
+    evaluate: (path) => evaluatePath(path, time, policy, webPki, leafFlags),
   });
 
   if (outcome.valid) return { ok: true, chain: outcome.valid, ignored };
@@ -209,7 +209,7 @@ function evaluatePath(
   path: readonly Certificate[],
   time: Date,
   policy: VerifyPolicy,
-  rules: readonly Rule[],
+  webPki: WebPkiCheck | undefined,
   leafFlags: { flags: number; reasons: string[] },
 ): { flags: number; reason: string } {
   let flags = leafFlags.flags;
@@ -227,12 +227,7 @@ function evaluatePath(
     if (!isAnchor && !policy.allowedHashes.includes(c.signatureAlgorithm.hash)) {
       add(F.BADCERT_BAD_MD, `${who}: ${c.signatureAlgorithm.name} refused by the policy`);
     }
-    const pos: Position = { isLeaf: i === 0, isAnchor };
-    for (const rule of rules) {
-      if (!rule.applies(pos)) continue;
-      const problem = rule.check(c, pos);
-      if (problem) add(rule.flag, `${who}: ${problem} (${rule.id})`);
-    }
+    if (webPki) webPki(c, { isLeaf: i === 0, isAnchor }, (flag, problem) => add(flag, `${who}: ${problem}`));
   });
   const nc = nameConstraintProblem(path);
   if (nc) add(F.BADCERT_OTHER, nc);

@@ -112,7 +112,16 @@ const WEBPKI_RULES: readonly Rule[] = [
   },
 ];
 
-/** The rules policy.webPki applies. */
-export function webPkiRules(): readonly Rule[] {
-  return WEBPKI_RULES;
+/** Applies the rules to one certificate of a path, reporting each problem with its flag. */
+export type WebPkiCheck = (c: Certificate, p: Position, add: (flag: number, problem: string) => void) => void;
+
+/** The check policy.webPki runs. */
+export function webPkiCheck(): WebPkiCheck {
+  return (c, p, add) => {
+    for (const rule of WEBPKI_RULES) {
+      if (!rule.applies(p)) continue;
+      const problem = rule.check(c, p);
+      if (problem) add(rule.flag, `${problem} (${rule.id})`);
+    }
+  };
 }
