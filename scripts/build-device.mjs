@@ -289,6 +289,7 @@ const ESPRUINO_ONLY_REPLACEMENTS = {
   './hw/noble.ts': 'src/device/absent-noble.ts',
   './src/x509/name-constraints.ts': 'src/device/absent-x509-name-constraints.ts',
   './src/x509/webpki.ts': 'src/device/absent-x509-webpki.ts',
+  './src/crypto/limb-scan.ts': 'src/device/absent-limb-scan.ts',
 };
 
 async function espruinoBundle(log = console.log) {
