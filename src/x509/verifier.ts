@@ -87,7 +87,8 @@ function storeFor(x: Exclude<CertificateInput, Certificate>): TrustStore {
     if (s) TEXT_STORES.delete(x);
     else s = parseStore(x);
     TEXT_STORES.set(x, s);
-    while (TEXT_STORES.size > MAX_TEXT_STORES) TEXT_STORES.delete(TEXT_STORES.keys().next().value as string);
+    // The first key is the least recently used. for-of, not keys().next(): the Espruino bundle's Map returns an array from keys().
+    while (TEXT_STORES.size > MAX_TEXT_STORES) for (const oldest of TEXT_STORES.keys()) { TEXT_STORES.delete(oldest); break; }
     return s;
   }
   const hit = BYTE_STORES.get(x);
