@@ -49,12 +49,14 @@ type Operation =
 /** MQTT.js-style completion callback. */
 export type Callback<T> = (err: Error | null | undefined, result?: T) => void;
 
-function optionsAndCallback<O extends object, T>(opts: O | Callback<T> | undefined, cb: Callback<T> | undefined): [Partial<O>, Callback<T> | undefined] {
-  if (typeof opts === 'function') return [{}, opts];
-  return [opts ?? {}, cb];
+/** MQTT.js's `(…, opts?, cb?)`: the options (a callback in their place means none). */
+function optionsOf<O extends object>(opts: O | Callback<never> | undefined): Partial<O> {
+  return typeof opts === 'function' || !opts ? {} : opts;
 }
 
 type AckOperation = Exclude<Operation, { kind: 'publish' }>;
+/** An operation before its promise exists: what publish/subscribe/unsubscribe validate and build. */
+type Request<O extends Operation> = O extends unknown ? Omit<O, 'resolve' | 'reject'> : never;
 
 /** CONNACK codes after which retrying cannot help: bad version, id, credentials, authorization. */
 const FATAL_CONNACK = new Set([1, 2, 4, 5]);
@@ -140,16 +142,16 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.maxInflight = options.maxInflight ?? DEFAULT_MAX_INFLIGHT;
     // Math.floor, not Number.isInteger: Espruino lacks the latter.
     if (typeof this.maxInflight !== 'number' || Math.floor(this.maxInflight) !== this.maxInflight || this.maxInflight < 1 || this.maxInflight > 0xffff) {
-      throw new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', `maxInflight must be an integer from 1 to 65535, not ${String(options.maxInflight)}`);
+      throw new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', `maxInflight must be an integer 1-65535, not ${String(options.maxInflight)}`);
     }
     const keepaliveMs = (options.keepalive ?? 60) * 1000;
+    const pingTimeout = options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE);
     this.keepalive = new KeepaliveTimer(this.timers, {
       period: keepaliveMs,
-      pingTimeout: options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE),
+      pingTimeout,
       watchReceived: true,
       sendPing: () => this.send({ type: 'pingreq' }),
-      onTimeout: () => this.drop(new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT',
-        `the broker sent nothing for ${options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE)} ms while a PINGRESP or an acknowledgement was due: the connection is dead`)),
+      onTimeout: () => this.drop(new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT', `broker silent for ${pingTimeout} ms (pingTimeout) with a PINGRESP or ack due`)),
     });
     const random = this.random;
     this.backoff = new Backoff({
@@ -179,58 +181,50 @@ export class MqttClient extends Emitter<MqttClientEvents> {
    * reported on 'error', as MQTT.js does.
    */
   publish(topic: string, payload: string | Uint8Array, opts?: PublishOptions | Callback<void>, cb?: Callback<void>): Promise<void> {
-    const [o, callback] = optionsAndCallback(opts, cb);
-    return this.track(new Promise<void>((resolve, reject) => {
+    return this.request(opts, cb, () => {
+      const o = optionsOf(opts);
       const qos = o.qos ?? 0;
       const packet: PublishPacket = { type: 'publish', topic, payload: toBytes(payload), qos, retain: o.retain ?? false, dup: false };
       if (qos > 0) packet.packetId = 1; // placeholder, patched when sent
-      let bytes: Uint8Array;
-      try {
-        bytes = encodePacket(packet);
-      } catch (e) {
-        reject(e as Error);
-        return;
-      }
-      this.submit({ kind: 'publish', packet, bytes, resolve, reject });
-    }), callback);
+      return { kind: 'publish', packet, bytes: encodePacket(packet) };
+    });
   }
 
   /** Resolves with what the broker granted per filter; MQTT.js's callback `(err, granted)` is accepted too. */
   subscribe(topic: string | string[] | Record<string, SubscribeOptions>, opts?: SubscribeOptions | Callback<Granted[]>, cb?: Callback<Granted[]>): Promise<Granted[]> {
-    const [o, callback] = optionsAndCallback(opts, cb);
-    return this.track(new Promise<Granted[]>((resolve, reject) => {
-      let subscriptions: Subscription[];
-      try {
-        subscriptions = typeof topic === 'string' || Array.isArray(topic)
-          ? topicList(topic).map((t) => ({ topic: t, qos: o.qos ?? 0 }))
-          : Object.entries(topic).map(([t, so]) => ({ topic: t, qos: so.qos ?? o.qos ?? 0 }));
-        encodePacket({ type: 'subscribe', packetId: 1, subscriptions });
-      } catch (e) {
-        reject(e as Error);
-        return;
-      }
-      this.submit({ kind: 'subscribe', subscriptions, resolve, reject });
-    }), callback);
+    return this.request(opts, cb, () => {
+      const qos = optionsOf(opts).qos ?? 0;
+      const subscriptions: Subscription[] = typeof topic === 'string' || Array.isArray(topic)
+        ? topicList(topic).map((t) => ({ topic: t, qos }))
+        : Object.keys(topic).map((t) => ({ topic: t, qos: topic[t]!.qos ?? qos }));
+      encodePacket({ type: 'subscribe', packetId: 1, subscriptions });
+      return { kind: 'subscribe', subscriptions };
+    });
   }
 
   unsubscribe(topic: string | string[], opts?: Record<string, never> | Callback<void>, cb?: Callback<void>): Promise<void> {
-    const [, callback] = optionsAndCallback(opts, cb);
-    return this.track(new Promise<void>((resolve, reject) => {
+    return this.request(opts, cb, () => {
       const topics = topicList(topic);
-      try {
-        for (const t of topics) checkTopicFilter(t);
-        encodePacket({ type: 'unsubscribe', packetId: 1, topics });
-      } catch (e) {
-        reject(e as Error);
-        return;
-      }
-      this.submit({ kind: 'unsubscribe', topics, resolve, reject });
-    }), callback);
+      for (const t of topics) checkTopicFilter(t);
+      encodePacket({ type: 'unsubscribe', packetId: 1, topics });
+      return { kind: 'unsubscribe', topics };
+    });
   }
 
-  /** Marks the promise handled (a fire-and-forget call must not crash Node) and feeds the callback. */
-  private track<T>(p: Promise<T>, cb: Callback<T> | undefined): Promise<T> {
-    p.then((v) => cb?.(null, v), (e: Error) => cb?.(e));
+  /**
+   * One operation: `build` validates and encodes it (a throw rejects the promise); the
+   * promise is marked handled (a fire-and-forget call must not crash Node) and feeds
+   * MQTT.js's callback, given in place of the options or after them.
+   */
+  private request<T>(opts: unknown, cb: Callback<T> | undefined, build: () => Request<Operation>): Promise<T> {
+    const callback = typeof opts === 'function' ? opts as Callback<T> : cb;
+    const p = new Promise<T>((resolve, reject) => {
+      const op = build() as Operation;
+      op.resolve = resolve as Operation['resolve'];
+      op.reject = reject;
+      this.submit(op);
+    });
+    p.then((v) => callback?.(null, v), (e: Error) => callback?.(e));
     return p;
   }
 
@@ -240,9 +234,9 @@ export class MqttClient extends Emitter<MqttClientEvents> {
    */
   end(force?: boolean | (() => void), opts?: object | (() => void), cb?: () => void): Promise<void> {
     // MQTT.js's end(force?, opts?, cb?), each part optional.
-    const callback = [force, opts, cb].find((a): a is () => void => typeof a === 'function');
+    const callback = typeof force === 'function' ? force : typeof opts === 'function' ? opts : cb;
     const done = this.endNow(force === true);
-    if (callback) void done.then(() => callback());
+    if (typeof callback === 'function') void done.then(() => callback());
     return done;
   }
 
@@ -301,7 +295,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     const id = ++this.attemptId;
     this._state = this.backoff.attempts > 0 ? 'reconnecting' : 'connecting';
     this.connectTimer.start(this.options.connectTimeout ?? 30_000, () => {
-      const err = new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT', 'no CONNACK within the connect timeout');
+      const err = new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT', 'no CONNACK within connectTimeout');
       if (this.transport) this.drop(err);
       else {
         this.attemptId++; // the transport factory may still resolve: discard it then
@@ -361,7 +355,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       if (this.transport !== t) return;
       if (received === 0 && chunk.length > 0 && !t.encrypted && (chunk[0] === 0x15 || chunk[0] === 0x16) && chunk[1] === 0x03) {
         // A TLS alert or handshake record where CONNACK (0x20) belongs: the port speaks TLS.
-        this.drop(permanent(new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED', 'the broker answered CONNECT with a TLS record: this port speaks TLS; use mqtts:// (--tls)')));
+        this.drop(permanent(new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED', 'a TLS record answered CONNECT: use mqtts://')));
         return;
       }
       received += chunk.length;
@@ -386,7 +380,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       if (received === 0 && !t.encrypted && this._state !== 'connected' && typed.codeName === 'MBEDTLS_ERR_NET_CONN_RESET') {
         // A TLS listener resets a connection whose first bytes are not TLS (mosquitto does).
         lastError = new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED',
-          `the broker reset the connection (${err.message}) before CONNACK without a byte of MQTT: is this a TLS port? Then use mqtts:// (--tls)`, { cause: typed.codeName }, { cause: err });
+          `reset (${err.message}) before any MQTT byte: a TLS port? use mqtts://`, { cause: typed.codeName }, { cause: err });
       }
     });
     t.on('close', () => {
@@ -427,18 +421,20 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.connectTimer.cancel();
     // A clean close (no socket error) before CONNACK is still a failed attempt: say so, or
     // connectAsync / a caller waiting for 'connect' or 'error' waits forever.
-    if (!err && !reported && !wasConnected) err = closedError('the broker closed the connection before CONNACK');
+    if (!err && !reported && !wasConnected) err = closedError('broker closed before CONNACK');
     if (err && !this.ending) this.report(err);
     // SUBSCRIBE/UNSUBSCRIBE have no session-level resend: put them back to be sent again.
-    const interrupted = Array.from(this.awaitingAck.entries());
+    const interrupted = Array.from(this.awaitingAck.keys(), (id) => {
+      this.ids.release(id);
+      return this.awaitingAck.get(id)!;
+    });
     this.awaitingAck.clear();
-    for (const [id] of interrupted) this.ids.release(id);
     if (wasConnected) {
       // Only a connection that got its CONNACK rotates the guard: failed attempts in between must keep it.
       this.redeliveryGuard = new Set(this.completedQos2);
       this.completedQos2 = [];
     }
-    this.queue.requeueFront(interrupted.map(([, op]) => op));
+    this.queue.requeueFront(interrupted);
     const reconnectPeriod = this.options.reconnectPeriod ?? 1000;
     const over = this.ending || this.gaveUp || reconnectPeriod <= 0;
     // Ending instead: finish() rejects everything with CONNECTION_CLOSED.
@@ -469,7 +465,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     for (const m of this.inflight.clear()) {
       this.ids.release(m.packet.packetId);
       m.reject(new MicroTlsError('MICROTLS_ERR_MQTT_SESSION_LOST',
-        `the connection broke before the broker acknowledged this QoS ${m.packet.qos} message to '${m.packet.topic}' (${m.stage === 'pubrel' ? 'PUBREL sent, no PUBCOMP' : 'no ' + (m.packet.qos === 1 ? 'PUBACK' : 'PUBREC')}), and with a clean session the broker discards it: it may or may not have been delivered; publish it again if it must arrive, or use clean: false`,
+        `QoS ${m.packet.qos} to '${m.packet.topic}': connection broke before ${m.stage === 'pubrel' ? 'PUBCOMP' : m.packet.qos === 1 ? 'PUBACK' : 'PUBREC'}; clean session, so maybe delivered: publish again, or use clean: false`,
         { packetId: m.packet.packetId, qos: m.packet.qos, stage: m.stage, topic: m.packet.topic }));
     }
     this.incomingQos2.clear();
@@ -482,7 +478,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.keepalive.stop();
     this.connectTimer.cancel();
     this.reconnectTimer.cancel();
-    const err = closedError(this.ending ? 'the client was ended' : 'the connection closed and reconnecting is off');
+    const err = closedError(this.ending ? 'client ended' : 'connection closed, no reconnect');
     for (const m of this.inflight.clear()) m.reject(err);
     for (const op of this.queue.drain()) op.reject(err);
     for (const op of this.awaitingAck.values()) op.reject(err);
@@ -493,7 +489,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
 
   private onConnack(p: ConnackPacket): void {
     if (this._state === 'connected') {
-      this.drop(new MqttProtocolError('MQTT-3.2.0-1', 'a second CONNACK on the same connection'));
+      this.drop(new MqttProtocolError('MQTT-3.2.0-1', 'second CONNACK'));
       return;
     }
     if (p.returnCode !== 0) {
@@ -524,7 +520,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       }
     }
     if (!p.sessionPresent && (this.options.resubscribe ?? true) && this.subscriptions.size > 0) {
-      const subscriptions = Array.from(this.subscriptions, ([topic, qos]) => ({ topic, qos }));
+      const subscriptions = Array.from(this.subscriptions.keys(), (topic) => ({ topic, qos: this.subscriptions.get(topic)! }));
       this.queue.requeueFront([{ kind: 'subscribe', subscriptions, resolve: () => {}, reject: (e) => this.report(e) }]);
     }
     this.drainQueue();
@@ -535,14 +531,14 @@ export class MqttClient extends Emitter<MqttClientEvents> {
 
   private submit(op: Operation): void {
     if (this._state === 'closed' || this.ending) {
-      const err = closedError(`${op.kind} after end(): the client is ended`);
+      const err = closedError(`${op.kind} after end()`);
       op.reject(err);
       this.emit('error', err); // MQTT.js reports these on 'error' too
       return;
     }
     if (this.connected && this.queue.length === 0 && this.dispatch(op)) return;
     if (!this.queue.push(op)) {
-      op.reject(new MicroTlsError('MICROTLS_ERR_MQTT_QUEUE_FULL', `${this.queue.limit} operations already wait for the connection`, { limit: this.queue.limit }));
+      op.reject(new MicroTlsError('MICROTLS_ERR_MQTT_QUEUE_FULL', `${this.queue.limit} operations wait (queueLimit)`, { limit: this.queue.limit }));
     }
   }
 
@@ -666,7 +662,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         return this.keepalive.pingResponse();
       default:
         // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT only travel client -> server.
-        return this.drop(new MqttProtocolError('MQTT §2.2.1', `a server must not send ${p.type.toUpperCase()} (Table 2.1: client to server only)`));
+        return this.drop(new MqttProtocolError('MQTT §2.2.1', `a server must not send ${p.type.toUpperCase()}`));
     }
   }
 
@@ -726,6 +722,8 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       const t = Date.now(); // wall time, not the (possibly monotonic, since-boot) timer clock
       for (let i = 0; i < 4; i++) b[i] = Math.floor(t / 256 ** i) & 0xff;
     }
-    return 'microtls_' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    let id = 'microtls_';
+    for (const x of b) id += (x < 16 ? '0' : '') + x.toString(16);
+    return id;
   }
 }
