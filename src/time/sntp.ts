@@ -50,21 +50,21 @@ export function parseSntpResponse(packet: Uint8Array, request: SntpRequest, t4: 
   const bad = (why: string, details: Record<string, unknown> = {}): never => {
     throw new MicroTlsError('NET_RECV_FAILED', `SNTP: ${why}`, details);
   };
-  if (packet.length < NTP_PACKET_LENGTH) bad(`answer of ${packet.length} bytes, expected at least ${NTP_PACKET_LENGTH}`);
+  if (packet.length < NTP_PACKET_LENGTH) bad(`${packet.length}-byte answer, under ${NTP_PACKET_LENGTH}`);
   const li = packet[0]! >> 6;
   const version = (packet[0]! >> 3) & 7;
   const mode = packet[0]! & 7;
   const stratum = packet[1]!;
-  if (mode !== 4) bad(`answer has mode ${mode}, expected 4 (server)`);
-  if (version < 3 || version > 4) bad(`answer has version ${version}, expected 3 or 4`);
+  if (mode !== 4) bad(`mode ${mode}, not 4 (server)`);
+  if (version < 3 || version > 4) bad(`version ${version}, not 3 or 4`);
   if (stratum === 0) {
     const code = asciiDecode(packet.subarray(12, 16)).replace(/[^\x20-\x7e]/g, '');
-    bad(`kiss-o'-death from the server (${code || 'no code'}): try another server or later`, { kissCode: code });
+    bad(`kiss-o'-death ${code}: try another server or later`, { kissCode: code });
   }
-  if (stratum > 15) bad(`answer has stratum ${stratum} (unsynchronized)`);
-  if (li === 3) bad('server clock is not synchronized (leap indicator 3)');
+  if (stratum > 15) bad(`stratum ${stratum} (unsynchronized)`);
+  if (li === 3) bad('server clock not synchronized (leap indicator 3)');
   const originate = packet.subarray(24, 32);
-  if (!originate.every((b, i) => b === request.transmitTimestamp[i])) bad('originate timestamp does not match the request (stale or forged answer)');
+  if (!originate.every((b, i) => b === request.transmitTimestamp[i])) bad('originate timestamp is not ours (stale or forged)');
   const transmit = packet.subarray(40, 48);
   if (transmit.every((b) => b === 0)) bad('transmit timestamp is zero');
   const t2 = fromNtpTimestamp(packet.subarray(32, 40));
