@@ -60,7 +60,7 @@ export function badOption(message: string): never {
 /** clean: false keeps a session under the client id, so it must be a known one ('' is the codec's MQTT-3.1.3-7). */
 export function requireSessionClientId(o: { readonly clean?: boolean; readonly clientId?: string }): void {
   if (o.clean === false && o.clientId === undefined) {
-    badOption('clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again');
+    badOption('clean: false needs a clientId (the broker keeps the session under it)');
   }
 }
 

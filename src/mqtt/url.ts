@@ -60,10 +60,10 @@ export function parseBrokerUrl(url: string): BrokerAddress {
   const m = splitUrl(url.trim());
   const protocol = m ? SCHEMES[m[1]!] : undefined;
   if (!m || !protocol) {
-    throw new MicroTlsError('SSL_BAD_INPUT_DATA', `'${url}' is not an MQTT broker URL (mqtt://host[:port] or mqtts://host[:port])`);
+    throw new MicroTlsError('SSL_BAD_INPUT_DATA', `'${url}' is not mqtt[s]://host[:port]`);
   }
   const port = m[5] !== undefined ? Number(m[5]) : DEFAULT_PORTS[protocol];
-  if (port < 1 || port > 65_535) throw new MicroTlsError('SSL_BAD_INPUT_DATA', `port ${port} is out of range`);
+  if (port < 1 || port > 65_535) throw new MicroTlsError('SSL_BAD_INPUT_DATA', `port ${port} is not 1-65535`);
   const address: BrokerAddress = { protocol, host: m[4]!.startsWith('[') ? m[4]!.slice(1, -1) : m[4]!, port };
   if (m[2]) address.username = decodeURIComponent(m[2]);
   if (m[3] !== undefined) address.password = decodeURIComponent(m[3]);

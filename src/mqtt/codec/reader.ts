@@ -71,7 +71,7 @@ export class PacketReader {
         }
         const total = 1 + this.lengthBytes + this.length;
         if (total > this.maxPacketSize) {
-          protocolError('microtls-max-packet-size', `packet of ${total} bytes exceeds the limit of ${this.maxPacketSize}`, { size: total });
+          protocolError('microtls-max-packet-size', `${total}-byte packet over maxPacketSize ${this.maxPacketSize}`, { size: total });
         }
         this.body = new Uint8Array(Math.min(this.length, INITIAL_BODY));
         this.filled = 0;
