@@ -163,7 +163,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.reconnectTimer = new OneShot(this.timers);
     // Validate what goes into CONNECT now, so a bad option fails at once rather than on every reconnect.
     encodePacket(this.connectPacket());
-    void this.attempt();
+    this.attempt();
   }
 
   get state(): ConnectionState {
@@ -291,7 +291,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     return p;
   }
 
-  private async attempt(): Promise<void> {
+  private attempt(): void {
     const id = ++this.attemptId;
     this._state = this.backoff.attempts > 0 ? 'reconnecting' : 'connecting';
     this.connectTimer.start(this.options.connectTimeout ?? 30_000, () => {
@@ -305,19 +305,22 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     });
     const opening = new CancellableAttempt();
     this.opening = opening;
-    let t: DuplexLike;
-    try {
-      t = await this.options.transport(opening);
-    } catch (e) {
+    /** The attempt is over; true when it is still the current one. */
+    const current = (): boolean => {
       if (this.opening === opening) this.opening = undefined;
-      if (id === this.attemptId && !this.ending) this.connectionLost(e as Error);
-      return;
-    }
-    if (this.opening === opening) this.opening = undefined;
-    if (id !== this.attemptId || this.ending) {
-      t.destroy();
-      return;
-    }
+      return id === this.attemptId && !this.ending;
+    };
+    // A factory that throws fails the attempt as one that rejects does.
+    new Promise<DuplexLike>((resolve) => resolve(this.options.transport(opening))).then((t) => {
+      if (current()) this.opened(t);
+      else t.destroy();
+    }, (e: Error) => {
+      if (current()) this.connectionLost(e);
+    });
+  }
+
+  /** The transport is up: wire it to the reader and writer, and send CONNECT. */
+  private opened(t: DuplexLike): void {
     this.transport = t;
     // Read backpressure: bytes handed to the transport and not yet flushed (its write
     // callbacks), and reading paused while they exceed the limit.
@@ -448,7 +451,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this._state = 'reconnecting';
     this.reconnectTimer.start(this.backoff.next(), () => {
       this.emit('reconnect');
-      void this.attempt();
+      this.attempt();
     });
   }
 
