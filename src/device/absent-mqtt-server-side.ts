@@ -14,5 +14,5 @@ export function decodeClientPacket(type: 'connect' | 'subscribe' | 'unsubscribe'
 }
 
 export function serverPacketLayout(p: ConnackPacket | SubackPacket): Layout {
-  return protocolError('MQTT §2.2.1', `${p.type.toUpperCase()} is sent by servers only; this device build encodes the packets a client sends`);
+  return protocolError('MQTT §2.2.1', `this build encodes no ${p.type.toUpperCase()} (server to client only)`);
 }

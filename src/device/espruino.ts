@@ -14,8 +14,8 @@ import { MicroTlsError } from '../errors.js';
 import { TlsClient, type HandshakeInfo, type TlsClientEvents } from '../handshake/client.js';
 import type { CertificateVerifier, TlsClientOptions } from '../handshake/options.js';
 import { EspruinoStream, ESPRUINO_WRITE_HIGH_WATER, ESPRUINO_WRITE_QUEUE_LIMIT, type EspruinoSocket } from './espruino-stream.js';
-import { connect as mqttConnectWith, resolveConnectOptions, whenConnected, type ConnectOptions as MqttConnectOptions } from '../mqtt/connect.js';
-import type { MqttClient } from '../mqtt/client.js';
+import { resolveConnectOptions, whenConnected, type ConnectOptions as MqttConnectOptions } from '../mqtt/connect.js';
+import { MqttClient } from '../mqtt/client.js';
 import { DEFAULT_WRITE_BUFFER_LIMIT, type CertificateDescription } from '../mqtt/options.js';
 import type { DuplexLike, TransportAttempt, TransportFactory } from '../mqtt/transport.js';
 import type { TlsSession } from '../session/session.js';
@@ -471,7 +471,8 @@ export function connectMqtt(urlOrOptions: string | MqttConnectOptions, options?:
   add('CA certificate', o.caCertificate, describeCertificate);
   add('Client certificate', o.clientCertificate, describeCertificate);
   add('Private key', o.privateKey, describeKey);
-  return mqttConnectWith({ ...o, transport, describeCertificates: o.describeCertificates ?? (() => described) });
+  // As mqtt/connect.ts's connect() does, with this engine's transport instead of Node's.
+  return new MqttClient({ ...o, transport, describeCertificates: o.describeCertificates ?? (() => described) });
 }
 
 /** Resolves on the first CONNACK (see whenConnected). */

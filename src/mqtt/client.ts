@@ -121,7 +121,6 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   private readonly recentCodes: number[] = [];
   private transport: DuplexLike | undefined;
   private writer: WriteBatcher | undefined;
-  private reader: PacketReader | undefined;
   private _state: ConnectionState = 'connecting';
   /** Bumped per attempt, so a transport that opens after its attempt timed out is discarded. */
   private attemptId = 0;
@@ -157,7 +156,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.backoff = new Backoff({
       initial: options.reconnectPeriod ?? 1000,
       max: options.maxReconnectPeriod ?? 30_000,
-      ...(random ? { random: () => randomUnit(random) } : {}),
+      random: random && (() => randomUnit(random)),
     });
     this.connectTimer = new OneShot(this.timers);
     this.reconnectTimer = new OneShot(this.timers);
@@ -351,7 +350,6 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       }
     });
     const reader = new PacketReader({ maxPacketSize: this.options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE });
-    this.reader = reader;
     let lastError: Error | undefined;
     let received = 0;
     t.on('data', (chunk: Uint8Array) => {
@@ -391,9 +389,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       this.noteCodes(t.lastErrors);
       // The writer's closure holds the transport: an engine that keeps this client alive
       // (Espruino keeps an object whose lock count once hit its maximum) must not keep the connection.
-      this.transport = undefined;
-      this.reader = undefined;
-      this.writer = undefined;
+      this.detach();
       this.connectionLost(lastError);
     });
     this.send(this.connectPacket());
@@ -405,14 +401,18 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     o?.cancel();
   }
 
+  /** Lets go of the connection: the writer's closure holds the transport. */
+  private detach(): void {
+    this.transport = undefined;
+    this.writer = undefined;
+  }
+
   /** Ends the current connection because of `err` (protocol violation, timeout); reconnect follows if enabled. */
   private drop(err: Error): void {
     const t = this.transport;
     if (!t) return;
     this.report(err);
-    this.transport = undefined;
-    this.reader = undefined;
-    this.writer = undefined;
+    this.detach();
     t.destroy();
     this.connectionLost(undefined, true);
   }
