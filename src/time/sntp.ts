@@ -79,10 +79,10 @@ export function parseSntpResponse(packet: Uint8Array, request: SntpRequest, t4: 
 export function toNtpTimestamp(unixMs: number): Uint8Array {
   const seconds = Math.floor(unixMs / 1000);
   const fraction = Math.floor(((unixMs - seconds * 1000) / 1000) * TWO_32);
-  const ntpSeconds = (seconds + NTP_UNIX_OFFSET) % TWO_32;
   const out = new Uint8Array(8);
-  writeU32(out, 0, ntpSeconds);
-  writeU32(out, 4, fraction);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, (seconds + NTP_UNIX_OFFSET) % TWO_32);
+  v.setUint32(4, fraction);
   return out;
 }
 
@@ -91,19 +91,8 @@ export function toNtpTimestamp(unixMs: number): Uint8Array {
  * the time is in era 1 (from 2036-02-07), so this works until 2104.
  */
 export function fromNtpTimestamp(b: Uint8Array): number {
-  let seconds = readU32(b, 0);
+  const v = new DataView(b.buffer, b.byteOffset, 8);
+  let seconds = v.getUint32(0);
   if (seconds < 0x80000000) seconds += TWO_32;
-  const fraction = readU32(b, 4);
-  return (seconds - NTP_UNIX_OFFSET) * 1000 + (fraction / TWO_32) * 1000;
-}
-
-function writeU32(b: Uint8Array, off: number, v: number): void {
-  b[off] = Math.floor(v / 0x1000000) & 0xff;
-  b[off + 1] = (v >>> 16) & 0xff;
-  b[off + 2] = (v >>> 8) & 0xff;
-  b[off + 3] = v & 0xff;
-}
-
-function readU32(b: Uint8Array, off: number): number {
-  return ((b[off]! << 24) >>> 0) + (b[off + 1]! << 16) + (b[off + 2]! << 8) + b[off + 3]!;
+  return (seconds - NTP_UNIX_OFFSET) * 1000 + (v.getUint32(4) / TWO_32) * 1000;
 }
