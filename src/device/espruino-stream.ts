@@ -141,7 +141,7 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
   }
 
   /** 'end', 'error' or 'close', after any held data. */
-  protected emitAfterData(...event: TailEvent): void {
+  protected emitAfterData(event: TailEvent): void {
     if (this.held.length === 0 && this.tail.length === 0) {
       this.emitTail(event);
       return;
@@ -172,8 +172,8 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
     this.waiting = [];
     this.pending = 0;
     for (const cb of waiting) cb(err ?? new MicroTlsError('NET_CONN_RESET', 'connection closed before the data was sent'));
-    if (err) this.emitAfterData('error', err);
-    this.emitAfterData('close');
+    if (err) this.emitAfterData(['error', err]);
+    this.emitAfterData(['close']);
   }
 
   private emitTail(event: TailEvent): void {

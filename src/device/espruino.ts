@@ -223,7 +223,7 @@ export class TlsSocket extends EspruinoStream implements DuplexLike {
 
   /** The server's close_notify. */
   peerClosed(): void {
-    this.emitAfterData('end');
+    this.emitAfterData(['end']);
     this.destroy();
   }
 
