@@ -59,10 +59,17 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
   private heldBytes = 0;
   private tail: TailEvent[] = [];
   private releasing = false;
-  protected closeError: Error | undefined;
+  // `declare`: set in the constructor (closeError once closed), so no field definition is emitted.
+  protected declare closeError: Error | undefined;
+  protected declare readonly tcp: EspruinoSocket;
+  private declare readonly writeLimit: number;
+  private declare readonly holdLimit: number;
 
-  constructor(protected readonly tcp: EspruinoSocket, private readonly writeLimit = ESPRUINO_WRITE_QUEUE_LIMIT, private readonly holdLimit = ESPRUINO_READ_HOLD_LIMIT) {
+  constructor(tcp: EspruinoSocket, writeLimit = ESPRUINO_WRITE_QUEUE_LIMIT, holdLimit = ESPRUINO_READ_HOLD_LIMIT) {
     super();
+    this.tcp = tcp;
+    this.writeLimit = writeLimit;
+    this.holdLimit = holdLimit;
   }
 
   /** Bytes handed to the socket and not yet sent, as far as 'drain' tells. */

@@ -168,14 +168,17 @@ type WriteCallback = (err?: Error | null) => void;
 
 /** A TLS connection over an Espruino `net` socket: what the MQTT client (DuplexLike) and applications use. */
 export class TlsSocket extends EspruinoStream implements DuplexLike {
-  handshake: HandshakeInfo | undefined;
+  // `declare`: set in the constructor (handshake once done), so no field definition is emitted.
+  declare handshake: HandshakeInfo | undefined;
+  declare readonly engine: TlsClient;
   /** The two most recent Mbed TLS error codes, newest first (the device's "Status codes"). */
   readonly lastErrors: number[] = [];
   readonly encrypted = true;
   private wasTruncated = false;
 
-  constructor(readonly engine: TlsClient, tcp: EspruinoSocket, limit?: number) {
+  constructor(engine: TlsClient, tcp: EspruinoSocket, limit?: number) {
     super(tcp, limit);
+    this.engine = engine;
   }
 
   /** Ciphertext from the engine to the socket; past the limit the connection fails instead. */

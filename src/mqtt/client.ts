@@ -94,10 +94,11 @@ function toBytes(v: string | Uint8Array): Uint8Array {
 }
 
 export class MqttClient extends Emitter<MqttClientEvents> {
-  readonly options: Readonly<MqttClientOptions>;
-  readonly clientId: string;
-  private readonly timers: Timers;
-  private readonly random: RandomSource | undefined;
+  // `declare`: set in the constructor (or undefined until set), so no field definition is emitted for them.
+  declare readonly options: Readonly<MqttClientOptions>;
+  declare readonly clientId: string;
+  private declare readonly timers: Timers;
+  private declare readonly random: RandomSource | undefined;
   private readonly ids = new PacketIdAllocator();
   private readonly inflight = new InflightStore();
   private readonly awaitingAck = new Map<number, AckOperation>();
@@ -111,21 +112,21 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   private redeliveryGuard = new Set<number>();
   /** Granted subscriptions, re-sent after a reconnect that found no session. */
   private readonly subscriptions = new Map<string, QoS>();
-  private readonly queue: BoundedQueue<Operation>;
+  private declare readonly queue: BoundedQueue<Operation>;
   /** QoS 1/2 PUBLISHes allowed unacknowledged at once (maxInflight). */
-  private readonly maxInflight: number;
-  private readonly keepalive: KeepaliveTimer;
-  private readonly backoff: Backoff;
-  private readonly connectTimer: OneShot;
-  private readonly reconnectTimer: OneShot;
+  private declare readonly maxInflight: number;
+  private declare readonly keepalive: KeepaliveTimer;
+  private declare readonly backoff: Backoff;
+  private declare readonly connectTimer: OneShot;
+  private declare readonly reconnectTimer: OneShot;
   private readonly recentCodes: number[] = [];
-  private transport: DuplexLike | undefined;
-  private writer: WriteBatcher | undefined;
+  private declare transport: DuplexLike | undefined;
+  private declare writer: WriteBatcher | undefined;
   private _state: ConnectionState = 'connecting';
   /** Bumped per attempt, so a transport that opens after its attempt timed out is discarded. */
   private attemptId = 0;
   /** The attempt whose transport is still being opened, cancelled if it is abandoned. */
-  private opening: CancellableAttempt | undefined;
+  private declare opening: CancellableAttempt | undefined;
   private ending = false;
   private gaveUp = false;
   private endWaiters: (() => void)[] = [];

@@ -33,7 +33,14 @@ export function checkFixedHeader(first: number): void {
 
 export class Cursor {
   private off = 0;
-  constructor(private readonly buf: Uint8Array, private readonly what: string) {}
+  // `declare`: set in the constructor, so no field definition (`= undefined` first) is emitted.
+  private declare readonly buf: Uint8Array;
+  private declare readonly what: string;
+
+  constructor(buf: Uint8Array, what: string) {
+    this.buf = buf;
+    this.what = what;
+  }
 
   get remaining(): number {
     return this.buf.length - this.off;
