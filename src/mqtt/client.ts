@@ -685,19 +685,11 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         return;
       }
     }
-    if (p.qos === 0) {
-      this.emit('message', p.topic, p.payload, p);
-    } else if (p.qos === 1) {
-      this.emit('message', p.topic, p.payload, p);
-      this.send({ type: 'puback', packetId: p.packetId! });
-    } else {
-      // Section 4.3.3 method B: deliver on first receipt, remember the id until PUBREL.
-      if (!this.incomingQos2.has(p.packetId!)) {
-        this.incomingQos2.add(p.packetId!);
-        this.emit('message', p.topic, p.payload, p);
-      }
-      this.send({ type: 'pubrec', packetId: p.packetId! });
-    }
+    // QoS 2, section 4.3.3 method B: deliver on first receipt, remember the id until PUBREL.
+    const repeat = p.qos === 2 && this.incomingQos2.has(p.packetId!);
+    if (p.qos === 2) this.incomingQos2.add(p.packetId!);
+    if (!repeat) this.emit('message', p.topic, p.payload, p);
+    if (p.qos > 0) this.send({ type: p.qos === 1 ? 'puback' : 'pubrec', packetId: p.packetId! });
   }
 
   // ---- errors ----

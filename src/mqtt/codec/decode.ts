@@ -7,7 +7,7 @@ import { utf8DecodeStrict } from '../../encoding/bytes.js';
 import { CONNACK_RETURN_CODES, type ConnackReturnCode, protocolError } from '../errors.js';
 import { FIXED_HEADER_FLAGS, PACKET_TYPE } from './packets.js';
 import type { Packet, PacketType, PublishPacket, QoS, SubackReturnCode } from './packets.js';
-import { checkPacketId, checkTopicName } from './rules.js';
+import { checkPacketId, checkString, checkTopicName } from './rules.js';
 import { decodeClientPacket } from './server-side.js';
 
 /** Type names by number (0 and 15 are reserved); the required low nibble by number, PUBLISH's (3) free-form and checked separately. */
@@ -77,7 +77,7 @@ export class Cursor {
   string(field: string): string {
     const s = utf8DecodeStrict(this.prefixed(field));
     if (s === undefined) protocolError('MQTT-1.5.3-1', `${field} is not well-formed UTF-8`);
-    if (s.includes('\u0000')) protocolError('MQTT-1.5.3-2', `${field} contains U+0000`);
+    checkString(s, field); // U+0000 (a strict decode leaves no lone surrogate)
     return s;
   }
 
