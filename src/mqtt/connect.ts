@@ -75,9 +75,10 @@ const KNOWN_OPTIONS = new Set((
   'servername ciphers maxFragmentLength receiveBufferSize acceptLargerRecords protocol host port ' +
   'ca cert key rejectUnauthorized protocolVersion protocolId hostname').split(' '));
 
-const ALIASES: [keyof MqttJsAliases, keyof ConnectOptions][] = [
-  ['ca', 'caCertificate'], ['cert', 'clientCertificate'], ['key', 'privateKey'], ['rejectUnauthorized', 'verifyServerCertificate'], ['hostname', 'host'],
-];
+/** MQTT.js's name -> the setting it stands for. */
+const ALIASES: Partial<Record<keyof MqttJsAliases, keyof ConnectOptions>> = {
+  ca: 'caCertificate', cert: 'clientCertificate', key: 'privateKey', rejectUnauthorized: 'verifyServerCertificate', hostname: 'host',
+};
 
 /** Refuses what cannot work and maps MQTT.js's names (see MqttJsAliases). */
 function checkOptions(o: ConnectOptions): ConnectOptions {
@@ -86,7 +87,8 @@ function checkOptions(o: ConnectOptions): ConnectOptions {
   if (o.protocolVersion !== undefined && o.protocolVersion !== 4) badOption(`protocolVersion ${o.protocolVersion}: microtls speaks MQTT 3.1.1 (4) only`);
   if (o.protocolId !== undefined && o.protocolId !== 'MQTT') badOption(`protocolId '${o.protocolId}': MQTT 3.1.1 has 'MQTT'`);
   const out: Record<string, unknown> = { ...o };
-  for (const [alias, name] of ALIASES) {
+  for (const alias in ALIASES) {
+    const name = ALIASES[alias as keyof MqttJsAliases]!;
     if (out[alias] === undefined) continue;
     if (out[name] !== undefined && out[name] !== out[alias]) badOption(`'${alias}' and '${name}' differ: give one`);
     out[name] = out[alias];
