@@ -26,12 +26,12 @@ export function ccmWithKey(makeBlock: (key: Uint8Array) => AesBlockCipher, key: 
 
 export function ccmAead(cipher: AesBlockCipher, tagLength: number): AeadCipher {
   if (!Number.isInteger(tagLength) || tagLength < 4 || tagLength > 16 || tagLength % 2 !== 0) {
-    fail('CCM_BAD_INPUT', `CCM tag length must be an even number of bytes from 4 to 16, got ${tagLength}`);
+    fail('CCM_BAD_INPUT', `CCM tag length must be even, 4..16, got ${tagLength}`);
   }
 
   function checkNonce(nonce: Uint8Array, messageLength: number): number {
     if (nonce.length < 7 || nonce.length > 13) {
-      fail('CCM_BAD_INPUT', `CCM nonce must be 7 to 13 bytes, got ${nonce.length}`);
+      fail('CCM_BAD_INPUT', `CCM nonce must be 7..13 bytes, got ${nonce.length}`);
     }
     const lengthFieldBytes = 15 - nonce.length;
     // The message length has to fit in the L-byte field of B0 (16 MiB for a TLS 12-byte nonce).
@@ -76,13 +76,6 @@ export function ccmAead(cipher: AesBlockCipher, tagLength: number): AeadCipher {
     return x;
   }
 
-  function keystream(counters: Uint8Array): Uint8Array {
-    if (cipher.encryptBlocks) return cipher.encryptBlocks(counters);
-    const out = new Uint8Array(counters.length);
-    for (let off = 0; off < counters.length; off += BLOCK) out.set(cipher.encryptBlock(counters.subarray(off, off + BLOCK)), off);
-    return out;
-  }
-
   /** CTR with A_i = flags || nonce || i; returns S_0 (the tag mask) and writes the rest. */
   function ctr(nonce: Uint8Array, L: number, input: Uint8Array, output: Uint8Array): Uint8Array {
     const a = new Uint8Array(BLOCK);
@@ -97,7 +90,7 @@ export function ccmAead(cipher: AesBlockCipher, tagLength: number): AeadCipher {
         increment(a, BLOCK - L);
         counters.set(a, b);
       }
-      const ks = keystream(counters);
+      const ks = ecbBlocks(cipher, counters);
       for (let i = 0; i < n; i++) output[off + i] = input[off + i]! ^ ks[i]!;
     }
     return s0;
@@ -130,6 +123,14 @@ export function ccmAead(cipher: AesBlockCipher, tagLength: number): AeadCipher {
       return plaintext;
     },
   };
+}
+
+/** ECB over whole blocks: the cipher's bulk path when it has one (CTR keystreams for CCM and GCM). */
+export function ecbBlocks(cipher: AesBlockCipher, blocks: Uint8Array): Uint8Array {
+  if (cipher.encryptBlocks) return cipher.encryptBlocks(blocks);
+  const out = new Uint8Array(blocks.length);
+  for (let off = 0; off < blocks.length; off += BLOCK) out.set(cipher.encryptBlock(blocks.subarray(off, off + BLOCK)), off);
+  return out;
 }
 
 /** RFC 3610 2.2: the AAD is prefixed with its length in a 2-, 6- or 10-byte encoding. */

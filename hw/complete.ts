@@ -11,27 +11,28 @@ import type { CryptoProvider, FullCryptoProvider, HashName, PublicKeyOpName } fr
 
 export function completeProvider(p: CryptoProvider = nobleProvider): FullCryptoProvider {
   // Bound copies: a provider may be a class instance whose methods rely on `this`.
-  const hash = p.hash?.bind(p);
-  const aesBlock = p.aesBlock?.bind(p);
+  const own = <K extends keyof CryptoProvider>(k: K): CryptoProvider[K] => {
+    const f = p[k] as unknown as ((...a: unknown[]) => unknown) | undefined;
+    return (f ? f.bind(p) : undefined) as CryptoProvider[K];
+  };
+  const hash = own('hash');
+  const aesBlock = own('aesBlock');
   const full: FullCryptoProvider = {
     name: p.name,
     hash: hash ?? nobleProvider.hash,
-    hmac: p.hmac?.bind(p) ?? (hash ? (alg: HashName, key: Uint8Array) => hmacOnHash(hash, alg, key) : nobleProvider.hmac),
+    hmac: own('hmac') ?? (hash ? (alg: HashName, key: Uint8Array) => hmacOnHash(hash, alg, key) : nobleProvider.hmac),
     aesBlock: aesBlock ?? nobleProvider.aesBlock,
-    aesCbc: p.aesCbc?.bind(p) ?? nobleProvider.aesCbc,
-    aesGcm: p.aesGcm?.bind(p) ?? nobleProvider.aesGcm,
-    aesCcm: p.aesCcm?.bind(p) ??
+    aesCbc: own('aesCbc') ?? nobleProvider.aesCbc,
+    aesGcm: own('aesGcm') ?? nobleProvider.aesGcm,
+    aesCcm: own('aesCcm') ??
       (aesBlock ? (key: Uint8Array, tagLength: 8 | 16) => ccmWithKey(aesBlock, key, tagLength) : nobleProvider.aesCcm),
-    randomBytes: p.randomBytes?.bind(p) ?? nobleProvider.randomBytes,
+    randomBytes: own('randomBytes') ?? nobleProvider.randomBytes,
   };
   // Public-key operations are passed through only when the provider has them, never filled
   // in: src/crypto checks for their presence and uses its own code otherwise, so inventing a
   // noble-backed one here would only add a layer (and hide from callers which engine runs).
   const pk: { -readonly [K in PublicKeyOpName]?: CryptoProvider[K] } = full;
-  if (p.rsaPublic) pk.rsaPublic = p.rsaPublic.bind(p);
-  if (p.rsaPrivate) pk.rsaPrivate = p.rsaPrivate.bind(p);
-  if (p.ecdsaVerify) pk.ecdsaVerify = p.ecdsaVerify.bind(p);
-  if (p.ecdsaVerifyMessage) pk.ecdsaVerifyMessage = p.ecdsaVerifyMessage.bind(p);
+  for (const k of ['rsaPublic', 'rsaPrivate', 'ecdsaVerify', 'ecdsaVerifyMessage'] as const) if (p[k]) pk[k] = own(k) as never;
   return Object.freeze(full);
 }
 

@@ -9,6 +9,7 @@
  * Tags are compared in constant flow.
  */
 import { fail } from '../src/errors.js';
+import { ecbBlocks } from './ccm.js';
 import type { AeadCipher, AesBlockCipher } from './provider.js';
 
 // Reduction constants for the 4 bits shifted out per step (gcm.c's last4), already << 16.
@@ -83,13 +84,6 @@ function ghash(t: Uint32Array, aad: Uint8Array, ct: Uint8Array): Uint32Array {
 const MAX_BLOCKS_PER_CALL = 1024;
 
 export function gcmOnBlockCipher(cipher: AesBlockCipher): AeadCipher {
-  const ecb = cipher.encryptBlocks
-    ? (blocks: Uint8Array) => cipher.encryptBlocks!(blocks)
-    : (blocks: Uint8Array) => {
-      const out = new Uint8Array(blocks.length);
-      for (let i = 0; i < blocks.length; i += 16) out.set(cipher.encryptBlock(blocks.subarray(i, i + 16)), i);
-      return out;
-    };
   const table = ghashTable(cipher.encryptBlock(new Uint8Array(16)));
 
   /** Keystream blocks E(J0), E(J0+1), ... for `n` data bytes, the first block being E(J0). */
@@ -104,7 +98,7 @@ export function gcmOnBlockCipher(cipher: AesBlockCipher): AeadCipher {
         counters.set(nonce, b * 16);
         dv.setUint32(b * 16 + 12, start + b + 1); // J0 = nonce || 1; 2^32 wrap cannot occur for one record
       }
-      out.set(ecb(counters), start * 16);
+      out.set(ecbBlocks(cipher, counters), start * 16);
     }
     return out;
   };

@@ -25,7 +25,7 @@
  * certificate chain) and hashed natively when a digest is needed; clone() shares the
  * (immutable) chunks. Interpreted SHA-256 would be ~4000x slower than the firmware's.
  */
-import { fail } from '../src/errors.js';
+import { fail, type ErrorName } from '../src/errors.js';
 import { gcmOnBlockCipher } from './espruino-gcm.js';
 import type { AeadCipher, AesBlockCipher, AesCbcCipher, CryptoProvider, HashContext, HashName } from './provider.js';
 
@@ -49,14 +49,6 @@ export interface EspruinoProviderOptions {
   randomWord?: () => number;
 }
 
-const NATIVE_HASH: Readonly<Partial<Record<HashName, 'SHA1' | 'SHA224' | 'SHA256' | 'SHA384' | 'SHA512'>>> = {
-  sha1: 'SHA1',
-  sha224: 'SHA224',
-  sha256: 'SHA256',
-  sha384: 'SHA384',
-  sha512: 'SHA512',
-};
-
 type OneShot = (message: Uint8Array) => ArrayBuffer;
 
 /** Chunks are joined once this many have queued, so a long transcript costs one buffer, not a list of them. */
@@ -73,11 +65,15 @@ function join(chunks: readonly Uint8Array[], total: number): Uint8Array {
 }
 
 class BufferedHashContext implements HashContext {
-  constructor(
-    private readonly native: OneShot,
-    private chunks: Uint8Array[] = [],
-    private total = 0,
-  ) {}
+  private declare readonly native: OneShot;
+  private declare chunks: Uint8Array[];
+  private declare total: number;
+
+  constructor(native: OneShot, chunks: Uint8Array[] = [], total = 0) {
+    this.native = native;
+    this.chunks = chunks;
+    this.total = total;
+  }
 
   update(data: Uint8Array): HashContext {
     // Copied: the caller may reuse its buffer (record buffers are recycled).
@@ -106,14 +102,21 @@ export const NATIVE_CHUNK_BYTES = 1024;
 
 function nativeBytes(result: ArrayBuffer | undefined, length: number, what: string): Uint8Array {
   if (!(result instanceof ArrayBuffer) && (result === undefined || result === null)) {
-    fail('SSL_ALLOC_FAILED', `${what}: the firmware could not allocate ${length} bytes (memory low or fragmented)`);
+    fail('SSL_ALLOC_FAILED', `${what}: the firmware could not allocate ${length} bytes (memory low)`);
   }
   return new Uint8Array(result);
 }
 
-function checkKey(key: Uint8Array, what: string): Uint8Array {
+/** `native` over `data` a flat-buffer-sized chunk at a time, the results joined; a call may use state the previous one left. */
+function inChunks(data: Uint8Array, native: (part: Uint8Array) => Uint8Array): Uint8Array {
+  const out = new Uint8Array(data.length);
+  for (let i = 0; i < data.length; i += NATIVE_CHUNK_BYTES) out.set(native(data.subarray(i, Math.min(data.length, i + NATIVE_CHUNK_BYTES))), i);
+  return out;
+}
+
+function checkKey(key: Uint8Array, what: string, code: ErrorName = 'CIPHER_BAD_INPUT_DATA'): Uint8Array {
   if (key.length !== 16 && key.length !== 24 && key.length !== 32) {
-    fail('CIPHER_BAD_INPUT_DATA', `${what} key must be 16, 24 or 32 bytes, got ${key.length}`);
+    fail(code, `${what} key must be 16, 24 or 32 bytes, got ${key.length}`);
   }
   // Our own copy: Espruino reads the key on every call, and the caller may wipe theirs.
   return new Uint8Array(key);
@@ -123,10 +126,10 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
   const provider: { -readonly [K in keyof CryptoProvider]: CryptoProvider[K] } = {
     name: 'espruino',
     hash(alg) {
-      const fnName = NATIVE_HASH[alg];
-      const fn = fnName ? cryptoModule[fnName] : undefined;
-      if (!fn) return fail('MD_FEATURE_UNAVAILABLE', `${alg} is not in this firmware's crypto module (TLS 1.2 with the ten suites needs only SHA-1/256/384)`);
-      return new BufferedHashContext((m) => fn.call(cryptoModule, m));
+      // The firmware's names are the upper-case hash names (SHA1 .. SHA512); it has no MD5.
+      const fn = /^sha/.test(alg) ? (cryptoModule as Record<string, unknown>)[alg.toUpperCase()] : undefined;
+      if (typeof fn !== 'function') return fail('MD_FEATURE_UNAVAILABLE', `${alg} is not in this firmware's crypto module`);
+      return new BufferedHashContext((m) => (fn as OneShot).call(cryptoModule, m));
     },
   };
 
@@ -148,13 +151,7 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
         // so CCM and GCM hand the firmware a chunk of counters / MAC input per call.
         encryptBlocks(blocks) {
           wholeBlocks(blocks);
-          if (blocks.length <= NATIVE_CHUNK_BYTES) return nativeBytes(aes.encrypt(blocks, k, { mode: 'ECB' }), blocks.length, 'AES-ECB');
-          const out = new Uint8Array(blocks.length);
-          for (let i = 0; i < blocks.length; i += NATIVE_CHUNK_BYTES) {
-            const part = blocks.subarray(i, Math.min(blocks.length, i + NATIVE_CHUNK_BYTES));
-            out.set(nativeBytes(aes.encrypt(part, k, { mode: 'ECB' }), part.length, 'AES-ECB'), i);
-          }
-          return out;
+          return inChunks(blocks, (part) => nativeBytes(aes.encrypt(part, k, { mode: 'ECB' }), part.length, 'AES-ECB'));
         },
         cbcMacBlocks(iv, blocks) {
           wholeBlocks(blocks);
@@ -169,27 +166,24 @@ export function createEspruinoProvider(cryptoModule: EspruinoCryptoModule, optio
       };
     };
     provider.aesGcm = (key): AeadCipher => {
-      if (key.length !== 16 && key.length !== 24 && key.length !== 32) fail('GCM_BAD_INPUT', `AES-GCM key must be 16, 24 or 32 bytes, got ${key.length}`);
-      return gcmOnBlockCipher(provider.aesBlock!(key));
+      return gcmOnBlockCipher(provider.aesBlock!(checkKey(key, 'AES-GCM', 'GCM_BAD_INPUT')));
     };
     provider.aesCbc = (key): AesCbcCipher => {
       const k = checkKey(key, 'AES-CBC');
       const run = (op: 'encrypt' | 'decrypt', iv: Uint8Array, data: Uint8Array): Uint8Array => {
         if (iv.length !== 16) fail('CIPHER_BAD_INPUT_DATA', `AES-CBC IV must be 16 bytes, got ${iv.length}`);
         if (data.length % 16 !== 0) {
-          fail('CIPHER_FULL_BLOCK_EXPECTED', `AES-CBC data must be a multiple of 16 bytes (no padding is applied), got ${data.length}`);
+          fail('CIPHER_FULL_BLOCK_EXPECTED', `AES-CBC data must be a multiple of 16 bytes, got ${data.length}`);
         }
         // Espruino cannot allocate a zero-length result ("Not enough memory for result").
         if (data.length === 0) return new Uint8Array(0);
         // In chunks, each continuing from the previous chunk's last ciphertext block.
-        const out = new Uint8Array(data.length);
         let chain = iv;
-        for (let i = 0; i < data.length; i += NATIVE_CHUNK_BYTES) {
-          const part = data.subarray(i, Math.min(data.length, i + NATIVE_CHUNK_BYTES));
-          out.set(nativeBytes(aes[op](part, k, { iv: chain, mode: 'CBC' }), part.length, 'AES-CBC'), i);
-          chain = (op === 'encrypt' ? out : data).subarray(i + part.length - 16, i + part.length);
-        }
-        return out;
+        return inChunks(data, (part) => {
+          const out = nativeBytes(aes[op](part, k, { iv: chain, mode: 'CBC' }), part.length, 'AES-CBC');
+          chain = (op === 'encrypt' ? out : part).subarray(part.length - 16);
+          return out;
+        });
       };
       return {
         encrypt: (iv, data) => run('encrypt', iv, data),

@@ -8,6 +8,12 @@ import { HASH_INFO, type HashContext, type HashName, type MacContext } from './p
 export type HashFactory = (alg: HashName) => HashContext;
 
 export function hmacOnHash(hash: HashFactory, alg: HashName, key: Uint8Array): MacContext {
+  const keyed = hmacKeyedStates(hash, alg, key);
+  return new HmacContext(keyed.inner, keyed.outer);
+}
+
+/** The hash states after the keyed ipad and opad blocks (RFC 2104), to be cloned per message. */
+export function hmacKeyedStates(hash: HashFactory, alg: HashName, key: Uint8Array): { inner: HashContext; outer: HashContext } {
   const { blockLength } = HASH_INFO[alg];
   const k = key.length > blockLength ? hash(alg).update(key).digest() : key;
   const ipad = new Uint8Array(blockLength).fill(0x36);
@@ -20,11 +26,16 @@ export function hmacOnHash(hash: HashFactory, alg: HashName, key: Uint8Array): M
   const outer = hash(alg).update(opad);
   ipad.fill(0);
   opad.fill(0);
-  return new HmacContext(inner, outer);
+  return { inner, outer };
 }
 
 class HmacContext implements MacContext {
-  constructor(private readonly inner: HashContext, private readonly outer: HashContext) {}
+  private declare readonly inner: HashContext;
+  private declare readonly outer: HashContext;
+  constructor(inner: HashContext, outer: HashContext) {
+    this.inner = inner;
+    this.outer = outer;
+  }
   update(data: Uint8Array): MacContext {
     this.inner.update(data);
     return this;

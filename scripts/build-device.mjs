@@ -287,6 +287,7 @@ export function espruinoReplacements() {
 /** What only the Espruino bundle leaves out or replaces. */
 const ESPRUINO_ONLY_REPLACEMENTS = {
   './hw/noble.ts': 'src/device/absent-noble.ts',
+  './src/crypto/limb-scan.ts': 'src/device/absent-limb-scan.ts',
 };
 
 async function espruinoBundle(log = console.log) {

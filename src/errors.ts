@@ -10,10 +10,10 @@ export type { ErrorCodeInfo, ErrorFullName, ErrorName } from './error-codes.js';
  * Extra details (verify flags, alert numbers, MQTT rule) ride along in `info`.
  */
 export class MicroTlsError extends Error {
-  readonly code: number;
-  readonly codeName: string;
+  declare readonly code: number;
+  declare readonly codeName: string;
   /** Named `info`, not `details`: test runners (uvu) treat `err.details` as a printable string. */
-  readonly info: Readonly<Record<string, unknown>>;
+  declare readonly info: Readonly<Record<string, unknown>>;
 
   constructor(code: number | ErrorName, message: string, details: Record<string, unknown> = {}, options?: { cause?: unknown }) {
     const numeric = typeof code === 'string' ? errorCode(code) : code;

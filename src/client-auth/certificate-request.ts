@@ -13,6 +13,7 @@
  */
 import type { HashName } from '../../hw/provider.js';
 import { signatureSchemeByCode, type SignatureScheme } from '../crypto/signature-schemes.js';
+import { DerReader, TAG } from '../encoding/der.js';
 import { ByteReader } from '../encoding/reader.js';
 import { tlsError } from '../record/alerts.js';
 import type { ClientCredentials } from './credentials.js';
@@ -39,20 +40,15 @@ export interface CertificateRequest {
   readonly certificateAuthorities: readonly Uint8Array[];
 }
 
-const DER_SEQUENCE = 0x30;
-
 /** True when `dn` is exactly one DER SEQUENCE (tag, minimal length, contents) and nothing else. */
 function isDerSequence(dn: Uint8Array): boolean {
-  if (dn.length < 2 || dn[0] !== DER_SEQUENCE) return false;
-  const first = dn[1]!;
-  if (first < 0x80) return dn.length === 2 + first;
-  const n = first & 0x7f;
-  // DistinguishedName<1..2^16-1> never needs more than 2 length octets; 0x80 is BER-indefinite.
-  if (n === 0 || n > 2 || dn.length < 2 + n || dn[2] === 0) return false;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + dn[2 + i]!;
-  if (len < 0x80) return false; // long form where the short one fits: not DER
-  return dn.length === 2 + n + len;
+  const r = new DerReader(dn, 'SSL_BAD_HS_CERTIFICATE_REQUEST');
+  try {
+    r.read(TAG.SEQUENCE);
+  } catch {
+    return false;
+  }
+  return r.remaining === 0;
 }
 
 export function parseCertificateRequest(body: Uint8Array): CertificateRequest {
@@ -109,11 +105,11 @@ export type ClientCertificatePlan =
 export function planClientCertificate(request: CertificateRequest, credentials: ClientCredentials | undefined, opts: SchemeChoiceOptions = {}): ClientCertificatePlan {
   if (credentials === undefined) return { send: 'empty', reason: 'no client certificate is configured' };
   if (!serverAcceptsRsa(request.certificateTypes)) {
-    return { send: 'empty', reason: `the server accepts certificate types [${request.certificateTypes.join(', ')}], not rsa_sign (1)` };
+    return { send: 'empty', reason: `server accepts certificate types [${request.certificateTypes.join(', ')}], not rsa_sign (1)` };
   }
   const scheme = chooseClientSignatureScheme(request.signatureAlgorithms, opts);
   if (scheme === undefined) {
-    return { send: 'empty', reason: 'the server lists no RSA PKCS#1 v1.5 signature algorithm microtls can use' };
+    return { send: 'empty', reason: 'server lists no RSA PKCS#1 v1.5 signature algorithm' };
   }
   return { send: 'chain', chain: credentials.chain, scheme };
 }

@@ -68,7 +68,7 @@ export function loadClientCredentials(input: ClientCredentialsInput): ClientCred
   const messageBytes = 4 + 3 + chain.reduce((n, der) => n + 3 + der.length, 0);
   if (messageBytes > MAX_CERTIFICATE_MESSAGE_BYTES) {
     throw new MicroTlsError('SSL_CERTIFICATE_TOO_LARGE',
-      `the client certificate chain needs a ${messageBytes}-byte Certificate message, more than ${MAX_CERTIFICATE_MESSAGE_BYTES}`, { messageBytes });
+      `client chain needs a ${messageBytes}-byte Certificate message, over ${MAX_CERTIFICATE_MESSAGE_BYTES}`, { messageBytes });
   }
   return { chain, leaf, key, bits: key.bits };
 }

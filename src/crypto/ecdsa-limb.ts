@@ -6,7 +6,8 @@
  * so it may branch on the data and exit early. Same contract as ecdsa-noble.ts; never loads
  * @noble/curves. Written in the syntax Espruino runs (see limb.ts).
  */
-import { compareUnsigned, minusTwo, shiftRightBits, stripLeadingZeros } from './bigint-bytes.js';
+import { bitLength, compareUnsigned, minusTwo, shiftRightBits, stripLeadingZeros } from './bigint-bytes.js';
+import { fromHex } from '../encoding/bytes.js';
 import { ecParams } from './ec-params.js';
 import type { EcCurveName } from './key-types.js';
 import {
@@ -14,12 +15,6 @@ import {
   powSecret, subMod, toMont, type MontContext, type Num,
 } from './limb.js';
 import { MicroTlsError } from '../errors.js';
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.substr(2 * i, 2), 16);
-  return out;
-}
 
 /** Jacobian point (X / Z^2, Y / Z^3), coordinates in Montgomery form; `inf` marks the identity. */
 interface Point {
@@ -51,6 +46,7 @@ interface Curve {
 }
 
 const curves: { [name: string]: Curve } = {};
+const ONE = new Uint8Array([1]);
 
 function newPoint(c: Curve): Point {
   return { X: newNum(c.fp), Y: newNum(c.fp), Z: newNum(c.fp), inf: true };
@@ -63,47 +59,22 @@ function copyPoint(dst: Point, src: Point): void {
   dst.inf = src.inf;
 }
 
-function bitLen(bytes: Uint8Array): number {
-  const s = stripLeadingZeros(bytes);
-  if (s.length === 0) return 0;
-  let top = s[0];
-  let bits = (s.length - 1) * 8;
-  while (top > 0) {
-    bits++;
-    top = top >> 1;
-  }
-  return bits;
-}
-
-/** (p + 1) / 4: the square-root exponent for p = 3 mod 4 (all three curves). */
-function sqrtExponent(p: Uint8Array): Uint8Array {
-  const out = new Uint8Array(p.length + 1);
-  out.set(p, 1);
-  let carry = 1;
-  for (let i = out.length - 1; i >= 0 && carry > 0; i--) {
-    const t = out[i] + carry;
-    out[i] = t & 255;
-    carry = t >> 8;
-  }
-  return shiftRightBits(out, 2);
-}
-
 function curveOf(name: EcCurveName): Curve {
   const hit = curves[name];
   if (hit !== undefined) return hit;
   const params = ecParams(name);
   if (params === undefined) throw new MicroTlsError('ECP_BAD_INPUT_DATA', `curve ${name} is not supported`);
-  const p = stripLeadingZeros(hexBytes(params.p));
-  const n = stripLeadingZeros(hexBytes(params.n));
+  const p = stripLeadingZeros(fromHex(params.p));
+  const n = stripLeadingZeros(fromHex(params.n));
   const fp = montContextWithHeadroom(p, HEADROOM);
   const fn = montContext(n);
   const t: Num[] = [];
   for (let i = 0; i < 12; i++) t.push(newNum(fp));
   const c: Curve = {
-    size: params.size, fp: fp, fn: fn, p: p, n: n, nLen: n.length, nBits: bitLen(n),
-    nMinus2: minusTwo(n), sqrtExp: sqrtExponent(p),
-    b: toMont(fp, hexBytes(params.b)),
-    g: { X: toMont(fp, hexBytes(params.gx)), Y: toMont(fp, hexBytes(params.gy)), Z: cloneNum(fp, fp.one), inf: false },
+    size: params.size, fp: fp, fn: fn, p: p, n: n, nLen: n.length, nBits: bitLength(n),
+    nMinus2: minusTwo(n), sqrtExp: shiftRightBits(addBytes(p, ONE), 2), // (p + 1) / 4: the square root for p = 3 mod 4 (all three curves)
+    b: toMont(fp, fromHex(params.b)),
+    g: { X: toMont(fp, fromHex(params.gx)), Y: toMont(fp, fromHex(params.gy)), Z: cloneNum(fp, fp.one), inf: false },
     gTable: undefined, t: t, kp: [], zero: newNum(fp),
   };
   for (let j = 0; j <= 32; j++) {
@@ -133,28 +104,21 @@ function curveOf(name: EcCurveName): Curve {
  */
 const HEADROOM = 14;
 
+/** Zero limbs, more than any curve's field has (P-521: 34). */
+const ZEROS = new Int32Array(40);
+
 /** dst = a + b (no reduction; the caller's bounds keep it below R). */
 function fadd(f: MontContext, dst: Num, a: Num, b: Num): void {
-  const n = f.n;
-  const radix = f.radix;
-  const ax = a.x;
-  const bx = b.x;
-  const x = dst.x;
-  const y = dst.y;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    let t = ax[2 * i] + bx[2 * i] + c;
-    if (t >= radix) {
-      t -= radix;
-      c = 1;
-    } else c = 0;
-    x[2 * i] = t;
-    y[2 * (n - 1 - i)] = t;
-  }
+  flin(f, dst, a, b, 1, ZEROS);
 }
 
 /** dst = a - b + k (k a multiple of p, plain limbs, at least b). */
 function fsub(f: MontContext, dst: Num, a: Num, b: Num, k: Int32Array): void {
+  flin(f, dst, a, b, -1, k);
+}
+
+/** dst = a + sign b + k, carried limb by limb (no reduction). */
+function flin(f: MontContext, dst: Num, a: Num, b: Num, sign: number, k: Int32Array): void {
   const n = f.n;
   const radix = f.radix;
   const ax = a.x;
@@ -163,7 +127,7 @@ function fsub(f: MontContext, dst: Num, a: Num, b: Num, k: Int32Array): void {
   const y = dst.y;
   let c = 0;
   for (let i = 0; i < n; i++) {
-    let t = ax[2 * i] - bx[2 * i] + k[i] + c;
+    let t = ax[2 * i] + sign * bx[2 * i] + k[i] + c;
     if (t < 0) {
       t += radix;
       c = -1;

@@ -7,27 +7,22 @@
  * else it is the plain loop below, so Node and XS run exactly the limb code the device runs.
  * The limb module keeps every sum below 2^53, so both give the same exact integer.
  */
+import type { MontContext, Num } from './limb.js';
+
 export type DotProduct = (x: Int32Array, y: Int32Array, offset: number) => number;
 
+/** The product-scanning kernel, installed by limb-scan.ts (absent from the Espruino bundle). */
+export type ScanKernel = (ctx: MontContext, out: Num, a: Num, b: Num) => void;
+
+/**
+ * The loop for engines without E.convolve. They multiply with limb-scan.ts's kernel instead,
+ * so this runs only when chosen (setDot) or on an Espruino build without E.convolve: one sum
+ * is enough there (an interpreter gains nothing from partial sums).
+ */
 export function jsDot(x: Int32Array, y: Int32Array, offset: number): number {
-  // Four partial sums: a JIT then overlaps the additions instead of waiting on one chain.
-  // Every partial sum is an exact integer below 2^53, so the total is the same.
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const len = x.length;
-  const end4 = len - (len % 4);
-  let i = 0;
-  for (; i < end4; i += 4) {
-    const j = i + offset;
-    s0 += x[i] * y[j];
-    s1 += x[i + 1] * y[j + 1];
-    s2 += x[i + 2] * y[j + 2];
-    s3 += x[i + 3] * y[j + 3];
-  }
-  for (; i < len; i++) s0 += x[i] * y[i + offset];
-  return s0 + s1 + (s2 + s3);
+  let s = 0;
+  for (let i = 0; i < x.length; i++) s += x[i] * y[i + offset];
+  return s;
 }
 
 interface EspruinoGlobal {
@@ -48,7 +43,9 @@ export function nativeDot(): DotProduct | undefined {
  * limb.ts multiplies with the inline product-scanning kernel of limb-scan.ts instead of
  * calling `dot` per column; Espruino, or any dot set by setDot, keeps the dot-product kernel.
  */
-export const selected: { dot: DotProduct; native: boolean; scan: boolean } = { dot: jsDot, native: false, scan: true };
+export const selected: { dot: DotProduct; native: boolean; scan: boolean; scanMul: ScanKernel | undefined } = {
+  dot: jsDot, native: false, scan: true, scanMul: undefined,
+};
 const found = nativeDot();
 if (found !== undefined) {
   selected.dot = found;
@@ -62,7 +59,7 @@ export function currentDot(): DotProduct {
 
 /** True when the inline product-scanning kernel (no dot product) is in use. */
 export function scanKernelInUse(): boolean {
-  return selected.scan;
+  return selected.scan && selected.scanMul !== undefined;
 }
 
 /** True when the native product path is in use. */

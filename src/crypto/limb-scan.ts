@@ -7,13 +7,15 @@
  * interleaved layout cost several times the multiply-adds themselves; here the inner loop is
  * two loads, a multiply and an add. Squaring sums each cross product once and doubles it.
  *
- * limb.ts picks this kernel when the engine has no E.convolve (limb-dot.ts); Espruino keeps
- * the dot-product kernel. Constant flow as in limb.ts: loop trip counts depend only on the
+ * Importing this module installs the kernel (limb.ts does); limb.ts picks it when the engine
+ * has no E.convolve (limb-dot.ts). Espruino keeps the dot-product kernel, and its bundle
+ * leaves this module out. Constant flow as in limb.ts: loop trip counts depend only on the
  * limb count, carries and digit extraction are arithmetic (floor of a power-of-two
  * multiple), no branch reads the data. Written in the syntax Espruino 2v29 runs, as it is in
  * the device bundle too.
  */
 import type { MontContext, Num } from './limb.js';
+import { selected } from './limb-dot.js';
 
 /** Per-context scratch of the kernel, made on the first product (never on Espruino). */
 export interface ScanScratch {
@@ -149,3 +151,26 @@ export function montSqrScan(ctx: MontContext, s: ScanScratch, out: Num, a: Num):
   }
   writeLimb(out, n, n - 1, c);
 }
+
+/**
+ * Called once per Montgomery multiplication of this kernel (the one V8 and XS run) with the
+ * modulus bit length: tests count products by operand size. Undefined (the default) costs
+ * one comparison per product; the Espruino bundle, which leaves this module out, has none.
+ */
+export type MulObserver = (modulusBits: number) => void;
+const hooks: { observer: MulObserver | undefined } = { observer: undefined };
+
+export function setMulObserver(observer: MulObserver | undefined): void {
+  hooks.observer = observer;
+}
+
+selected.scanMul = function (ctx: MontContext, out: Num, a: Num, b: Num): void {
+  if (hooks.observer !== undefined) hooks.observer(ctx.bits);
+  let s = ctx.scan;
+  if (s === undefined) {
+    s = scanScratch(ctx);
+    ctx.scan = s;
+  }
+  if (a === b) montSqrScan(ctx, s, out, a);
+  else montMulScan(ctx, s, out, a, b);
+};

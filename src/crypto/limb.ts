@@ -31,8 +31,12 @@
  * unpredictable to an attacker. Public-key operations may exit early.
  */
 import { MicroTlsError } from '../errors.js';
+import { bitLength } from './bigint-bytes.js';
 import { selected } from './limb-dot.js';
-import { montMulScan, montSqrScan, scanScratch, type ScanScratch } from './limb-scan.js';
+import type { ScanScratch } from './limb-scan.js';
+// Installs the product-scanning kernel for engines without E.convolve; the Espruino bundle
+// replaces it with an empty module (src/device/absent-limb-scan.ts), as it never runs there.
+import './limb-scan.js';
 
 /** Powers of two up to 2^53 as exact doubles (Espruino's Math.pow is not exact). */
 const POW2: number[] = [];
@@ -82,19 +86,6 @@ export interface MontContext {
   plainOne: Num;
   /** The product-scanning kernel's scratch (limb-scan.ts), made on its first use. */
   scan: ScanScratch | undefined;
-}
-
-// ---- counting hook ---------------------------------------------------------------------
-
-/**
- * Called once per Montgomery multiplication with the modulus bit length (a cost model counts
- * products by operand size). Undefined (the default) costs one comparison per product.
- */
-export type MulObserver = (modulusBits: number) => void;
-const hooks: { observer: MulObserver | undefined } = { observer: undefined };
-
-export function setMulObserver(observer: MulObserver | undefined): void {
-  hooks.observer = observer;
 }
 
 // ---- limb width ------------------------------------------------------------------------
@@ -207,18 +198,9 @@ export function getLimbs(ctx: MontContext, src: Num, out: Int32Array): Int32Arra
  * columns; with one (Espruino) every column is one dot-product call.
  */
 export function montMul(ctx: MontContext, out: Num, a: Num, b: Num): void {
-  if (selected.scan) {
-    if (hooks.observer !== undefined) hooks.observer(ctx.bits);
-    let s = ctx.scan;
-    if (s === undefined) {
-      s = scanScratch(ctx);
-      ctx.scan = s;
-    }
-    if (a === b) montSqrScan(ctx, s, out, a);
-    else montMulScan(ctx, s, out, a, b);
-    return;
-  }
-  montMulDot(ctx, out, a, b);
+  const scan = selected.scanMul;
+  if (selected.scan && scan !== undefined) scan(ctx, out, a, b);
+  else montMulDot(ctx, out, a, b);
 }
 
 function montMulDot(ctx: MontContext, out: Num, a: Num, b: Num): void {
@@ -233,7 +215,6 @@ function montMulDot(ctx: MontContext, out: Num, a: Num, b: Num): void {
   const by = b.y;
   const rx = ctx.out.x;
   const ry = ctx.out.y;
-  if (hooks.observer !== undefined) hooks.observer(ctx.bits);
   X.set(a.x); // a's limbs at even slots; odd slots (the quotient digits) back to 0
   let c = 0;
   let k = 0;
@@ -273,72 +254,50 @@ function subLimbs(out: Int32Array, a: Int32Array, aStride: number, sub: Int32Arr
   return borrow;
 }
 
+/** dst = src - v when src >= v, else src (n limbs at `stride`), written in both layouts; same steps either way. */
+function condSubLimbs(ctx: MontContext, dst: Num, src: Int32Array, stride: number, v: Int32Array): void {
+  const n = ctx.n;
+  const d = ctx.tmp;
+  const borrow = subLimbs(d, src, stride, v, n, ctx.radix);
+  const x = dst.x;
+  const y = dst.y;
+  for (let i = 0; i < n; i++) {
+    const r = d[i] + borrow * (src[i * stride] - d[i]);
+    x[2 * i] = r;
+    y[2 * (n - 1 - i)] = r;
+  }
+}
+
 /** dst = a - v when a >= v, else a, for v one of ctx.m / ctx.m2; same steps either way. */
 export function condSub(ctx: MontContext, dst: Num, a: Num, v: Int32Array): void {
-  const n = ctx.n;
-  const d = ctx.tmp;
-  const borrow = subLimbs(d, a.x, 2, v, n, ctx.radix);
-  const ax = a.x;
-  const x = dst.x;
-  const y = dst.y;
-  for (let i = 0; i < n; i++) {
-    const ai = ax[2 * i];
-    const r = d[i] + borrow * (ai - d[i]);
-    x[2 * i] = r;
-    y[2 * (n - 1 - i)] = r;
-  }
+  condSubLimbs(ctx, dst, a.x, 2, v);
 }
 
-/** dst = a + b, then minus 2m when that is >= 2m (inputs < 2m, output < 2m). */
-export function addMod(ctx: MontContext, dst: Num, a: Num, b: Num): void {
-  const n = ctx.n;
-  const radix = ctx.radix;
-  const s = ctx.tmp2;
-  const ax = a.x;
-  const bx = b.x;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const t = ax[2 * i] + bx[2 * i] + c;
-    const lo = t % radix;
-    s[i] = lo;
-    c = (t - lo) / radix;
-  }
-  // a + b < 4m < R, so c is 0 here.
-  const d = ctx.tmp;
-  const borrow = subLimbs(d, s, 1, ctx.m2, n, radix);
-  const x = dst.x;
-  const y = dst.y;
-  for (let i = 0; i < n; i++) {
-    const r = d[i] + borrow * (s[i] - d[i]);
-    x[2 * i] = r;
-    y[2 * (n - 1 - i)] = r;
-  }
-}
-
-/** dst = a - b + 2m, then minus 2m when that is >= 2m (inputs < 2m, output < 2m). */
-export function subMod(ctx: MontContext, dst: Num, a: Num, b: Num): void {
+/** dst = a + b (neg 0) or a - b + 2m (neg 1), then minus 2m when that is >= 2m (inputs < 2m, output < 2m). */
+function addSubMod(ctx: MontContext, dst: Num, a: Num, b: Num, neg: number): void {
   const n = ctx.n;
   const radix = ctx.radix;
   const s = ctx.tmp2;
   const ax = a.x;
   const bx = b.x;
   const m2 = ctx.m2;
-  let c = 0; // carry (may be -1, 0 or 1)
+  const sign = 1 - 2 * neg;
+  let c = 0; // carry: -1, 0 or 1 (a + b < 4m < R, so none is left at the top)
   for (let i = 0; i < n; i++) {
-    const t = ax[2 * i] - bx[2 * i] + m2[i] + c + radix; // in (0, 3 radix)
+    const t = ax[2 * i] + sign * bx[2 * i] + neg * m2[i] + c + radix; // in (0, 3 radix)
     const lo = t % radix;
     s[i] = lo;
     c = (t - lo) / radix - 1;
   }
-  const d = ctx.tmp;
-  const borrow = subLimbs(d, s, 1, m2, n, radix);
-  const x = dst.x;
-  const y = dst.y;
-  for (let i = 0; i < n; i++) {
-    const r = d[i] + borrow * (s[i] - d[i]);
-    x[2 * i] = r;
-    y[2 * (n - 1 - i)] = r;
-  }
+  condSubLimbs(ctx, dst, s, 1, m2);
+}
+
+export function addMod(ctx: MontContext, dst: Num, a: Num, b: Num): void {
+  addSubMod(ctx, dst, a, b, 0);
+}
+
+export function subMod(ctx: MontContext, dst: Num, a: Num, b: Num): void {
+  addSubMod(ctx, dst, a, b, 1);
 }
 
 /** Fully reduced copy (< m) of a lazily reduced residue (< 2m). */
@@ -375,18 +334,8 @@ function inverseModRadix(m0: number, radix: number): number {
 
 /** dst = 2 a mod m for a < m (public setup only). */
 function doubleMod(ctx: MontContext, dst: Num, a: Num): void {
-  const n = ctx.n;
-  const radix = ctx.radix;
-  const s = ctx.tmp2;
-  let c = 0;
-  for (let i = 0; i < n; i++) {
-    const t = 2 * a.x[2 * i] + c;
-    const lo = t % radix;
-    s[i] = lo;
-    c = (t - lo) / radix;
-  }
-  setLimbs(ctx, dst, s);
-  condSub(ctx, dst, dst, ctx.m);
+  addMod(ctx, dst, a, a); // 2a < 2m: not reduced there
+  canonical(ctx, dst, dst);
 }
 
 /** Montgomery context for an odd modulus (big-endian bytes, > 1). */
@@ -404,12 +353,7 @@ export function montContextWithHeadroom(modulus: Uint8Array, headroom: number): 
   const mod = modulus.subarray(start);
   if (mod.length === 0) throw new MicroTlsError('MPI_DIVISION_BY_ZERO', 'modulus is zero');
   if ((mod[mod.length - 1] & 1) === 0) throw new MicroTlsError('MPI_BAD_INPUT_DATA', 'the limb backend needs an odd modulus');
-  let top = mod[0];
-  let bits = (mod.length - 1) * 8;
-  while (top > 0) {
-    bits++;
-    top = top >> 1;
-  }
+  const bits = bitLength(mod);
   const w = chooseWidth(bits + headroom);
   const n = Math.ceil((bits + 2 + headroom) / w);
   const radix = POW2[w];

@@ -71,7 +71,7 @@ function fillNonZero(ps: Uint8Array, randomBytes: RandomBytes): void {
     if (r.length !== want) throw new MicroTlsError('RSA_RNG_FAILED', `random generator returned ${r.length} bytes instead of ${want}`);
     for (const b of r) if (b !== 0 && filled < ps.length) ps[filled++] = b;
   }
-  if (filled < ps.length) throw new MicroTlsError('RSA_RNG_FAILED', 'the random generator failed to generate non-zero bytes');
+  if (filled < ps.length) throw new MicroTlsError('RSA_RNG_FAILED', 'the random generator gives only zero bytes');
 }
 
 /** EMSA-PKCS1-v1_5 encoding (RFC 8017 section 9.2), or undefined when it cannot be built. */
@@ -151,7 +151,7 @@ export function rsaSignPkcs1v15(key: RsaPrivateKey, hash: HashName, digest: Uint
     }
   }
   if (check === undefined || !constantTimeEqual(check, em)) {
-    throw new MicroTlsError('RSA_PRIVATE_FAILED', 'the RSA signature did not verify with the public key (computation fault); it was not released');
+    throw new MicroTlsError('RSA_PRIVATE_FAILED', 'RSA signature failed its public-key check (computation fault), not released');
   }
   return signature;
 }

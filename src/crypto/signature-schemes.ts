@@ -15,18 +15,17 @@ export interface SignatureScheme {
   readonly curve?: EcCurveName;
 }
 
-export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = [
-  { code: 0x0603, name: 'ecdsa_secp521r1_sha512', hash: 'sha512', key: 'ec', curve: 'P-521' },
-  { code: 0x0601, name: 'rsa_pkcs1_sha512', hash: 'sha512', key: 'rsa' },
-  { code: 0x0503, name: 'ecdsa_secp384r1_sha384', hash: 'sha384', key: 'ec', curve: 'P-384' },
-  { code: 0x0501, name: 'rsa_pkcs1_sha384', hash: 'sha384', key: 'rsa' },
-  { code: 0x0403, name: 'ecdsa_secp256r1_sha256', hash: 'sha256', key: 'ec', curve: 'P-256' },
-  { code: 0x0401, name: 'rsa_pkcs1_sha256', hash: 'sha256', key: 'rsa' },
-  { code: 0x0303, name: 'ecdsa_sha224', hash: 'sha224', key: 'ec' },
-  { code: 0x0301, name: 'rsa_pkcs1_sha224', hash: 'sha224', key: 'rsa' },
-  { code: 0x0203, name: 'ecdsa_sha1', hash: 'sha1', key: 'ec' },
-  { code: 0x0201, name: 'rsa_pkcs1_sha1', hash: 'sha1', key: 'rsa' },
-];
+/** Both schemes of one hash: SignatureAndHashAlgorithm is the hash byte, then 3 (ECDSA) or 1 (RSA). */
+function pair(hashByte: number, hash: HashName, curve?: EcCurveName): SignatureScheme[] {
+  const ec: { -readonly [K in keyof SignatureScheme]: SignatureScheme[K] } = {
+    code: (hashByte << 8) | 3, name: `ecdsa_${curve ? `secp${curve.slice(2)}r1_` : ''}${hash}`, hash, key: 'ec',
+  };
+  if (curve) ec.curve = curve;
+  return [ec, { code: (hashByte << 8) | 1, name: `rsa_pkcs1_${hash}`, hash, key: 'rsa' }];
+}
+
+export const SIGNATURE_SCHEMES: readonly SignatureScheme[] = pair(6, 'sha512', 'P-521').concat(
+  pair(5, 'sha384', 'P-384'), pair(4, 'sha256', 'P-256'), pair(3, 'sha224'), pair(2, 'sha1'));
 
 export function signatureSchemeByCode(code: number): SignatureScheme | undefined {
   return SIGNATURE_SCHEMES.find((s) => s.code === code);

@@ -32,29 +32,37 @@ export interface CipherSuite {
   readonly macLength: number;
 }
 
-const row = (
-  code: number, name: string, openssl: string, keyLength: 16 | 32, mode: RecordMode,
-  prfHash: 'sha256' | 'sha384', macHash?: 'sha1' | 'sha256',
-): CipherSuite => ({
-  code, name, openssl, keyExchange: 'rsa', keyLength, mode, prfHash,
-  ...(macHash ? { macHash } : {}),
-  fixedIvLength: mode === 'cbc' ? 0 : 4,
-  recordIvLength: mode === 'cbc' ? 16 : 8,
-  tagLength: mode === 'cbc' ? 0 : mode === 'ccm8' ? 8 : 16,
-  macLength: macHash === 'sha1' ? 20 : macHash === 'sha256' ? 32 : 0,
-});
+/** SHA-1 is "SHA" in suite names. */
+const hashName = (h: string): string => (h === 'sha1' ? 'SHA' : h.toUpperCase());
+
+/** One suite; both its names follow from its parts (TLS_RSA_WITH_AES_256_CBC_SHA256 = AES256-SHA256). */
+const row = (code: number, keyLength: 16 | 32, mode: RecordMode, prfHash: 'sha256' | 'sha384', macHash?: 'sha1' | 'sha256'): CipherSuite => {
+  const bits = keyLength * 8;
+  const parts = mode === 'gcm' ? ['GCM', hashName(prfHash)] : mode === 'cbc' ? ['CBC', hashName(macHash!)] : mode === 'ccm' ? ['CCM'] : ['CCM', '8'];
+  return {
+    code,
+    name: `TLS_RSA_WITH_AES_${bits}_${parts.join('_')}`,
+    openssl: `AES${bits}-${mode === 'cbc' ? parts[1] : parts.join(mode === 'ccm8' ? '' : '-')}`,
+    keyExchange: 'rsa', keyLength, mode, prfHash,
+    ...(macHash ? { macHash } : {}),
+    fixedIvLength: mode === 'cbc' ? 0 : 4,
+    recordIvLength: mode === 'cbc' ? 16 : 8,
+    tagLength: mode === 'cbc' ? 0 : mode === 'ccm8' ? 8 : 16,
+    macLength: macHash === 'sha1' ? 20 : macHash === 'sha256' ? 32 : 0,
+  };
+};
 
 export const CIPHER_SUITES: readonly CipherSuite[] = [
-  row(0x009d, 'TLS_RSA_WITH_AES_256_GCM_SHA384', 'AES256-GCM-SHA384', 32, 'gcm', 'sha384'),
-  row(0xc09d, 'TLS_RSA_WITH_AES_256_CCM', 'AES256-CCM', 32, 'ccm', 'sha256'),
-  row(0x003d, 'TLS_RSA_WITH_AES_256_CBC_SHA256', 'AES256-SHA256', 32, 'cbc', 'sha256', 'sha256'),
-  row(0x0035, 'TLS_RSA_WITH_AES_256_CBC_SHA', 'AES256-SHA', 32, 'cbc', 'sha256', 'sha1'),
-  row(0xc0a1, 'TLS_RSA_WITH_AES_256_CCM_8', 'AES256-CCM8', 32, 'ccm8', 'sha256'),
-  row(0x009c, 'TLS_RSA_WITH_AES_128_GCM_SHA256', 'AES128-GCM-SHA256', 16, 'gcm', 'sha256'),
-  row(0xc09c, 'TLS_RSA_WITH_AES_128_CCM', 'AES128-CCM', 16, 'ccm', 'sha256'),
-  row(0x003c, 'TLS_RSA_WITH_AES_128_CBC_SHA256', 'AES128-SHA256', 16, 'cbc', 'sha256', 'sha256'),
-  row(0x002f, 'TLS_RSA_WITH_AES_128_CBC_SHA', 'AES128-SHA', 16, 'cbc', 'sha256', 'sha1'),
-  row(0xc0a0, 'TLS_RSA_WITH_AES_128_CCM_8', 'AES128-CCM8', 16, 'ccm8', 'sha256'),
+  row(0x009d, 32, 'gcm', 'sha384'),
+  row(0xc09d, 32, 'ccm', 'sha256'),
+  row(0x003d, 32, 'cbc', 'sha256', 'sha256'),
+  row(0x0035, 32, 'cbc', 'sha256', 'sha1'),
+  row(0xc0a1, 32, 'ccm8', 'sha256'),
+  row(0x009c, 16, 'gcm', 'sha256'),
+  row(0xc09c, 16, 'ccm', 'sha256'),
+  row(0x003c, 16, 'cbc', 'sha256', 'sha256'),
+  row(0x002f, 16, 'cbc', 'sha256', 'sha1'),
+  row(0xc0a0, 16, 'ccm8', 'sha256'),
 ];
 
 /** Signalling suite value for secure renegotiation (RFC 5746 3.3), sent after the real suites. */

@@ -5,7 +5,7 @@ import { rsaEncryptPkcs1v15 } from '../crypto/rsa.js';
 import { concatBytes, constantTimeEqual, toHex } from '../encoding/bytes.js';
 import { asMicroTlsError, MicroTlsError } from '../errors.js';
 import { AlertDescription, AlertLevel, alertName, MAX_CONSECUTIVE_WARNING_ALERTS, tlsError, type Alert } from '../record/alerts.js';
-import { CIPHERTEXT_EXPANSION, ContentType, MAX_CIPHERTEXT } from '../record/constants.js';
+import { CIPHERTEXT_EXPANSION, ContentType, hex16, MAX_CIPHERTEXT } from '../record/constants.js';
 import { DEFAULT_MAX_HANDSHAKE_MESSAGE, HandshakeAssembler, type HandshakeMessage } from '../record/handshake-assembler.js';
 import { RecordLayer, type TlsRecord } from '../record/record-layer.js';
 import { parseCertificateRequest, planClientCertificate, type CertificateRequest } from '../client-auth/certificate-request.js';
@@ -150,22 +150,25 @@ const AFTER_CHANGE_CIPHER_SPEC: Readonly<Partial<Record<TlsClientState, TlsClien
 };
 
 export class TlsClient {
-  private readonly provider: FullCryptoProvider;
-  private readonly random: (n: number) => Uint8Array;
-  private readonly now: () => number;
-  private readonly suites: CipherSuite[];
-  private readonly verifier: CertificateVerifier | undefined;
-  private readonly verifyClock: Clock | undefined;
-  private readonly trustId: string | undefined;
+  // Fields without an initializer are `declare`d: as class fields they would each become an
+  // `= undefined` assignment in every device bundle, for values the constructor or a later
+  // handshake step sets anyway.
+  private declare readonly provider: FullCryptoProvider;
+  private declare readonly random: (n: number) => Uint8Array;
+  private declare readonly now: () => number;
+  private declare readonly suites: CipherSuite[];
+  private declare readonly verifier: CertificateVerifier | undefined;
+  private declare readonly verifyClock: Clock | undefined;
+  private declare readonly trustId: string | undefined;
   private readonly records = new RecordLayer();
-  private readonly assembler: HandshakeAssembler;
-  private readonly transcript: Transcript;
+  private declare readonly assembler: HandshakeAssembler;
+  private declare readonly transcript: Transcript;
   private readonly offeredExtensions = new Set<number>();
   private readonly out: Uint8Array[] = [];
-  private readonly credentials: ClientCredentials | undefined;
-  private readonly maxFragmentLength: MaxFragmentLength | undefined;
+  private declare readonly credentials: ClientCredentials | undefined;
+  private declare readonly maxFragmentLength: MaxFragmentLength | undefined;
   /** Wall clock for session lifetimes (undefined while not set: then no session is offered or stored). */
-  private readonly sessionClock: () => number | undefined;
+  private declare readonly sessionClock: () => number | undefined;
 
   private stateValue: TlsClientState = 'idle';
   private busy = false;
@@ -175,32 +178,37 @@ export class TlsClient {
   private renegotiationDeclined = false;
   /** Warning alerts received in a row (see MAX_CONSECUTIVE_WARNING_ALERTS). */
   private warningsInARow = 0;
-  private failure: MicroTlsError | undefined;
+  private declare failure: MicroTlsError | undefined;
 
   private clientRandom = new Uint8Array(32);
   private serverRandom = new Uint8Array(32);
   private sessionId = new Uint8Array(0);
-  private suite: CipherSuite | undefined;
+  private declare suite: CipherSuite | undefined;
   private chain: Uint8Array[] = [];
-  private serverKey: RsaPublicKey | undefined;
-  private masterSecret: Uint8Array | undefined;
+  private declare serverKey: RsaPublicKey | undefined;
+  private declare masterSecret: Uint8Array | undefined;
   private secureRenegotiation = false;
-  private ticket: NewSessionTicket | undefined;
-  private certRequest: CertificateRequest | undefined;
+  private declare ticket: NewSessionTicket | undefined;
+  private declare certRequest: CertificateRequest | undefined;
   private clientCertificateSent = false;
   /** Why an empty Certificate answered the server's CertificateRequest, for the error if the server then refuses. */
-  private clientCertificateSkipped: string | undefined;
-  private offer: ExtensionOffer | undefined;
-  private negotiated: NegotiatedExtensions | undefined;
+  private declare clientCertificateSkipped: string | undefined;
+  private declare offer: ExtensionOffer | undefined;
+  private declare negotiated: NegotiatedExtensions | undefined;
   /** The session put in the ClientHello, if any. */
-  private offeredSession: TlsSession | undefined;
+  private declare offeredSession: TlsSession | undefined;
   private resumed = false;
   /** Both directions' keys, once derived (see trafficKeys). */
-  private keyBlock: { client: TrafficKeys; server: TrafficKeys } | undefined;
+  private declare keyBlock: { client: TrafficKeys; server: TrafficKeys } | undefined;
   private readonly times = { start: 0, serverHello: 0, serverHelloDone: 0, finished: 0 };
-  private info: HandshakeInfo | undefined;
+  private declare info: HandshakeInfo | undefined;
 
-  constructor(private readonly options: TlsClientOptions, private readonly events: TlsClientEvents) {
+  private declare readonly options: TlsClientOptions;
+  private declare readonly events: TlsClientEvents;
+
+  constructor(options: TlsClientOptions, events: TlsClientEvents) {
+    this.options = options;
+    this.events = events;
     // Configuration errors surface here, before any byte goes out.
     this.provider = options.provider ?? getDefaultProvider();
     const resolved = resolveVerifier(options, this.provider);
@@ -212,7 +220,7 @@ export class TlsClient {
       // Without a name the chain check would pass any certificate the CA ever issued
       // (Mbed TLS 3.6.3 refuses this too, CVE-2025-27809).
       throw new MicroTlsError('SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME',
-        'verify: true needs serverName: the certificate must be checked against the name of the server (a DNS name or IP literal)');
+        'verify: true needs serverName, the DNS name or IP the certificate must match');
     }
     this.suites = resolveSuites(options.cipherSuites);
     const source = options.random ?? ((n: number) => this.provider.randomBytes(n));
@@ -220,14 +228,14 @@ export class TlsClient {
     this.random = (n) => {
       const r = source(n);
       if (!(r instanceof Uint8Array) || r.length !== n) {
-        throw new MicroTlsError('SSL_NO_RNG', `the random source returned ${r instanceof Uint8Array ? `${r.length} bytes` : 'no bytes'} when ${n} were asked for`);
+        throw new MicroTlsError('SSL_NO_RNG', `random source returned ${r instanceof Uint8Array ? r.length : 'no'} bytes, not ${n}`);
       }
       return r;
     };
     this.now = options.now ?? (() => Date.now());
     const max = options.maxHandshakeMessageSize ?? DEFAULT_MAX_HANDSHAKE_MESSAGE;
     if (!(Number.isInteger(max) && max >= 1024 && max <= 0xffffff)) {
-      throw new MicroTlsError('SSL_BAD_CONFIG', `maxHandshakeMessageSize ${max} must be an integer between 1024 and 16777215`);
+      throw new MicroTlsError('SSL_BAD_CONFIG', `maxHandshakeMessageSize must be an integer 1024..16777215, got ${max}`);
     }
     this.assembler = new HandshakeAssembler(max);
     this.credentials = resolveCredentials(options);
@@ -333,7 +341,7 @@ export class TlsClient {
       // A server has nothing to send while we verify its certificate; one flooding us
       // must not grow the buffer without bound.
       this.fail(tlsError('SSL_BUFFER_TOO_SMALL', 'unexpected_message',
-        `the server sent ${this.records.buffered} bytes while its certificate was being verified`));
+        `server sent ${this.records.buffered} bytes during certificate verification`));
       return;
     }
     this.pump();
@@ -423,7 +431,7 @@ export class TlsClient {
         return;
       case ContentType.applicationData:
         if (this.stateValue !== 'connected') {
-          throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message', `application data received before the handshake finished (state ${this.stateValue})`);
+          throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message', `application data before the handshake finished (state ${this.stateValue})`);
         }
         // Called here, not through tell(): what the application does with the data (an MQTT
         // answer written at once) runs one method frame less deep (see pump).
@@ -449,7 +457,7 @@ export class TlsClient {
 
   private onAlert(fragment: Uint8Array): void {
     if (fragment.length !== 2) {
-      throw tlsError('SSL_INVALID_RECORD', 'decode_error', `alert record of ${fragment.length} bytes (must be exactly 2)`);
+      throw tlsError('SSL_INVALID_RECORD', 'decode_error', `alert of ${fragment.length} bytes, not 2`);
     }
     const level = fragment[0]!;
     const description = fragment[1]!;
@@ -459,8 +467,8 @@ export class TlsClient {
       // Whatever alert a server sends after asking for a certificate we did not have, that is the cause to report.
       const skipped = this.stateValue === 'connected' ? undefined : this.clientCertificateSkipped;
       const err = new MicroTlsError('SSL_FATAL_ALERT_MESSAGE',
-        `the server sent fatal alert ${alert.name} (${description})${this.stateValue === 'connected' ? '' : ` during the handshake (state ${this.stateValue})`}`
-        + (skipped ? `; the server had asked for a client certificate (CertificateRequest) and none was sent: ${skipped}` : ''),
+        `server sent fatal alert ${alert.name} (${description})${this.stateValue === 'connected' ? '' : ` during the handshake (state ${this.stateValue})`}`
+        + (skipped ? `; it asked for a client certificate (CertificateRequest) and none was sent: ${skipped}` : ''),
         { receivedAlert: description, ...(skipped ? { certificateRequested: true, clientCertificateConfigured: this.credentials !== undefined } : {}) });
       this.terminate(err);
       return;
@@ -470,7 +478,7 @@ export class TlsClient {
     }
     if (description !== AlertDescription.close_notify && ++this.warningsInARow >= MAX_CONSECUTIVE_WARNING_ALERTS) {
       throw tlsError('SSL_UNEXPECTED_MESSAGE', 'unexpected_message',
-        `the server sent ${this.warningsInARow} warning alerts in a row (last: ${alert.name}); at most ${MAX_CONSECUTIVE_WARNING_ALERTS - 1} are accepted (possible DoS)`);
+        `${this.warningsInARow} warning alerts in a row (last: ${alert.name}; at most ${MAX_CONSECUTIVE_WARNING_ALERTS - 1} accepted)`);
     }
     if (description === AlertDescription.close_notify) {
       // RFC 5246 7.2.1: answer with our own close_notify, then the connection is over.
@@ -502,35 +510,37 @@ export class TlsClient {
     const sh = parseServerHello(msg.body);
     if (sh.version !== 0x0303) {
       throw tlsError('SSL_BAD_HS_PROTOCOL_VERSION', 'protocol_version',
-        `the server chose protocol version 0x${sh.version.toString(16).padStart(4, '0')}; microtls speaks only TLS 1.2 (0x0303)`);
+        `server chose version ${hex16(sh.version)}; only TLS 1.2 (0x0303) is supported`);
     }
     const suite = this.suites.find((s) => s.code === sh.cipherSuite);
     if (!suite) {
       throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'illegal_parameter',
-        `the server chose cipher suite 0x${sh.cipherSuite.toString(16).padStart(4, '0')}, which was not offered`);
+        `server chose cipher suite ${hex16(sh.cipherSuite)}, not offered`);
     }
     if (sh.compression !== 0) {
-      throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'illegal_parameter', `the server chose compression method ${sh.compression}; only null is offered`);
+      throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'illegal_parameter', `server chose compression ${sh.compression}, not offered`);
     }
-    for (const [type, data] of sh.extensions) {
+    for (const ext of sh.extensions) {
+      const type = ext.type;
+      const data = ext.body;
       if (!this.offeredExtensions.has(type)) {
-        throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'unsupported_extension', `the server sent extension ${type}, which was not offered`);
+        throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'unsupported_extension', `server sent extension ${type}, not offered`);
       }
       if (type === ExtensionType.renegotiation_info) {
         // Initial handshake: renegotiated_connection must be empty (RFC 5746 3.4).
         if (data.length !== 1 || data[0] !== 0) {
-          throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'renegotiation_info in the ServerHello is not empty');
+          throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'renegotiation_info not empty');
         }
         this.secureRenegotiation = true;
       } else if (type === ExtensionType.server_name) {
-        if (data.length !== 0) throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'decode_error', `extension ${type} in the ServerHello must be empty`);
+        if (data.length !== 0) throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'decode_error', `extension ${type} must be empty`);
       }
       // The offered optional extensions (ticket, EMS, ETM, MFL) are checked by negotiateExtensions below.
     }
     if (!this.secureRenegotiation && this.options.requireSecureRenegotiation) {
-      throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'the server does not support secure renegotiation (RFC 5746) and requireSecureRenegotiation is set');
+      throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure', 'requireSecureRenegotiation: server lacks secure renegotiation (RFC 5746)');
     }
-    let negotiated = negotiateExtensions(Array.from(sh.extensions, ([type, body]) => ({ type, body })), this.offer!, suite.mode === 'cbc');
+    let negotiated = negotiateExtensions(sh.extensions, this.offer!, suite.mode === 'cbc');
     const session = this.offeredSession;
     this.resumed = session !== undefined && serverResumed(this.sessionId, sh.sessionId);
     if (this.resumed) {
@@ -561,7 +571,7 @@ export class TlsClient {
   private onCertificate(msg: HandshakeMessage): void | Promise<void> {
     const chain = parseCertificateMessage(msg.body);
     if (chain.length === 0) {
-      throw tlsError('SSL_BAD_HS_CERTIFICATE', 'decode_error', 'the server sent an empty certificate chain; RSA key exchange needs its certificate');
+      throw tlsError('SSL_BAD_HS_CERTIFICATE', 'decode_error', 'server sent an empty certificate chain');
     }
     this.chain = chain.map((c) => c.slice());
     if (!this.verifier) {
@@ -593,7 +603,7 @@ export class TlsClient {
   private acceptServerKey(key: PublicKey): void {
     if (key.type !== 'rsa') {
       throw tlsError('SSL_PK_TYPE_MISMATCH', 'handshake_failure',
-        `the server certificate has an ${key.type.toUpperCase()} key, but the negotiated suite uses RSA key exchange (configure an RSA server certificate)`);
+        `server certificate has an ${key.type.toUpperCase()} key; RSA key exchange needs an RSA server certificate`);
     }
     this.serverKey = key;
     this.stateValue = 'wait_certificate_request_or_done';
@@ -668,10 +678,10 @@ export class TlsClient {
 
   /** Checks the server's Finished against the transcript before it, then adds it. */
   private checkServerFinished(msg: HandshakeMessage): void {
-    if (msg.body.length !== 12) throw tlsError('SSL_BAD_HS_FINISHED', 'decode_error', `Finished of ${msg.body.length} bytes (must be 12)`);
+    if (msg.body.length !== 12) throw tlsError('SSL_BAD_HS_FINISHED', 'decode_error', `Finished of ${msg.body.length} bytes, not 12`);
     const expected = finishedVerifyData(this.provider, this.suite!, this.masterSecret!, 'server finished', this.transcript.digest());
     if (!constantTimeEqual(expected, msg.body)) {
-      throw tlsError('SSL_BAD_HS_FINISHED', 'decrypt_error', 'the server Finished does not match the handshake (tampering or a broken server)');
+      throw tlsError('SSL_BAD_HS_FINISHED', 'decrypt_error', 'server Finished does not match the handshake');
     }
     this.transcript.add(msg.raw);
   }

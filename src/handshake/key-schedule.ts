@@ -40,18 +40,12 @@ export function deriveTrafficKeys(
 export function createProtection(
   provider: FullCryptoProvider, suite: CipherSuite, keys: TrafficKeys, random: (n: number) => Uint8Array, encryptThenMac = false,
 ): RecordProtection {
-  const bits = suite.keyLength * 8;
-  switch (suite.mode) {
-    case 'gcm':
-      return new AeadProtection(`aes-${bits}-gcm`, provider.aesGcm(keys.key), keys.iv);
-    case 'ccm':
-      return new AeadProtection(`aes-${bits}-ccm`, provider.aesCcm(keys.key, 16), keys.iv);
-    case 'ccm8':
-      return new AeadProtection(`aes-${bits}-ccm8`, provider.aesCcm(keys.key, 8), keys.iv);
-    case 'cbc':
-      if (encryptThenMac) return new EtmCbcProtection(`aes-${bits}-cbc-hmac-${suite.macHash}`, provider, provider.aesCbc(keys.key), suite.macHash!, keys.macKey, random);
-      return new CbcProtection(`aes-${bits}-cbc-hmac-${suite.macHash}`, provider, provider.aesCbc(keys.key), suite.macHash!, keys.macKey, random);
+  const name = `aes-${suite.keyLength * 8}-${suite.mode}`;
+  if (suite.mode !== 'cbc') {
+    return new AeadProtection(name, suite.mode === 'gcm' ? provider.aesGcm(keys.key) : provider.aesCcm(keys.key, suite.tagLength as 8 | 16), keys.iv);
   }
+  const Protection = encryptThenMac ? EtmCbcProtection : CbcProtection;
+  return new Protection(`${name}-hmac-${suite.macHash}`, provider, provider.aesCbc(keys.key), suite.macHash!, keys.macKey, random);
 }
 
 /** RFC 5246 7.4.9: verify_data = PRF(master_secret, finished_label, Hash(handshake_messages))[0..11]. */

@@ -137,7 +137,7 @@ export interface TlsClientOptions {
  */
 export function resolveCredentials(o: Pick<TlsClientOptions, 'cert' | 'key' | 'credentials'>): ClientCredentials | undefined {
   if (o.credentials) {
-    if (o.cert !== undefined || o.key !== undefined) throw new MicroTlsError('SSL_BAD_CONFIG', 'give either credentials or cert and key, not both');
+    if (o.cert !== undefined || o.key !== undefined) throw new MicroTlsError('SSL_BAD_CONFIG', 'give credentials or cert and key, not both');
     return o.credentials;
   }
   if (o.cert === undefined && o.key === undefined) return undefined;
@@ -154,10 +154,10 @@ export function validateMaxFragmentLength(n: number | undefined): MaxFragmentLen
 export function validateReceiveBufferSize(n: number | undefined, maxFragmentLength: MaxFragmentLength | undefined): number {
   if (n === undefined) return 16384;
   if (!Number.isInteger(n) || n < 512 || n > 16384) {
-    throw new MicroTlsError('SSL_BAD_CONFIG', `receiveBufferSize must be an integer from 512 to 16384, got ${n}`);
+    throw new MicroTlsError('SSL_BAD_CONFIG', `receiveBufferSize must be an integer 512..16384, got ${n}`);
   }
   if (maxFragmentLength !== undefined && n < maxFragmentLength) {
-    throw new MicroTlsError('SSL_BAD_CONFIG', `receiveBufferSize ${n} is smaller than the maxFragmentLength ${maxFragmentLength} asked for: the server could not send a full record`);
+    throw new MicroTlsError('SSL_BAD_CONFIG', `receiveBufferSize ${n} is below maxFragmentLength ${maxFragmentLength}`);
   }
   return n;
 }
@@ -213,13 +213,13 @@ export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' 
     return { verify, clock: undefined, trustId: verifierIdentity(verify, options.verifierId, provider) };
   }
   if (verify !== true) {
-    throw new MicroTlsError('SSL_BAD_CONFIG', 'the verify option is required: pass verify: true with ca (the CA certificate), or verify: false explicitly to connect without certificate verification');
+    throw new MicroTlsError('SSL_BAD_CONFIG', 'the verify option is required: verify: true with ca, or verify: false to skip verification');
   }
   const clock = options.clock ?? getDefaultClock();
   const given = options.ca === undefined ? [] : Array.isArray(options.ca) ? options.ca : [options.ca];
   if (given.length === 0) {
     throw new MicroTlsError('SSL_CA_CHAIN_REQUIRED',
-      'verify: true needs ca: the certificate of the CA that issued the server certificate (PEM text or DER); or pass verify: false to connect without verification');
+      'verify: true needs ca (the certificate of the CA that issued the server certificate), or use verify: false');
   }
   const chainVerifier = createServerVerifier({ ca: given, clock, provider, policy: options.verifyPolicy });
   // Counted in certificates, not inputs: one PEM text may hold a broken certificate beside good ones.
@@ -235,13 +235,13 @@ export function resolveVerifier(options: Pick<TlsClientOptions, 'verify' | 'ca' 
 export function requireClockSet(clock: Clock | undefined): void {
   if (clock && clock.now() === undefined) {
     throw new MicroTlsError('X509_BAD_INPUT_DATA',
-      'the clock is not set, so certificate validity cannot be checked and no handshake is started: set the time first (e.g. with SNTP: sntpQuery from microtls/node, then clock.set())');
+      'the clock is not set, so certificate validity cannot be checked: set the time first (SNTP, then clock.set())');
   }
 }
 
 export function validateServerName(name: string | undefined): void {
   if (name === undefined) return;
   if (name.length === 0 || name.length > 253 || !/^[\x21-\x7e]+$/.test(name)) {
-    throw new MicroTlsError('SSL_BAD_CONFIG', `servername '${name}' is not a valid ASCII host name (use punycode for international names)`);
+    throw new MicroTlsError('SSL_BAD_CONFIG', `servername '${name}' is not an ASCII host name (use punycode)`);
   }
 }

@@ -1,5 +1,5 @@
 import { ByteReader } from '../encoding/reader.js';
-import { tlsError } from '../record/alerts.js';
+import { parseExtensionBlock, type Extension } from '../session/extensions.js';
 
 export interface ServerHello {
   readonly version: number;
@@ -7,8 +7,8 @@ export interface ServerHello {
   readonly sessionId: Uint8Array;
   readonly cipherSuite: number;
   readonly compression: number;
-  /** Extensions by type; duplicates are rejected while parsing. */
-  readonly extensions: ReadonlyMap<number, Uint8Array>;
+  /** In the server's order; duplicates are rejected while parsing. */
+  readonly extensions: readonly Extension[];
 }
 
 /** Syntax only; the engine checks the values against what it offered. */
@@ -19,18 +19,7 @@ export function parseServerHello(body: Uint8Array): ServerHello {
   const sessionId = r.vec8('session_id', 0, 32);
   const cipherSuite = r.u16('cipher_suite');
   const compression = r.u8('compression_method');
-  const extensions = new Map<number, Uint8Array>();
-  if (!r.done) {
-    const ext = r.sub16('extensions');
-    while (!ext.done) {
-      const type = ext.u16('extension type');
-      const data = ext.vec16('extension data');
-      if (extensions.has(type)) {
-        throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'decode_error', `ServerHello repeats extension ${type}`);
-      }
-      extensions.set(type, data);
-    }
-  }
+  const extensions = r.done ? [] : parseExtensionBlock(r.vec16('extensions'));
   r.end();
   return { version, random, sessionId, cipherSuite, compression, extensions };
 }

@@ -17,10 +17,15 @@ import { MicroTlsError } from '../errors.js';
  */
 export class Transcript {
   private messages: Uint8Array[] | undefined = [];
-  private ctx: HashContext | undefined;
-  private hashName: HashName | undefined;
+  private declare ctx: HashContext | undefined;
+  private declare hashName: HashName | undefined;
+  private declare readonly provider: FullCryptoProvider;
+  private declare readonly retain: boolean;
 
-  constructor(private readonly provider: FullCryptoProvider, private readonly retain = false) {}
+  constructor(provider: FullCryptoProvider, retain = false) {
+    this.provider = provider;
+    this.retain = retain;
+  }
 
   add(raw: Uint8Array): void {
     this.ctx?.update(raw);
@@ -43,7 +48,7 @@ export class Transcript {
   /** Hash of everything added so far with `hash` (the PRF hash, or any hash while messages are retained). */
   digestWith(hash: HashName): Uint8Array {
     if (hash === this.hashName) return this.digest();
-    if (!this.messages) throw new MicroTlsError('SSL_INTERNAL_ERROR', `transcript messages were not retained; cannot hash them with ${hash}`);
+    if (!this.messages) throw new MicroTlsError('SSL_INTERNAL_ERROR', `transcript not retained for ${hash}`);
     const ctx = this.provider.hash(hash);
     for (const m of this.messages) ctx.update(m);
     return ctx.digest();

@@ -9,11 +9,14 @@ import { recordAad, type RecordProtection } from './protection.js';
  * sequence never wraps), costs no random bytes and is what OpenSSL and Mbed TLS send.
  */
 export class AeadProtection implements RecordProtection {
-  constructor(
-    readonly name: string,
-    private readonly cipher: AeadCipher,
-    private readonly salt: Uint8Array,
-  ) {
+  declare readonly name: string;
+  private declare readonly cipher: AeadCipher;
+  private declare readonly salt: Uint8Array;
+
+  constructor(name: string, cipher: AeadCipher, salt: Uint8Array) {
+    this.name = name;
+    this.cipher = cipher;
+    this.salt = salt;
     if (salt.length !== 4) throw new RangeError('AEAD implicit nonce must be 4 bytes');
   }
 
@@ -35,13 +38,13 @@ export class AeadProtection implements RecordProtection {
   open(type: number, seq: Uint8Array, fragment: Uint8Array): Uint8Array {
     const tag = this.cipher.tagLength;
     if (fragment.length < 8 + tag) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record of ${fragment.length} bytes is shorter than nonce + tag`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record of ${fragment.length} bytes is too short`);
     }
     const explicit = fragment.subarray(0, 8);
     const body = fragment.subarray(8);
     const plain = this.cipher.open(this.nonce(explicit), body, recordAad(seq, type, body.length - tag));
     if (plain === null) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record failed authentication (tampered, truncated or wrong keys)`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record failed authentication`);
     }
     return plain;
   }

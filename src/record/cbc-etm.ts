@@ -30,11 +30,11 @@ export class EtmCbcProtection extends CbcHmacBase implements RecordProtection {
     const encLen = fragment.length - this.macLength;
     // IV plus at least one block, whole blocks only; all public.
     if (encLen < 32 || encLen % 16 !== 0) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} (encrypt-then-MAC) record length ${fragment.length} is not a valid length`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} (encrypt-then-MAC) record of ${fragment.length} bytes is not a valid length`);
     }
     const body = fragment.subarray(0, encLen);
     if (!constantTimeEqual(this.mac(seq, type, body), fragment.subarray(encLen))) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} (encrypt-then-MAC) record failed the MAC check (tampered, truncated or wrong keys)`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} (encrypt-then-MAC) record failed the MAC check`);
     }
     const plain = this.cipher.decrypt(body.subarray(0, 16), body.subarray(16));
     const padLen = plain[plain.length - 1]!;

@@ -1,5 +1,6 @@
 import type { AesCbcCipher, FullCryptoProvider, HashContext, HashName } from '../../hw/provider.js';
 import { HASH_INFO } from '../../hw/provider.js';
+import { hmacKeyedStates } from '../../hw/hmac.js';
 import { tlsError } from './alerts.js';
 import { recordAad, type RecordProtection } from './protection.js';
 
@@ -26,16 +27,22 @@ import { recordAad, type RecordProtection } from './protection.js';
  */
 /** What both CBC record formats (MAC-then-encrypt here, encrypt-then-MAC in cbc-etm.ts) hold: keys and the record MAC. */
 export abstract class CbcHmacBase {
-  protected readonly macLength: number;
+  // Declared, assigned in the constructor: no field initializers to emit (see TlsClient).
+  declare readonly name: string;
+  protected declare readonly provider: FullCryptoProvider;
+  protected declare readonly cipher: AesCbcCipher;
+  protected declare readonly macHash: HashName;
+  private declare readonly macKey: Uint8Array;
+  protected declare readonly random: (n: number) => Uint8Array;
+  protected declare readonly macLength: number;
 
-  constructor(
-    readonly name: string,
-    protected readonly provider: FullCryptoProvider,
-    protected readonly cipher: AesCbcCipher,
-    protected readonly macHash: HashName,
-    private readonly macKey: Uint8Array,
-    protected readonly random: (n: number) => Uint8Array,
-  ) {
+  constructor(name: string, provider: FullCryptoProvider, cipher: AesCbcCipher, macHash: HashName, macKey: Uint8Array, random: (n: number) => Uint8Array) {
+    this.name = name;
+    this.provider = provider;
+    this.cipher = cipher;
+    this.macHash = macHash;
+    this.macKey = macKey;
+    this.random = random;
     this.macLength = HASH_INFO[macHash].outputLength;
   }
 
@@ -46,25 +53,16 @@ export abstract class CbcHmacBase {
 }
 
 export class CbcProtection extends CbcHmacBase implements RecordProtection {
-  private readonly innerKeyed: HashContext;
-  private readonly outerKeyed: HashContext;
+  private declare readonly innerKeyed: HashContext;
+  private declare readonly outerKeyed: HashContext;
 
   constructor(name: string, provider: FullCryptoProvider, cipher: AesCbcCipher, macHash: HashName, macKey: Uint8Array, random: (n: number) => Uint8Array) {
     super(name, provider, cipher, macHash, macKey, random);
     // HMAC (RFC 2104) keyed once on the provider's hash: the open path needs the inner hash
     // state itself, to finish copies of it at every candidate length.
-    const { blockLength } = HASH_INFO[macHash];
-    const k = macKey.length > blockLength ? provider.hash(macHash).update(macKey).digest() : macKey;
-    const ipad = new Uint8Array(blockLength).fill(0x36);
-    const opad = new Uint8Array(blockLength).fill(0x5c);
-    for (let i = 0; i < k.length; i++) {
-      ipad[i]! ^= k[i]!;
-      opad[i]! ^= k[i]!;
-    }
-    this.innerKeyed = provider.hash(macHash).update(ipad);
-    this.outerKeyed = provider.hash(macHash).update(opad);
-    ipad.fill(0);
-    opad.fill(0);
+    const keyed = hmacKeyedStates((alg) => provider.hash(alg), macHash, macKey);
+    this.innerKeyed = keyed.inner;
+    this.outerKeyed = keyed.outer;
   }
 
   seal(type: number, seq: Uint8Array, plaintext: Uint8Array, headroom = 0): Uint8Array {
@@ -123,7 +121,7 @@ export class CbcProtection extends CbcHmacBase implements RecordProtection {
     for (let j = 0; j < macLen; j++) diff |= received[j]! ^ expected[j]!;
     const ok = good & (((diff - 1) >>> 31) & 1);
     if (!ok) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record failed the MAC/padding check (tampered, truncated or wrong keys)`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.name} record failed the MAC/padding check`);
     }
     return plain.slice(0, dataLen);
   }

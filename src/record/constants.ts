@@ -8,13 +8,6 @@ export const ContentType = {
 } as const;
 export type ContentType = (typeof ContentType)[keyof typeof ContentType];
 
-export const CONTENT_TYPE_NAMES: Readonly<Record<number, string>> = {
-  20: 'change_cipher_spec',
-  21: 'alert',
-  22: 'handshake',
-  23: 'application_data',
-};
-
 export const TLS12 = 0x0303;
 export const RECORD_HEADER_LENGTH = 5;
 /** 2^14: the largest plaintext fragment a record may carry. */
@@ -23,3 +16,8 @@ export const MAX_PLAINTEXT = 16384;
 export const CIPHERTEXT_EXPANSION = 2048;
 /** 2^14 + 2048: the largest TLSCiphertext.fragment (RFC 5246 6.2.3). */
 export const MAX_CIPHERTEXT = MAX_PLAINTEXT + CIPHERTEXT_EXPANSION;
+
+/** A 16-bit code point as the RFCs write it: 0x009c. */
+export function hex16(v: number): string {
+  return '0x' + v.toString(16).padStart(4, '0');
+}

@@ -19,11 +19,15 @@ export const DEFAULT_MAX_HANDSHAKE_MESSAGE = 64 * 1024;
 export class HandshakeAssembler {
   private header = new Uint8Array(4);
   private headerFill = 0;
-  private message: Uint8Array | undefined;
+  private declare message: Uint8Array | undefined;
   private messageFill = 0;
   private readonly ready: HandshakeMessage[] = [];
 
-  constructor(readonly maxMessageSize = DEFAULT_MAX_HANDSHAKE_MESSAGE) {}
+  declare readonly maxMessageSize: number;
+
+  constructor(maxMessageSize = DEFAULT_MAX_HANDSHAKE_MESSAGE) {
+    this.maxMessageSize = maxMessageSize;
+  }
 
   /** True while a message is partially received (no other content type may interleave). */
   get midMessage(): boolean {
@@ -46,7 +50,7 @@ export class HandshakeAssembler {
         const len = (this.header[1]! << 16) | (this.header[2]! << 8) | this.header[3]!;
         if (len > this.maxMessageSize) {
           throw tlsError('SSL_BUFFER_TOO_SMALL', 'illegal_parameter',
-            `handshake message type ${this.header[0]} of ${len} bytes exceeds maxHandshakeMessageSize (${this.maxMessageSize}); raise the option if the server's certificate chain really is this large`);
+            `handshake message type ${this.header[0]} of ${len} bytes exceeds maxHandshakeMessageSize (${this.maxMessageSize})`);
         }
         this.message = new Uint8Array(4 + len);
         this.message.set(this.header, 0);

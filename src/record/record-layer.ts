@@ -1,5 +1,5 @@
 import { tlsError } from './alerts.js';
-import { CIPHERTEXT_EXPANSION, CONTENT_TYPE_NAMES, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12 } from './constants.js';
+import { CIPHERTEXT_EXPANSION, ContentType, hex16, MAX_PLAINTEXT, RECORD_HEADER_LENGTH, TLS12 } from './constants.js';
 import { nullProtection, type RecordProtection } from './protection.js';
 import { SequenceNumber } from './sequence.js';
 
@@ -101,23 +101,15 @@ export class RecordLayer {
   private take(n: number): Uint8Array {
     // A zero-length body may end the received bytes: the header's take() then emptied `chunks`.
     if (n === 0) return new Uint8Array(0);
-    const first = this.chunks[0]!;
-    if (first.length - this.chunkOffset >= n) {
-      const out = first.subarray(this.chunkOffset, this.chunkOffset + n);
-      this.chunkOffset += n;
-      if (this.chunkOffset === first.length) {
-        this.chunks.shift();
-        this.chunkOffset = 0;
-      }
-      this.bufferedBytes -= n;
-      return out;
-    }
-    const out = new Uint8Array(n);
+    // Inside the first chunk: a view of it, no copy.
+    const out = this.chunks[0]!.length - this.chunkOffset >= n ? undefined : new Uint8Array(n);
+    let piece: Uint8Array | undefined = out;
     let filled = 0;
     while (filled < n) {
       const c = this.chunks[0]!;
       const k = Math.min(n - filled, c.length - this.chunkOffset);
-      out.set(c.subarray(this.chunkOffset, this.chunkOffset + k), filled);
+      piece = c.subarray(this.chunkOffset, this.chunkOffset + k);
+      if (out) out.set(piece, filled);
       filled += k;
       this.chunkOffset += k;
       if (this.chunkOffset === c.length) {
@@ -126,7 +118,7 @@ export class RecordLayer {
       }
     }
     this.bufferedBytes -= n;
-    return out;
+    return out ?? piece!;
   }
 
   private peekHeader(): Uint8Array {
@@ -150,12 +142,13 @@ export class RecordLayer {
     const length = (h[3]! << 8) | h[4]!;
     // Check the header before waiting for the body: garbage must fail now, not after
     // buffering up to 64 KiB that will never arrive.
-    if (!(type in CONTENT_TYPE_NAMES)) {
-      throw tlsError('SSL_INVALID_RECORD', 'unexpected_message', `record of unknown content type ${type} (not TLS, or stream corrupted)`);
+    // The four types are consecutive: change_cipher_spec (20) to application_data (23).
+    if (type < ContentType.changeCipherSpec || type > ContentType.applicationData) {
+      throw tlsError('SSL_INVALID_RECORD', 'unexpected_message', `record of unknown content type ${type} (not TLS?)`);
     }
     if (this.strictVersion ? version !== TLS12 : version >> 8 !== 3) {
       throw tlsError('SSL_INVALID_RECORD', 'protocol_version',
-        `record version 0x${version.toString(16).padStart(4, '0')}, expected 0x0303 (TLS 1.2); is the peer speaking TLS?`);
+        `record version ${hex16(version)}, not 0x0303 (TLS 1.2)`);
     }
     const limit = this.readEncrypted ? this.receiveFragment + CIPHERTEXT_EXPANSION : this.receiveFragment;
     if (length > limit) {
@@ -172,7 +165,7 @@ export class RecordLayer {
     if (fragment.length > 0) {
       this.emptyInARow = 0;
     } else if (++this.emptyInARow > MAX_CONSECUTIVE_EMPTY_RECORDS) {
-      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.emptyInARow} empty records in a row (possible DoS; at most ${MAX_CONSECUTIVE_EMPTY_RECORDS} are accepted)`);
+      throw tlsError('SSL_INVALID_MAC', 'bad_record_mac', `${this.emptyInARow} empty records in a row (at most ${MAX_CONSECUTIVE_EMPTY_RECORDS})`);
     }
     return { type, version, fragment };
   }
@@ -181,10 +174,10 @@ export class RecordLayer {
     if (this.receiveFragment === this.maxFragment && this.maxFragment < MAX_PLAINTEXT) {
       // The server broke its own agreement; say so, and how to live with such a server.
       return tlsError('SSL_INVALID_RECORD', 'record_overflow',
-        `${what} (limit ${limit}) exceeds the negotiated max_fragment_length ${this.maxFragment}, which the server agreed to (RFC 6066): the server ignores it. ` +
-        `Pass acceptLargerRecords: true to accept records up to receiveBufferSize (now ${this.receiveCapacity} bytes) from such servers`);
+        `${what} exceeds max_fragment_length ${this.maxFragment}, which the server agreed to; ` +
+        `acceptLargerRecords: true accepts up to receiveBufferSize (${this.receiveCapacity})`);
     }
-    const why = this.receiveFragment < MAX_PLAINTEXT ? ` (the receive buffers hold records of ${this.receiveFragment} bytes: receiveBufferSize)` : '';
+    const why = this.receiveFragment < MAX_PLAINTEXT ? ` (receiveBufferSize ${this.receiveFragment})` : '';
     return tlsError('SSL_INVALID_RECORD', 'record_overflow', `${what} exceeds the limit of ${limit}${why}`);
   }
 

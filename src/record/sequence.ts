@@ -20,7 +20,7 @@ export class SequenceNumber {
   /** The current value as 8 big-endian bytes, then advances. */
   next(): Uint8Array {
     if (this.hi === 0xffffffff && this.lo === 0xffffffff) {
-      throw tlsError('SSL_COUNTER_WRAPPING', 'internal_error', 'record sequence number exhausted (2^64 records); reconnect to get new keys');
+      throw tlsError('SSL_COUNTER_WRAPPING', 'internal_error', 'record sequence number exhausted (2^64 records): reconnect');
     }
     const out = new Uint8Array(8);
     out[0] = this.hi >>> 24; out[1] = (this.hi >>> 16) & 0xff; out[2] = (this.hi >>> 8) & 0xff; out[3] = this.hi & 0xff;

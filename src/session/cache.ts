@@ -15,8 +15,8 @@ export interface SessionCacheOptions extends SessionLifetimeOptions {
 export class SessionCache {
   // Map iteration order is insertion order; re-inserting on use makes the first key the LRU one.
   private readonly entries = new Map<string, TlsSession>();
-  readonly maxEntries: number;
-  private readonly lifetime: SessionLifetimeOptions;
+  declare readonly maxEntries: number;
+  private declare readonly lifetime: SessionLifetimeOptions;
 
   constructor(opts: SessionCacheOptions = {}) {
     const max = opts.maxEntries ?? 8;
@@ -47,8 +47,12 @@ export class SessionCache {
     this.entries.delete(session.serverName);
     this.entries.set(session.serverName, session);
     while (this.entries.size > this.maxEntries) {
-      const oldest = this.entries.keys().next().value as string;
-      this.entries.delete(oldest);
+      // The first key is the least recently used. Walked with for-of, not keys().next(): the
+      // Espruino bundle's Map returns an array from keys(), which has no next().
+      for (const oldest of this.entries.keys()) {
+        this.entries.delete(oldest);
+        break;
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import { MicroTlsError } from '../errors.js';
 import { ByteReader } from '../encoding/reader.js';
 import { ByteWriter } from '../encoding/writer.js';
 import { tlsError, type AlertName } from '../record/alerts.js';
+import { hex16 } from '../record/constants.js';
 import type { MaxFragmentLength } from './session.js';
 import { ExtensionType } from '../handshake/constants.js';
 
@@ -89,7 +90,7 @@ export function parseExtensionBlock(block: Uint8Array): Extension[] {
   while (!r.done) {
     const type = r.u16('extension type');
     const body = r.vec16('extension body');
-    if (seen.has(type)) helloError('decode_error', `extension 0x${type.toString(16).padStart(4, '0')} appears twice`, type);
+    if (seen.has(type)) helloError('decode_error', `extension ${hex16(type)} appears twice`, type);
     seen.add(type);
     list.push({ type, body });
   }
@@ -106,43 +107,17 @@ export interface NegotiatedExtensions {
   readonly maxFragmentLength?: MaxFragmentLength;
 }
 
-/** One row per extension: how its ServerHello answer is checked and what it turns on. */
-interface ServerExtensionRule {
-  readonly offered: (offer: ExtensionOffer) => boolean;
-  readonly accept: (body: Uint8Array, offer: ExtensionOffer, into: { -readonly [K in keyof NegotiatedExtensions]: NegotiatedExtensions[K] }) => void;
-}
+type Flag = 'sessionTicket' | 'extendedMasterSecret' | 'encryptThenMac';
 
-function requireEmpty(name: string, type: number, body: Uint8Array): void {
-  // RFC 7627 5.1, RFC 7366 2, RFC 5077 3.2: the server's answer is an empty extension.
-  if (body.length !== 0) helloError('decode_error', `${name} extension must be empty, has ${body.length} bytes`, type);
-}
-
-const SERVER_RULES: ReadonlyMap<number, ServerExtensionRule> = new Map<number, ServerExtensionRule>([
-  [ExtensionType.extended_master_secret, {
-    offered: (o) => o.extendedMasterSecret,
-    accept: (body, _o, into) => { requireEmpty('extended_master_secret', ExtensionType.extended_master_secret, body); into.extendedMasterSecret = true; },
-  }],
-  [ExtensionType.encrypt_then_mac, {
-    offered: (o) => o.encryptThenMac,
-    accept: (body, _o, into) => { requireEmpty('encrypt_then_mac', ExtensionType.encrypt_then_mac, body); into.encryptThenMac = true; },
-  }],
-  [ExtensionType.session_ticket, {
-    offered: (o) => o.sessionTicket !== false,
-    accept: (body, _o, into) => { requireEmpty('session_ticket', ExtensionType.session_ticket, body); into.sessionTicket = true; },
-  }],
-  [ExtensionType.max_fragment_length, {
-    offered: (o) => o.maxFragmentLength !== undefined,
-    accept: (body, o, into) => {
-      if (body.length !== 1) helloError('decode_error', `max_fragment_length extension must be 1 byte, has ${body.length}`, ExtensionType.max_fragment_length);
-      const code = body[0]!;
-      // RFC 6066 4: an answer different from the request is an illegal_parameter abort.
-      if (code !== maxFragmentLengthCode(o.maxFragmentLength!)) {
-        helloError('illegal_parameter', `max_fragment_length code ${code} differs from the offered ${maxFragmentLengthCode(o.maxFragmentLength!)}`, ExtensionType.max_fragment_length);
-      }
-      into.maxFragmentLength = o.maxFragmentLength!;
-    },
-  }],
-]);
+/**
+ * The extensions the server answers with an empty body (RFC 7627 5.1, RFC 7366 2, RFC 5077
+ * 3.2), each by the field it has in both the offer and the result.
+ */
+const EMPTY_ANSWERS: Readonly<Record<number, Flag>> = {
+  [ExtensionType.extended_master_secret]: 'extendedMasterSecret',
+  [ExtensionType.encrypt_then_mac]: 'encryptThenMac',
+  [ExtensionType.session_ticket]: 'sessionTicket',
+};
 
 /**
  * Reads the server's answers to `offer` from the ServerHello extensions. Extensions of other
@@ -159,12 +134,27 @@ export function negotiateExtensions(serverExtensions: readonly Extension[], offe
   };
   const seen = new Set<number>();
   for (const ext of serverExtensions) {
-    const rule = SERVER_RULES.get(ext.type);
-    if (!rule) continue;
-    if (seen.has(ext.type)) helloError('decode_error', `extension 0x${ext.type.toString(16).padStart(4, '0')} appears twice`, ext.type);
-    seen.add(ext.type);
-    if (!rule.offered(offer)) helloError('unsupported_extension', `extension 0x${ext.type.toString(16).padStart(4, '0')} was not offered`, ext.type);
-    rule.accept(ext.body, offer, into);
+    const type = ext.type;
+    const body = ext.body;
+    const flag = EMPTY_ANSWERS[type];
+    const mfl = type === ExtensionType.max_fragment_length;
+    if (flag === undefined && !mfl) continue;
+    const name = hex16(type);
+    if (seen.has(type)) helloError('decode_error', `extension ${name} appears twice`, type);
+    seen.add(type);
+    if (flag !== undefined ? offer[flag] === false : offer.maxFragmentLength === undefined) {
+      helloError('unsupported_extension', `extension ${name} was not offered`, type);
+    }
+    if (flag !== undefined) {
+      if (body.length !== 0) helloError('decode_error', `extension ${name} must be empty, has ${body.length} bytes`, type);
+      into[flag] = true;
+    } else {
+      if (body.length !== 1) helloError('decode_error', `max_fragment_length must be 1 byte, has ${body.length}`, type);
+      // RFC 6066 4: an answer different from the request is an illegal_parameter abort.
+      const want = maxFragmentLengthCode(offer.maxFragmentLength!);
+      if (body[0] !== want) helloError('illegal_parameter', `max_fragment_length code ${body[0]} differs from the offered ${want}`, type);
+      into.maxFragmentLength = offer.maxFragmentLength!;
+    }
   }
   if (!cbcSuite) into.encryptThenMac = false;
   return into;

@@ -4,6 +4,7 @@
  * ServerHello must agree with. Kept apart from the engine so each rule has its own tests.
  */
 import { tlsError } from '../record/alerts.js';
+import { hex16 } from '../record/constants.js';
 import { constantTimeEqual } from '../encoding/bytes.js';
 import type { ExtensionOffer, NegotiatedExtensions } from './extensions.js';
 import { validateSession, type TlsSession } from './session.js';
@@ -39,13 +40,11 @@ export function serverResumed(offeredSessionId: Uint8Array, serverSessionId: Uin
 export function checkResumedServerHello(session: TlsSession, cipherSuite: number, negotiated: NegotiatedExtensions): void {
   if (cipherSuite !== session.cipherSuite) {
     throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'illegal_parameter',
-      `resumed session used suite 0x${session.cipherSuite.toString(16).padStart(4, '0')}, ServerHello chose 0x${cipherSuite.toString(16).padStart(4, '0')}`);
+      `resumed session used suite ${hex16(session.cipherSuite)}, ServerHello chose ${hex16(cipherSuite)}`);
   }
   if (negotiated.extendedMasterSecret !== session.extendedMasterSecret) {
     throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'handshake_failure',
-      session.extendedMasterSecret
-        ? 'the resumed session used extended master secret but the ServerHello does not (RFC 7627 5.3)'
-        : 'the resumed session did not use extended master secret but the ServerHello does (RFC 7627 5.3)');
+      `resumed session ${session.extendedMasterSecret ? 'used' : 'did not use'} extended master secret, the ServerHello differs`);
   }
   if (negotiated.maxFragmentLength !== undefined && negotiated.maxFragmentLength !== session.maxFragmentLength) {
     throw tlsError('SSL_BAD_HS_SERVER_HELLO', 'illegal_parameter',
@@ -77,21 +76,25 @@ export interface CompletedHandshake {
 export function sessionFromHandshake(h: CompletedHandshake): TlsSession | undefined {
   const ticket = h.newTicket && h.newTicket.ticket.length > 0 ? h.newTicket.ticket : undefined;
   if (ticket === undefined && h.sessionId.length === 0) return undefined;
-  const session: TlsSession = {
+  const n = h.negotiated;
+  // Optional fields are left out, not set to undefined: the text form lists exactly what is present.
+  const session: { -readonly [K in keyof TlsSession]: TlsSession[K] } = {
     protocol: 'TLSv1.2',
     cipherSuite: h.cipherSuite,
     masterSecret: h.masterSecret.slice(),
     sessionId: h.sessionId.slice(),
-    ...(ticket !== undefined ? { ticket } : {}),
     ticketLifetimeHint: ticket !== undefined ? h.newTicket!.lifetimeHint : 0,
     receivedAt: h.now,
     serverName: h.serverName,
-    extendedMasterSecret: h.negotiated.extendedMasterSecret,
-    encryptThenMac: h.negotiated.encryptThenMac,
-    ...(h.negotiated.maxFragmentLength !== undefined ? { maxFragmentLength: h.negotiated.maxFragmentLength } : {}),
-    ...(h.serverVerified ? { serverVerified: true as const } : {}),
-    ...(h.serverVerified && h.verifiedWith !== undefined ? { verifiedWith: h.verifiedWith } : {}),
+    extendedMasterSecret: n.extendedMasterSecret,
+    encryptThenMac: n.encryptThenMac,
   };
+  if (ticket !== undefined) session.ticket = ticket;
+  if (n.maxFragmentLength !== undefined) session.maxFragmentLength = n.maxFragmentLength;
+  if (h.serverVerified) {
+    session.serverVerified = true;
+    if (h.verifiedWith !== undefined) session.verifiedWith = h.verifiedWith;
+  }
   validateSession(session);
   return session;
 }

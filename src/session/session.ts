@@ -62,13 +62,16 @@ export const MAX_TICKET_LIFETIME_SECONDS = 7 * 24 * 3600;
 
 type FieldKind = 'hex' | 'int' | 'bool' | 'text';
 /**
- * The fields of the text form after `format` and `version`, in the order they are written,
- * each with its JSON type (bytes are lower-case hex); parsing requires exactly these keys.
+ * The fields of the text form after `format` and `version`, in the order they are written:
+ * each with its JSON type (bytes are lower-case hex) and its range (a value for integers, a
+ * length for bytes and text); parsing requires exactly these keys.
  */
-const FIELDS: ReadonlyArray<readonly [key: keyof TlsSession, kind: FieldKind, optional?: true]> = [
-  ['protocol', 'text'], ['cipherSuite', 'int'], ['masterSecret', 'hex'], ['sessionId', 'hex'], ['ticketLifetimeHint', 'int'],
-  ['receivedAt', 'int'], ['serverName', 'text'], ['extendedMasterSecret', 'bool'], ['encryptThenMac', 'bool'],
-  ['ticket', 'hex', true], ['maxFragmentLength', 'int', true], ['serverVerified', 'bool', true], ['verifiedWith', 'text', true],
+const FIELDS: ReadonlyArray<readonly [key: keyof TlsSession, kind: FieldKind, min: number, max: number, optional?: true]> = [
+  ['protocol', 'text', 7, 7], ['cipherSuite', 'int', 0, 0xffff], ['masterSecret', 'hex', MASTER_SECRET_LENGTH, MASTER_SECRET_LENGTH],
+  ['sessionId', 'hex', 0, MAX_SESSION_ID_LENGTH], ['ticketLifetimeHint', 'int', 0, 0xffffffff], ['receivedAt', 'int', 0, Number.MAX_SAFE_INTEGER],
+  ['serverName', 'text', 1, 255], ['extendedMasterSecret', 'bool', 0, 0], ['encryptThenMac', 'bool', 0, 0],
+  ['ticket', 'hex', 1, MAX_TICKET_LENGTH, true], ['maxFragmentLength', 'int', 512, 4096, true], ['serverVerified', 'bool', 0, 0, true],
+  ['verifiedWith', 'text', 64, 64, true],
 ];
 /** A maximal ticket in hex plus the other fields with room to spare: larger input is not a session. */
 const MAX_SESSION_TEXT_LENGTH = 2 * MAX_TICKET_LENGTH + 4096;
@@ -83,29 +86,24 @@ function bad(message: string): never {
  * bad in-memory session is not written out and a bad file is not read in.
  */
 export function validateSession(s: TlsSession): void {
-  if (s.protocol !== 'TLSv1.2') bad(`protocol ${String(s.protocol)} is not TLSv1.2`);
-  if (!Number.isInteger(s.cipherSuite) || s.cipherSuite < 0 || s.cipherSuite > 0xffff) bad('cipherSuite is not a 16-bit code');
-  if (!(s.masterSecret instanceof Uint8Array) || s.masterSecret.length !== MASTER_SECRET_LENGTH) {
-    bad(`masterSecret must be ${MASTER_SECRET_LENGTH} bytes`);
+  for (const [key, kind, min, max, optional] of FIELDS) {
+    const v = s[key] as unknown;
+    if (v === undefined && optional) continue;
+    // Every integer range ends at or below 2^53 - 1, so an integer in range is a safe one.
+    const typed = kind === 'hex' ? v instanceof Uint8Array : kind === 'int' ? Number.isInteger(v) : typeof v === (kind === 'bool' ? 'boolean' : 'string');
+    const size = kind === 'int' ? (v as number) : kind === 'bool' ? 0 : typed ? (v as string).length : -1;
+    if (!typed || size < min || size > max) {
+      bad(`${key} must be ${kind === 'bool' ? 'a boolean' : kind === 'int' ? `an integer ${min}..${max}` : `${min}..${max} ${kind === 'hex' ? 'bytes' : 'characters'}`}`);
+    }
   }
-  if (!(s.sessionId instanceof Uint8Array) || s.sessionId.length > MAX_SESSION_ID_LENGTH) bad(`sessionId must be 0..${MAX_SESSION_ID_LENGTH} bytes`);
-  if (s.ticket !== undefined && (!(s.ticket instanceof Uint8Array) || s.ticket.length === 0 || s.ticket.length > MAX_TICKET_LENGTH)) {
-    bad(`ticket must be 1..${MAX_TICKET_LENGTH} bytes when present`);
-  }
+  if (s.protocol !== 'TLSv1.2') bad(`protocol ${s.protocol} is not TLSv1.2`);
   // Without either there is nothing to offer the server: such a session cannot resume.
   if (s.ticket === undefined && s.sessionId.length === 0) bad('neither a session ID nor a ticket');
-  if (!Number.isInteger(s.ticketLifetimeHint) || s.ticketLifetimeHint < 0 || s.ticketLifetimeHint > 0xffffffff) {
-    bad('ticketLifetimeHint is not a 32-bit count of seconds');
-  }
-  if (!Number.isSafeInteger(s.receivedAt) || s.receivedAt < 0) bad('receivedAt is not a time in milliseconds');
-  if (typeof s.serverName !== 'string' || s.serverName.length === 0 || s.serverName.length > 255) bad('serverName must be 1..255 characters');
-  if (typeof s.extendedMasterSecret !== 'boolean') bad('extendedMasterSecret is not a boolean');
-  if (typeof s.encryptThenMac !== 'boolean') bad('encryptThenMac is not a boolean');
   if (s.maxFragmentLength !== undefined && !MAX_FRAGMENT_LENGTHS.includes(s.maxFragmentLength)) {
     bad('maxFragmentLength must be 512, 1024, 2048 or 4096');
   }
-  if (s.serverVerified !== undefined && s.serverVerified !== true) bad('serverVerified must be true when present');
-  if (s.verifiedWith !== undefined && (s.serverVerified !== true || typeof s.verifiedWith !== 'string' || !isHexDigits(s.verifiedWith, 64, 64))) {
+  if ((s.serverVerified as unknown) === false) bad('serverVerified must be true when present');
+  if (s.verifiedWith !== undefined && (s.serverVerified !== true || !isHexDigits(s.verifiedWith, 64, 64))) {
     bad('verifiedWith must be 64 lower-case hex digits, on a verified session');
   }
 }
@@ -121,23 +119,12 @@ export function serializeSession(s: TlsSession): string {
   return JSON.stringify(obj, null, 2) + '\n';
 }
 
-/** One field of the text form, checked against its kind. */
+/** One field of the text form: bytes from hex; other kinds are checked by validateSession. */
 function readField(key: string, kind: FieldKind, v: unknown): unknown {
-  switch (kind) {
-    case 'hex':
-      // Lower-case only: the writer never produces anything else, so anything else was edited.
-      if (typeof v !== 'string' || v.length % 2 !== 0 || !isHexDigits(v, 0, v.length)) bad(`${key} is not lower-case hex`);
-      return fromHex(v);
-    case 'int':
-      if (typeof v !== 'number' || !Number.isSafeInteger(v)) bad(`${key} is not an integer`);
-      return v;
-    case 'bool':
-      if (typeof v !== 'boolean') bad(`${key} is not a boolean`);
-      return v;
-    case 'text':
-      if (typeof v !== 'string') bad(`${key} is not a string`);
-      return v;
-  }
+  if (kind !== 'hex') return v;
+  // Lower-case only: the writer never produces anything else, so anything else was edited.
+  if (typeof v !== 'string' || v.length % 2 !== 0 || !isHexDigits(v, 0, v.length)) bad(`${key} is not lower-case hex`);
+  return fromHex(v);
 }
 
 /** Parses the text written by serializeSession; anything else is MBEDTLS_ERR_SSL_BAD_INPUT_DATA. */
@@ -158,8 +145,7 @@ export function parseSession(text: string): TlsSession {
     throw new MicroTlsError('SSL_VERSION_MISMATCH', `session: file version ${String(obj.version)}, this microtls reads version ${SESSION_FORMAT_VERSION}`);
   }
   for (const key of Object.keys(obj)) if (!KNOWN_KEYS.has(key)) bad(`unknown key "${key}"`);
-  for (const [key, , optional] of FIELDS) if (!optional && !(key in obj)) bad(`missing key "${key}"`);
-  if (obj.protocol !== 'TLSv1.2') bad(`protocol ${String(obj.protocol)} is not TLSv1.2`);
+  for (const [key, , , , optional] of FIELDS) if (!optional && !(key in obj)) bad(`missing key "${key}"`);
   const session: Record<string, unknown> = {};
   for (const [key, kind] of FIELDS) if (key in obj) session[key] = readField(key, kind, obj[key]);
   validateSession(session as unknown as TlsSession);

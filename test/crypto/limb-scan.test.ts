@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { getLimbs, montContext, montContextWithHeadroom, montMul, newNum, setLimbs, type MontContext, type Num } from '../../src/crypto/limb.js';
-import { jsDot, scanKernelInUse, setDot } from '../../src/crypto/limb-dot.js';
+import { jsDot, scanKernelInUse, selected, setDot } from '../../src/crypto/limb-dot.js';
 import { toHex } from '../../src/encoding/bytes.js';
 import { prng } from '../helpers/prng.js';
 
@@ -112,6 +112,27 @@ test('output may alias an input, as with the dot-product kernel', () => {
   const a2 = numOf(ctx, limbsOf(ctx, a));
   montMul(ctx, a2, a2, a2);
   assert.is(layouts(a2), expectSqr);
+});
+
+test('without the kernel installed (the Espruino bundle leaves limb-scan.ts out) products take the dot-product kernel, same limbs', () => {
+  const m = rnd(64);
+  m[0]! |= 0x80;
+  m[63]! |= 1;
+  const ctx = montContext(m);
+  const a = numOf(ctx, toBig(rnd(64)) % toBig(m));
+  const b = numOf(ctx, toBig(rnd(64)) % toBig(m));
+  const withScan = layouts(product(ctx, a, b, false));
+  const installed = selected.scanMul;
+  selected.scanMul = undefined;
+  try {
+    assert.not.ok(scanKernelInUse(), 'no kernel, so not in use');
+    const out = newNum(ctx);
+    montMul(ctx, out, a, b);
+    assert.is(layouts(out), withScan);
+  } finally {
+    selected.scanMul = installed;
+  }
+  assert.ok(scanKernelInUse());
 });
 
 function modInverse(a: bigint, m: bigint): bigint {
