@@ -475,7 +475,10 @@ export function connectMqtt(urlOrOptions: string | MqttConnectOptions, options?:
   add('Client certificate', o.clientCertificate, describeCertificate);
   add('Private key', o.privateKey, describeKey);
   // As mqtt/connect.ts's connect() does, with this engine's transport instead of Node's.
-  return new MqttClient({ ...o, transport, describeCertificates: o.describeCertificates ?? (() => described) });
+  // Espruino has no crypto.getRandomValues: without E.hwRand here, generated client ids and
+  // reconnect jitter would come from the clock alone, alike on devices that boot together.
+  const random = o.random ?? ((out: Uint8Array) => out.set(espruinoProvider().randomBytes(out.length)));
+  return new MqttClient({ ...o, transport, random, describeCertificates: o.describeCertificates ?? (() => described) });
 }
 
 /** Resolves on the first CONNACK (see whenConnected). */
