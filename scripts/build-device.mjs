@@ -287,6 +287,8 @@ export function espruinoReplacements() {
 /** What only the Espruino bundle leaves out or replaces. */
 const ESPRUINO_ONLY_REPLACEMENTS = {
   './hw/noble.ts': 'src/device/absent-noble.ts',
+  './src/x509/name-constraints.ts': 'src/device/absent-x509-name-constraints.ts',
+  './src/x509/webpki.ts': 'src/device/absent-x509-webpki.ts',
   './src/crypto/limb-scan.ts': 'src/device/absent-limb-scan.ts',
 };
 

@@ -33,12 +33,9 @@ const RSA_MAX_BITS = 8192;
  */
 const RSA_MAX_EXPONENT_BITS = 64;
 
-const PASSWORD_MESSAGE =
-  'the private key is encrypted; the key must be without a password (manual, section 3): ' +
-  'decrypt it with `openssl pkey -in key.pem -out key-plain.pem`';
+const PASSWORD_MESSAGE = 'the private key is encrypted; the key must be without a password: `openssl pkey -in key.pem -out plain.pem`';
 
-const EC_PRIVATE_MESSAGE =
-  'this is an EC private key; only RSA client keys are supported (use an RSA key for the client certificate)';
+const EC_PRIVATE_MESSAGE = 'an EC key: only RSA client keys are supported';
 
 const INVALID = 'PK_KEY_INVALID_FORMAT';
 
@@ -56,7 +53,7 @@ export function importPublicKey(pemOrDer: string | Uint8Array): PublicKey {
   if (typeof pemOrDer === 'string' || looksLikePem(pemOrDer)) {
     const blocks = decodePem(typeof pemOrDer === 'string' ? pemOrDer : asciiDecode(pemOrDer));
     const block = blocks.find((b) => b.label === 'PUBLIC KEY' || b.label === 'RSA PUBLIC KEY');
-    if (!block) fail(INVALID, `no PUBLIC KEY block in the PEM (found ${labels(blocks)})`);
+    if (!block) fail(INVALID, `no PUBLIC KEY in the PEM (found ${labels(blocks)})`);
     return block.label === 'PUBLIC KEY' ? parseSubjectPublicKeyInfo(block.der) : parseRsaPublicKey(block.der);
   }
   // SubjectPublicKeyInfo starts with the AlgorithmIdentifier SEQUENCE, PKCS#1 RSAPublicKey
@@ -98,7 +95,7 @@ export function parseRsaPublicKey(der: Uint8Array): RsaPublicKey {
 
 function checkRsaPublic(key: RsaPublicKey): RsaPublicKey {
   if (key.bits < RSA_MIN_BITS || key.bits > RSA_MAX_BITS) {
-    fail('PK_INVALID_PUBKEY', `RSA modulus of ${key.bits} bits (supported: ${RSA_MIN_BITS} to ${RSA_MAX_BITS})`);
+    fail('PK_INVALID_PUBKEY', `RSA modulus of ${key.bits} bits (${RSA_MIN_BITS} to ${RSA_MAX_BITS} supported)`);
   }
   if (!isOdd(key.modulus)) fail('PK_INVALID_PUBKEY', 'RSA modulus is even');
   const e = key.publicExponent;
@@ -106,7 +103,7 @@ function checkRsaPublic(key: RsaPublicKey): RsaPublicKey {
     fail('PK_INVALID_PUBKEY', 'RSA public exponent must be odd, at least 3 and smaller than the modulus');
   }
   if (bitLength(e) > RSA_MAX_EXPONENT_BITS) {
-    fail('PK_INVALID_PUBKEY', `RSA public exponent of ${bitLength(e)} bits (at most ${RSA_MAX_EXPONENT_BITS} are supported; 65537 is usual)`);
+    fail('PK_INVALID_PUBKEY', `RSA public exponent of ${bitLength(e)} bits (at most ${RSA_MAX_EXPONENT_BITS})`);
   }
   return key;
 }
@@ -120,12 +117,12 @@ function rsaNullParameters(alg: DerReader): void {
 function namedCurve(alg: DerReader): CurveInfo {
   const tag = alg.peekTag();
   if (tag === undefined) fail(INVALID, 'EC key without curve parameters');
-  if (tag !== TAG.OID) fail('PK_UNKNOWN_NAMED_CURVE', 'EC key with explicit curve parameters; only named curves P-256, P-384 and P-521 are supported');
+  if (tag !== TAG.OID) fail('PK_UNKNOWN_NAMED_CURVE', 'explicit EC curve parameters: use a named curve (P-256, P-384, P-521)');
   const oid = alg.oid();
   const curve = curveByOid(oid);
   if (!curve) {
     const known = KNOWN_UNSUPPORTED_CURVES[oid];
-    fail('PK_UNKNOWN_NAMED_CURVE', `curve ${known ?? oid} is not supported (supported: P-256, P-384, P-521)`, { oid });
+    fail('PK_UNKNOWN_NAMED_CURVE', `curve ${known ?? oid} (use P-256, P-384, P-521)`, { oid });
   }
   return curve;
 }
@@ -135,19 +132,19 @@ function ecPublicKey(curve: CurveInfo, point: Uint8Array): EcPublicKey {
   const f = curve.fieldBytes;
   const form = point[0];
   const okLength = form === 4 ? point.length === 1 + 2 * f : form === 2 || form === 3 ? point.length === 1 + f : false;
-  if (!okLength) fail('PK_INVALID_PUBKEY', `${curve.name} public key is not a SEC1 point of the right length (${point.length} bytes)`);
+  if (!okLength) fail('PK_INVALID_PUBKEY', `${curve.name} public key: bad point length ${point.length}`);
   let uncompressed: Uint8Array;
   try {
     uncompressed = own(ecPointUncompressed(curve.name, point));
   } catch (err) {
-    throw new MicroTlsError('PK_INVALID_PUBKEY', `${curve.name} public key is not a valid point on the curve`, {}, { cause: err });
+    throw new MicroTlsError('PK_INVALID_PUBKEY', `${curve.name} public key: not on the curve`, {}, { cause: err });
   }
   return { type: 'ec', curve: curve.name, point: uncompressed, bits: curve.bits };
 }
 
 function unknownAlgorithm(oid: string): never {
   const name = KNOWN_UNSUPPORTED_KEY_ALGORITHMS[oid];
-  fail('PK_UNKNOWN_PK_ALG', `key algorithm ${name ? `${name} (${oid})` : oid} is not supported (only RSA and EC)`, { oid });
+  fail('PK_UNKNOWN_PK_ALG', `key algorithm ${name ? `${name} (${oid})` : oid} (only RSA and EC)`, { oid });
 }
 
 function labels(blocks: PemBlock[]): string {
@@ -165,7 +162,7 @@ export function importPrivateKey(pemOrDer: string | Uint8Array): RsaPrivateKey {
 
 function importPrivatePem(blocks: PemBlock[]): RsaPrivateKey {
   const block = blocks.find((b) => b.label.endsWith('PRIVATE KEY'));
-  if (!block) fail(INVALID, `no PRIVATE KEY block in the PEM (found ${labels(blocks)})`);
+  if (!block) fail(INVALID, `no PRIVATE KEY in the PEM (found ${labels(blocks)})`);
   const procType = block.headers['Proc-Type'];
   if (block.label === 'ENCRYPTED PRIVATE KEY' || (procType !== undefined && /ENCRYPTED/i.test(procType))) {
     fail('PK_PASSWORD_REQUIRED', PASSWORD_MESSAGE);
@@ -178,7 +175,7 @@ function importPrivatePem(blocks: PemBlock[]): RsaPrivateKey {
     case 'EC PRIVATE KEY':
       return fail('PK_FEATURE_UNAVAILABLE', EC_PRIVATE_MESSAGE);
     default:
-      return fail(INVALID, `"${block.label}" is not a supported private key format (use PKCS#1 "RSA PRIVATE KEY" or PKCS#8 "PRIVATE KEY")`);
+      return fail(INVALID, `"${block.label}": use an "RSA PRIVATE KEY" or "PRIVATE KEY"`);
   }
 }
 
@@ -205,7 +202,7 @@ export function parsePkcs8(der: Uint8Array): RsaPrivateKey {
   const seq = top.sequence();
   top.end();
   const version = seq.smallInteger();
-  if (version > 1) fail('PK_KEY_INVALID_VERSION', `PKCS#8 version ${version} is not supported`);
+  if (version > 1) fail('PK_KEY_INVALID_VERSION', `PKCS#8 version ${version}`);
   const alg = seq.sequence();
   const oid = alg.oid();
   const inner = seq.octetString();
@@ -227,8 +224,8 @@ export function parseRsaPrivateKey(der: Uint8Array): RsaPrivateKey {
   const seq = top.sequence();
   top.end();
   const version = seq.smallInteger();
-  if (version === 1) fail('PK_FEATURE_UNAVAILABLE', 'multi-prime RSA keys are not supported');
-  if (version !== 0) fail('PK_KEY_INVALID_VERSION', `RSAPrivateKey version ${version} is not supported`);
+  if (version === 1) fail('PK_FEATURE_UNAVAILABLE', 'multi-prime RSA key');
+  if (version !== 0) fail('PK_KEY_INVALID_VERSION', `RSAPrivateKey version ${version}`);
   const modulus = own(seq.unsignedInteger());
   const publicExponent = own(seq.unsignedInteger());
   const privateExponent = own(seq.unsignedInteger());
@@ -270,8 +267,8 @@ export function rsaCheckPrivateKey(priv: RsaPrivateKey): void {
  * half of `priv` (Mbed TLS mbedtls_pk_check_pair).
  */
 export function rsaCheckKeyPair(pub: PublicKey, priv: RsaPrivateKey): void {
-  if (pub.type !== 'rsa') fail('PK_TYPE_MISMATCH', `the certificate holds an ${pub.curve} EC key but the private key is RSA`);
+  if (pub.type !== 'rsa') fail('PK_TYPE_MISMATCH', `the certificate has a ${pub.curve} EC key, the private key is RSA`);
   if (compareUnsigned(pub.modulus, priv.modulus) !== 0 || compareUnsigned(pub.publicExponent, priv.publicExponent) !== 0) {
-    fail('RSA_KEY_CHECK_FAILED', 'the private key does not belong to the certificate (different RSA modulus or exponent)');
+    fail('RSA_KEY_CHECK_FAILED', 'the private key does not belong to the certificate');
   }
 }

@@ -10,9 +10,9 @@ import type { Layout } from '../mqtt/codec/encode.js';
 import type { ConnackPacket, Packet, SubackPacket } from '../mqtt/codec/packets.js';
 
 export function decodeClientPacket(type: 'connect' | 'subscribe' | 'unsubscribe', _c: Cursor): Packet {
-  return protocolError('MQTT §2.2.1', `a server must not send ${type.toUpperCase()} (Table 2.1: client to server only)`);
+  return protocolError('MQTT §2.2.1', `a server must not send ${type.toUpperCase()}`);
 }
 
 export function serverPacketLayout(p: ConnackPacket | SubackPacket): Layout {
-  return protocolError('MQTT §2.2.1', `${p.type.toUpperCase()} is sent by servers only; this device build encodes the packets a client sends`);
+  return protocolError('MQTT §2.2.1', `this build encodes no ${p.type.toUpperCase()} (server to client only)`);
 }

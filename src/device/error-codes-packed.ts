@@ -24,16 +24,6 @@ declare const __MICROTLS_PACKED_ERROR_CODES__: string;
 const PACKED: string = __MICROTLS_PACKED_ERROR_CODES__;
 const MBEDTLS = 'MBEDTLS_ERR_';
 
-/**
- * PACKED.indexOf, minus the false match Espruino 2v29 reports for a needle that runs off the
- * end of the string once its first characters match ("X509_".indexOf("_ERR_") is 4). That
- * match can only be the last one, so a true match is never hidden behind it.
- */
-function find(needle: string, from: number): number {
-  const i = PACKED.indexOf(needle, from);
-  return i >= 0 && i + needle.length <= PACKED.length ? i : -1;
-}
-
 /** End of the word starting at `from` (the next space or newline, or the end). */
 function wordEnd(from: number): number {
   const sp = PACKED.indexOf(' ', from);
@@ -52,14 +42,16 @@ function entryAt(colon: number): ErrorCodeInfo {
 
 function byCode(code: number): ErrorCodeInfo | undefined {
   if (typeof code !== 'number' || code >= 0 || Math.floor(code) !== code) return undefined;
-  const at = find(' ' + (-code).toString(16) + ':', 0);
+  const at = PACKED.indexOf(' ' + (-code).toString(16) + ':', 0);
   return at < 0 ? undefined : entryAt(PACKED.indexOf(':', at));
 }
 
 function byName(name: string): number | undefined {
   let rest: string;
   let prefix: string;
-  // slice, not startsWith or indexOf of a word: see find().
+  // slice, not startsWith: Espruino 2v29's string search matches a needle that runs off the end
+  // of the string ("X509_".indexOf("_ERR_") is 4); the Espruino bundle's polyfill corrects
+  // indexOf, includes and replace, which is what the lookups here use.
   if (name.slice(0, MBEDTLS.length) === MBEDTLS) {
     rest = name.slice(MBEDTLS.length);
     prefix = rest.slice(0, rest.indexOf('_') + 1);
@@ -70,10 +62,10 @@ function byName(name: string): number | undefined {
     return undefined;
   }
   const item = rest.slice(prefix.length);
-  const group = prefix && item ? find('\n' + prefix + ' ', 0) : -1;
+  const group = prefix && item ? PACKED.indexOf('\n' + prefix + ' ', 0) : -1;
   if (group < 0) return undefined;
   const groupEnd = PACKED.indexOf('\n', group + 1);
-  for (let at = find(':' + item, group); at >= 0 && (groupEnd < 0 || at < groupEnd); at = find(':' + item, at + 1)) {
+  for (let at = PACKED.indexOf(':' + item, group); at >= 0 && (groupEnd < 0 || at < groupEnd); at = PACKED.indexOf(':' + item, at + 1)) {
     // ':BAD_INPUT' also matches the start of ':BAD_INPUT_DATA': the name must end here.
     if (wordEnd(at) === at + 1 + item.length) return -parseInt(PACKED.slice(PACKED.lastIndexOf(' ', at) + 1, at), 16);
   }

@@ -29,6 +29,15 @@ export const ESPRUINO_READ_HOLD_LIMIT = 32 * 1024;
 
 type WriteCallback = (err?: Error | null) => void;
 
+/** The parts of an Espruino `net` socket used here (declared: it exists only on the device). */
+export interface EspruinoSocket {
+  write(data: string): unknown;
+  end(): unknown;
+  on(event: 'data', fn: (data: string) => void): unknown;
+  on(event: 'close' | 'end' | 'drain', fn: () => void): unknown;
+  on(event: 'error', fn: (err: unknown) => void): unknown;
+}
+
 export interface EspruinoStreamEvents {
   data: (chunk: Uint8Array) => void;
   close: () => void;
@@ -50,10 +59,17 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
   private heldBytes = 0;
   private tail: TailEvent[] = [];
   private releasing = false;
-  protected closeError: Error | undefined;
+  // `declare`: set in the constructor (closeError once closed), so no field definition is emitted.
+  protected declare closeError: Error | undefined;
+  protected declare readonly tcp: EspruinoSocket;
+  private declare readonly writeLimit: number;
+  private declare readonly holdLimit: number;
 
-  constructor(private readonly writeLimit = ESPRUINO_WRITE_QUEUE_LIMIT, private readonly holdLimit = ESPRUINO_READ_HOLD_LIMIT) {
+  constructor(tcp: EspruinoSocket, writeLimit = ESPRUINO_WRITE_QUEUE_LIMIT, holdLimit = ESPRUINO_READ_HOLD_LIMIT) {
     super();
+    this.tcp = tcp;
+    this.writeLimit = writeLimit;
+    this.holdLimit = holdLimit;
   }
 
   /** Bytes handed to the socket and not yet sent, as far as 'drain' tells. */
@@ -90,9 +106,9 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
   }
 
   /** Counts `n` bytes about to go to the socket; past the limit, fails the connection and returns false. */
-  protected admit(n: number, where: string): boolean {
+  protected admit(n: number): boolean {
     if (this.pending + n > this.writeLimit) {
-      this.fail(new MicroTlsError('NET_SEND_FAILED', `${where}: more than ${this.writeLimit} bytes waiting to be sent; the peer stopped reading`));
+      this.fail(new MicroTlsError('NET_SEND_FAILED', `over ${this.writeLimit} bytes unsent (writeQueueLimit): the peer stopped reading`));
       return false;
     }
     this.pending += n;
@@ -123,8 +139,7 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
       // The failure is what is reported; what was held goes with the connection.
       this.held = [];
       this.heldBytes = 0;
-      this.fail(new MicroTlsError('SSL_BUFFER_TOO_SMALL',
-        `more than ${this.holdLimit} bytes received while reading was paused or before a 'data' listener was attached`));
+      this.fail(new MicroTlsError('SSL_BUFFER_TOO_SMALL', `over ${this.holdLimit} bytes received while paused or without a 'data' listener`));
       return;
     }
     this.held.push(bytes);
@@ -133,7 +148,7 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
   }
 
   /** 'end', 'error' or 'close', after any held data. */
-  protected emitAfterData(...event: TailEvent): void {
+  protected emitAfterData(event: TailEvent): void {
     if (this.held.length === 0 && this.tail.length === 0) {
       this.emitTail(event);
       return;
@@ -147,12 +162,25 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
   /** Fails the connection (reported as 'error', then 'close'). */
   protected abstract fail(err: MicroTlsError): void;
 
-  /** Ends the write side: waiting callbacks get `lost`. */
-  protected dropWrites(lost: Error): void {
+  /**
+   * Closes the socket once: the TCP side is ended, writes waiting for 'drain' fail, then
+   * 'error' (when `err` is given) and 'close' follow any held data.
+   */
+  protected shut(err?: Error): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    try {
+      this.tcp.end();
+    } catch {
+      // already closed by the peer
+    }
+    this.closeError = err;
     const waiting = this.waiting;
     this.waiting = [];
     this.pending = 0;
-    for (const cb of waiting) cb(lost);
+    for (const cb of waiting) cb(err ?? new MicroTlsError('NET_CONN_RESET', 'connection closed before the data was sent'));
+    if (err) this.emitAfterData(['error', err]);
+    this.emitAfterData(['close']);
   }
 
   private emitTail(event: TailEvent): void {

@@ -11,11 +11,11 @@ import { completeProvider, setDefaultProvider } from '../../hw/complete.js';
 import { createEspruinoProvider, type EspruinoCryptoModule } from '../../hw/espruino.js';
 import type { FullCryptoProvider } from '../../hw/provider.js';
 import { MicroTlsError } from '../errors.js';
-import { TlsClient, type HandshakeInfo } from '../handshake/client.js';
+import { TlsClient, type HandshakeInfo, type TlsClientEvents } from '../handshake/client.js';
 import type { CertificateVerifier, TlsClientOptions } from '../handshake/options.js';
-import { EspruinoStream, ESPRUINO_WRITE_HIGH_WATER, ESPRUINO_WRITE_QUEUE_LIMIT } from './espruino-stream.js';
-import { connect as mqttConnectWith, resolveConnectOptions, whenConnected, type ConnectOptions as MqttConnectOptions } from '../mqtt/connect.js';
-import type { MqttClient } from '../mqtt/client.js';
+import { EspruinoStream, ESPRUINO_WRITE_HIGH_WATER, ESPRUINO_WRITE_QUEUE_LIMIT, type EspruinoSocket } from './espruino-stream.js';
+import { resolveConnectOptions, whenConnected, type ConnectOptions as MqttConnectOptions } from '../mqtt/connect.js';
+import { MqttClient } from '../mqtt/client.js';
 import { DEFAULT_WRITE_BUFFER_LIMIT, type CertificateDescription } from '../mqtt/options.js';
 import type { DuplexLike, TransportAttempt, TransportFactory } from '../mqtt/transport.js';
 import type { TlsSession } from '../session/session.js';
@@ -34,13 +34,6 @@ export { encodePacket, PacketReader } from '../mqtt/codec/index.js';
 export { ESPRUINO_READ_HOLD_LIMIT, ESPRUINO_WRITE_HIGH_WATER, ESPRUINO_WRITE_QUEUE_LIMIT } from './espruino-stream.js';
 
 /** The parts of Espruino's globals and modules used here (declared, not imported: they exist only on the device). */
-interface EspruinoSocket {
-  write(data: string): unknown;
-  end(): unknown;
-  on(event: 'data', fn: (data: string) => void): unknown;
-  on(event: 'close' | 'end' | 'drain', fn: () => void): unknown;
-  on(event: 'error', fn: (err: unknown) => void): unknown;
-}
 interface EspruinoNet {
   connect(options: { host: string; port: number }, onConnect: () => void): EspruinoSocket;
 }
@@ -59,15 +52,14 @@ interface EspruinoE {
   hwRand(): number;
 }
 declare const E: EspruinoE;
-declare function require(name: string): unknown;
 interface EspruinoModules {
   crypto: EspruinoCryptoModule;
   net: EspruinoNet;
   dgram: EspruinoDgram;
 }
-/** Espruino's built-in modules; the name is not a literal so that the bundler leaves `require` to the engine. */
+/** Espruino's built-in modules, through the global `require`: a bare `require` would make the bundler add its own shim. */
 function builtin<K extends keyof EspruinoModules>(name: K): EspruinoModules[K] {
-  return require(name) as EspruinoModules[K];
+  return (globalThis as unknown as { require(name: string): EspruinoModules[K] }).require(name);
 }
 declare function setTime(seconds: number): void;
 declare function setTimeout(fn: () => void, ms: number): number;
@@ -115,7 +107,7 @@ export function syncClock(host: string, port = 123, timeoutMs = 5000): Promise<S
       if (err) reject(err);
       else resolve(result!);
     };
-    const timer = setTimeout(() => finish(new MicroTlsError('SSL_TIMEOUT', `SNTP server ${host}:${port} did not answer within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(() => finish(new MicroTlsError('SSL_TIMEOUT', `SNTP ${host}:${port}: no answer in ${timeoutMs} ms`)), timeoutMs);
     socket.on('error', (e) => finish(new MicroTlsError('NET_SEND_FAILED', `SNTP ${host}:${port}: ${String(e)}`)));
     socket.on('message', (msg, rinfo) => {
       // Answers from elsewhere are ignored, not fatal: anyone can send a datagram.
@@ -176,19 +168,22 @@ type WriteCallback = (err?: Error | null) => void;
 
 /** A TLS connection over an Espruino `net` socket: what the MQTT client (DuplexLike) and applications use. */
 export class TlsSocket extends EspruinoStream implements DuplexLike {
-  handshake: HandshakeInfo | undefined;
+  // `declare`: set in the constructor (handshake once done), so no field definition is emitted.
+  declare handshake: HandshakeInfo | undefined;
+  declare readonly engine: TlsClient;
   /** The two most recent Mbed TLS error codes, newest first (the device's "Status codes"). */
   readonly lastErrors: number[] = [];
   readonly encrypted = true;
   private wasTruncated = false;
 
-  constructor(readonly engine: TlsClient, private readonly tcp: EspruinoSocket, limit?: number) {
-    super(limit);
+  constructor(engine: TlsClient, tcp: EspruinoSocket, limit?: number) {
+    super(tcp, limit);
+    this.engine = engine;
   }
 
   /** Ciphertext from the engine to the socket; past the limit the connection fails instead. */
   send(bytes: Uint8Array): void {
-    if (this.destroyed || !this.admit(bytes.length, 'TLS socket')) return;
+    if (this.destroyed || !this.admit(bytes.length)) return;
     try {
       this.tcp.write(E.toString(bytes));
     } catch (e) {
@@ -231,7 +226,7 @@ export class TlsSocket extends EspruinoStream implements DuplexLike {
 
   /** The server's close_notify. */
   peerClosed(): void {
-    this.emitAfterData('end');
+    this.emitAfterData(['end']);
     this.destroy();
   }
 
@@ -242,7 +237,7 @@ export class TlsSocket extends EspruinoStream implements DuplexLike {
 
   write(chunk: Uint8Array | string, callback?: WriteCallback): boolean {
     try {
-      if (this.destroyed) throw new MicroTlsError('NET_SEND_FAILED', 'write after the connection closed');
+      if (this.destroyed) throw new MicroTlsError('NET_SEND_FAILED', 'write after close');
       this.engine.write(typeof chunk === 'string' ? E.toUint8Array(chunk) : chunk);
     } catch (e) {
       if (callback) callback(e as Error);
@@ -251,7 +246,7 @@ export class TlsSocket extends EspruinoStream implements DuplexLike {
     }
     if (this.destroyed) {
       // The write itself failed the connection (write-queue limit): its bytes are gone.
-      if (callback) callback(this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent'));
+      if (callback) callback(this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'connection closed before the data was sent'));
       return false;
     }
     return this.accepted(callback);
@@ -265,17 +260,7 @@ export class TlsSocket extends EspruinoStream implements DuplexLike {
   }
 
   destroy(err?: Error): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    try {
-      this.tcp.end();
-    } catch {
-      // already closed by the peer
-    }
-    this.closeError = err;
-    this.dropWrites(err ?? new MicroTlsError('NET_CONN_RESET', 'the connection closed before the data was sent'));
-    if (err) this.emitAfterData('error', err);
-    this.emitAfterData('close');
+    this.shut(err);
   }
 
   protected fail(err: MicroTlsError): void {
@@ -315,33 +300,30 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
     for (const k of ['ca', 'cert', 'key', 'credentials', 'session', 'cipherSuites', 'maxFragmentLength', 'sessionTickets', 'extendedMasterSecret', 'encryptThenMac'] as const) {
       if (options[k] !== undefined) (engineOptions as Record<string, unknown>)[k] = options[k];
     }
-    let engine: TlsClient;
-    try {
-      engine = new TlsClient(engineOptions as TlsClientOptions, {
-        output: (bytes) => {
-          if (socket) socket.send(bytes);
-          else if (tcp) tcp.write(E.toString(bytes));
-        },
-        handshake: (info) => {
-          socket!.handshake = info;
-          settle(undefined);
-        },
-        data: (bytes) => socket!.received(bytes),
-        ...(options.keylog ? { keylog: options.keylog } : {}),
-        close: () => socket!.peerClosed(),
-        error: (err) => {
-          if (!settled) settle(err);
-          else {
-            socket!.noteError(err);
-            socket!.destroy(err);
-          }
-        },
-      });
-    } catch (e) {
-      reject(e);
-      return;
-    }
-    timer = setTimeout(() => settle(new MicroTlsError('SSL_TIMEOUT', `${host}:${port}: no TLS handshake within ${options.timeout ?? 30000} ms`)), options.timeout ?? 30000);
+    const events: TlsClientEvents = {
+      output: (bytes) => {
+        if (socket) socket.send(bytes);
+        else if (tcp) tcp.write(E.toString(bytes));
+      },
+      handshake: (info) => {
+        socket!.handshake = info;
+        settle(undefined);
+      },
+      data: (bytes) => socket!.received(bytes),
+      close: () => socket!.peerClosed(),
+      error: (err) => {
+        if (!settled) settle(err);
+        else {
+          socket!.noteError(err);
+          socket!.destroy(err);
+        }
+      },
+    };
+    if (options.keylog) events.keylog = options.keylog;
+    // Thrown (a bad option) before any socket exists: the promise rejects with it.
+    const engine = new TlsClient(engineOptions as TlsClientOptions, events);
+    const timeout = options.timeout ?? 30000;
+    timer = setTimeout(() => settle(new MicroTlsError('SSL_TIMEOUT', `${host}:${port}: no TLS handshake in ${timeout} ms`)), timeout);
     tcp = builtin('net').connect({ host, port }, () => {
       try {
         engine.start();
@@ -370,34 +352,24 @@ export function connect(options: ConnectOptions): Promise<TlsSocket> {
     tcp.on('close', () => {
       if (!settled) settle(new MicroTlsError('NET_CONN_RESET', `${host}:${port}: connection closed during the handshake`));
       else socket!.peerTruncated(new MicroTlsError('SSL_CONN_EOF',
-        `${host}:${port} closed the TCP connection without close_notify, so the data may have been cut short (truncation); ` +
-        'pass allowTruncation: true to accept such a close as a normal end'), options.allowTruncation === true);
+        `${host}:${port} closed TCP without close_notify: data may be cut short (allowTruncation: true accepts this)`), options.allowTruncation === true);
     });
   });
 }
 
 /** A plain TCP connection (mqtt:// URLs) as a DuplexLike, with the TLS socket's write and read limits. */
 class TcpDuplex extends EspruinoStream implements DuplexLike {
-  constructor(private readonly tcp: EspruinoSocket, limit?: number) {
-    super(limit);
+  constructor(tcp: EspruinoSocket, limit?: number) {
+    super(tcp, limit);
     tcp.on('data', (d) => this.received(E.toUint8Array(d)));
     tcp.on('drain', () => this.drained());
-    tcp.on('close', () => this.gone());
-  }
-
-  gone(err?: Error): void {
-    if (this.destroyed) return;
-    this.destroyed = true;
-    this.closeError = err;
-    this.dropWrites(err ?? new MicroTlsError('NET_CONN_RESET', 'the TCP connection closed before the data was sent'));
-    if (err) this.emitAfterData('error', err);
-    this.emitAfterData('close');
+    tcp.on('close', () => this.shut());
   }
 
   write(chunk: Uint8Array, cb?: WriteCallback): boolean {
     let err: Error | undefined;
-    if (this.destroyed) err = this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'write after close: the TCP connection is gone, nothing was sent');
-    else if (!this.admit(chunk.length, 'TCP socket')) err = this.closeError;
+    if (this.destroyed) err = this.closeError ?? new MicroTlsError('NET_CONN_RESET', 'write after close: nothing sent');
+    else if (!this.admit(chunk.length)) err = this.closeError;
     else {
       try {
         this.tcp.write(E.toString(chunk));
@@ -422,13 +394,8 @@ class TcpDuplex extends EspruinoStream implements DuplexLike {
     this.tcp.end();
   }
 
-  protected fail(err: MicroTlsError): void {
-    try {
-      this.tcp.end();
-    } catch {
-      // already closed by the peer
-    }
-    this.gone(err);
+  fail(err: MicroTlsError): void {
+    this.shut(err);
   }
 }
 
@@ -447,7 +414,7 @@ function tcpTransport(host: string, port: number, writeQueueLimit?: number): Tra
     const duplex = new TcpDuplex(tcp, writeQueueLimit);
     tcp.on('error', (e) => {
       if (!open) reject(new MicroTlsError('NET_CONNECT_FAILED', `${host}:${port}: ${String(e)}`));
-      else duplex.gone(new MicroTlsError('NET_RECV_FAILED', String(e)));
+      else duplex.fail(new MicroTlsError('NET_RECV_FAILED', String(e)));
     });
     tcp.on('close', () => {
       if (!open) reject(new MicroTlsError('NET_CONNECT_FAILED', `${host}:${port}: connection closed`));
@@ -455,6 +422,11 @@ function tcpTransport(host: string, port: number, writeQueueLimit?: number): Tra
     attempt?.onCancel(() => tcp.end());
   });
 }
+
+/** The MQTT connect options that connectMqtt hands to connect(), by the name connect() gives each. */
+const TLS_OPTION_OF: Record<string, string> = {
+  servername: 'servername', caCertificate: 'ca', clientCertificate: 'cert', privateKey: 'key', ciphers: 'cipherSuites', maxFragmentLength: 'maxFragmentLength',
+};
 
 /**
  * The MQTT client over Espruino's sockets: mqtts:// (or `tls: true`) runs microtls with the
@@ -470,26 +442,21 @@ export function connectMqtt(urlOrOptions: string | MqttConnectOptions, options?:
     if (o.protocol !== 'mqtts') transport = tcpTransport(o.host, o.port, writeQueueLimit);
     else {
       let session: TlsSession | undefined;
-      transport = async (attempt?: TransportAttempt) => {
-        const tls = await connect({
-          host: o.host,
-          port: o.port,
-          verify: o.verifyServerCertificate ?? true,
-          writeQueueLimit,
-          ...(o.servername !== undefined ? { servername: o.servername } : {}),
-          ...(o.caCertificate !== undefined ? { ca: o.caCertificate } : {}),
-          ...(o.clientCertificate !== undefined ? { cert: o.clientCertificate } : {}),
-          ...(o.privateKey !== undefined ? { key: o.privateKey } : {}),
-          ...(o.ciphers ? { cipherSuites: o.ciphers } : {}),
-          ...(o.maxFragmentLength ? { maxFragmentLength: o.maxFragmentLength as 512 | 1024 | 2048 | 4096 } : {}),
-          ...(session ? { session } : {}),
-        });
-        if (attempt?.cancelled) {
-          tls.destroy();
-          throw new MicroTlsError('NET_CONNECT_FAILED', `${o.host}:${o.port}: connection attempt abandoned`);
+      transport = (attempt?: TransportAttempt) => {
+        const tlsOptions: Record<string, unknown> = { host: o.host, port: o.port, verify: o.verifyServerCertificate ?? true, writeQueueLimit, session };
+        for (const k in TLS_OPTION_OF) {
+          const v = (o as unknown as Record<string, unknown>)[k];
+          // ciphers and maxFragmentLength count only when set (0 is "none").
+          if (v !== undefined && v !== 0) tlsOptions[TLS_OPTION_OF[k]!] = v;
         }
-        session = tls.getSession() ?? session;
-        return tls;
+        return connect(tlsOptions as unknown as ConnectOptions).then((tls) => {
+          if (attempt?.cancelled) {
+            tls.destroy();
+            throw new MicroTlsError('NET_CONNECT_FAILED', `${o.host}:${o.port}: connection attempt abandoned`);
+          }
+          session = tls.getSession() ?? session;
+          return tls;
+        });
       };
     }
   }
@@ -507,7 +474,11 @@ export function connectMqtt(urlOrOptions: string | MqttConnectOptions, options?:
   add('CA certificate', o.caCertificate, describeCertificate);
   add('Client certificate', o.clientCertificate, describeCertificate);
   add('Private key', o.privateKey, describeKey);
-  return mqttConnectWith({ ...o, transport, describeCertificates: o.describeCertificates ?? (() => described) });
+  // As mqtt/connect.ts's connect() does, with this engine's transport instead of Node's.
+  // Espruino has no crypto.getRandomValues: without E.hwRand here, generated client ids and
+  // reconnect jitter would come from the clock alone, alike on devices that boot together.
+  const random = o.random ?? ((out: Uint8Array) => out.set(espruinoProvider().randomBytes(out.length)));
+  return new MqttClient({ ...o, transport, random, describeCertificates: o.describeCertificates ?? (() => described) });
 }
 
 /** Resolves on the first CONNACK (see whenConnected). */

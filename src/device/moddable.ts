@@ -140,7 +140,11 @@ export function connectMqtt(settings: DeviceMqttSettings): MqttClient {
     onSecureConnect?.(tls);
     return tls;
   };
-  return connectMqttClient({ ...mqtt, tls: useTls, host, port, transport });
+  // Moddable has no crypto.getRandomValues: the device's TLS random source (moddableRandom(RNG))
+  // also makes generated client ids and reconnect jitter, which would otherwise come from the clock.
+  const tlsRandom = tlsOptions.random;
+  const random = mqtt.random ?? (tlsRandom && ((out: Uint8Array) => out.set(tlsRandom(out.length))));
+  return connectMqttClient({ ...mqtt, tls: useTls, host, port, transport, ...(random ? { random } : {}) });
 }
 
 /**

@@ -31,7 +31,7 @@ function invalid(message: string, position: number): never {
 
 /** Decodes padded base64 with no whitespace (callers strip line breaks first). */
 export function base64Decode(text: string): Uint8Array {
-  if (text.length % 4 !== 0) invalid(`base64 length ${text.length} is not a multiple of 4`, text.length);
+  if (text.length % 4 !== 0) invalid(`base64 length ${text.length} not a multiple of 4`, text.length);
   let pad = 0;
   if (text.endsWith('==')) pad = 2;
   else if (text.endsWith('=')) pad = 1;
@@ -58,7 +58,7 @@ export function base64Decode(text: string): Uint8Array {
     if (last && pad > 0) {
       // Leftover bits must be zero, or two different texts would decode to the same bytes.
       const leftover = pad === 2 ? v & 0xffff : v & 0xff;
-      if (leftover !== 0) invalid('non-zero bits in the last base64 character before the padding', text.length - pad - 1);
+      if (leftover !== 0) invalid('base64: non-zero bits before the padding', text.length - pad - 1);
     }
   }
   return out;

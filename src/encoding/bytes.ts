@@ -57,7 +57,7 @@ export function utf8Encode(s: string): Uint8Array {
     else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
     else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
   }
-  return Uint8Array.from(out);
+  return new Uint8Array(out);
 }
 
 /**
@@ -83,10 +83,15 @@ export function utf8DecodeStrict(bytes: Uint8Array): string | undefined {
       cp = (cp << 6) | (b & 0x3f);
     }
     if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return undefined;
-    s += String.fromCodePoint(cp);
+    s += codePointText(cp);
     i += need + 1;
   }
   return s;
+}
+
+/** One code point (not a surrogate) as text; String.fromCodePoint would need a polyfill on Espruino. */
+export function codePointText(cp: number): string {
+  return cp < 0x10000 ? String.fromCharCode(cp) : String.fromCharCode(0xd7c0 + (cp >> 10), 0xdc00 + (cp & 0x3ff));
 }
 
 /** Lenient decoder for display (certificate names, alert text): invalid bytes become U+FFFD. */

@@ -58,32 +58,12 @@ export class DerReader {
   read(tag?: number): DerElement {
     const b = this.bytes;
     const start = this.pos;
-    if (start >= b.length) this.fail(tag === undefined ? 'unexpected end of data' : `expected tag 0x${tag.toString(16)}, found end of data`);
-    const t = b[start]!;
-    if ((t & 0x1f) === 0x1f) this.fail('multi-byte tags are not used in keys or signatures');
-    if (tag !== undefined && t !== tag) this.fail(`expected tag 0x${tag.toString(16)}, found 0x${t.toString(16)}`);
-    if (start + 1 >= b.length) this.fail('truncated length');
-    const first = b[start + 1]!;
-    let len: number;
-    let header: number;
-    if (first < 0x80) {
-      len = first;
-      header = 2;
-    } else {
-      const n = first & 0x7f;
-      if (n === 0) this.fail('indefinite length (BER, not DER)');
-      if (n > 3) this.fail('length field longer than 3 bytes');
-      if (start + 2 + n > b.length) this.fail('truncated length');
-      if (b[start + 2] === 0) this.fail('length with a leading zero byte (not minimal)');
-      len = 0;
-      for (let i = 0; i < n; i++) len = len * 256 + b[start + 2 + i]!;
-      if (len < 0x80) this.fail('long-form length for a value under 128 bytes (not minimal)');
-      header = 2 + n;
-    }
-    if (len > b.length - start - header) this.fail(`length ${len} exceeds the ${b.length - start - header} bytes that remain`);
-    const end = start + header + len;
+    const h = readHeader(b, start, b.length);
+    if (typeof h === 'string') this.fail(h);
+    if (tag !== undefined && b[start] !== tag) this.fail(`expected tag 0x${tag.toString(16)}, found 0x${b[start]!.toString(16)}`);
+    const end = h.valueStart + h.length;
     this.pos = end;
-    return { tag: t, value: b.subarray(start + header, end), raw: b.subarray(start, end) };
+    return { tag: b[start]!, value: b.subarray(h.valueStart, end), raw: b.subarray(start, end) };
   }
 
   /** Reads a constructed element and returns a reader over its contents. */
@@ -94,9 +74,7 @@ export class DerReader {
   /** A non-negative INTEGER as big-endian magnitude without leading zeros (zero -> [0]). */
   unsignedInteger(): Uint8Array {
     const v = this.read(TAG.INTEGER).value;
-    if (v.length === 0) this.fail('empty INTEGER');
-    if (v.length > 1 && v[0] === 0 && v[1]! < 0x80) this.fail('INTEGER with a redundant leading zero byte');
-    if (v.length > 1 && v[0] === 0xff && v[1]! >= 0x80) this.fail('INTEGER with a redundant leading 0xff byte');
+    if (!isMinimalInteger(v)) this.fail('INTEGER not minimally encoded');
     if (v[0]! >= 0x80) this.fail('negative INTEGER');
     return v.length > 1 && v[0] === 0 ? v.subarray(1) : v;
   }
@@ -112,25 +90,7 @@ export class DerReader {
 
   /** OBJECT IDENTIFIER in dotted form. */
   oid(): string {
-    const v = this.read(TAG.OID).value;
-    if (v.length === 0) this.fail('empty OBJECT IDENTIFIER');
-    if ((v[v.length - 1]! & 0x80) !== 0) this.fail('truncated OBJECT IDENTIFIER');
-    const arcs: number[] = [];
-    let acc = 0;
-    let startOfArc = true;
-    for (const byte of v) {
-      if (startOfArc && byte === 0x80) this.fail('OBJECT IDENTIFIER arc with a leading 0x80 byte');
-      if (acc > 0x1ffffff) this.fail('OBJECT IDENTIFIER arc too large');
-      acc = acc * 128 + (byte & 0x7f);
-      startOfArc = (byte & 0x80) === 0;
-      if (startOfArc) {
-        arcs.push(acc);
-        acc = 0;
-      }
-    }
-    const first = arcs[0]!;
-    const head = first < 40 ? [0, first] : first < 80 ? [1, first - 40] : [2, first - 80];
-    return head.concat(arcs.slice(1)).join('.');
+    return oidText(this.read(TAG.OID).value) ?? this.fail('malformed OBJECT IDENTIFIER');
   }
 
   null(): void {
@@ -153,4 +113,49 @@ export class DerReader {
   end(): void {
     if (this.pos !== this.bytes.length) this.fail(`${this.bytes.length - this.pos} unexpected trailing byte(s)`);
   }
+}
+
+/** Where one element's content starts and how long it is, or why its header is not DER. */
+export function readHeader(b: Uint8Array, start: number, end: number): { valueStart: number; length: number } | string {
+  if (start + 2 > end) return 'truncated element';
+  if ((b[start]! & 0x1f) === 0x1f) return 'multi-byte tag';
+  let len = b[start + 1]!;
+  let pos = start + 2;
+  if (len >= 0x80) {
+    const n = len & 0x7f;
+    // Indefinite (n = 0), over 16 MB, or with a leading zero octet: not DER or not for us.
+    if (n === 0 || n > 3 || pos + n > end || b[pos] === 0) return 'length not DER';
+    len = 0;
+    for (let k = 0; k < n; k++) len = len * 256 + b[pos + k]!;
+    pos += n;
+    if (len < 0x80) return 'long-form length under 128';
+  }
+  return len > end - pos ? `length ${len} beyond the ${end - pos} bytes left` : { valueStart: pos, length: len };
+}
+
+/** INTEGER contents: not empty, and no redundant leading 0x00 or 0xff octet (X.690 8.3.2). */
+export function isMinimalInteger(v: Uint8Array): boolean {
+  return v.length > 0 && !(v.length > 1 && ((v[0] === 0 && v[1]! < 0x80) || (v[0] === 0xff && v[1]! >= 0x80)));
+}
+
+/** Dotted text of OBJECT IDENTIFIER contents, or undefined when they are not minimal DER. */
+export function oidText(v: Uint8Array): string | undefined {
+  if (v.length === 0 || (v[v.length - 1]! & 0x80) !== 0) return undefined;
+  const arcs: number[] = [];
+  let acc = 0;
+  let startOfArc = true;
+  for (const byte of v) {
+    // 0x80 as the first octet of an arc is a non-minimal encoding (X.690 8.19.2).
+    if (startOfArc && byte === 0x80) return undefined;
+    acc = acc * 128 + (byte & 0x7f);
+    startOfArc = (byte & 0x80) === 0;
+    if (startOfArc) {
+      if (arcs.length === 0) {
+        const first = acc < 80 ? Math.floor(acc / 40) : 2;
+        arcs.push(first, acc - first * 40);
+      } else arcs.push(acc);
+      acc = 0;
+    }
+  }
+  return arcs.join('.');
 }

@@ -8,6 +8,7 @@
 import { MicroTlsError } from '../errors.js';
 import { asciiDecode } from './bytes.js';
 import { base64Decode, base64Encode } from './base64.js';
+import { readHeader } from './der.js';
 
 export interface PemBlock {
   label: string;
@@ -53,9 +54,9 @@ export function decodePem(text: string): PemBlock[] {
       const line = raw.trim();
       if (line.startsWith('-----')) {
         const end = END.exec(line);
-        if (!end) throw new MicroTlsError('PEM_INVALID_DATA', `"${line}" inside the PEM block "${label}" (missing END line?)`, { label });
+        if (!end) throw new MicroTlsError('PEM_INVALID_DATA', `"${line}" inside PEM "${label}" (missing END?)`, { label });
         if (end[1] !== label) {
-          throw new MicroTlsError('PEM_INVALID_DATA', `PEM block "BEGIN ${label}" is closed by "END ${end[1]}"`, { label });
+          throw new MicroTlsError('PEM_INVALID_DATA', `PEM "${label}" closed by "END ${end[1]}"`, { label });
         }
         i++;
         ended = true;
@@ -82,20 +83,20 @@ export function decodePem(text: string): PemBlock[] {
       body += line.replace(/[ \t]+/g, '');
     }
     if (!ended) {
-      throw new MicroTlsError('PEM_NO_HEADER_FOOTER_PRESENT', `PEM block "BEGIN ${label}" has no "-----END ${label}-----" line`, { label });
+      throw new MicroTlsError('PEM_NO_HEADER_FOOTER_PRESENT', `PEM "${label}" has no END line`, { label });
     }
-    if (body === '') throw new MicroTlsError('PEM_INVALID_DATA', `PEM block "${label}" is empty`, { label });
+    if (body === '') throw new MicroTlsError('PEM_INVALID_DATA', `PEM "${label}" is empty`, { label });
     let der: Uint8Array;
     try {
       der = base64Decode(body);
     } catch (err) {
       const why = err instanceof Error ? err.message : String(err);
-      throw new MicroTlsError('PEM_INVALID_DATA', `PEM block "${label}": ${why.replace(/^-0x[0-9a-f]+ \S+: /, '')}`, { label }, { cause: err });
+      throw new MicroTlsError('PEM_INVALID_DATA', `PEM "${label}": ${why.replace(/^-0x[0-9a-f]+ \S+: /, '')}`, { label }, { cause: err });
     }
     blocks.push({ label, der, headers });
   }
   if (blocks.length === 0) {
-    throw new MicroTlsError('PEM_NO_HEADER_FOOTER_PRESENT', 'no "-----BEGIN ...-----" line found (not PEM)');
+    throw new MicroTlsError('PEM_NO_HEADER_FOOTER_PRESENT', 'no BEGIN line (not PEM)');
   }
   return blocks;
 }
@@ -125,12 +126,6 @@ export function looksLikePem(input: string | Uint8Array): boolean {
  * it happens to contain a BEGIN line (a certificate comment can carry anything).
  */
 function isWholeDerSequence(b: Uint8Array): boolean {
-  if (b.length < 2 || b[0] !== 0x30) return false;
-  const first = b[1]!;
-  if (first < 0x80) return 2 + first === b.length;
-  const n = first & 0x7f;
-  if (n === 0 || n > 4 || b.length < 2 + n) return false;
-  let len = 0;
-  for (let i = 0; i < n; i++) len = len * 256 + b[2 + i]!;
-  return 2 + n + len === b.length;
+  const h = readHeader(b, 0, b.length);
+  return b[0] === 0x30 && typeof h !== 'string' && h.valueStart + h.length === b.length;
 }

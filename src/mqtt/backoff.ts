@@ -12,8 +12,12 @@ export interface BackoffOptions {
 
 export class Backoff {
   private attempt = 0;
+  // `declare`: set in the constructor, so no field definition (`= undefined` first) is emitted.
+  private declare readonly options: BackoffOptions;
 
-  constructor(private readonly options: BackoffOptions) {}
+  constructor(options: BackoffOptions) {
+    this.options = options;
+  }
 
   next(): number {
     const { initial, max, random } = this.options;

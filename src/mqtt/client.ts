@@ -49,12 +49,14 @@ type Operation =
 /** MQTT.js-style completion callback. */
 export type Callback<T> = (err: Error | null | undefined, result?: T) => void;
 
-function optionsAndCallback<O extends object, T>(opts: O | Callback<T> | undefined, cb: Callback<T> | undefined): [Partial<O>, Callback<T> | undefined] {
-  if (typeof opts === 'function') return [{}, opts];
-  return [opts ?? {}, cb];
+/** MQTT.js's `(…, opts?, cb?)`: the options (a callback in their place means none). */
+function optionsOf<O extends object>(opts: O | Callback<never> | undefined): Partial<O> {
+  return typeof opts === 'function' || !opts ? {} : opts;
 }
 
 type AckOperation = Exclude<Operation, { kind: 'publish' }>;
+/** An operation before its promise exists: what publish/subscribe/unsubscribe validate and build. */
+type Request<O extends Operation> = O extends unknown ? Omit<O, 'resolve' | 'reject'> : never;
 
 /** CONNACK codes after which retrying cannot help: bad version, id, credentials, authorization. */
 const FATAL_CONNACK = new Set([1, 2, 4, 5]);
@@ -92,10 +94,11 @@ function toBytes(v: string | Uint8Array): Uint8Array {
 }
 
 export class MqttClient extends Emitter<MqttClientEvents> {
-  readonly options: Readonly<MqttClientOptions>;
-  readonly clientId: string;
-  private readonly timers: Timers;
-  private readonly random: RandomSource | undefined;
+  // `declare`: set in the constructor (or undefined until set), so no field definition is emitted for them.
+  declare readonly options: Readonly<MqttClientOptions>;
+  declare readonly clientId: string;
+  private declare readonly timers: Timers;
+  private declare readonly random: RandomSource | undefined;
   private readonly ids = new PacketIdAllocator();
   private readonly inflight = new InflightStore();
   private readonly awaitingAck = new Map<number, AckOperation>();
@@ -109,22 +112,21 @@ export class MqttClient extends Emitter<MqttClientEvents> {
   private redeliveryGuard = new Set<number>();
   /** Granted subscriptions, re-sent after a reconnect that found no session. */
   private readonly subscriptions = new Map<string, QoS>();
-  private readonly queue: BoundedQueue<Operation>;
+  private declare readonly queue: BoundedQueue<Operation>;
   /** QoS 1/2 PUBLISHes allowed unacknowledged at once (maxInflight). */
-  private readonly maxInflight: number;
-  private readonly keepalive: KeepaliveTimer;
-  private readonly backoff: Backoff;
-  private readonly connectTimer: OneShot;
-  private readonly reconnectTimer: OneShot;
+  private declare readonly maxInflight: number;
+  private declare readonly keepalive: KeepaliveTimer;
+  private declare readonly backoff: Backoff;
+  private declare readonly connectTimer: OneShot;
+  private declare readonly reconnectTimer: OneShot;
   private readonly recentCodes: number[] = [];
-  private transport: DuplexLike | undefined;
-  private writer: WriteBatcher | undefined;
-  private reader: PacketReader | undefined;
+  private declare transport: DuplexLike | undefined;
+  private declare writer: WriteBatcher | undefined;
   private _state: ConnectionState = 'connecting';
   /** Bumped per attempt, so a transport that opens after its attempt timed out is discarded. */
   private attemptId = 0;
   /** The attempt whose transport is still being opened, cancelled if it is abandoned. */
-  private opening: CancellableAttempt | undefined;
+  private declare opening: CancellableAttempt | undefined;
   private ending = false;
   private gaveUp = false;
   private endWaiters: (() => void)[] = [];
@@ -140,28 +142,28 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.maxInflight = options.maxInflight ?? DEFAULT_MAX_INFLIGHT;
     // Math.floor, not Number.isInteger: Espruino lacks the latter.
     if (typeof this.maxInflight !== 'number' || Math.floor(this.maxInflight) !== this.maxInflight || this.maxInflight < 1 || this.maxInflight > 0xffff) {
-      throw new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', `maxInflight must be an integer from 1 to 65535, not ${String(options.maxInflight)}`);
+      throw new MicroTlsError('MICROTLS_ERR_MQTT_BAD_OPTION', `maxInflight must be an integer 1-65535, not ${String(options.maxInflight)}`);
     }
     const keepaliveMs = (options.keepalive ?? 60) * 1000;
+    const pingTimeout = options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE);
     this.keepalive = new KeepaliveTimer(this.timers, {
       period: keepaliveMs,
-      pingTimeout: options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE),
+      pingTimeout,
       watchReceived: true,
       sendPing: () => this.send({ type: 'pingreq' }),
-      onTimeout: () => this.drop(new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT',
-        `the broker sent nothing for ${options.pingTimeout ?? Math.round(keepaliveMs * DEFAULT_PING_TIMEOUT_SHARE)} ms while a PINGRESP or an acknowledgement was due: the connection is dead`)),
+      onTimeout: () => this.drop(new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT', `broker silent for ${pingTimeout} ms (pingTimeout) with a PINGRESP or ack due`)),
     });
     const random = this.random;
     this.backoff = new Backoff({
       initial: options.reconnectPeriod ?? 1000,
       max: options.maxReconnectPeriod ?? 30_000,
-      ...(random ? { random: () => randomUnit(random) } : {}),
+      random: random && (() => randomUnit(random)),
     });
     this.connectTimer = new OneShot(this.timers);
     this.reconnectTimer = new OneShot(this.timers);
     // Validate what goes into CONNECT now, so a bad option fails at once rather than on every reconnect.
     encodePacket(this.connectPacket());
-    void this.attempt();
+    this.attempt();
   }
 
   get state(): ConnectionState {
@@ -179,58 +181,50 @@ export class MqttClient extends Emitter<MqttClientEvents> {
    * reported on 'error', as MQTT.js does.
    */
   publish(topic: string, payload: string | Uint8Array, opts?: PublishOptions | Callback<void>, cb?: Callback<void>): Promise<void> {
-    const [o, callback] = optionsAndCallback(opts, cb);
-    return this.track(new Promise<void>((resolve, reject) => {
+    return this.request(opts, cb, () => {
+      const o = optionsOf(opts);
       const qos = o.qos ?? 0;
       const packet: PublishPacket = { type: 'publish', topic, payload: toBytes(payload), qos, retain: o.retain ?? false, dup: false };
       if (qos > 0) packet.packetId = 1; // placeholder, patched when sent
-      let bytes: Uint8Array;
-      try {
-        bytes = encodePacket(packet);
-      } catch (e) {
-        reject(e as Error);
-        return;
-      }
-      this.submit({ kind: 'publish', packet, bytes, resolve, reject });
-    }), callback);
+      return { kind: 'publish', packet, bytes: encodePacket(packet) };
+    });
   }
 
   /** Resolves with what the broker granted per filter; MQTT.js's callback `(err, granted)` is accepted too. */
   subscribe(topic: string | string[] | Record<string, SubscribeOptions>, opts?: SubscribeOptions | Callback<Granted[]>, cb?: Callback<Granted[]>): Promise<Granted[]> {
-    const [o, callback] = optionsAndCallback(opts, cb);
-    return this.track(new Promise<Granted[]>((resolve, reject) => {
-      let subscriptions: Subscription[];
-      try {
-        subscriptions = typeof topic === 'string' || Array.isArray(topic)
-          ? topicList(topic).map((t) => ({ topic: t, qos: o.qos ?? 0 }))
-          : Object.entries(topic).map(([t, so]) => ({ topic: t, qos: so.qos ?? o.qos ?? 0 }));
-        encodePacket({ type: 'subscribe', packetId: 1, subscriptions });
-      } catch (e) {
-        reject(e as Error);
-        return;
-      }
-      this.submit({ kind: 'subscribe', subscriptions, resolve, reject });
-    }), callback);
+    return this.request(opts, cb, () => {
+      const qos = optionsOf(opts).qos ?? 0;
+      const subscriptions: Subscription[] = typeof topic === 'string' || Array.isArray(topic)
+        ? topicList(topic).map((t) => ({ topic: t, qos }))
+        : Object.keys(topic).map((t) => ({ topic: t, qos: topic[t]!.qos ?? qos }));
+      encodePacket({ type: 'subscribe', packetId: 1, subscriptions });
+      return { kind: 'subscribe', subscriptions };
+    });
   }
 
   unsubscribe(topic: string | string[], opts?: Record<string, never> | Callback<void>, cb?: Callback<void>): Promise<void> {
-    const [, callback] = optionsAndCallback(opts, cb);
-    return this.track(new Promise<void>((resolve, reject) => {
+    return this.request(opts, cb, () => {
       const topics = topicList(topic);
-      try {
-        for (const t of topics) checkTopicFilter(t);
-        encodePacket({ type: 'unsubscribe', packetId: 1, topics });
-      } catch (e) {
-        reject(e as Error);
-        return;
-      }
-      this.submit({ kind: 'unsubscribe', topics, resolve, reject });
-    }), callback);
+      for (const t of topics) checkTopicFilter(t);
+      encodePacket({ type: 'unsubscribe', packetId: 1, topics });
+      return { kind: 'unsubscribe', topics };
+    });
   }
 
-  /** Marks the promise handled (a fire-and-forget call must not crash Node) and feeds the callback. */
-  private track<T>(p: Promise<T>, cb: Callback<T> | undefined): Promise<T> {
-    p.then((v) => cb?.(null, v), (e: Error) => cb?.(e));
+  /**
+   * One operation: `build` validates and encodes it (a throw rejects the promise); the
+   * promise is marked handled (a fire-and-forget call must not crash Node) and feeds
+   * MQTT.js's callback, given in place of the options or after them.
+   */
+  private request<T>(opts: unknown, cb: Callback<T> | undefined, build: () => Request<Operation>): Promise<T> {
+    const callback = typeof opts === 'function' ? opts as Callback<T> : cb;
+    const p = new Promise<T>((resolve, reject) => {
+      const op = build() as Operation;
+      op.resolve = resolve as Operation['resolve'];
+      op.reject = reject;
+      this.submit(op);
+    });
+    p.then((v) => callback?.(null, v), (e: Error) => callback?.(e));
     return p;
   }
 
@@ -240,9 +234,9 @@ export class MqttClient extends Emitter<MqttClientEvents> {
    */
   end(force?: boolean | (() => void), opts?: object | (() => void), cb?: () => void): Promise<void> {
     // MQTT.js's end(force?, opts?, cb?), each part optional.
-    const callback = [force, opts, cb].find((a): a is () => void => typeof a === 'function');
+    const callback = typeof force === 'function' ? force : typeof opts === 'function' ? opts : cb;
     const done = this.endNow(force === true);
-    if (callback) void done.then(() => callback());
+    if (typeof callback === 'function') void done.then(() => callback());
     return done;
   }
 
@@ -297,11 +291,11 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     return p;
   }
 
-  private async attempt(): Promise<void> {
+  private attempt(): void {
     const id = ++this.attemptId;
     this._state = this.backoff.attempts > 0 ? 'reconnecting' : 'connecting';
     this.connectTimer.start(this.options.connectTimeout ?? 30_000, () => {
-      const err = new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT', 'no CONNACK within the connect timeout');
+      const err = new MicroTlsError('MICROTLS_ERR_MQTT_TIMEOUT', 'no CONNACK within connectTimeout');
       if (this.transport) this.drop(err);
       else {
         this.attemptId++; // the transport factory may still resolve: discard it then
@@ -311,19 +305,22 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     });
     const opening = new CancellableAttempt();
     this.opening = opening;
-    let t: DuplexLike;
-    try {
-      t = await this.options.transport(opening);
-    } catch (e) {
+    /** The attempt is over; true when it is still the current one. */
+    const current = (): boolean => {
       if (this.opening === opening) this.opening = undefined;
-      if (id === this.attemptId && !this.ending) this.connectionLost(e as Error);
-      return;
-    }
-    if (this.opening === opening) this.opening = undefined;
-    if (id !== this.attemptId || this.ending) {
-      t.destroy();
-      return;
-    }
+      return id === this.attemptId && !this.ending;
+    };
+    // A factory that throws fails the attempt as one that rejects does.
+    new Promise<DuplexLike>((resolve) => resolve(this.options.transport(opening))).then((t) => {
+      if (current()) this.opened(t);
+      else t.destroy();
+    }, (e: Error) => {
+      if (current()) this.connectionLost(e);
+    });
+  }
+
+  /** The transport is up: wire it to the reader and writer, and send CONNECT. */
+  private opened(t: DuplexLike): void {
     this.transport = t;
     // Read backpressure: bytes handed to the transport and not yet flushed (its write
     // callbacks), and reading paused while they exceed the limit.
@@ -354,14 +351,13 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       }
     });
     const reader = new PacketReader({ maxPacketSize: this.options.maxPacketSize ?? DEFAULT_MAX_PACKET_SIZE });
-    this.reader = reader;
     let lastError: Error | undefined;
     let received = 0;
     t.on('data', (chunk: Uint8Array) => {
       if (this.transport !== t) return;
       if (received === 0 && chunk.length > 0 && !t.encrypted && (chunk[0] === 0x15 || chunk[0] === 0x16) && chunk[1] === 0x03) {
         // A TLS alert or handshake record where CONNACK (0x20) belongs: the port speaks TLS.
-        this.drop(permanent(new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED', 'the broker answered CONNECT with a TLS record: this port speaks TLS; use mqtts:// (--tls)')));
+        this.drop(permanent(new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED', 'a TLS record answered CONNECT: use mqtts://')));
         return;
       }
       received += chunk.length;
@@ -386,7 +382,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       if (received === 0 && !t.encrypted && this._state !== 'connected' && typed.codeName === 'MBEDTLS_ERR_NET_CONN_RESET') {
         // A TLS listener resets a connection whose first bytes are not TLS (mosquitto does).
         lastError = new MicroTlsError('MICROTLS_ERR_MQTT_TLS_REQUIRED',
-          `the broker reset the connection (${err.message}) before CONNACK without a byte of MQTT: is this a TLS port? Then use mqtts:// (--tls)`, { cause: typed.codeName }, { cause: err });
+          `reset (${err.message}) before any MQTT byte: a TLS port? use mqtts://`, { cause: typed.codeName }, { cause: err });
       }
     });
     t.on('close', () => {
@@ -394,9 +390,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       this.noteCodes(t.lastErrors);
       // The writer's closure holds the transport: an engine that keeps this client alive
       // (Espruino keeps an object whose lock count once hit its maximum) must not keep the connection.
-      this.transport = undefined;
-      this.reader = undefined;
-      this.writer = undefined;
+      this.detach();
       this.connectionLost(lastError);
     });
     this.send(this.connectPacket());
@@ -408,14 +402,18 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     o?.cancel();
   }
 
+  /** Lets go of the connection: the writer's closure holds the transport. */
+  private detach(): void {
+    this.transport = undefined;
+    this.writer = undefined;
+  }
+
   /** Ends the current connection because of `err` (protocol violation, timeout); reconnect follows if enabled. */
   private drop(err: Error): void {
     const t = this.transport;
     if (!t) return;
     this.report(err);
-    this.transport = undefined;
-    this.reader = undefined;
-    this.writer = undefined;
+    this.detach();
     t.destroy();
     this.connectionLost(undefined, true);
   }
@@ -427,18 +425,20 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.connectTimer.cancel();
     // A clean close (no socket error) before CONNACK is still a failed attempt: say so, or
     // connectAsync / a caller waiting for 'connect' or 'error' waits forever.
-    if (!err && !reported && !wasConnected) err = closedError('the broker closed the connection before CONNACK');
+    if (!err && !reported && !wasConnected) err = closedError('broker closed before CONNACK');
     if (err && !this.ending) this.report(err);
     // SUBSCRIBE/UNSUBSCRIBE have no session-level resend: put them back to be sent again.
-    const interrupted = Array.from(this.awaitingAck.entries());
+    const interrupted = Array.from(this.awaitingAck.keys(), (id) => {
+      this.ids.release(id);
+      return this.awaitingAck.get(id)!;
+    });
     this.awaitingAck.clear();
-    for (const [id] of interrupted) this.ids.release(id);
     if (wasConnected) {
       // Only a connection that got its CONNACK rotates the guard: failed attempts in between must keep it.
       this.redeliveryGuard = new Set(this.completedQos2);
       this.completedQos2 = [];
     }
-    this.queue.requeueFront(interrupted.map(([, op]) => op));
+    this.queue.requeueFront(interrupted);
     const reconnectPeriod = this.options.reconnectPeriod ?? 1000;
     const over = this.ending || this.gaveUp || reconnectPeriod <= 0;
     // Ending instead: finish() rejects everything with CONNECTION_CLOSED.
@@ -452,7 +452,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this._state = 'reconnecting';
     this.reconnectTimer.start(this.backoff.next(), () => {
       this.emit('reconnect');
-      void this.attempt();
+      this.attempt();
     });
   }
 
@@ -469,7 +469,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     for (const m of this.inflight.clear()) {
       this.ids.release(m.packet.packetId);
       m.reject(new MicroTlsError('MICROTLS_ERR_MQTT_SESSION_LOST',
-        `the connection broke before the broker acknowledged this QoS ${m.packet.qos} message to '${m.packet.topic}' (${m.stage === 'pubrel' ? 'PUBREL sent, no PUBCOMP' : 'no ' + (m.packet.qos === 1 ? 'PUBACK' : 'PUBREC')}), and with a clean session the broker discards it: it may or may not have been delivered; publish it again if it must arrive, or use clean: false`,
+        `QoS ${m.packet.qos} to '${m.packet.topic}': connection broke before ${m.stage === 'pubrel' ? 'PUBCOMP' : m.packet.qos === 1 ? 'PUBACK' : 'PUBREC'}; clean session, so maybe delivered: publish again, or use clean: false`,
         { packetId: m.packet.packetId, qos: m.packet.qos, stage: m.stage, topic: m.packet.topic }));
     }
     this.incomingQos2.clear();
@@ -482,7 +482,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
     this.keepalive.stop();
     this.connectTimer.cancel();
     this.reconnectTimer.cancel();
-    const err = closedError(this.ending ? 'the client was ended' : 'the connection closed and reconnecting is off');
+    const err = closedError(this.ending ? 'client ended' : 'connection closed, no reconnect');
     for (const m of this.inflight.clear()) m.reject(err);
     for (const op of this.queue.drain()) op.reject(err);
     for (const op of this.awaitingAck.values()) op.reject(err);
@@ -493,7 +493,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
 
   private onConnack(p: ConnackPacket): void {
     if (this._state === 'connected') {
-      this.drop(new MqttProtocolError('MQTT-3.2.0-1', 'a second CONNACK on the same connection'));
+      this.drop(new MqttProtocolError('MQTT-3.2.0-1', 'second CONNACK'));
       return;
     }
     if (p.returnCode !== 0) {
@@ -524,7 +524,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       }
     }
     if (!p.sessionPresent && (this.options.resubscribe ?? true) && this.subscriptions.size > 0) {
-      const subscriptions = Array.from(this.subscriptions, ([topic, qos]) => ({ topic, qos }));
+      const subscriptions = Array.from(this.subscriptions.keys(), (topic) => ({ topic, qos: this.subscriptions.get(topic)! }));
       this.queue.requeueFront([{ kind: 'subscribe', subscriptions, resolve: () => {}, reject: (e) => this.report(e) }]);
     }
     this.drainQueue();
@@ -535,14 +535,14 @@ export class MqttClient extends Emitter<MqttClientEvents> {
 
   private submit(op: Operation): void {
     if (this._state === 'closed' || this.ending) {
-      const err = closedError(`${op.kind} after end(): the client is ended`);
+      const err = closedError(`${op.kind} after end()`);
       op.reject(err);
       this.emit('error', err); // MQTT.js reports these on 'error' too
       return;
     }
     if (this.connected && this.queue.length === 0 && this.dispatch(op)) return;
     if (!this.queue.push(op)) {
-      op.reject(new MicroTlsError('MICROTLS_ERR_MQTT_QUEUE_FULL', `${this.queue.limit} operations already wait for the connection`, { limit: this.queue.limit }));
+      op.reject(new MicroTlsError('MICROTLS_ERR_MQTT_QUEUE_FULL', `${this.queue.limit} operations wait (queueLimit)`, { limit: this.queue.limit }));
     }
   }
 
@@ -666,7 +666,7 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         return this.keepalive.pingResponse();
       default:
         // CONNECT, SUBSCRIBE, UNSUBSCRIBE, PINGREQ, DISCONNECT only travel client -> server.
-        return this.drop(new MqttProtocolError('MQTT §2.2.1', `a server must not send ${p.type.toUpperCase()} (Table 2.1: client to server only)`));
+        return this.drop(new MqttProtocolError('MQTT §2.2.1', `a server must not send ${p.type.toUpperCase()}`));
     }
   }
 
@@ -685,19 +685,11 @@ export class MqttClient extends Emitter<MqttClientEvents> {
         return;
       }
     }
-    if (p.qos === 0) {
-      this.emit('message', p.topic, p.payload, p);
-    } else if (p.qos === 1) {
-      this.emit('message', p.topic, p.payload, p);
-      this.send({ type: 'puback', packetId: p.packetId! });
-    } else {
-      // Section 4.3.3 method B: deliver on first receipt, remember the id until PUBREL.
-      if (!this.incomingQos2.has(p.packetId!)) {
-        this.incomingQos2.add(p.packetId!);
-        this.emit('message', p.topic, p.payload, p);
-      }
-      this.send({ type: 'pubrec', packetId: p.packetId! });
-    }
+    // QoS 2, section 4.3.3 method B: deliver on first receipt, remember the id until PUBREL.
+    const repeat = p.qos === 2 && this.incomingQos2.has(p.packetId!);
+    if (p.qos === 2) this.incomingQos2.add(p.packetId!);
+    if (!repeat) this.emit('message', p.topic, p.payload, p);
+    if (p.qos > 0) this.send({ type: p.qos === 1 ? 'puback' : 'pubrec', packetId: p.packetId! });
   }
 
   // ---- errors ----
@@ -726,6 +718,8 @@ export class MqttClient extends Emitter<MqttClientEvents> {
       const t = Date.now(); // wall time, not the (possibly monotonic, since-boot) timer clock
       for (let i = 0; i < 4; i++) b[i] = Math.floor(t / 256 ** i) & 0xff;
     }
-    return 'microtls_' + Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+    let id = 'microtls_';
+    for (const x of b) id += (x < 16 ? '0' : '') + x.toString(16);
+    return id;
   }
 }

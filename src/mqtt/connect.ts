@@ -67,31 +67,30 @@ export interface ConnectOptions extends Partial<MqttClientOptions>, DeviceTlsSet
 }
 
 /** Every option connect() knows; anything else is refused rather than silently ignored. */
-const KNOWN_OPTIONS = new Set([
-  'transport', 'clientId', 'clean', 'keepalive', 'username', 'password', 'will', 'reconnectPeriod', 'maxReconnectPeriod',
-  'connectTimeout', 'pingTimeout', 'queueLimit', 'maxPacketSize', 'maxInflight', 'writeBufferLimit', 'resubscribe',
-  'qos2RedeliveryGuard', 'random', 'timers', 'describeCertificates',
-  'tls', 'verifyServerCertificate', 'caCertificate', 'clientCertificate', 'privateKey',
-  'servername', 'ciphers', 'maxFragmentLength', 'receiveBufferSize', 'acceptLargerRecords', 'protocol', 'host', 'port',
-  'ca', 'cert', 'key', 'rejectUnauthorized', 'protocolVersion', 'protocolId', 'hostname',
-]);
+const KNOWN_OPTIONS = new Set((
+  'transport clientId clean keepalive username password will reconnectPeriod maxReconnectPeriod ' +
+  'connectTimeout pingTimeout queueLimit maxPacketSize maxInflight writeBufferLimit resubscribe ' +
+  'qos2RedeliveryGuard random timers describeCertificates ' +
+  'tls verifyServerCertificate caCertificate clientCertificate privateKey ' +
+  'servername ciphers maxFragmentLength receiveBufferSize acceptLargerRecords protocol host port ' +
+  'ca cert key rejectUnauthorized protocolVersion protocolId hostname').split(' '));
 
-const ALIASES: [keyof MqttJsAliases, keyof ConnectOptions][] = [
-  ['ca', 'caCertificate'], ['cert', 'clientCertificate'], ['key', 'privateKey'], ['rejectUnauthorized', 'verifyServerCertificate'], ['hostname', 'host'],
-];
+/** MQTT.js's name -> the setting it stands for. */
+const ALIASES: Partial<Record<keyof MqttJsAliases, keyof ConnectOptions>> = {
+  ca: 'caCertificate', cert: 'clientCertificate', key: 'privateKey', rejectUnauthorized: 'verifyServerCertificate', hostname: 'host',
+};
 
 /** Refuses what cannot work and maps MQTT.js's names (see MqttJsAliases). */
 function checkOptions(o: ConnectOptions): ConnectOptions {
   const unknown = Object.keys(o).filter((k) => !KNOWN_OPTIONS.has(k) && (o as Record<string, unknown>)[k] !== undefined);
-  if (unknown.length > 0) badOption(`unknown option${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => `'${k}'`).join(', ')}: microtls does not support ${unknown.length > 1 ? 'them' : 'it'} (see ConnectOptions)`);
-  if (o.protocolVersion !== undefined && o.protocolVersion !== 4) {
-    badOption(`protocolVersion ${o.protocolVersion} is not supported: microtls speaks MQTT 3.1.1 only (protocolVersion 4)`);
-  }
-  if (o.protocolId !== undefined && o.protocolId !== 'MQTT') badOption(`protocolId '${o.protocolId}' is not supported: MQTT 3.1.1 uses 'MQTT'`);
+  if (unknown.length > 0) badOption(`unknown option '${unknown.join("', '")}' (see ConnectOptions)`);
+  if (o.protocolVersion !== undefined && o.protocolVersion !== 4) badOption(`protocolVersion ${o.protocolVersion}: microtls speaks MQTT 3.1.1 (4) only`);
+  if (o.protocolId !== undefined && o.protocolId !== 'MQTT') badOption(`protocolId '${o.protocolId}': MQTT 3.1.1 has 'MQTT'`);
   const out: Record<string, unknown> = { ...o };
-  for (const [alias, name] of ALIASES) {
+  for (const alias in ALIASES) {
+    const name = ALIASES[alias as keyof MqttJsAliases]!;
     if (out[alias] === undefined) continue;
-    if (out[name] !== undefined && out[name] !== out[alias]) badOption(`both '${alias}' (MQTT.js's name) and '${name}' are given, with different values`);
+    if (out[name] !== undefined && out[name] !== out[alias]) badOption(`'${alias}' and '${name}' differ: give one`);
     out[name] = out[alias];
     delete out[alias];
   }
@@ -154,7 +153,7 @@ export function whenConnected(client: MqttClient): Promise<MqttClient> {
     const onEnd = (): void => {
       client.off('connect', onConnect);
       client.off('error', onError);
-      reject(new MicroTlsError('MICROTLS_ERR_MQTT_CONNECTION_CLOSED', 'the client ended before it connected'));
+      reject(new MicroTlsError('MICROTLS_ERR_MQTT_CONNECTION_CLOSED', 'ended before connecting'));
     };
     client.once('connect', onConnect);
     client.once('error', onError);

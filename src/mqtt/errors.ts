@@ -7,7 +7,7 @@ import { MicroTlsError } from '../errors.js';
  * The spec's answer to any of these on receipt is to close the network connection.
  */
 export class MqttProtocolError extends MicroTlsError {
-  readonly rule: string;
+  declare readonly rule: string; // set in the constructor: no field definition emitted
 
   constructor(rule: string, message: string, details: Record<string, unknown> = {}) {
     super('MICROTLS_ERR_MQTT_PROTOCOL', `${rule}: ${message}`, { ...details, rule });
@@ -33,7 +33,7 @@ export type ConnackReturnCode = keyof typeof CONNACK_RETURN_CODES;
 
 /** The broker answered CONNACK with a non-zero code; `returnCode` says which of 1-5. */
 export class MqttConnackError extends MicroTlsError {
-  readonly returnCode: ConnackReturnCode;
+  declare readonly returnCode: ConnackReturnCode; // set in the constructor: no field definition emitted
 
   constructor(returnCode: ConnackReturnCode) {
     super('MICROTLS_ERR_MQTT_CONNACK_REFUSED', `${CONNACK_RETURN_CODES[returnCode]} (return code ${returnCode})`, { returnCode });
@@ -60,7 +60,7 @@ export function badOption(message: string): never {
 /** clean: false keeps a session under the client id, so it must be a known one ('' is the codec's MQTT-3.1.3-7). */
 export function requireSessionClientId(o: { readonly clean?: boolean; readonly clientId?: string }): void {
   if (o.clean === false && o.clientId === undefined) {
-    badOption('clean: false needs a clientId: the broker keeps the session under that id, and a random one would never find it again');
+    badOption('clean: false needs a clientId (the broker keeps the session under it)');
   }
 }
 

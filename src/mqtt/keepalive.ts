@@ -28,15 +28,20 @@ export interface KeepaliveOptions {
 export class KeepaliveTimer {
   private lastSent = 0;
   private lastReceived = 0;
-  private readonly idle: OneShot;
-  private readonly waitPong: OneShot;
+  // `declare`: set in the constructor (owedSince while an answer is owed), so no field definition is emitted.
+  private declare readonly timers: Timers;
+  private declare readonly options: KeepaliveOptions;
+  private declare readonly idle: OneShot;
+  private declare readonly waitPong: OneShot;
   /** Since when an answer is owed with nothing received since; undefined when none is owed. */
-  private owedSince: number | undefined;
+  private declare owedSince: number | undefined;
   private pingSentAt = 0;
-  private readonly waitAnswer: OneShot;
+  private declare readonly waitAnswer: OneShot;
   private stopped = true;
 
-  constructor(private readonly timers: Timers, private readonly options: KeepaliveOptions) {
+  constructor(timers: Timers, options: KeepaliveOptions) {
+    this.timers = timers;
+    this.options = options;
     this.idle = new OneShot(timers);
     this.waitPong = new OneShot(timers);
     this.waitAnswer = new OneShot(timers);

@@ -6,7 +6,11 @@
 export class BoundedQueue<T> {
   private items: T[] = [];
 
-  constructor(readonly limit: number) {}
+  declare readonly limit: number; // set in the constructor: no field definition emitted
+
+  constructor(limit: number) {
+    this.limit = limit;
+  }
 
   /** false when full: the caller must reject the operation. */
   push(item: T): boolean {

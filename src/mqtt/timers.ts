@@ -26,10 +26,14 @@ export const defaultTimers: Timers = {
 
 /** A timer that can be re-armed and cancelled without tracking handles at each call site. */
 export class OneShot {
-  private handle: unknown;
   private armed = false;
+  // `declare`: set in the constructor (handle when armed), so no field definition is emitted.
+  private declare readonly timers: Timers;
+  private declare handle: unknown;
 
-  constructor(private readonly timers: Timers) {}
+  constructor(timers: Timers) {
+    this.timers = timers;
+  }
 
   start(ms: number, fn: () => void): void {
     this.cancel();

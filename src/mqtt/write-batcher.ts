@@ -18,8 +18,15 @@ export class WriteBatcher {
   private size = 0;
   private scheduled = false;
 
+  // `declare`: set in the constructor, so no field definition (`= undefined` first) is emitted.
+  private declare readonly sink: (bytes: Uint8Array, cb: WriteCallback) => void;
+  private declare readonly maxBatch: number;
+
   /** `maxBatch`: flush at once past this many bytes, so a burst never builds one huge buffer. */
-  constructor(private readonly sink: (bytes: Uint8Array, cb: WriteCallback) => void, private readonly maxBatch = 64 * 1024) {}
+  constructor(sink: (bytes: Uint8Array, cb: WriteCallback) => void, maxBatch = 64 * 1024) {
+    this.sink = sink;
+    this.maxBatch = maxBatch;
+  }
 
   write(bytes: Uint8Array, cb?: WriteCallback): void {
     this.chunks.push(bytes);

@@ -50,21 +50,21 @@ export function parseSntpResponse(packet: Uint8Array, request: SntpRequest, t4: 
   const bad = (why: string, details: Record<string, unknown> = {}): never => {
     throw new MicroTlsError('NET_RECV_FAILED', `SNTP: ${why}`, details);
   };
-  if (packet.length < NTP_PACKET_LENGTH) bad(`answer of ${packet.length} bytes, expected at least ${NTP_PACKET_LENGTH}`);
+  if (packet.length < NTP_PACKET_LENGTH) bad(`${packet.length}-byte answer, under ${NTP_PACKET_LENGTH}`);
   const li = packet[0]! >> 6;
   const version = (packet[0]! >> 3) & 7;
   const mode = packet[0]! & 7;
   const stratum = packet[1]!;
-  if (mode !== 4) bad(`answer has mode ${mode}, expected 4 (server)`);
-  if (version < 3 || version > 4) bad(`answer has version ${version}, expected 3 or 4`);
+  if (mode !== 4) bad(`mode ${mode}, not 4 (server)`);
+  if (version < 3 || version > 4) bad(`version ${version}, not 3 or 4`);
   if (stratum === 0) {
     const code = asciiDecode(packet.subarray(12, 16)).replace(/[^\x20-\x7e]/g, '');
-    bad(`kiss-o'-death from the server (${code || 'no code'}): try another server or later`, { kissCode: code });
+    bad(`kiss-o'-death ${code}: try another server or later`, { kissCode: code });
   }
-  if (stratum > 15) bad(`answer has stratum ${stratum} (unsynchronized)`);
-  if (li === 3) bad('server clock is not synchronized (leap indicator 3)');
+  if (stratum > 15) bad(`stratum ${stratum} (unsynchronized)`);
+  if (li === 3) bad('server clock not synchronized (leap indicator 3)');
   const originate = packet.subarray(24, 32);
-  if (!originate.every((b, i) => b === request.transmitTimestamp[i])) bad('originate timestamp does not match the request (stale or forged answer)');
+  if (!originate.every((b, i) => b === request.transmitTimestamp[i])) bad('originate timestamp is not ours (stale or forged)');
   const transmit = packet.subarray(40, 48);
   if (transmit.every((b) => b === 0)) bad('transmit timestamp is zero');
   const t2 = fromNtpTimestamp(packet.subarray(32, 40));
@@ -79,10 +79,10 @@ export function parseSntpResponse(packet: Uint8Array, request: SntpRequest, t4: 
 export function toNtpTimestamp(unixMs: number): Uint8Array {
   const seconds = Math.floor(unixMs / 1000);
   const fraction = Math.floor(((unixMs - seconds * 1000) / 1000) * TWO_32);
-  const ntpSeconds = (seconds + NTP_UNIX_OFFSET) % TWO_32;
   const out = new Uint8Array(8);
-  writeU32(out, 0, ntpSeconds);
-  writeU32(out, 4, fraction);
+  const v = new DataView(out.buffer);
+  v.setUint32(0, (seconds + NTP_UNIX_OFFSET) % TWO_32);
+  v.setUint32(4, fraction);
   return out;
 }
 
@@ -91,19 +91,8 @@ export function toNtpTimestamp(unixMs: number): Uint8Array {
  * the time is in era 1 (from 2036-02-07), so this works until 2104.
  */
 export function fromNtpTimestamp(b: Uint8Array): number {
-  let seconds = readU32(b, 0);
+  const v = new DataView(b.buffer, b.byteOffset, 8);
+  let seconds = v.getUint32(0);
   if (seconds < 0x80000000) seconds += TWO_32;
-  const fraction = readU32(b, 4);
-  return (seconds - NTP_UNIX_OFFSET) * 1000 + (fraction / TWO_32) * 1000;
-}
-
-function writeU32(b: Uint8Array, off: number, v: number): void {
-  b[off] = Math.floor(v / 0x1000000) & 0xff;
-  b[off + 1] = (v >>> 16) & 0xff;
-  b[off + 2] = (v >>> 8) & 0xff;
-  b[off + 3] = v & 0xff;
-}
-
-function readU32(b: Uint8Array, off: number): number {
-  return ((b[off]! << 24) >>> 0) + (b[off + 1]! << 16) + (b[off + 2]! << 8) + b[off + 3]!;
+  return (seconds - NTP_UNIX_OFFSET) * 1000 + (v.getUint32(4) / TWO_32) * 1000;
 }

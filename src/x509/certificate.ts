@@ -49,38 +49,41 @@ const FORMAT = 'X509_INVALID_FORMAT';
 export function parseCertificate(der: Uint8Array): Certificate {
   const root = decodeDer(der, FORMAT, 'certificate');
   const top = expectConstructed(root, Tag.SEQUENCE, FORMAT, 'certificate');
-  if (top.length !== 3) throw new MicroTlsError(FORMAT, 'certificate must be SEQUENCE { tbs, algorithm, signature }');
-  const [tbsNode, outerAlgNode, sigNode] = top as [DerNode, DerNode, DerNode];
+  if (top.length !== 3) throw new MicroTlsError(FORMAT, 'certificate: expected 3 fields');
+  // Indexed, not destructured: the Espruino lowering turns array patterns into helper calls.
+  const tbsNode = top[0]!;
+  const outerAlgNode = top[1]!;
+  const sigNode = top[2]!;
   const tbs = expectConstructed(tbsNode, Tag.SEQUENCE, FORMAT, 'TBSCertificate');
 
   let i = 0;
   let version: 1 | 2 | 3 = 1;
   if (isContext(tbs[0], 0)) {
     const v = tbs[i++]!;
-    if (!v.constructed || v.children.length !== 1) throw new MicroTlsError('X509_INVALID_VERSION', 'malformed version field');
+    if (!v.constructed || v.children.length !== 1) throw new MicroTlsError('X509_INVALID_VERSION', 'malformed version');
     const n = readSmallInteger(v.children[0], 'X509_INVALID_VERSION', 'version');
-    if (n > 2) throw new MicroTlsError('X509_UNKNOWN_VERSION', `certificate version ${n + 1} is not 1, 2 or 3`);
+    if (n > 2) throw new MicroTlsError('X509_UNKNOWN_VERSION', `certificate version ${n + 1}`);
     version = (n + 1) as 1 | 2 | 3;
   }
   const serialNode = tbs[i++];
   if (!isUniversal(serialNode, Tag.INTEGER) || serialNode.constructed || serialNode.value.length === 0) {
-    throw new MicroTlsError('X509_INVALID_SERIAL', 'serialNumber must be an INTEGER');
+    throw new MicroTlsError('X509_INVALID_SERIAL', 'serialNumber: expected INTEGER');
   }
   const innerAlgNode = tbs[i++];
   const signatureAlgorithm = parseSignatureAlgorithm(innerAlgNode);
   const issuer = parseName(tbs[i++], 'issuer');
   const validity = expectConstructed(tbs[i++], Tag.SEQUENCE, 'X509_INVALID_DATE', 'validity');
-  if (validity.length !== 2) throw new MicroTlsError('X509_INVALID_DATE', 'validity must hold notBefore and notAfter');
+  if (validity.length !== 2) throw new MicroTlsError('X509_INVALID_DATE', 'validity: expected 2 times');
   const notBefore = parseTime(validity[0], 'notBefore');
   const notAfter = parseTime(validity[1], 'notAfter');
   const subject = parseName(tbs[i++], 'subject');
   const spkiNode = tbs[i++];
-  if (!isUniversal(spkiNode, Tag.SEQUENCE)) throw new MicroTlsError('PK_INVALID_PUBKEY', 'subjectPublicKeyInfo missing');
+  if (!isUniversal(spkiNode, Tag.SEQUENCE)) throw new MicroTlsError('PK_INVALID_PUBKEY', 'no subjectPublicKeyInfo');
   const publicKey = parseSubjectPublicKeyInfo(spkiNode.raw);
   // issuerUniqueID [1] and subjectUniqueID [2]: v2/v3 only, content ignored (RFC 5280 4.1.2.8).
   for (const tag of [1, 2]) {
     if (isContext(tbs[i], tag)) {
-      if (version === 1) throw new MicroTlsError(FORMAT, 'unique identifiers in a v1 certificate');
+      if (version === 1) throw new MicroTlsError(FORMAT, 'uniqueID in a v1 certificate');
       i++;
     }
   }
@@ -89,13 +92,13 @@ export function parseCertificate(der: Uint8Array): Certificate {
     if (version !== 3) throw new MicroTlsError('X509_INVALID_VERSION', `extensions in a v${version} certificate`);
     extNode = tbs[i++];
   }
-  if (i !== tbs.length) throw new MicroTlsError(FORMAT, 'unexpected fields at the end of TBSCertificate');
+  if (i !== tbs.length) throw new MicroTlsError(FORMAT, 'TBSCertificate: trailing fields');
   const extensions = parseExtensions(extNode);
 
   parseSignatureAlgorithm(outerAlgNode);
   // Mbed TLS compares the two AlgorithmIdentifiers (OID and parameters) byte for byte.
   if (!innerAlgNode || !constantTimeEqual(innerAlgNode.raw, outerAlgNode.raw)) {
-    throw new MicroTlsError('X509_SIG_MISMATCH', 'signatureAlgorithm differs from the TBSCertificate signature field');
+    throw new MicroTlsError('X509_SIG_MISMATCH', 'outer and TBS signature algorithms differ');
   }
   const sig = readBitString(sigNode, 'X509_INVALID_SIGNATURE', 'signatureValue');
   if (sig.unusedBits !== 0) throw new MicroTlsError('X509_INVALID_SIGNATURE', 'signature has unused bits');
@@ -123,11 +126,11 @@ function parseSignatureAlgorithm(n: DerNode | undefined): SignatureAlgorithm {
   if (parts.length < 1 || parts.length > 2) throw new MicroTlsError('X509_INVALID_ALG', 'malformed AlgorithmIdentifier');
   const oid = readOid(parts[0], 'X509_INVALID_ALG', 'signature algorithm');
   const info = SIGNATURE_ALGORITHMS.get(oid);
-  if (!info) throw new MicroTlsError('X509_UNKNOWN_SIG_ALG', `signature algorithm ${oid} is not supported`, { oid });
+  if (!info) throw new MicroTlsError('X509_UNKNOWN_SIG_ALG', `signature algorithm ${oid}`, { oid });
   const params = parts[1];
   // Mbed TLS accepts NULL or absent parameters for the PKCS#1 v1.5 and ECDSA OIDs alike.
   if (params !== undefined && !(isUniversal(params, Tag.NULL) && params.value.length === 0)) {
-    throw new MicroTlsError('X509_INVALID_ALG', `unexpected parameters for ${info.name}`);
+    throw new MicroTlsError('X509_INVALID_ALG', `${info.name}: unexpected parameters`);
   }
   return { oid, name: info.name, hash: info.hash, key: info.key };
 }
@@ -153,10 +156,10 @@ export function parseCertificates(input: string | Uint8Array, opts: ParseOptions
   if (typeof input === 'string' || looksLikePem(input)) {
     const text = typeof input === 'string' ? input : asciiDecode(input);
     // As mbedtls_x509_crt_parse: text without a PEM block is tried as DER, which fails as INVALID_FORMAT.
-    if (!looksLikePem(text)) throw new MicroTlsError(FORMAT, 'neither PEM (no "-----BEGIN CERTIFICATE-----") nor DER');
+    if (!looksLikePem(text)) throw new MicroTlsError(FORMAT, 'neither PEM nor DER');
     const blocks = decodePem(text);
     const certs = blocks.filter((b) => b.label === 'CERTIFICATE');
-    if (certs.length === 0) throw new MicroTlsError(FORMAT, `no CERTIFICATE block in the PEM (found ${blocks.map((b) => b.label).join(', ')})`);
+    if (certs.length === 0) throw new MicroTlsError(FORMAT, `no CERTIFICATE in the PEM (found ${blocks.map((b) => b.label).join(', ')})`);
     return certs.map((b) => parseCertificate(b.der));
   }
   if (input[0] !== 0x30) throw new MicroTlsError(FORMAT, 'neither PEM nor DER');

@@ -8,6 +8,7 @@
 import { MicroTlsError } from '../errors.js';
 import type { ErrorName } from '../errors.js';
 import { decodeDerAsn1js } from './der-ber.js';
+import { isMinimalInteger, oidText, readHeader } from '../encoding/der.js';
 
 export { decodeDerAsn1js };
 
@@ -65,23 +66,14 @@ export function decodeDerFast(bytes: Uint8Array): DerNode | undefined {
 
 function fastNode(b: Uint8Array, start: number, end: number, depth: number, state: { nodes: number }): DerNode | undefined {
   if (depth > FAST_MAX_DEPTH || ++state.nodes > FAST_MAX_NODES) return undefined;
-  if (end - start < 2) return undefined;
+  const h = readHeader(b, start, end);
+  if (typeof h === 'string') return undefined; // high tag numbers, BER lengths, truncation: asn1js
   const t = b[start]!;
   const tag = t & 0x1f;
-  if (tag === 0x1f) return undefined; // high tag numbers: asn1js
   const cls = (t >> 6) as TagClass;
   const constructed = (t & 0x20) !== 0;
-  let len = b[start + 1]!;
-  let pos = start + 2;
-  if (len >= 0x80) {
-    const n = len & 0x7f;
-    if (n === 0 || n > 3 || pos + n > end || b[pos] === 0) return undefined; // indefinite / non-minimal / truncated: asn1js
-    len = 0;
-    for (let k = 0; k < n; k++) len = len * 256 + b[pos + k]!;
-    pos += n;
-    if (len < 0x80 || minimalLengthOctets(len) !== n) return undefined;
-  }
-  if (len > end - pos) return undefined;
+  const pos = h.valueStart;
+  const len = h.length;
   const valueEnd = pos + len;
   const raw = b.subarray(start, valueEnd);
   const value = b.subarray(pos, valueEnd);
@@ -158,26 +150,9 @@ export function expectPrimitive(n: DerNode | undefined, tag: number, code: Error
 
 /** Dotted OID text from an OBJECT IDENTIFIER node. */
 export function readOid(n: DerNode | undefined, code: ErrorName, what: string): string {
-  const v = expectPrimitive(n, Tag.OID, code, what);
-  if (v.length === 0 || (v[v.length - 1]! & 0x80) !== 0) throw new MicroTlsError(code, `${what}: malformed OID`);
-  const arcs: number[] = [];
-  let acc = 0;
-  let started = false;
-  for (const b of v) {
-    // 0x80 as the first octet of an arc is a non-minimal encoding (X.690 8.19.2).
-    if (!started && b === 0x80) throw new MicroTlsError(code, `${what}: malformed OID`);
-    acc = acc * 128 + (b & 0x7f);
-    started = true;
-    if ((b & 0x80) === 0) {
-      if (arcs.length === 0) {
-        const first = acc < 80 ? Math.floor(acc / 40) : 2;
-        arcs.push(first, acc - first * 40);
-      } else arcs.push(acc);
-      acc = 0;
-      started = false;
-    }
-  }
-  return arcs.join('.');
+  const text = oidText(expectPrimitive(n, Tag.OID, code, what));
+  if (text === undefined) throw new MicroTlsError(code, `${what}: malformed OID`);
+  return text;
 }
 
 /** DER BOOLEAN: only 0x00 and 0xFF are DER. */
@@ -190,10 +165,7 @@ export function readBoolean(n: DerNode | undefined, code: ErrorName, what: strin
 /** Contents of a DER INTEGER, checked for minimal encoding. */
 export function readIntegerBytes(n: DerNode | undefined, code: ErrorName, what: string): Uint8Array {
   const v = expectPrimitive(n, Tag.INTEGER, code, what);
-  if (v.length === 0) throw new MicroTlsError(code, `${what}: empty INTEGER`);
-  if (v.length > 1 && ((v[0] === 0 && (v[1]! & 0x80) === 0) || (v[0] === 0xff && (v[1]! & 0x80) !== 0))) {
-    throw new MicroTlsError(code, `${what}: INTEGER not minimally encoded`);
-  }
+  if (!isMinimalInteger(v)) throw new MicroTlsError(code, `${what}: INTEGER not minimally encoded`);
   return v;
 }
 

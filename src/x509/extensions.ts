@@ -12,7 +12,7 @@ import {
 } from './der.js';
 import { parseGeneralName, type GeneralName } from './general-name.js';
 import { KEY_USAGE_BITS, OID, type KeyUsageName } from './oids.js';
-import { isLdhLabel } from '../encoding/charset.js';
+import { parseNameConstraints } from './name-constraints.js';
 
 export interface BasicConstraints { readonly ca: boolean; readonly pathLen?: number }
 
@@ -32,7 +32,7 @@ export interface Extensions {
   readonly all: readonly RawExtension[];
   readonly basicConstraints?: BasicConstraints;
   readonly keyUsage?: ReadonlySet<KeyUsageName>;
-  /** Purpose OIDs (see EXTENDED_KEY_USAGES for names). */
+  /** Purpose OIDs (EKU in oids.ts names those checked). */
   readonly extKeyUsage?: readonly string[];
   readonly subjectAltName?: readonly GeneralName[];
   readonly nameConstraints?: NameConstraints;
@@ -58,7 +58,7 @@ const EXTENSION_PARSERS: ReadonlyMap<string, ExtensionSpec> = new Map<string, Ex
   [OID.keyUsage, { mayBeCritical: true, parse: (v, into) => { into.keyUsage = parseKeyUsage(v); } }],
   [OID.extKeyUsage, { mayBeCritical: true, parse: (v, into) => { into.extKeyUsage = nonEmpty(v, 'extKeyUsage').map((n) => readOid(n, CODE, 'extKeyUsage')); } }],
   [OID.subjectAltName, { mayBeCritical: true, parse: (v, into) => { into.subjectAltName = nonEmpty(v, 'subjectAltName').map((n) => parseGeneralName(n, 'subjectAltName')); } }],
-  [OID.nameConstraints, { mayBeCritical: true, parse: (v, into) => { into.nameConstraints = parseNameConstraints(v); } }],
+  [OID.nameConstraints, { mayBeCritical: true, parse: (v, into, critical) => { into.nameConstraints = parseNameConstraints(v, critical); } }],
   [OID.authorityKeyIdentifier, { mayBeCritical: false, parse: (v, into) => { into.authorityKeyIdentifier = parseAki(v); } }],
   [OID.subjectKeyIdentifier, { mayBeCritical: false, parse: (v, into) => { into.subjectKeyIdentifier = expectPrimitive(v, Tag.OCTET_STRING, CODE, 'subjectKeyIdentifier'); } }],
   [OID.certificatePolicies, { mayBeCritical: true, parse: (v, into, critical) => { into.certificatePolicies = parsePolicies(v, critical); } }],
@@ -82,7 +82,7 @@ export function parseExtensions(node: DerNode | undefined): Extensions {
       all.push(ext);
       const spec = EXTENSION_PARSERS.get(ext.oid);
       if (!spec) {
-        if (ext.critical) throw new MicroTlsError(CODE, `unsupported critical extension ${ext.oid}`, { oid: ext.oid });
+        if (ext.critical) throw new MicroTlsError(CODE, `unknown critical extension ${ext.oid}`, { oid: ext.oid });
         continue;
       }
       if (ext.critical && !spec.mayBeCritical) throw new MicroTlsError(CODE, `extension ${ext.oid} must not be critical`, { oid: ext.oid });
@@ -90,7 +90,7 @@ export function parseExtensions(node: DerNode | undefined): Extensions {
     }
   }
   const critical = new Set(all.filter((e) => e.critical).map((e) => e.oid));
-  return { ...parsed, all, isCritical: (oid) => critical.has(oid) };
+  return Object.assign(parsed, { all, isCritical: (oid: string) => critical.has(oid) });
 }
 
 function parseExtension(n: DerNode): RawExtension {
@@ -132,56 +132,6 @@ function parseKeyUsage(v: DerNode): ReadonlySet<KeyUsageName> {
   return out;
 }
 
-function parseNameConstraints(v: DerNode): NameConstraints {
-  const items = expectConstructed(v, Tag.SEQUENCE, CODE, 'nameConstraints');
-  let permitted: GeneralSubtree[] = [];
-  let excluded: GeneralSubtree[] = [];
-  let i = 0;
-  if (isContext(items[i], 0)) permitted = parseSubtrees(items[i++]!, 'permittedSubtrees');
-  if (isContext(items[i], 1)) excluded = parseSubtrees(items[i++]!, 'excludedSubtrees');
-  if (i !== items.length) throw new MicroTlsError(CODE, 'nameConstraints: unexpected field');
-  // RFC 5280 4.2.1.10: "either the permittedSubtrees field or the excludedSubtrees MUST be present".
-  if (i === 0) throw new MicroTlsError(CODE, 'nameConstraints: neither permitted nor excluded subtrees');
-  return { permitted, excluded };
-}
-
-function parseSubtrees(n: DerNode, what: string): GeneralSubtree[] {
-  // [0]/[1] IMPLICIT GeneralSubtrees: the context tag replaces the SEQUENCE tag.
-  if (!n.constructed || n.children.length === 0) throw new MicroTlsError(CODE, `nameConstraints: empty ${what}`);
-  return n.children.map((st) => {
-    const parts = expectConstructed(st, Tag.SEQUENCE, CODE, what);
-    if (parts.length !== 1) {
-      // minimum/maximum: RFC 5280 says minimum MUST be zero and maximum MUST be absent.
-      throw new MicroTlsError(CODE, `nameConstraints: ${what} uses minimum/maximum`);
-    }
-    const base = parseGeneralName(parts[0]!, what);
-    validateConstraintBase(base, what);
-    return { base };
-  });
-}
-
-/** Forms that RFC 5280 gives no meaning to are refused, not guessed at. */
-function validateConstraintBase(g: GeneralName, what: string): void {
-  if (g.type === 'ip') {
-    if (g.bytes.length !== 8 && g.bytes.length !== 32) throw new MicroTlsError(CODE, `nameConstraints: ${what} iPAddress must be address+mask`);
-    const mask = g.bytes.subarray(g.bytes.length / 2);
-    let seenZero = false;
-    for (const byte of mask) {
-      for (let bit = 7; bit >= 0; bit--) {
-        const one = (byte >> bit) & 1;
-        if (one && seenZero) throw new MicroTlsError(CODE, `nameConstraints: ${what} mask is not a prefix`);
-        if (!one) seenZero = true;
-      }
-    }
-  } else if (g.type === 'dns') {
-    if (g.value !== '' && !g.value.split('.').every((label) => isLdhLabel(label, Infinity))) {
-      throw new MicroTlsError(CODE, `nameConstraints: ${what} dNSName '${g.value}' is not a DNS name`);
-    }
-  } else if (g.type === 'email') {
-    if (g.value.split('@').length > 2) throw new MicroTlsError(CODE, `nameConstraints: ${what} rfc822Name '${g.value}' is malformed`);
-  }
-}
-
 function parseAki(v: DerNode): AuthorityKeyIdentifier {
   const items = expectConstructed(v, Tag.SEQUENCE, CODE, 'authorityKeyIdentifier');
   const out: Mutable<AuthorityKeyIdentifier> = {};
@@ -194,7 +144,7 @@ function parseAki(v: DerNode): AuthorityKeyIdentifier {
   if (i !== items.length) throw new MicroTlsError(CODE, 'authorityKeyIdentifier: unexpected field');
   // RFC 5280 4.2.1.1: issuer and serial come together or not at all.
   if ((out.authorityCertIssuer === undefined) !== (out.authorityCertSerialNumber === undefined)) {
-    throw new MicroTlsError(CODE, 'authorityKeyIdentifier: authorityCertIssuer without serial or vice versa');
+    throw new MicroTlsError(CODE, 'authorityKeyIdentifier: issuer and serial must come together');
   }
   return out;
 }
@@ -204,13 +154,13 @@ const ANY_POLICY = '2.5.29.32.0';
 function parsePolicies(v: DerNode, critical: boolean): string[] {
   const oids = nonEmpty(v, 'certificatePolicies').map((info) => {
     const parts = expectConstructed(info, Tag.SEQUENCE, CODE, 'certificatePolicies');
-    if (parts.length < 1 || parts.length > 2) throw new MicroTlsError(CODE, 'certificatePolicies: malformed PolicyInformation');
+    if (parts.length < 1 || parts.length > 2) throw new MicroTlsError(CODE, 'certificatePolicies: malformed');
     if (parts.length === 2) expectConstructed(parts[1], Tag.SEQUENCE, CODE, 'policyQualifiers');
     return readOid(parts[0], CODE, 'certificatePolicies');
   });
   // Policy processing is not implemented; as Mbed TLS, accept a critical extension only when it asks nothing of us.
   if (critical && oids.some((o) => o !== ANY_POLICY)) {
-    throw new MicroTlsError('X509_FEATURE_UNAVAILABLE', 'critical certificatePolicies with specific policies is not supported');
+    throw new MicroTlsError('X509_FEATURE_UNAVAILABLE', 'critical certificatePolicies naming policies');
   }
   return oids;
 }

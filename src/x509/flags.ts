@@ -47,7 +47,8 @@ export const VERIFY_FLAG_MEANINGS: Readonly<Record<VerifyFlagName, string>> = {
 export function flagNames(flags: number): string[] {
   const out: string[] = [];
   let rest = flags;
-  for (const [name, bit] of Object.entries(VERIFY_FLAGS)) {
+  for (const name of Object.keys(VERIFY_FLAGS) as VerifyFlagName[]) {
+    const bit = VERIFY_FLAGS[name];
     if ((flags & bit) !== 0) {
       out.push(name);
       rest &= ~bit;

@@ -22,7 +22,7 @@ const CODE = 'X509_INVALID_EXTENSIONS';
 
 /** Tags: [0] otherName, [1] rfc822Name, [2] dNSName, [3] x400Address, [4] directoryName, [5] ediPartyName, [6] URI, [7] iPAddress, [8] registeredID. */
 export function parseGeneralName(n: DerNode, what: string): GeneralName {
-  if (n.cls !== TagClass.Context) throw new MicroTlsError(CODE, `${what}: GeneralName must be context-tagged`);
+  if (n.cls !== TagClass.Context) throw new MicroTlsError(CODE, `${what}: GeneralName not context-tagged`);
   switch (n.tag) {
     case 1: return { type: 'email', value: ia5(n, what) };
     case 2: return { type: 'dns', value: ia5(n, what) };

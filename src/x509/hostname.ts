@@ -48,7 +48,7 @@ export function checkServerName(cert: Certificate, serverName: string, opts: { a
     const ok = san.some((g) => (ip ? g.type === 'ip' && constantTimeEqual(g.bytes, ip) : g.type === 'dns' && dnsPatternMatches(g.value, host!)));
     return ok ? { ok } : { ok, reason: `'${serverName}' is not among the certificate's subjectAltName entries` };
   }
-  if (!opts.allowCnFallback) return { ok: false, reason: 'the certificate has no subjectAltName' };
+  if (!opts.allowCnFallback) return { ok: false, reason: 'no subjectAltName' };
   const cns = cert.subject.values(OID.commonName);
   const ok = cns.some((cn) => {
     if (ip) {
@@ -57,5 +57,5 @@ export function checkServerName(cert: Certificate, serverName: string, opts: { a
     }
     return dnsPatternMatches(cn, host!);
   });
-  return ok ? { ok } : { ok, reason: `'${serverName}' does not match the certificate CN ${cns.map((c) => `'${c}'`).join(', ') || '(none)'}` };
+  return ok ? { ok } : { ok, reason: `'${serverName}' does not match CN ${cns.map((c) => `'${c}'`).join(', ') || '(none)'}` };
 }

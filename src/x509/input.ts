@@ -17,7 +17,7 @@ export function asList(input: CertificateInput | readonly CertificateInput[] | u
 
 /** Parses every input; a size limit does not apply here (chains arrive from the wire or from files already checked). */
 export function loadCertificates(input: CertificateInput | readonly CertificateInput[] | undefined): Certificate[] {
-  return asList(input).flatMap((x) => (isCertificate(x) ? [x] : parseCertificates(x, { maxBytes: Number.MAX_SAFE_INTEGER })));
+  return asList(input).flatMap((x) => (isCertificate(x) ? [x] : parseCertificates(x, { maxBytes: Infinity })));
 }
 
 /**

@@ -46,6 +46,7 @@ export class SignatureMemo {
     this.entries.delete(k);
     // Copies: the memo must not change when a caller reuses its buffers.
     this.entries.set(k, { child: child.der.slice(), issuerSpki: issuer.spki.slice(), ok });
-    while (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
+    // for-of, not keys().next(): the Espruino bundle's Map returns an array from keys().
+    while (this.entries.size > this.max) for (const oldest of this.entries.keys()) { this.entries.delete(oldest); break; }
   }
 }

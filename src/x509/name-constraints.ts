@@ -1,17 +1,23 @@
 /**
  * Name constraints (RFC 5280 4.2.1.10) for DNS names, IP addresses, e-mail addresses and
- * directory names. A constraint on a name form we do not evaluate (URI, otherName, ...)
- * refuses any certificate that carries a name of that form: an unevaluated constraint
- * must never widen what a CA may issue.
+ * directory names: the extension's parser and the path check. A constraint on a name form
+ * we do not evaluate (URI, otherName, ...) refuses any certificate that carries a name of
+ * that form: an unevaluated constraint must never widen what a CA may issue.
+ * The Espruino bundle replaces this module (src/device/absent-x509-name-constraints.ts).
  */
+import { MicroTlsError } from '../errors.js';
+import { isLdhLabel } from '../encoding/charset.js';
 import type { Certificate } from './certificate.js';
-import { generalNameKind, type GeneralName } from './general-name.js';
+import { expectConstructed, isContext, Tag, type DerNode } from './der.js';
+import { generalNameKind, parseGeneralName, type GeneralName } from './general-name.js';
 import { normalizeDnsName } from './hostname.js';
 import { formatIp, parseIpAddress } from './ip.js';
 import type { Name } from './name.js';
 import { foldString } from './name.js';
 import { OID } from './oids.js';
-import type { NameConstraints } from './extensions.js';
+import type { GeneralSubtree, NameConstraints } from './extensions.js';
+
+const CODE = 'X509_INVALID_EXTENSIONS';
 
 /** Bounds the work (names x subtrees) one verification may spend on constraints. */
 export const MAX_CONSTRAINT_CHECKS = 1 << 16;
@@ -129,4 +135,74 @@ function describe(g: GeneralName): string {
     case 'dn': return `directory name '${g.name.toString()}'`;
     default: return `name of form [${g.tag}]`;
   }
+}
+
+/** Parses the extension's value; `critical` matters only to the device stand-in (src/device/absent-x509-name-constraints.ts). */
+export function parseNameConstraints(v: DerNode, _critical: boolean): NameConstraints {
+  const items = expectConstructed(v, Tag.SEQUENCE, CODE, 'nameConstraints');
+  let permitted: GeneralSubtree[] = [];
+  let excluded: GeneralSubtree[] = [];
+  let i = 0;
+  if (isContext(items[i], 0)) permitted = parseSubtrees(items[i++]!, 'permittedSubtrees');
+  if (isContext(items[i], 1)) excluded = parseSubtrees(items[i++]!, 'excludedSubtrees');
+  if (i !== items.length) throw new MicroTlsError(CODE, 'nameConstraints: unexpected field');
+  // RFC 5280 4.2.1.10: "either the permittedSubtrees field or the excludedSubtrees MUST be present".
+  if (i === 0) throw new MicroTlsError(CODE, 'nameConstraints: neither permitted nor excluded subtrees');
+  return { permitted, excluded };
+}
+
+function parseSubtrees(n: DerNode, what: string): GeneralSubtree[] {
+  // [0]/[1] IMPLICIT GeneralSubtrees: the context tag replaces the SEQUENCE tag.
+  if (!n.constructed || n.children.length === 0) throw new MicroTlsError(CODE, `nameConstraints: empty ${what}`);
+  return n.children.map((st) => {
+    const parts = expectConstructed(st, Tag.SEQUENCE, CODE, what);
+    if (parts.length !== 1) {
+      // minimum/maximum: RFC 5280 says minimum MUST be zero and maximum MUST be absent.
+      throw new MicroTlsError(CODE, `nameConstraints: ${what} uses minimum/maximum`);
+    }
+    const base = parseGeneralName(parts[0]!, what);
+    validateConstraintBase(base, what);
+    return { base };
+  });
+}
+
+/** Forms that RFC 5280 gives no meaning to are refused, not guessed at. */
+function validateConstraintBase(g: GeneralName, what: string): void {
+  if (g.type === 'ip') {
+    if (g.bytes.length !== 8 && g.bytes.length !== 32) throw new MicroTlsError(CODE, `nameConstraints: ${what} iPAddress must be address+mask`);
+    const mask = g.bytes.subarray(g.bytes.length / 2);
+    let seenZero = false;
+    for (const byte of mask) {
+      for (let bit = 7; bit >= 0; bit--) {
+        const one = (byte >> bit) & 1;
+        if (one && seenZero) throw new MicroTlsError(CODE, `nameConstraints: ${what} mask is not a prefix`);
+        if (!one) seenZero = true;
+      }
+    }
+  } else if (g.type === 'dns') {
+    if (g.value !== '' && !g.value.split('.').every((label) => isLdhLabel(label, Infinity))) {
+      throw new MicroTlsError(CODE, `nameConstraints: ${what} dNSName '${g.value}' is not a DNS name`);
+    }
+  } else if (g.type === 'email') {
+    if (g.value.split('@').length > 2) throw new MicroTlsError(CODE, `nameConstraints: ${what} rfc822Name '${g.value}' is malformed`);
+  }
+}
+
+/** Every CA's constraints apply to all certificates below it, except self-issued intermediates (RFC 5280 6.1.4 (b)). */
+export function nameConstraintProblem(path: readonly Certificate[]): string | undefined {
+  const budget = { remaining: MAX_CONSTRAINT_CHECKS };
+  for (let j = 1; j < path.length; j++) {
+    const nc = path[j]!.extensions.nameConstraints;
+    if (!nc) continue;
+    for (let i = 0; i < j; i++) {
+      const c = path[i]!;
+      if (i > 0 && c.selfIssued) continue;
+      const problem = checkNameConstraints(nc, constrainedNames(c, i === 0), budget);
+      if (problem) return `'${c.subject.toString()}': ${problem} of '${path[j]!.subject.toString()}'`;
+    }
+  }
+  // RFC 5280 4.2.1.10: name constraints belong in CA certificates only.
+  const leaf = path[0]!;
+  if (leaf.extensions.nameConstraints && leaf.extensions.basicConstraints?.ca !== true) return `'${leaf.subject.toString()}': nameConstraints in a non-CA certificate`;
+  return undefined;
 }

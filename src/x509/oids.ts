@@ -10,21 +10,29 @@ export interface SignatureAlgorithmInfo {
   readonly hash: HashName;
 }
 
-/** Signature algorithms Mbed TLS parses. RSASSA-PSS (1.2.840.113549.1.1.10) is absent on purpose: UNKNOWN_SIG_ALG. */
-export const SIGNATURE_ALGORITHMS: ReadonlyMap<string, SignatureAlgorithmInfo> = new Map([
-  ['1.2.840.113549.1.1.4', { name: 'md5WithRSAEncryption', key: 'rsa', hash: 'md5' }],
-  ['1.2.840.113549.1.1.5', { name: 'sha1WithRSAEncryption', key: 'rsa', hash: 'sha1' }],
-  ['1.3.14.3.2.29', { name: 'sha1WithRSAEncryption (OIW)', key: 'rsa', hash: 'sha1' }],
-  ['1.2.840.113549.1.1.14', { name: 'sha224WithRSAEncryption', key: 'rsa', hash: 'sha224' }],
-  ['1.2.840.113549.1.1.11', { name: 'sha256WithRSAEncryption', key: 'rsa', hash: 'sha256' }],
-  ['1.2.840.113549.1.1.12', { name: 'sha384WithRSAEncryption', key: 'rsa', hash: 'sha384' }],
-  ['1.2.840.113549.1.1.13', { name: 'sha512WithRSAEncryption', key: 'rsa', hash: 'sha512' }],
-  ['1.2.840.10045.4.1', { name: 'ecdsa-with-SHA1', key: 'ec', hash: 'sha1' }],
-  ['1.2.840.10045.4.3.1', { name: 'ecdsa-with-SHA224', key: 'ec', hash: 'sha224' }],
-  ['1.2.840.10045.4.3.2', { name: 'ecdsa-with-SHA256', key: 'ec', hash: 'sha256' }],
-  ['1.2.840.10045.4.3.3', { name: 'ecdsa-with-SHA384', key: 'ec', hash: 'sha384' }],
-  ['1.2.840.10045.4.3.4', { name: 'ecdsa-with-SHA512', key: 'ec', hash: 'sha512' }],
-]);
+/**
+ * Signature algorithms Mbed TLS parses, as OID and hash; the names are the usual ones
+ * (sha256WithRSAEncryption, ecdsa-with-SHA256). RSASSA-PSS (1.2.840.113549.1.1.10) is absent
+ * on purpose: UNKNOWN_SIG_ALG.
+ */
+export const SIGNATURE_ALGORITHMS: ReadonlyMap<string, SignatureAlgorithmInfo> = new Map(([
+  ['1.2.840.113549.1.1.4', 'md5'],
+  ['1.2.840.113549.1.1.5', 'sha1'],
+  ['1.3.14.3.2.29', 'sha1', ' (OIW)'],
+  ['1.2.840.113549.1.1.14', 'sha224'],
+  ['1.2.840.113549.1.1.11', 'sha256'],
+  ['1.2.840.113549.1.1.12', 'sha384'],
+  ['1.2.840.113549.1.1.13', 'sha512'],
+  ['1.2.840.10045.4.1', 'sha1'],
+  ['1.2.840.10045.4.3.1', 'sha224'],
+  ['1.2.840.10045.4.3.2', 'sha256'],
+  ['1.2.840.10045.4.3.3', 'sha384'],
+  ['1.2.840.10045.4.3.4', 'sha512'],
+] as const).map(([oid, hash, suffix]: readonly [string, HashName, string?]) => {
+  const ec = oid.startsWith('1.2.840.10045.');
+  const name = ec ? `ecdsa-with-${hash.toUpperCase()}` : `${hash}WithRSAEncryption${suffix ?? ''}`;
+  return [oid, { name, key: ec ? 'ec' : 'rsa', hash }] as const;
+}));
 
 /** Short names of name attributes, as openssl prints them. Unknown types print as their dotted OID. */
 export const NAME_ATTRIBUTES: ReadonlyMap<string, string> = new Map([
@@ -41,33 +49,14 @@ export const OID = {
   subjectKeyIdentifier: '2.5.29.14',
   keyUsage: '2.5.29.15',
   subjectAltName: '2.5.29.17',
-  issuerAltName: '2.5.29.18',
   basicConstraints: '2.5.29.19',
   nameConstraints: '2.5.29.30',
   certificatePolicies: '2.5.29.32',
-  policyMappings: '2.5.29.33',
   authorityKeyIdentifier: '2.5.29.35',
-  policyConstraints: '2.5.29.36',
   extKeyUsage: '2.5.29.37',
-  inhibitAnyPolicy: '2.5.29.54',
-  crlDistributionPoints: '2.5.29.31',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
   subjectInfoAccess: '1.3.6.1.5.5.7.1.11',
-  ctPoison: '1.3.6.1.4.1.11129.2.4.3',
-  sctList: '1.3.6.1.4.1.11129.2.4.2',
-  nsCertType: '2.16.840.1.113730.1.1',
 } as const;
-
-/** Extended key usage purposes by OID. */
-export const EXTENDED_KEY_USAGES: ReadonlyMap<string, string> = new Map([
-  ['2.5.29.37.0', 'anyExtendedKeyUsage'],
-  ['1.3.6.1.5.5.7.3.1', 'serverAuth'],
-  ['1.3.6.1.5.5.7.3.2', 'clientAuth'],
-  ['1.3.6.1.5.5.7.3.3', 'codeSigning'],
-  ['1.3.6.1.5.5.7.3.4', 'emailProtection'],
-  ['1.3.6.1.5.5.7.3.8', 'timeStamping'],
-  ['1.3.6.1.5.5.7.3.9', 'OCSPSigning'],
-]);
 
 export const EKU = { any: '2.5.29.37.0', serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7.3.2' } as const;
 

@@ -3,7 +3,7 @@
  * U+FFFD, as the reference device shows whatever it can); matching uses these strings too,
  * so an ill-formed UTF-8 name simply never equals a well-formed one.
  */
-import { asciiDecode, toHex, utf8DecodeLenient } from '../encoding/bytes.js';
+import { asciiDecode, codePointText, toHex, utf8DecodeLenient } from '../encoding/bytes.js';
 import { Tag, TagClass, type DerNode } from './der.js';
 
 const STRING_TAGS: ReadonlySet<number> = new Set([
@@ -31,7 +31,7 @@ export function decodeDirectoryString(n: DerNode): string {
       let s = '';
       for (let i = 0; i + 3 < v.length; i += 4) {
         const cp = ((v[i]! << 24) | (v[i + 1]! << 16) | (v[i + 2]! << 8) | v[i + 3]!) >>> 0;
-        s += cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : '\ufffd';
+        s += cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? codePointText(cp) : '\ufffd';
       }
       return s;
     }

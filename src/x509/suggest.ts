@@ -40,8 +40,7 @@ export function suggestTrustAnchor(presented: readonly CertificateInput[]): Trus
     ? { index: certs.indexOf(issuerOfLeaf), subject: issuerOfLeaf.subject.toString(), certificate: issuerOfLeaf }
     : undefined;
   const advice = presentedIssuer
-    ? `The server certificate is issued by '${presentedIssuer.subject}' (certificate ${presentedIssuer.index} of the chain): ` +
-      `load that CA certificate as the CA file${top.selfIssued ? '' : `, or the root '${loadIssuer}'`}.`
-    : `The server certificate is issued by '${loadIssuer}', which the server did not send: obtain that CA certificate and load it as the CA file.`;
+    ? `Issued by '${presentedIssuer.subject}' (chain certificate ${presentedIssuer.index}): load that CA certificate as the CA file${top.selfIssued ? '' : `, or the root '${loadIssuer}'`}.`
+    : `Issued by '${loadIssuer}', which the server does not send: load that CA certificate as the CA file.`;
   return presentedIssuer ? { path, loadIssuer, presentedIssuer, advice } : { path, loadIssuer, advice };
 }

@@ -11,31 +11,36 @@ import { isDigits } from '../encoding/charset.js';
 
 export function parseTime(n: DerNode | undefined, what: string): Date {
   const code = 'X509_INVALID_DATE';
-  let text: string;
-  let year: number;
-  if (isUniversal(n, Tag.UTC_TIME) && !n.constructed) {
-    text = asciiDecode(n.value);
-    if (!(text.length === 13 && text.endsWith('Z') && isDigits(text.slice(0, 12), 12, 12))) throw new MicroTlsError(code, `${what}: UTCTime '${text}' is not YYMMDDHHMMSSZ`);
-    const yy = Number(text.slice(0, 2));
-    // RFC 5280: YY >= 50 is 19YY, otherwise 20YY.
-    year = yy >= 50 ? 1900 + yy : 2000 + yy;
-    text = text.slice(2);
-  } else if (isUniversal(n, Tag.GENERALIZED_TIME) && !n.constructed) {
-    text = asciiDecode(n.value);
-    if (!(text.length === 15 && text.endsWith('Z') && isDigits(text.slice(0, 14), 14, 14))) throw new MicroTlsError(code, `${what}: GeneralizedTime '${text}' is not YYYYMMDDHHMMSSZ`);
-    year = Number(text.slice(0, 4));
-    text = text.slice(4);
-  } else {
-    throw new MicroTlsError(code, `${what}: expected UTCTime or GeneralizedTime`);
+  const utc = isUniversal(n, Tag.UTC_TIME);
+  if ((!utc && !isUniversal(n, Tag.GENERALIZED_TIME)) || n!.constructed) throw new MicroTlsError(code, `${what}: expected UTCTime or GeneralizedTime`);
+  const text = asciiDecode(n!.value);
+  // YYMMDDHHMMSSZ or YYYYMMDDHHMMSSZ: the digits before MMDDHHMMSS are the year.
+  const y = utc ? 2 : 4;
+  if (!(text.length === y + 11 && text.endsWith('Z') && isDigits(text.slice(0, y + 10), y + 10, y + 10))) {
+    throw new MicroTlsError(code, `${what}: ${utc ? 'UTCTime' : 'GeneralizedTime'} '${text}' is not ${utc ? 'YY' : 'YYYY'}MMDDHHMMSSZ`);
   }
-  const [month, day, hour, minute, second] = [0, 2, 4, 6, 8].map((i) => Number(text.slice(i, i + 2))) as [number, number, number, number, number];
+  let year = Number(text.slice(0, y));
+  // RFC 5280: YY >= 50 is 19YY, otherwise 20YY.
+  if (utc) year += year >= 50 ? 1900 : 2000;
+  const f = (i: number): number => Number(text.slice(y + i, y + i + 2));
+  const month = f(0), day = f(2), hour = f(4), minute = f(6), second = f(8);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     throw new MicroTlsError(code, `${what}: date out of range`);
   }
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second, 0);
-  return d;
+  return new Date(utcMillis(year, month, day) + ((hour * 60 + minute) * 60 + second) * 1000);
+}
+
+/**
+ * Milliseconds from 1970 to 00:00 UTC of a date (month 1-12): days from civil (H. Hinnant),
+ * exact for the proleptic Gregorian calendar. Not Date.UTC, which reads years 0-99 as
+ * 1900-1999, nor Date#setUTCFullYear, which the Espruino bundle would need a polyfill for.
+ */
+export function utcMillis(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  return (era * 146097 + yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy - 719468) * 864e5;
 }
 
 function daysInMonth(year: number, month: number): number {

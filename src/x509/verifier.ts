@@ -25,6 +25,7 @@ import { errorCode, MicroTlsError } from '../errors.js';
 import { digest, getDefaultProvider } from '../../hw/index.js';
 import { constantTimeEqual, toHex, utf8Encode } from '../encoding/bytes.js';
 import { resolvePolicy } from './policy.js';
+import { webPkiCheck } from './webpki.js';
 
 export interface ChainVerifierOptions {
   /** CA file content(s): PEM (one or more certificates), DER, or parsed. */
@@ -86,7 +87,8 @@ function storeFor(x: Exclude<CertificateInput, Certificate>): TrustStore {
     if (s) TEXT_STORES.delete(x);
     else s = parseStore(x);
     TEXT_STORES.set(x, s);
-    while (TEXT_STORES.size > MAX_TEXT_STORES) TEXT_STORES.delete(TEXT_STORES.keys().next().value as string);
+    // The first key is the least recently used. for-of, not keys().next(): the Espruino bundle's Map returns an array from keys().
+    while (TEXT_STORES.size > MAX_TEXT_STORES) for (const oldest of TEXT_STORES.keys()) { TEXT_STORES.delete(oldest); break; }
     return s;
   }
   const hit = BYTE_STORES.get(x);
@@ -103,37 +105,41 @@ function trustStore(input: CertificateInput | readonly CertificateInput[], cache
   if (!cache) return parseStore(input);
   const list = asList(input);
   if (list.length === 1 && !isCertificate(list[0]!)) return storeFor(list[0]);
-  const certs: Certificate[] = [];
-  const rejected: MicroTlsError[] = [];
+  let certs: Certificate[] = [];
+  let rejected: MicroTlsError[] = [];
   for (const x of list) {
     if (isCertificate(x)) {
       certs.push(x);
       continue;
     }
     const s = storeFor(x);
-    certs.push(...s.certs);
-    rejected.push(...s.rejected);
+    certs = certs.concat(s.certs);
+    rejected = rejected.concat(s.rejected);
   }
   return { certs, rejected, memo: list.length > 0 && !isCertificate(list[0]!) ? storeFor(list[0]).memo : new SignatureMemo() };
 }
 
 export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
+  // A build without the webPki rules (the Espruino bundle) refuses the policy here, at connect().
+  if (resolvePolicy(opts.policy).webPki) webPkiCheck();
   const { certs: trusted, rejected, memo } = trustStore(opts.trusted, opts.cache ?? true);
   const verifier = (ctx: { readonly chain: readonly Uint8Array[]; readonly serverName: string | undefined }): ChainVerifierOutcome => {
-    const [peerDer, ...rest] = ctx.chain;
+    const peerDer = ctx.chain[0];
     if (!peerDer) {
       return { ok: false, code: errorCode('X509_CERT_VERIFY_FAILED'), flags: VERIFY_FLAGS.BADCERT_MISSING, reason: 'the server sent no certificate', alert: 'handshake_failure' };
     }
     // The Certificate message carries DER (RFC 5246 7.4.2): parsed as DER only, never as PEM
     // text as a CA file may be, so the certificate verified is the one the application is shown.
     const peer = parseCertificate(peerDer);
-    const intermediates = rest.flatMap((der) => {
+    const setAside: string[] = [];
+    const intermediates = ctx.chain.slice(1).flatMap((der) => {
       try {
         return [parseCertificate(der)];
       } catch (err) {
         // An unusable intermediate can only remove paths (as verifyChain sets such ones aside).
-        if (err instanceof MicroTlsError) return [];
-        throw err;
+        if (!(err instanceof MicroTlsError)) throw err;
+        setAside.push(`; intermediate set aside: ${err.message}`);
+        return [];
       }
     });
     const r = verifyChain({
@@ -150,6 +156,7 @@ export function createChainVerifier(opts: ChainVerifierOptions): ChainVerifier {
     if (r.ok) return { ok: true, chain: r.chain };
     let reason = r.reason;
     if (r.flagNames.includes('BADCERT_NOT_TRUSTED')) {
+      reason += setAside.join('');
       const hint = suggestTrustAnchor(ctx.chain);
       if (hint) reason += `. ${hint.advice}`;
     }

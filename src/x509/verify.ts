@@ -24,12 +24,12 @@ import type { Certificate } from './certificate.js';
 import { flagNames, VERIFY_FLAGS } from './flags.js';
 import { checkServerName } from './hostname.js';
 import { asList, isCertificate, loadCertificates, loadCertificatesLeniently, type CertificateInput } from './input.js';
-import { checkNameConstraints, constrainedNames, MAX_CONSTRAINT_CHECKS } from './name-constraints.js';
+import { nameConstraintProblem } from './name-constraints.js';
 import { EKU } from './oids.js';
-import type { SignatureMemo } from './memo.js';
+import { SignatureMemo } from './memo.js';
 import { buildPath, type PoolEntry } from './path.js';
 import { resolvePolicy, type VerifyPolicy } from './policy.js';
-import { WEBPKI_RULES, type Position } from './webpki.js';
+import { webPkiCheck, type WebPkiCheck } from './webpki.js';
 
 export const DEFAULT_MAX_DEPTH = 8;
 
@@ -88,13 +88,14 @@ const F = VERIFY_FLAGS;
 export function verifyChain(opts: VerifyOptions): VerifyResult {
   const given = opts.time ?? (opts.clock ?? getDefaultClock()).now();
   if (given === undefined) {
-    throw new MicroTlsError('X509_BAD_INPUT_DATA', 'the clock is not set: certificates cannot be checked before the time is known (set it, e.g. by SNTP)');
+    throw new MicroTlsError('X509_BAD_INPUT_DATA', 'the clock is not set: set it (e.g. by SNTP) before verifying');
   }
   // An Invalid Date compares false with everything, which would pass every validity check.
   if (!Number.isFinite(given.getTime())) throw new MicroTlsError('X509_BAD_INPUT_DATA', 'validation time is an invalid Date');
   // Certificate times have whole seconds: floor the validation time to its second (x509-limbo notafter-fractional).
   const time = new Date(Math.floor(given.getTime() / 1000) * 1000);
   const policy = resolvePolicy(opts.policy);
+  const webPki = policy.webPki ? webPkiCheck() : undefined;
   const provider = opts.provider ?? getDefaultProvider();
   const usageOid = opts.usage === 'clientAuth' ? EKU.clientAuth : EKU.serverAuth;
   const maxDepth = opts.maxDepth ?? DEFAULT_MAX_DEPTH;
@@ -110,28 +111,23 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   // One entry per distinct DER, so a certificate sent twice or both sent and trusted is one candidate.
   const entries = new Map<string, PoolEntry>();
   for (const c of trusted.certs) entries.set(toHex(c.der), { cert: c, trusted: true });
-  for (const c of [leafCert, ...presented.certs]) {
+  for (const c of [leafCert].concat(presented.certs)) {
     const k = toHex(c.der);
     if (!entries.has(k)) entries.set(k, { cert: c, trusted: false });
   }
   const leaf = entries.get(toHex(leafCert.der))!;
   const pool = Array.from(entries.values()).filter((e) => e !== leaf).sort((a, b) => Number(b.trusted) - Number(a.trusted) || Number(isCurrent(b.cert, time)) - Number(isCurrent(a.cert, time)));
 
-  const signatureCache = new Map<Certificate, Map<Certificate, boolean>>();
+  // Verdicts by (child DER, issuer key): the caller's memo (verifier.ts keeps one per CA input), else one for this call.
+  const memo = opts.signatureMemo ?? new SignatureMemo();
   let signatureChecks = 0;
   const signedBy = (child: Certificate, parent: Certificate): boolean | undefined => {
-    let m = signatureCache.get(child);
-    if (!m) signatureCache.set(child, (m = new Map()));
-    let ok = m.get(parent);
+    let ok = memo.get(child, parent);
     if (ok === undefined) {
-      ok = opts.signatureMemo?.get(child, parent);
-      if (ok === undefined) {
-        // Remembered verdicts are free; new ones are what a hostile chain makes us pay for.
-        if (++signatureChecks > MAX_SIGNATURE_CHECKS) return undefined;
-        ok = verifySignature(provider, parent.publicKey, child.signatureAlgorithm.hash, child.tbs, child.signature);
-        opts.signatureMemo?.set(child, parent, ok);
-      }
-      m.set(parent, ok);
+      // Remembered verdicts are free; new ones are what a hostile chain makes us pay for.
+      if (++signatureChecks > MAX_SIGNATURE_CHECKS) return undefined;
+      ok = verifySignature(provider, parent.publicKey, child.signatureAlgorithm.hash, child.tbs, child.signature);
+      memo.set(child, parent, ok);
     }
     return ok;
   };
@@ -145,18 +141,18 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   }
   const ku = leafCert.extensions.keyUsage;
   if (opts.leafKeyUsage && ku && !ku.has(opts.leafKeyUsage)) {
-    addLeaf(F.BADCERT_KEY_USAGE, `the certificate's keyUsage does not allow ${opts.leafKeyUsage}, which the key exchange needs`);
+    addLeaf(F.BADCERT_KEY_USAGE, `keyUsage lacks ${opts.leafKeyUsage}, which the key exchange needs`);
   }
   const eku = leafCert.extensions.extKeyUsage;
   if (eku && !eku.includes(usageOid) && !(policy.acceptAnyEku && eku.includes(EKU.any))) {
-    addLeaf(F.BADCERT_EXT_KEY_USAGE, `the certificate's extKeyUsage does not allow ${opts.usage ?? 'serverAuth'}`);
+    addLeaf(F.BADCERT_EXT_KEY_USAGE, `extKeyUsage lacks ${opts.usage ?? 'serverAuth'}`);
   }
 
   const outcome = buildPath({
     leaf,
     pool,
     edgeProblem: (child, parent, path) => edgeProblem(child, parent, path, maxDepth, signedBy),
-    evaluate: (path) => evaluatePath(path, time, policy, leafFlags),
+    evaluate: (path) => evaluatePath(path, time, policy, webPki, leafFlags),
   });
 
   if (outcome.valid) return { ok: true, chain: outcome.valid, ignored };
@@ -170,13 +166,13 @@ export function verifyChain(opts: VerifyOptions): VerifyResult {
   if (!isCurrent(leafCert, time)) flags |= leafCert.notAfter.getTime() < time.getTime() ? F.BADCERT_EXPIRED : F.BADCERT_FUTURE;
   const top = outcome.longestPartial[outcome.longestPartial.length - 1]!;
   const why = signatureChecks > MAX_SIGNATURE_CHECKS
-    ? `path building gave up: the chain needs more than ${MAX_SIGNATURE_CHECKS} signature checks (many issuer candidates with the same name)`
+    ? `gave up: more than ${MAX_SIGNATURE_CHECKS} signature checks (many issuers of one name)`
     : outcome.exhausted
-      ? 'path building gave up (too many candidate issuers)'
+      ? 'gave up: too many candidate issuers'
       : outcome.refusals.length > 0
       ? outcome.refusals.join('; ')
       : `no trusted certificate for issuer '${top.issuer.toString()}'`;
-  return fail(flags, [why, ...reasons].join('; '), outcome.longestPartial);
+  return fail(flags, [why].concat(reasons).join('; '), outcome.longestPartial);
 }
 
 function isCurrent(c: Certificate, time: Date): boolean {
@@ -193,19 +189,19 @@ function edgeProblem(
 ): string | undefined {
   const p = parent.cert;
   const name = `'${p.subject.toString()}'`;
-  if (p.subject.isEmpty) return `issuer candidate with an empty subject`;
-  if (p.extensions.basicConstraints?.ca !== true) return `${name} is not a CA (basicConstraints cA is not TRUE)`;
-  if (p.extensions.keyUsage && !p.extensions.keyUsage.has('keyCertSign')) return `${name} keyUsage does not allow keyCertSign`;
+  if (p.subject.isEmpty) return 'issuer with an empty subject';
+  if (p.extensions.basicConstraints?.ca !== true) return `${name} is not a CA (basicConstraints)`;
+  if (p.extensions.keyUsage && !p.extensions.keyUsage.has('keyCertSign')) return `${name} keyUsage lacks keyCertSign`;
   // Intermediates below `parent`: the path minus the leaf; self-issued ones do not count (RFC 5280 6.1.4 (h), (l)).
   const below = path.slice(1).filter((c) => !c.selfIssued).length;
   const pathLen = p.extensions.basicConstraints.pathLen;
-  if (pathLen !== undefined && below > pathLen) return `${name} pathLenConstraint ${pathLen} is exceeded`;
+  if (pathLen !== undefined && below > pathLen) return `${name} pathLenConstraint ${pathLen} exceeded`;
   const depth = below + (parent.trusted || p.selfIssued ? 0 : 1);
-  if (depth > maxDepth) return `chain longer than the maximum depth ${maxDepth}`;
-  if (child.signatureAlgorithm.key !== p.publicKey.type) return `${name} has a ${p.publicKey.type.toUpperCase()} key but the certificate is signed with ${child.signatureAlgorithm.name}`;
+  if (depth > maxDepth) return `chain over maximum depth ${maxDepth}`;
+  if (child.signatureAlgorithm.key !== p.publicKey.type) return `${name} has an ${p.publicKey.type.toUpperCase()} key, the signature is ${child.signatureAlgorithm.name}`;
   const signed = signedBy(child, p);
   if (signed === undefined) return `${SIGNATURE_BUDGET_PROBLEM} (${MAX_SIGNATURE_CHECKS})`;
-  if (!signed) return `the signature of '${child.subject.toString()}' does not verify with the key of ${name}`;
+  if (!signed) return `signature of '${child.subject.toString()}' fails with the key of ${name}`;
   return undefined;
 }
 
@@ -213,6 +209,7 @@ function evaluatePath(
   path: readonly Certificate[],
   time: Date,
   policy: VerifyPolicy,
+  webPki: WebPkiCheck | undefined,
   leafFlags: { flags: number; reasons: string[] },
 ): { flags: number; reason: string } {
   let flags = leafFlags.flags;
@@ -224,41 +221,15 @@ function evaluatePath(
     if (c.notAfter.getTime() < t) add(F.BADCERT_EXPIRED, `${who} expired on ${c.notAfter.toISOString()}`);
     if (c.notBefore.getTime() > t) add(F.BADCERT_FUTURE, `${who} is not valid before ${c.notBefore.toISOString()}`);
     if (c.publicKey.type === 'rsa' && c.publicKey.bits < policy.minRsaBits) {
-      add(F.BADCERT_BAD_KEY, `${who} has a ${c.publicKey.bits}-bit RSA key (minimum ${policy.minRsaBits})`);
+      add(F.BADCERT_BAD_KEY, `${who}: ${c.publicKey.bits}-bit RSA key (minimum ${policy.minRsaBits})`);
     }
     const isAnchor = i === path.length - 1;
     if (!isAnchor && !policy.allowedHashes.includes(c.signatureAlgorithm.hash)) {
-      add(F.BADCERT_BAD_MD, `${who} is signed with ${c.signatureAlgorithm.name}, which the policy refuses`);
+      add(F.BADCERT_BAD_MD, `${who}: ${c.signatureAlgorithm.name} refused by the policy`);
     }
-    if (policy.webPki) {
-      const pos: Position = { isLeaf: i === 0, isAnchor };
-      for (const rule of WEBPKI_RULES) {
-        if (!rule.applies(pos)) continue;
-        const problem = rule.check(c, pos);
-        if (problem) add(rule.flag, `${who}: ${problem} (${rule.id})`);
-      }
-    }
+    if (webPki) webPki(c, { isLeaf: i === 0, isAnchor }, (flag, problem) => add(flag, `${who}: ${problem}`));
   });
   const nc = nameConstraintProblem(path);
   if (nc) add(F.BADCERT_OTHER, nc);
   return { flags, reason: reasons.join('; ') };
-}
-
-/** Every CA's constraints apply to all certificates below it, except self-issued intermediates (RFC 5280 6.1.4 (b)). */
-function nameConstraintProblem(path: readonly Certificate[]): string | undefined {
-  const budget = { remaining: MAX_CONSTRAINT_CHECKS };
-  for (let j = 1; j < path.length; j++) {
-    const nc = path[j]!.extensions.nameConstraints;
-    if (!nc) continue;
-    for (let i = 0; i < j; i++) {
-      const c = path[i]!;
-      if (i > 0 && c.selfIssued) continue;
-      const problem = checkNameConstraints(nc, constrainedNames(c, i === 0), budget);
-      if (problem) return `'${c.subject.toString()}': ${problem} of '${path[j]!.subject.toString()}'`;
-    }
-  }
-  // RFC 5280 4.2.1.10: name constraints belong in CA certificates only.
-  const leaf = path[0]!;
-  if (leaf.extensions.nameConstraints && leaf.extensions.basicConstraints?.ca !== true) return `'${leaf.subject.toString()}': nameConstraints in a non-CA certificate`;
-  return undefined;
 }

@@ -2,6 +2,7 @@
  * CA/Browser Forum Baseline Requirements and RFC 5280 "MUST"s that Mbed TLS does not
  * enforce, applied when policy.webPki is on (x509-limbo's webpki and pedantic cases).
  * Each rule is a row: where it applies, which verify flag it sets, and the check.
+ * The Espruino bundle replaces this module (src/device/absent-x509-webpki.ts).
  */
 import type { Certificate } from './certificate.js';
 import { VERIFY_FLAGS } from './flags.js';
@@ -28,7 +29,7 @@ const issuer = (p: Position) => !p.isLeaf;
 const notAnchor = (p: Position) => !p.isAnchor;
 const { BADCERT_OTHER: OTHER, BADCERT_KEY_USAGE: KU, BADCERT_EXT_KEY_USAGE: EKU_FLAG, BADCERT_BAD_KEY: BAD_KEY } = VERIFY_FLAGS;
 
-export const WEBPKI_RULES: readonly Rule[] = [
+const WEBPKI_RULES: readonly Rule[] = [
   { id: 'v3-only', flag: OTHER, applies: all, check: (c) => (c.version === 3 ? undefined : `v${c.version} certificate`) },
   {
     // Trust stores hold old roots with serial 0 (Starfield G2): the rule is for what CAs issue.
@@ -110,3 +111,17 @@ export const WEBPKI_RULES: readonly Rule[] = [
     check: (c) => (c.publicKey.type === 'rsa' && c.publicKey.bits % 8 !== 0 ? `RSA key of ${c.publicKey.bits} bits` : undefined),
   },
 ];
+
+/** Applies the rules to one certificate of a path, reporting each problem with its flag. */
+export type WebPkiCheck = (c: Certificate, p: Position, add: (flag: number, problem: string) => void) => void;
+
+/** The check policy.webPki runs. */
+export function webPkiCheck(): WebPkiCheck {
+  return (c, p, add) => {
+    for (const rule of WEBPKI_RULES) {
+      if (!rule.applies(p)) continue;
+      const problem = rule.check(c, p);
+      if (problem) add(rule.flag, `${problem} (${rule.id})`);
+    }
+  };
+}

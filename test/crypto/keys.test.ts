@@ -121,7 +121,7 @@ function rebuildSpki(der: Uint8Array, point: Uint8Array): Uint8Array {
   return encodeSeq(Uint8Array.from([...alg, ...bit]));
 }
 
-const PASSWORD_TEXT = 'the private key is encrypted; the key must be without a password (manual, section 3): decrypt it with `openssl pkey -in key.pem -out key-plain.pem`';
+const PASSWORD_TEXT = 'the private key is encrypted; the key must be without a password: `openssl pkey -in key.pem -out plain.pem`';
 
 test('encrypted private keys give PK_PASSWORD_REQUIRED with the manual hint', () => {
   const { privateKey } = rsaPair(1024);

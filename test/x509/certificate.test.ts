@@ -2,6 +2,8 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { parseCertificate, parseCertificates } from '../../src/x509/certificate.js';
+import { decodeDer } from '../../src/x509/der.js';
+import { parseTime } from '../../src/x509/validity.js';
 import { EXT, issue, tempFile } from '../helpers/chains.js';
 import { thrownCodeName } from '../helpers/thrown.js';
 import { runProgram } from '../helpers/programs.js';
@@ -117,6 +119,26 @@ test('validity dates: strict UTCTime / GeneralizedTime', () => {
   der[at + 2 + 2] = 0x31; // YYMM -> month "1x"
   der[at + 2 + 3] = 0x33; // -> "13"
   assert.is(code(() => parseCertificate(der)), 'MBEDTLS_ERR_X509_INVALID_DATE');
+});
+
+test('validity dates: the calendar (days from civil) agrees with Date for every month end, leap days and years 0001-9999', () => {
+  const node = (tag: number, text: string) => decodeDer(Uint8Array.from([tag, text.length, ...Array.from(text, (ch) => ch.charCodeAt(0))]), 'X509_INVALID_DATE', 't');
+  const pad = (n: number, w: number) => String(n).padStart(w, '0');
+  for (const year of [1, 99, 100, 1600, 1900, 1949, 1950, 1969, 1970, 1999, 2000, 2024, 2025, 2038, 2049, 2050, 2100, 2400, 9999]) {
+    for (let month = 1; month <= 12; month++) {
+      const last = new Date(Date.UTC(2001, month, 0)).getUTCDate() + (month === 2 && (year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)) ? 1 : 0);
+      for (const day of [1, last]) {
+        const expected = new Date(0);
+        expected.setUTCFullYear(year, month - 1, day);
+        expected.setUTCHours(23, 59, 58, 0);
+        const text = `${pad(year, 4)}${pad(month, 2)}${pad(day, 2)}235958Z`;
+        assert.is(parseTime(node(0x18, text), 't').getTime(), expected.getTime(), text);
+        if (year >= 1950 && year <= 2049) assert.is(parseTime(node(0x17, text.slice(2)), 't').getTime(), expected.getTime(), `UTCTime ${text}`);
+      }
+    }
+  }
+  assert.is(code(() => parseTime(node(0x18, '20230229000000Z'), 't')), 'MBEDTLS_ERR_X509_INVALID_DATE');
+  assert.is(parseTime(node(0x18, '20240229000000Z'), 't').toISOString(), '2024-02-29T00:00:00.000Z');
 });
 
 function headerLength(der: Uint8Array, off: number): number {

@@ -36,4 +36,22 @@ test('expired: certificate_expired', () => {
   assert.equal(r.ok ? undefined : [r.flags, r.alert], [0x01, 'certificate_expired']);
 });
 
+test('an intermediate that does not parse is set aside, and the NOT_TRUSTED reason says why', () => {
+  const { root, inter, leaf } = pki();
+  const verify = createChainVerifier({ trusted: root.pem, clock });
+  // The intermediate with its first extension made critical and unknown: MBEDTLS_ERR_X509_INVALID_EXTENSIONS.
+  const broken = Uint8Array.from(inter.der);
+  const at = indexOf(broken, [0x06, 0x03, 0x55, 0x1d, 0x13]); // basicConstraints OID
+  broken[at + 4] = 0x7f; // 2.5.29.127: unknown, and the extension is critical
+  const r = verify({ chain: [leaf.der, broken], serverName: 'broker.example.com' });
+  assert.is(r.ok, false);
+  assert.equal(r.ok ? undefined : r.flags, 0x08);
+  assert.match(r.ok ? '' : r.reason, /intermediate set aside: .*unknown critical extension 2\.5\.29\.127/);
+});
+
+function indexOf(hay: Uint8Array, needle: number[]): number {
+  for (let i = 0; i + needle.length <= hay.length; i++) if (needle.every((b, k) => hay[i + k] === b)) return i;
+  throw new Error('not found');
+}
+
 test.run();

@@ -6,18 +6,18 @@
 import { utf8DecodeStrict } from '../../encoding/bytes.js';
 import { CONNACK_RETURN_CODES, type ConnackReturnCode, protocolError } from '../errors.js';
 import { FIXED_HEADER_FLAGS, PACKET_TYPE } from './packets.js';
-import type { Packet, PublishPacket, QoS, SubackReturnCode } from './packets.js';
-import { checkPacketId, checkTopicName } from './rules.js';
+import type { Packet, PacketType, PublishPacket, QoS, SubackReturnCode } from './packets.js';
+import { checkPacketId, checkString, checkTopicName } from './rules.js';
 import { decodeClientPacket } from './server-side.js';
 
-const TYPE_NAMES = [
-  'reserved', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp',
-  'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'reserved',
-] as const;
-
-/** Required low nibble by type number; PUBLISH (3) is free-form and checked separately. */
+/** Type names by number (0 and 15 are reserved); the required low nibble by number, PUBLISH's (3) free-form and checked separately. */
+const TYPE_NAMES: (PacketType | undefined)[] = [];
 const REQUIRED_FLAGS: number[] = [];
-for (const [name, flags] of Object.entries(FIXED_HEADER_FLAGS)) REQUIRED_FLAGS[PACKET_TYPE[name as keyof typeof FIXED_HEADER_FLAGS]] = flags;
+for (const name in PACKET_TYPE) {
+  const t = PACKET_TYPE[name as PacketType];
+  TYPE_NAMES[t] = name as PacketType;
+  REQUIRED_FLAGS[t] = FIXED_HEADER_FLAGS[name as Exclude<PacketType, 'publish'>]!;
+}
 
 /** Checks the first byte as soon as it arrives, so a bad stream is refused before its body is buffered. */
 export function checkFixedHeader(first: number): void {
@@ -26,16 +26,21 @@ export function checkFixedHeader(first: number): void {
   const flags = first & 0x0f;
   if (type === 3) {
     if ((flags & 0x06) === 0x06) protocolError('MQTT-3.3.1-4', 'PUBLISH with QoS 3');
-    return;
-  }
-  if (flags !== REQUIRED_FLAGS[type]) {
-    protocolError('MQTT-2.2.2-2', `${TYPE_NAMES[type]!.toUpperCase()} has header flags ${flags.toString(2).padStart(4, '0')}, must be ${REQUIRED_FLAGS[type]!.toString(2).padStart(4, '0')}`);
+  } else if (flags !== REQUIRED_FLAGS[type]) {
+    protocolError('MQTT-2.2.2-2', `${TYPE_NAMES[type]!.toUpperCase()} header flags ${flags}, must be ${REQUIRED_FLAGS[type]}`);
   }
 }
 
 export class Cursor {
   private off = 0;
-  constructor(private readonly buf: Uint8Array, private readonly what: string) {}
+  // `declare`: set in the constructor, so no field definition (`= undefined` first) is emitted.
+  private declare readonly buf: Uint8Array;
+  private declare readonly what: string;
+
+  constructor(buf: Uint8Array, what: string) {
+    this.buf = buf;
+    this.what = what;
+  }
 
   get remaining(): number {
     return this.buf.length - this.off;
@@ -72,7 +77,7 @@ export class Cursor {
   string(field: string): string {
     const s = utf8DecodeStrict(this.prefixed(field));
     if (s === undefined) protocolError('MQTT-1.5.3-1', `${field} is not well-formed UTF-8`);
-    if (s.includes('\u0000')) protocolError('MQTT-1.5.3-2', `${field} contains U+0000`);
+    checkString(s, field); // U+0000 (a strict decode leaves no lone surrogate)
     return s;
   }
 
@@ -81,7 +86,7 @@ export class Cursor {
   }
 
   end(): void {
-    if (this.remaining !== 0) protocolError('MQTT §2.2.3', `${this.what} has ${this.remaining} bytes after its last field (remaining length too long)`);
+    if (this.remaining !== 0) protocolError('MQTT §2.2.3', `${this.what}: ${this.remaining} bytes after its last field (remaining length too long)`);
   }
 }
 
@@ -100,48 +105,34 @@ function decodePublish(first: number, c: Cursor): PublishPacket {
 export function decodePacket(first: number, body: Uint8Array): Packet {
   checkFixedHeader(first);
   const type = TYPE_NAMES[first >> 4]!;
-  const c = new Cursor(body, type.toUpperCase());
-  switch (type) {
-    case 'connect':
-    case 'subscribe':
-    case 'unsubscribe':
-      return decodeClientPacket(type, c);
-    case 'connack': {
-      const ackFlags = c.u8('acknowledge flags');
-      if (ackFlags & 0xfe) protocolError('MQTT §3.2.2.1', 'reserved CONNACK acknowledge flags are not 0');
-      const code = c.u8('return code');
-      c.end();
-      if (!(code in CONNACK_RETURN_CODES)) protocolError('MQTT §3.2.2.3', `CONNACK return code ${code} is reserved`);
-      if (code !== 0 && ackFlags) protocolError('MQTT-3.2.2-4', 'session present with a non-zero return code');
-      return { type, sessionPresent: ackFlags === 1, returnCode: code as ConnackReturnCode };
-    }
-    case 'publish':
-      return decodePublish(first, c);
-    case 'puback':
-    case 'pubrec':
-    case 'pubrel':
-    case 'pubcomp':
-    case 'unsuback': {
-      const packetId = checkPacketId(c.u16('packet identifier'), type.toUpperCase());
-      c.end();
-      return { type, packetId };
-    }
-    case 'suback': {
-      const packetId = checkPacketId(c.u16('packet identifier'), 'SUBACK');
-      const returnCodes: SubackReturnCode[] = [];
-      while (c.remaining > 0) {
-        const code = c.u8('return code');
-        if (code !== 0 && code !== 1 && code !== 2 && code !== 0x80) protocolError('MQTT-3.9.3-2', `SUBACK return code 0x${code.toString(16)} is reserved`);
-        returnCodes.push(code);
-      }
-      return { type, packetId, returnCodes };
-    }
-    case 'pingreq':
-    case 'pingresp':
-    case 'disconnect':
-      c.end();
-      return { type };
-    default:
-      return protocolError('MQTT §2.2.1', `packet type ${first >> 4} is reserved`);
+  const name = type.toUpperCase();
+  const c = new Cursor(body, name);
+  if (type === 'connect' || type === 'subscribe' || type === 'unsubscribe') return decodeClientPacket(type, c);
+  if (type === 'publish') return decodePublish(first, c);
+  if (type === 'connack') {
+    const ackFlags = c.u8('acknowledge flags');
+    if (ackFlags & 0xfe) protocolError('MQTT §3.2.2.1', 'reserved CONNACK acknowledge flags are not 0');
+    const code = c.u8('return code');
+    c.end();
+    if (!(code in CONNACK_RETURN_CODES)) protocolError('MQTT §3.2.2.3', `CONNACK return code ${code} is reserved`);
+    if (code !== 0 && ackFlags) protocolError('MQTT-3.2.2-4', 'session present with a non-zero return code');
+    return { type, sessionPresent: ackFlags === 1, returnCode: code as ConnackReturnCode };
   }
+  // PINGREQ, PINGRESP, DISCONNECT (12-14) have no body; the others left start with a packet identifier.
+  if (first >> 4 > 11) {
+    c.end();
+    return { type } as Packet;
+  }
+  const packetId = checkPacketId(c.u16('packet identifier'), name);
+  if (type !== 'suback') {
+    c.end();
+    return { type, packetId } as Packet;
+  }
+  const returnCodes: SubackReturnCode[] = [];
+  while (c.remaining > 0) {
+    const code = c.u8('return code');
+    if (code !== 0 && code !== 1 && code !== 2 && code !== 0x80) protocolError('MQTT-3.9.3-2', `SUBACK return code ${code} is reserved`);
+    returnCodes.push(code);
+  }
+  return { type, packetId, returnCodes };
 }

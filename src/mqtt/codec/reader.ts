@@ -22,14 +22,15 @@ export interface PacketReaderOptions {
 }
 
 export class PacketReader {
-  private readonly maxPacketSize: number;
+  // `declare`: set in the constructor (body while a packet arrives, failed after a violation), so no field definition is emitted.
+  private declare readonly maxPacketSize: number;
   private first = -1;
   private length = 0;
   private lengthBytes = 0;
   private multiplier = 1;
-  private body: Uint8Array | undefined;
+  private declare body: Uint8Array | undefined;
   private filled = 0;
-  private failed: MqttProtocolError | undefined;
+  private declare failed: MqttProtocolError | undefined;
 
   constructor(options: PacketReaderOptions = {}) {
     this.maxPacketSize = options.maxPacketSize ?? 268_435_460;
@@ -71,7 +72,7 @@ export class PacketReader {
         }
         const total = 1 + this.lengthBytes + this.length;
         if (total > this.maxPacketSize) {
-          protocolError('microtls-max-packet-size', `packet of ${total} bytes exceeds the limit of ${this.maxPacketSize}`, { size: total });
+          protocolError('microtls-max-packet-size', `${total}-byte packet over maxPacketSize ${this.maxPacketSize}`, { size: total });
         }
         this.body = new Uint8Array(Math.min(this.length, INITIAL_BODY));
         this.filled = 0;

@@ -2,17 +2,18 @@
 import { protocolError } from '../errors.js';
 import { MAX_REMAINING_LENGTH } from './packets.js';
 
-export function remainingLengthSize(n: number): number {
+/** The field's bytes for `n`, low 7 bits first, the top bit saying another byte follows. */
+export function remainingLengthBytes(n: number): number[] {
   if (n < 0 || n > MAX_REMAINING_LENGTH) protocolError('MQTT §2.2.3', `remaining length ${n} exceeds 268,435,455`);
-  return n < 128 ? 1 : n < 16_384 ? 2 : n < 2_097_152 ? 3 : 4;
+  const out: number[] = [];
+  do {
+    const b = n % 128;
+    n = Math.floor(n / 128);
+    out.push(n > 0 ? b | 0x80 : b);
+  } while (n > 0);
+  return out;
 }
 
-export function writeRemainingLength(buf: Uint8Array, offset: number, n: number): number {
-  do {
-    let b = n % 128;
-    n = Math.floor(n / 128);
-    if (n > 0) b |= 0x80;
-    buf[offset++] = b;
-  } while (n > 0);
-  return offset;
+export function remainingLengthSize(n: number): number {
+  return remainingLengthBytes(n).length;
 }

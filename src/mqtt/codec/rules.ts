@@ -13,7 +13,7 @@ export function checkString(s: string, field: string): void {
     if (c === 0) protocolError('MQTT-1.5.3-2', `${field} contains U+0000`);
     if (c >= 0xd800 && c <= 0xdfff) {
       const d = c <= 0xdbff && i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (d < 0xdc00 || d > 0xdfff) protocolError('MQTT-1.5.3-1', `${field} contains a lone UTF-16 surrogate (not encodable as UTF-8)`);
+      if (d < 0xdc00 || d > 0xdfff) protocolError('MQTT-1.5.3-1', `${field} has a lone UTF-16 surrogate`);
       i++;
     }
   }
@@ -21,7 +21,7 @@ export function checkString(s: string, field: string): void {
 
 /** Strings and binary fields carry a 2-byte length prefix, counted in bytes (section 1.5.3). */
 export function checkPrefixedLength(byteLength: number, field: string): void {
-  if (byteLength > 0xffff) protocolError('MQTT §1.5.3', `${field} is ${byteLength} bytes, more than the 65,535 a length prefix can count`);
+  if (byteLength > 0xffff) protocolError('MQTT §1.5.3', `${field} is ${byteLength} bytes, over 65,535`);
 }
 
 /** Topic Name in PUBLISH and the Will Topic: non-empty, no wildcards. */
@@ -37,10 +37,10 @@ export function checkTopicFilter(filter: string): void {
   for (let i = 0; i < levels.length; i++) {
     const level = levels[i]!;
     if (level.includes('#') && (level !== '#' || i !== levels.length - 1)) {
-      protocolError('MQTT-4.7.1-2', `'#' must be a whole level and the last one, in filter '${filter}'`);
+      protocolError('MQTT-4.7.1-2', `'#' must be the whole last level: '${filter}'`);
     }
     if (level.includes('+') && level !== '+') {
-      protocolError('MQTT-4.7.1-3', `'+' must occupy a whole level, in filter '${filter}'`);
+      protocolError('MQTT-4.7.1-3', `'+' must be a whole level: '${filter}'`);
     }
   }
 }

@@ -7,7 +7,7 @@
  */
 import { CONNACK_RETURN_CODES, protocolError } from '../errors.js';
 import type { Cursor } from './decode.js';
-import type { Layout } from './encode.js';
+import { u16, type Layout } from './encode.js';
 import { FIXED_HEADER_FLAGS } from './packets.js';
 import type { ConnackPacket, Packet, QoS, SubackPacket, Subscription, WillMessage } from './packets.js';
 import { checkPacketId, checkQos, checkTopicFilter, checkTopicName } from './rules.js';
@@ -76,12 +76,12 @@ export function serverPacketLayout(p: ConnackPacket | SubackPacket): Layout {
   if (p.type === 'connack') {
     if (!(p.returnCode in CONNACK_RETURN_CODES)) protocolError('MQTT §3.2.2.3', `CONNACK return code ${String(p.returnCode)} is reserved`);
     if (p.returnCode !== 0 && p.sessionPresent) protocolError('MQTT-3.2.2-4', 'session present must be 0 with a non-zero return code');
-    return { flags: FIXED_HEADER_FLAGS.connack, fields: [{ u8: p.sessionPresent ? 1 : 0 }, { u8: p.returnCode }] };
+    return { flags: FIXED_HEADER_FLAGS.connack, fields: [[p.sessionPresent ? 1 : 0, p.returnCode]] };
   }
-  const fields: Layout['fields'] = [{ u16: checkPacketId(p.packetId, 'SUBACK') }];
+  const fields: Layout['fields'] = [u16(checkPacketId(p.packetId, 'SUBACK'))];
   for (const c of p.returnCodes) {
     if (c !== 0 && c !== 1 && c !== 2 && c !== 0x80) protocolError('MQTT-3.9.3-2', `SUBACK return code ${String(c)} is reserved`);
-    fields.push({ u8: c });
+    fields.push([c]);
   }
   return { flags: FIXED_HEADER_FLAGS.suback, fields };
 }
