@@ -26,8 +26,11 @@ export interface Peer {
 /**
  * A server process on a pre-picked free port: a path (ssl_server2) or a system program
  * (through spawnProgram, so .ci/apt-packages lists it). Output kept (last 20 KB) for failures.
+ * With `ready`, resolves only once the output matches it (the server listens): a client that
+ * does not retry, such as an MQTT client with reconnectPeriod 0, would otherwise race the
+ * server's start and meet ECONNREFUSED on a loaded machine.
  */
-export async function startPeer(cmd: string, args: (port: number) => string[]): Promise<Peer> {
+export async function startPeer(cmd: string, args: (port: number) => string[], ready?: RegExp): Promise<Peer> {
   const port = await freePort();
   const child: ChildProcess = cmd.includes('/')
     ? spawn(cmd, args(port), { stdio: ['ignore', 'pipe', 'pipe'] })
@@ -37,6 +40,22 @@ export async function startPeer(cmd: string, args: (port: number) => string[]): 
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  if (ready) {
+    await new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!ready.test(log)) return;
+        cleanup();
+        resolve();
+      };
+      const gone = () => { cleanup(); reject(new Error(`${cmd} exited before it listened:\n${log}`)); };
+      const timer = setTimeout(() => { cleanup(); child.kill('SIGKILL'); reject(new Error(`${cmd} did not listen within 20 s:\n${log}`)); }, 20_000);
+      const cleanup = () => { clearTimeout(timer); child.stdout!.off('data', check); child.stderr!.off('data', check); child.off('exit', gone); };
+      child.stdout!.on('data', check);
+      child.stderr!.on('data', check);
+      child.once('exit', gone);
+      check();
+    });
+  }
   return {
     port,
     log: () => log,
@@ -52,5 +71,6 @@ export async function startPeer(cmd: string, args: (port: number) => string[]): 
 /** ssl_server2 with the test PKI's RSA server certificate; `extra` as ssl_server2's key=value options. */
 export function startSslServer2(extra: readonly string[] = []): Promise<Peer> {
   const pki = createTestPki();
-  return startPeer(SSL_SERVER2, (port) => ['server_addr=127.0.0.1', `server_port=${port}`, `crt_file=${pki.chainPath}`, `key_file=${pki.keyPath}`, ...extra]);
+  return startPeer(SSL_SERVER2, (port) => ['server_addr=127.0.0.1', `server_port=${port}`, `crt_file=${pki.chainPath}`, `key_file=${pki.keyPath}`, ...extra],
+    /Waiting for a remote connection/);
 }
