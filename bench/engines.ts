@@ -45,7 +45,7 @@ import { replayInQuickJs, replayInXsnap, replayInXst, type EngineReplayRun } fro
 import { startXsPeers, type XsPeers } from '../test/device/xs-peers.js';
 import { replayCases } from '../test/device/xs-replay-cases.js';
 import { startInProcess, XsLive } from '../test/device/xs-relay.js';
-import { flightsFor, fitTransport, SPREAD_SHAPES, startShapedPongServer, type Flights } from './lib/shaped-pong.js';
+import { flightsFor, transportTermRows, SPREAD_SHAPES, startShapedPongServer, type Flights } from './lib/shaped-pong.js';
 import { countLiveModes, type LiveCount } from './model/count-live.js';
 import { espruinoLiveRows } from './model/espruino-live.js';
 import { espruinoBundle } from '../test/helpers/espruino.js';
@@ -175,12 +175,7 @@ async function transportRows(engine: string, runner: LiveRunner, peers: PeerInfo
     rows.push({ engine, case: `transport, TCP only (no TLS), ${shape.name}: engine busy`, value: v, unit: 'ms', ...(note ? { note } : {}) });
     if (v !== undefined) samples.push({ flights: shape.flights, ms: v });
   }
-  const fit = samples.length >= 3 ? fitTransport(samples) : undefined;
-  if (fit) {
-    rows.push({ engine, case: 'transport term: per connection', value: fit.perConnectionMs, unit: 'ms' });
-    rows.push({ engine, case: 'transport term: per round trip', value: fit.perRoundTripMs, unit: 'ms' });
-    rows.push({ engine, case: 'transport term: per byte', value: fit.perByteUs, unit: 'us' });
-  }
+  rows.push(...transportTermRows(engine, samples));
   return rows;
 }
 

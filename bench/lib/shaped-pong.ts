@@ -77,3 +77,14 @@ export function fitTransport(samples: readonly { flights: Flights; ms: number }[
 export function transportMs(f: TransportFit, w: { bytesSent: number; bytesReceived: number; roundTrips: number }): number {
   return f.perConnectionMs + f.perRoundTripMs * w.roundTrips + (f.perByteUs / 1000) * (w.bytesSent + w.bytesReceived);
 }
+
+/** The fitted transport term as report rows (at least three exchanges needed), as the engines bench prints them. */
+export function transportTermRows(engine: string, samples: readonly { flights: Flights; ms: number }[]): { engine: string; case: string; value: number; unit: string }[] {
+  const fit = samples.length >= 3 ? fitTransport(samples) : undefined;
+  if (!fit) return [];
+  return [
+    { engine, case: 'transport term: per connection', value: fit.perConnectionMs, unit: 'ms' },
+    { engine, case: 'transport term: per round trip', value: fit.perRoundTripMs, unit: 'ms' },
+    { engine, case: 'transport term: per byte', value: fit.perByteUs, unit: 'us' },
+  ];
+}

@@ -8,17 +8,13 @@
  * through the one holder limb.ts reads, limb-dot.ts), n the modulus's limb count.
  */
 import { modExp } from '../../src/crypto/bigint-limb.js';
+import { fromHex as hex } from '../../src/encoding/bytes.js';
 import { selected } from '../../src/crypto/limb-dot.js';
 import { montContext } from '../../src/crypto/limb.js';
 
 declare const LIMB_CACHE: { moduli: string[]; x: string };
 declare function print(s: string): void;
 
-function hex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
-  return out;
-}
 
 const e = new Uint8Array([1, 0, 1]);
 const x = hex(LIMB_CACHE.x);

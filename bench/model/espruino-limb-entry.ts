@@ -5,15 +5,11 @@
  * prints `MICROTLS-LIMB {json}` (microseconds per product). Written in the syntax Espruino runs.
  */
 import { modExp } from '../../src/crypto/bigint-limb.js';
+import { fromHex as hex } from '../../src/encoding/bytes.js';
 
 declare const LIMB: { moduli: { bits: number; n: string; x: string }[] };
 declare function print(s: string): void;
 
-function hex(s: string): Uint8Array {
-  const out = new Uint8Array(s.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(s.substr(2 * i, 2), 16);
-  return out;
-}
 
 const e = new Uint8Array([1, 0, 1]);
 const out: { [bits: string]: number } = {};

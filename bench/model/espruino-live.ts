@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { enginePath } from '../../test/helpers/engines.js';
 import { espruinoBundle } from '../../test/helpers/espruino.js';
 import { median } from '../lib/stats.js';
-import { fitTransport, type Flights } from '../lib/shaped-pong.js';
+import { transportTermRows, type Flights } from '../lib/shaped-pong.js';
 import type { LiveTarget } from './count-live.js';
 import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
 
@@ -153,12 +153,7 @@ export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: 
       rows.push({ engine, case: `transport, TCP only (no TLS), ${shape.name}: engine busy`, value: v, unit: 'ms', ...(bad ? { note: String(bad.end.message) } : {}) });
       if (v !== undefined) samples.push({ flights: shape.flights, ms: v });
     });
-    const fit = samples.length >= 3 ? fitTransport(samples) : undefined;
-    if (fit) {
-      rows.push({ engine, case: 'transport term: per connection', value: fit.perConnectionMs, unit: 'ms' });
-      rows.push({ engine, case: 'transport term: per round trip', value: fit.perRoundTripMs, unit: 'ms' });
-      rows.push({ engine, case: 'transport term: per byte', value: fit.perByteUs, unit: 'us' });
-    }
+    rows.push(...transportTermRows(engine, samples));
     return rows;
   } finally {
     rmSync(dir, { recursive: true, force: true });
