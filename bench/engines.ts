@@ -19,9 +19,10 @@
  *    Espruino's live handshakes and transport on the same servers (bench/model/espruino-live.ts).
  * Each live figure is the median of N runs after one warm-up. "engine busy" is the CPU time
  * of the engine during the handshake (xsnap's process from its schedstat, read while it waits
- * for the host; the --jitless child's own CPU time from getrusage): this machine's cores are
- * shared by many jobs, so wall time includes waiting for a CPU, and CPU time is the figure
- * to compare. Under --jitless it includes the relay's Node-side work, which xsnap's excludes.
+ * for the host; under --jitless the process's CPU time from getrusage over the engine's own
+ * spans, test/device/xs-relay.ts startInProcess): this machine's cores are shared by many jobs,
+ * so wall time includes waiting for a CPU, and CPU time is the figure to compare. Neither
+ * holds the host's socket and relay work.
  * These are desktop runs of device engines: compare them with each other and with the jitless
  * figure, not with a device.
  * Target: XS verified handshake <= 50 ms.
@@ -51,7 +52,7 @@ import { espruinoLiveRows } from './model/espruino-live.js';
 import { espruinoBundle } from '../test/helpers/espruino.js';
 import type { DeviceModeId } from './model/device-modes.js';
 import { checkLive, printModel, runModel, type ModelCheckRow } from './model/run-model.js';
-import { bracketed, measureBundled, measureEspruino, type EngineMeasurement } from './model/engine-costs.js';
+import { bracketed, KERNEL_ROUNDS, LIVE_KERNEL_CASE, measureBundled, measureEspruino, type EngineMeasurement } from './model/engine-costs.js';
 import { createBenchPki } from './lib/bench-pki.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -189,6 +190,7 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
     ['handshake, ticket resumption', { port: peers.sServerPort, verify: true, ca: peers.ca, resume: true }],
   ];
   const rows: EngineRow[] = [];
+  const kernel: number[] = [];
   for (const [name, params] of modes) {
     const times: number[] = [];
     const cpu: number[] = [];
@@ -197,6 +199,11 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
     for (let i = 0; i <= runs; i++) {
       // A resumption needs a full handshake to the same server first.
       if (params['resume']) await runner.run<TlsOutcome>('tls', { port: peers.sServerPort, verify: true, ca: peers.ca });
+      // The machine's speed just before each run, in the engine, on the same clock (the model's check scales by it).
+      const k0 = runner.cpuMs();
+      await runner.run('kernel', { rounds: KERNEL_ROUNDS });
+      const k1 = runner.cpuMs();
+      if (i > 0 && k0 !== undefined && k1 !== undefined) kernel.push(((k1 - k0) * 1000) / (KERNEL_ROUNDS * 1024));
       const c0 = runner.cpuMs();
       const r = await runner.run<TlsOutcome>('tls', params);
       const c1 = runner.cpuMs();
@@ -213,6 +220,7 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
     rows.push({ engine, case: name, value: note ? undefined : median(times), unit: 'ms', ...(note ? { note } : {}) });
     rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(cpu), unit: 'ms', ...(suite ? { suite } : {}) });
   }
+  if (kernel.length) rows.push({ engine, case: LIVE_KERNEL_CASE, value: median(kernel), unit: 'us' });
   if (peers.mqttsPort) {
     const r = await runner.run<{ rtts?: number[]; connectMs?: number; error?: { message: string } }>('mqtt', { port: peers.mqttsPort, ca: peers.ca, topic: `bench/${engine.replace(/\W/g, '')}`, rounds: runs * 4 + 1 });
     rows.push({ engine, case: 'MQTT QoS 1 round trip', value: r.error ? undefined : median(r.rtts!.slice(1)), unit: 'ms', ...(r.error ? { note: r.error.message } : {}) });
@@ -238,15 +246,16 @@ async function jitlessChild(): Promise<void> {
   const runs = Number(process.env['MICROTLS_ENGINE_RUNS'] ?? 5);
   const bundle = await writeXsBundle(['xs-live-harness.js', 'xs-replay-harness.js']);
   try {
-    const { relay } = await startInProcess(bundle);
+    const engine = await startInProcess(bundle);
+    // The bundle build's garbage (esbuild, Babel) would otherwise be collected inside a live run.
+    (globalThis as { gc?: () => void }).gc?.();
     // Timed in a plain `node --jitless` (this process has tsx's loader, which would transform the file first).
     const rows: EngineRow[] = [{ engine: 'node --jitless', case: 'load bundle', value: await jitlessLoadMs(bundle.path), unit: 'ms' }];
-    // This process's CPU time from getrusage (process.cpuUsage), the clock its unit probes are
-    // timed with (bench/model/engine-costs.ts): exact at each reading. The thread's schedstat,
-    // read while the thread runs, only moves at scheduler ticks and switches (a 1 ms busy loop
-    // reads 0 to 2.9 ms), so the median of a few spans of a few ms, a TCP-only exchange's
-    // above all, came out low.
-    const runner: LiveRunner = { run: (s, p) => relay.run(s, p), cpuMs: () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; } };
+    // The engine's own CPU time (startInProcess's engineCpuMs: the harness and the bundle, less
+    // the host's answers), as xsnap's figure is its own process's: Node's socket work is the
+    // host's here, as it is there. Read with process.cpuUsage, the clock the unit probes are
+    // timed with (bench/model/engine-costs.ts).
+    const runner: LiveRunner = { run: (s, p) => engine.run(s, p), cpuMs: () => engine.engineCpuMs() };
     rows.push(...(await liveRows('node --jitless', runner, peers, runs)));
     rows.push(...(await transportRows('node --jitless', runner, peers, runs)));
     await import(pathToFileURL(join(bundle.dir, 'xs-replay-harness.js')).href);
@@ -254,7 +263,7 @@ async function jitlessChild(): Promise<void> {
     const times = replayCases().filter((c) => !c.options).map((c) => (JSON.parse(replay(c.fixture, '')) as { ms: number }).ms);
     rows.push({ engine: 'node --jitless', case: 'replay (handshake + echo, no network), median of 10 suites', value: median(times), unit: 'ms' });
     rows.push({ engine: 'node --jitless', case: 'AES-128-GCM seal, 16 KiB records', value: (globalThis as unknown as { microtlsGcmRate(): number }).microtlsGcmRate(), unit: 'MB/s' });
-    relay.close();
+    engine.relay.close();
     process.stdout.write(`\n@@ROWS${JSON.stringify(rows)}\n`);
   } finally {
     bundle.remove();
@@ -272,7 +281,7 @@ function jitlessLoadMs(bundlePath: string): Promise<number | undefined> {
 
 function runJitless(peers: PeerInfo, runs: number): Promise<EngineRow[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--jitless', '--import', 'tsx', fileURLToPath(import.meta.url), '--jitless-child'], {
+    const child = spawn(process.execPath, ['--jitless', '--expose-gc', '--import', 'tsx', fileURLToPath(import.meta.url), '--jitless-child'], {
       env: { ...process.env, MICROTLS_ENGINE_PEERS: JSON.stringify(peers), MICROTLS_ENGINE_RUNS: String(runs) },
       stdio: ['ignore', 'pipe', 'inherit'],
     });

@@ -131,9 +131,11 @@ export async function countedSocket(counting: CountingProvider, host: string, po
 
 /**
  * One handshake with `options` (provider: the counting one, completed), counted from a reset;
- * `caPem` is charged as parsed when the options verify. The connection is closed after.
+ * `caPem` is charged as parsed when the options verify. The connection is closed after; with
+ * `closeNotify` by end(), its close_notify sealed and sent inside the count (what a timed
+ * connect-then-end pays), else dropped uncounted.
  */
-export async function countHandshake(counting: CountingProvider, options: ConnectOptions & { host: string; port: number }, caPem?: string): Promise<WorkCounts> {
+export async function countHandshake(counting: CountingProvider, options: ConnectOptions & { host: string; port: number }, caPem?: string, closeNotify = false): Promise<WorkCounts> {
   // Client credentials given as files are loaded per connection (src/handshake/options.ts
   // resolveCredentials): the chain parsed, the key decoded and checked. Counted here, since no
   // provider hook sees them.
@@ -149,6 +151,7 @@ export async function countHandshake(counting: CountingProvider, options: Connec
   const chain = resumed || !verifying ? 0 : (s.handshake?.peerCertificates ?? []).reduce((n, c) => n + c.length, 0);
   const clientChain = credentials ? credentials.chain.reduce((n, der) => n + der.length, 0) : 0;
   const certificateBytes = chain + (verifying && caPem && !resumed ? pemDerLength(caPem) : 0) + clientChain;
+  if (closeNotify) await new Promise<void>((resolve) => s.end(() => resolve()));
   s.destroy();
   const work = workFromCounts(counting.counts(), certificateBytes, resumed);
   if (credentials) work.keyImports = { [String(sizeClass(credentials.bits))]: 1 };

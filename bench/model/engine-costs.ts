@@ -65,7 +65,7 @@ export interface MeasuredUnits {
   keyImport?: Record<string, number>;
   certificatePerByte: number;
   perHandshake: number;
-  /** A warm chain verification besides parsing the chain (absent where not probed). */
+  /** A reconnect's chain verification (the verifier built from the CA text, verdicts remembered) besides parsing the chain (absent where not probed). */
   verifyCall?: number;
   /**
    * The protocol code's whole cost per wire byte: a recorded full handshake replayed with every
@@ -89,16 +89,23 @@ export interface EngineMeasurement {
   notes: string[];
 }
 
-/** The same loop in every engine: typed-array reads, a multiply, masks and a write per iteration. */
+/**
+ * The same loop in every engine: typed-array reads, a multiply, masks and a write per iteration.
+ * Timed on the probes' clock where the driver gives one (CPU time under Node), else Date.now().
+ * It is also the machine-speed reference of the live check: the engines bench runs it between
+ * live handshakes (test/device/xs-live-harness.js kernel, espruino-live.ts), KERNEL_ROUNDS x 1024
+ * iterations at a time, and reports the median as LIVE_KERNEL_CASE.
+ */
 const KERNEL = `
 function kernelUs() {
   var a = new Uint8Array(1024), x = 7, w = [];
+  var clock = typeof microtlsClock === 'function' ? microtlsClock : function () { return Date.now(); };
   for (var round = 0; round < 5; round++) {
-    var n = 0, t0 = Date.now(), t = t0;
+    var n = 0, t0 = clock(), t = t0;
     while (t - t0 < 50 || n === 0) {
       for (var i = 0; i < 1024; i++) { x = ((x ^ a[i]) * 31 + i) & 0xffff; a[i] = x & 0xff; }
       n++;
-      t = Date.now();
+      t = clock();
     }
     w.push((t - t0) * 1000 / (n * 1024));
   }
@@ -106,6 +113,9 @@ function kernelUs() {
   return w[2];
 }
 `;
+
+export const KERNEL_ROUNDS = 160;
+export const LIVE_KERNEL_CASE = 'reference kernel between the live handshakes: engine busy';
 
 function run(cmd: string, args: string[], timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -405,7 +415,7 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   };
   const notes: string[] = [];
   const fixtureText = readFileSync(FIXTURE, 'utf8');
-  const fromBundle = await measureEspruinoBundle(esp, fixtureText, leafCertificateHex(JSON.parse(fixtureText)));
+  const fromBundle = await measureEspruinoBundle(esp, fixtureText, leafCertificateHex(JSON.parse(fixtureText)), readFileSync(GLUE_FIXTURE, 'utf8'));
   let replayMs: number[] | undefined;
   // The bundle's probes and replay are already in that process's CPU time (espruino-bundle-costs.ts).
   const b = fromBundle?.units;
@@ -429,6 +439,11 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
     if (b.keyImport1024 !== undefined && b.keyImport2048 !== undefined) {
       units.keyImport = { '1024': b.keyImport1024, '2048': b.keyImport2048 };
       replaced.push('RSA public call, private key loading');
+    }
+    // The protocol code alone, from the tape replay (glue-tape.ts): the protocol unit where it ran.
+    if (b.protocolGluePerByte !== undefined) {
+      units.protocolGluePerByte = b.protocolGluePerByte;
+      replaced.push('protocol code per wire byte (a recorded handshake replayed from a tape)');
     }
     notes.push(`measured with the device bundle (dist/device/microtls.espruino.js: Espruino provider, limb backend): ${replaced.join(', ')}`);
     // The bundle does not export the record layer: its per-byte figure is xst's, scaled by the two

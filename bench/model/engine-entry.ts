@@ -89,15 +89,17 @@ function protocolProbe(flight: Uint8Array): number {
 interface VerifyProbe { ca: string; chain: string[]; serverName: string }
 
 /**
- * A verification of a chain whose signature verdicts are remembered (a reconnect's), less the
- * parsing of its certificates (certificatePerByte): path building, the memo's look-up, names,
- * dates, usages. Microseconds per verification, or undefined when the chain does not verify here.
+ * A reconnect's verification as connect({ ca }) runs it: the verifier built from the CA text
+ * (its trust store cached), then the chain checked with its signature verdicts remembered, less
+ * the parsing of its certificates (certificatePerByte): the store's look-up, path building, the
+ * memo's look-up, names, dates, usages. Microseconds per verification, or undefined when the
+ * chain does not verify here.
  */
 function verifyProbe(v: VerifyProbe): number | undefined {
-  const verifier = createServerVerifier({ ca: v.ca, clock: { now: () => new Date() }, provider: getDefaultProvider() as never });
+  const build = () => createServerVerifier({ ca: v.ca, clock: { now: () => new Date() }, provider: getDefaultProvider() as never });
   const ctx = { chain: v.chain.map((h) => fromHex(h)), serverName: v.serverName };
-  if (!verifier(ctx).ok) return undefined;
-  const warm = perUnit(() => verifier(ctx), 1);
+  if (!build()(ctx).ok) return undefined;
+  const warm = perUnit(() => build()(ctx), 1);
   const parse = perUnit(() => ctx.chain.forEach((d) => parseCertificate(d)), 1);
   return Math.max(0, warm - parse);
 }

@@ -11,6 +11,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordGlueTape } from './glue-tape.js';
 import { verifyProbeInput } from './verify-probe-input.js';
 
 export const ESPRUINO_BUNDLE = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', 'dist', 'device', 'microtls.espruino.js');
@@ -118,15 +119,43 @@ report('perHandshake', perUnit(function () {
     { output: function () {}, handshake: function () {}, data: function () {}, close: function () {}, error: function () {} });
   c.start();
 }, 1, 100));
-// A warm chain verification less the chain's parsing (engine-entry.ts verifyProbe).
+// A reconnect's verification, its verifier built from the CA text, less the chain's parsing (engine-entry.ts verifyProbe).
 var vp = JSON.parse(VERIFY);
-var verifier = m.createServerVerifier({ ca: vp.ca, clock: { now: function () { return new Date(); } }, provider: p });
+function verifier() { return m.createServerVerifier({ ca: vp.ca, clock: { now: function () { return new Date(); } }, provider: p }); }
 var vctx = { chain: vp.chain.map(hexBytes), serverName: vp.serverName };
-if (verifier(vctx).ok) {
-  var warm = perUnit(function () { verifier(vctx); }, 1, 100);
+if (verifier()(vctx).ok) {
+  var warm = perUnit(function () { verifier()(vctx); }, 1, 100);
   var parse = perUnit(function () { for (var ci = 0; ci < vctx.chain.length; ci++) m.parseCertificate(vctx.chain[ci]); }, 1, 100);
   report('verifyCall', Math.max(0, warm - parse));
 }
+// The protocol code alone (engine-entry.ts's glue probe): a recorded handshake whose every
+// provider answer and random byte comes from a tape recorded under Node (glue-tape.ts).
+var G = JSON.parse(GLUE);
+var gAnswers = G.answers.map(hexBytes), gRandoms = G.randoms.map(hexBytes), gServer = G.server.map(hexBytes);
+function tapePlayer() {
+  var at = 0;
+  function next() { var b = gAnswers[at++]; if (!b) throw new Error('the tape ran out'); return new Uint8Array(b); }
+  function ctx() { var w = { update: function () { return w; }, digest: next, clone: ctx }; return w; }
+  function aead(t) { return { tagLength: t, seal: next, open: next }; }
+  return { name: 'tape', hash: ctx, hmac: ctx, aesBlock: function () { return { encryptBlock: next }; },
+    aesCbc: function () { return { encrypt: next, decrypt: next }; }, aesGcm: function () { return aead(16); },
+    aesCcm: function (k, t) { return aead(t); }, randomBytes: next, rsaPublic: next };
+}
+function glueOnce() {
+  var ri = 0, st = { closed: false, err: undefined }, got = 0, msg = E.toUint8Array(G.message);
+  var c = new m.TlsClient({ verify: false, serverName: G.serverName, cipherSuites: [G.suite], provider: tapePlayer(),
+    random: function (n) { return gRandoms[ri++].subarray(0, n); }, now: function () { return G.now; } }, {
+    output: function () {}, handshake: function () { c.write(msg); },
+    data: function (d) { got += d.length; if (got === msg.length) c.close(); },
+    close: function () { st.closed = true; }, error: function (e) { st.err = e; }
+  });
+  c.start();
+  for (var gi = 0; gi < gServer.length; gi++) c.receive(new Uint8Array(gServer[gi]));
+  return st;
+}
+var g1 = glueOnce();
+if (g1.err || !g1.closed) print('MICROTLS-GLUE-FAILED ' + (g1.err ? g1.err.codeName + ': ' + g1.err.message : 'no close'));
+else report('protocolGluePerByte', perUnit(glueOnce, G.bytes, 100));
 print('MICROTLS-DONE');
 quit();
 `;
@@ -212,13 +241,13 @@ export interface EspruinoBundleCosts {
   notes: string[];
 }
 
-export async function measureEspruinoBundle(espruino: string, fixtureText: string, certHex: string): Promise<EspruinoBundleCosts | undefined> {
+export async function measureEspruinoBundle(espruino: string, fixtureText: string, certHex: string, glueFixtureText: string): Promise<EspruinoBundleCosts | undefined> {
   if (!existsSync(ESPRUINO_BUNDLE)) return undefined;
   const bundle = readFileSync(ESPRUINO_BUNDLE, 'utf8');
   const pair = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits });
   const modulusHex = (bits: number) => Buffer.from((pair(bits).publicKey.export({ format: 'jwk' }) as { n: string }).n, 'base64url').toString('hex');
   const keyPem = (bits: number) => pair(bits).privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
-  const data = `var MODULI = ${JSON.stringify([512, 1024, 2048].map(modulusHex))};\nvar KEY1024 = ${JSON.stringify(keyPem(1024))};\nvar KEY2048 = ${JSON.stringify(keyPem(2048))};\nvar CERT = ${JSON.stringify(certHex)};\nvar VERIFY = ${JSON.stringify(JSON.stringify(verifyProbeInput()))};\nvar FIXTURE = ${JSON.stringify(fixtureText)};\n`;
+  const data = `var MODULI = ${JSON.stringify([512, 1024, 2048].map(modulusHex))};\nvar KEY1024 = ${JSON.stringify(keyPem(1024))};\nvar KEY2048 = ${JSON.stringify(keyPem(2048))};\nvar CERT = ${JSON.stringify(certHex)};\nvar VERIFY = ${JSON.stringify(JSON.stringify(verifyProbeInput()))};\nvar FIXTURE = ${JSON.stringify(fixtureText)};\nvar GLUE = ${JSON.stringify(JSON.stringify(recordGlueTape(glueFixtureText)))};\n`;
   const notes: string[] = [];
   const out: EspruinoBundleCosts = { notes };
   const probes = await runEspruino(espruino, `${bundle}\n${data}${COMMON}${PROBES}`, 240_000);
@@ -228,6 +257,8 @@ export async function measureEspruinoBundle(espruino: string, fixtureText: strin
     if (m) units[m[1]!] = Number(m[2]);
   }
   if (Object.keys(units).length) out.units = units;
+  const glueFault = probes.split('\n').find((l) => l.startsWith('MICROTLS-GLUE-FAILED '));
+  if (glueFault) notes.push(`the protocol probe (tape replay) failed in Espruino: ${glueFault.slice('MICROTLS-GLUE-FAILED '.length).trim()}`);
   if (!probes.includes('MICROTLS-DONE')) notes.push(`unit probes with the device bundle stopped after ${Object.keys(units).join(', ') || 'none'}: ${firstFault(probes)}`);
   const replay = await runEspruino(espruino, `${bundle}\n${data}${COMMON}${REPLAY}`, 60_000);
   const ok = replay.split('\n').find((l) => l.startsWith('MICROTLS-REPLAY '));

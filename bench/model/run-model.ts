@@ -16,7 +16,7 @@ import type { LiveCount } from './count-live.js';
 import { countModes, type WorkCounts } from './count-modes.js';
 import { countReplay } from './count-replay.js';
 import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
-import { measureBundled, measureEspruino, unitCostsFrom, type EngineMeasurement } from './engine-costs.js';
+import { LIVE_KERNEL_CASE, measureBundled, measureEspruino, unitCostsFrom, type EngineMeasurement } from './engine-costs.js';
 import { loadProfiles, PROFILE_DIR, type DeviceProfile } from './profile.js';
 import { predict, type Prediction } from './predict.js';
 
@@ -34,6 +34,9 @@ export interface ModelCheckRow {
    * be measured). Printed, but the accuracy target is read on the other rows.
    */
   crossCheck?: string;
+  /** Live rows: the machine's speed during the runs over its speed during the probes (reference kernel), and the error without that scaling. */
+  speedFactor?: number;
+  unscaledError?: number;
 }
 
 export interface ModelResults {
@@ -210,7 +213,13 @@ export function checkLive(r: ModelResults, bench: EngineBenchForModel): ModelChe
     // The exchange shaped like this mode (its round trips and bytes), measured; else the fitted terms.
     const shaped = bench.rows.find((x) => x.engine === row.engine && x.case.startsWith(`transport, TCP only (no TLS), shaped like ${row.case.replace('handshake, ', '').replace(': engine busy', '')},`))?.value;
     const transport = live ? shaped ?? (fit ? transportMs(fit, live) : undefined) : undefined;
-    const predicted = p.hash + p.aes + p.publicKey + p.protocol + (transport ?? 0);
+    // The machine's speed during the live runs against during the probes: the reference kernel,
+    // timed in the engine between the live handshakes and among the probes, on the clock each
+    // was timed with. The engine's own work is scaled by it; the transport was measured live.
+    const liveKernel = bench.rows.find((x) => x.engine === row.engine && x.case === LIVE_KERNEL_CASE)?.value;
+    const speed = liveKernel !== undefined && m.kernelUs > 0 ? liveKernel / m.kernelUs : undefined;
+    const engineMs = p.hash + p.aes + p.publicKey + p.protocol;
+    const predicted = engineMs * (speed ?? 1) + (transport ?? 0);
     const gaps = [
       // The --jitless live runs run the XS bundle's provider: only that provider's costs are its own.
       ...((row.engine === 'node --jitless' ? m.engine !== 'node --jitless (XS provider)' : m.engine !== own(row.engine)) ? [`${m.engine} unit costs`] : []),
@@ -218,8 +227,13 @@ export function checkLive(r: ModelResults, bench: EngineBenchForModel): ModelChe
       ...(live && row.suite && live.cipherSuite !== row.suite ? [`counted ${live.cipherSuite}, ran ${row.suite}`] : []),
       ...(transport === undefined ? ['transport not measured'] : []),
     ];
-    const what = `live ${label}, engine busy (engines bench, s_server)${transport === undefined ? '' : `, + ${transport.toFixed(2)} ms transport (TCP only, ${shaped !== undefined ? 'same round trips and bytes' : 'fitted terms'})`}`;
-    out.push({ engine: row.engine, what, predictedMs: predicted, measuredMs: row.value, error: predicted / row.value - 1, ...(gaps.length ? { crossCheck: gaps.join('; ') } : {}) });
+    const what = `live ${label}, engine busy (engines bench, s_server)${speed === undefined ? '' : `, engine work x ${speed.toFixed(2)} (reference kernel)`}` +
+      `${transport === undefined ? '' : `, + ${transport.toFixed(2)} ms transport (TCP only, ${shaped !== undefined ? 'same round trips and bytes' : 'fitted terms'})`}`;
+    out.push({
+      engine: row.engine, what, predictedMs: predicted, measuredMs: row.value, error: predicted / row.value - 1,
+      ...(speed !== undefined ? { speedFactor: speed, unscaledError: (engineMs + (transport ?? 0)) / row.value - 1 } : {}),
+      ...(gaps.length ? { crossCheck: gaps.join('; ') } : {}),
+    });
   }
   return out;
 }

@@ -11,17 +11,13 @@ import type { AeadCipher, AesBlockCipher, AesCbcCipher, CryptoProvider, HashCont
 export interface Tape {
   recorder(): CryptoProvider;
   player(): CryptoProvider;
+  /** What the recorder wrote, in call order (for a player in another engine: espruino-bundle-costs.ts). */
+  answers(): readonly Uint8Array[];
 }
 
 export function createTape(inner: CryptoProvider & Required<Pick<CryptoProvider, 'rsaPublic'>>): Tape {
   const tape: Uint8Array[] = [];
   const keep = (b: Uint8Array): Uint8Array => (tape.push(b.slice()), b);
-  let at = 0;
-  const next = (): Uint8Array => {
-    const b = tape[at++];
-    if (!b) throw new Error('the tape ran out: the run is not the recorded one');
-    return b.slice();
-  };
 
   const recordCtx = <C extends HashContext | MacContext>(c: C): C => {
     const w = {
@@ -31,14 +27,10 @@ export function createTape(inner: CryptoProvider & Required<Pick<CryptoProvider,
     };
     return w as unknown as C;
   };
-  const playCtx = (): HashContext & MacContext => {
-    const w: HashContext & MacContext = { update: () => w, digest: next, clone: playCtx };
-    return w;
-  };
   const recordAead = (a: AeadCipher): AeadCipher => ({ tagLength: a.tagLength, seal: (n, p, d) => keep(a.seal(n, p, d)), open: (n, s, d) => { const r = a.open(n, s, d); return r && keep(r); } });
-  const playAead = (tagLength: number): AeadCipher => ({ tagLength, seal: next, open: next });
 
   return {
+    answers: () => tape,
     recorder: () => ({
       name: `record(${inner.name})`,
       hash: (alg: HashName) => recordCtx(inner.hash!(alg)),
@@ -56,19 +48,32 @@ export function createTape(inner: CryptoProvider & Required<Pick<CryptoProvider,
       ...(inner.randomBytes ? { randomBytes: (n: number) => keep(inner.randomBytes!(n)) } : {}),
       rsaPublic: (n, e, x) => keep(inner.rsaPublic(n, e, x)),
     }),
-    player: () => {
-      at = 0;
-      return {
-        name: 'tape',
-        hash: playCtx,
-        hmac: playCtx,
-        aesBlock: () => ({ encryptBlock: next }),
-        aesCbc: () => ({ encrypt: next, decrypt: next }),
-        aesGcm: () => playAead(16),
-        aesCcm: (_k, t) => playAead(t),
-        randomBytes: next,
-        rsaPublic: next,
-      };
-    },
+    player: () => tapePlayer(tape),
+  };
+}
+
+/** A provider giving `answers` in order, from its own start (a recorder's tape, or one recorded elsewhere: glue-tape.ts). */
+export function tapePlayer(answers: readonly Uint8Array[]): CryptoProvider {
+  let at = 0;
+  const next = (): Uint8Array => {
+    const b = answers[at++];
+    if (!b) throw new Error('the tape ran out: the run is not the recorded one');
+    return b.slice();
+  };
+  const ctx = (): HashContext & MacContext => {
+    const w: HashContext & MacContext = { update: () => w, digest: next, clone: ctx };
+    return w;
+  };
+  const aead = (tagLength: number): AeadCipher => ({ tagLength, seal: next, open: next });
+  return {
+    name: 'tape',
+    hash: ctx,
+    hmac: ctx,
+    aesBlock: () => ({ encryptBlock: next }),
+    aesCbc: () => ({ encrypt: next, decrypt: next }),
+    aesGcm: () => aead(16),
+    aesCcm: (_k, t) => aead(t),
+    randomBytes: next,
+    rsaPublic: next,
   };
 }

@@ -246,6 +246,17 @@ const scenarios = {
     });
   },
 
+  // The cost model's machine-speed reference (bench/model/engine-costs.ts KERNEL's loop), run
+  // between live handshakes: the host times it as it times them.
+  kernel(p) {
+    const a = new Uint8Array(1024);
+    let x = 7;
+    for (let r = 0; r < p.rounds; r++) {
+      for (let i = 0; i < 1024; i++) { x = ((x ^ a[i]) * 31 + i) & 0xffff; a[i] = x & 0xff; }
+    }
+    return { x };
+  },
+
   heap() {
     if (typeof gc === 'function') gc();
     return { sockets: sockets.size, timers: timers.size };

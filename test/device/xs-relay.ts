@@ -233,18 +233,46 @@ export class XsLive {
 /**
  * The same harness and bundle in this Node process (for `node --jitless` figures beside
  * the engines'): issueCommand answers from the relay at once, events arrive on a later tick.
+ *
+ * engineCpuMs() is the CPU time spent in the engine's side alone, as xsnap's own process time
+ * is: from each command handed to the harness until the microtasks it started have run, less
+ * the host queries answered inside it. Node's socket work (net, streams, libuv) and the
+ * relay's are left out, as they are when the same bundle runs in xsnap. run() settles a tick
+ * after the scenario's end, so the caller's own code never runs inside a counted span.
  */
-export async function startInProcess(bundle: XsBundle): Promise<{ relay: HostRelay; loadMs: number }> {
+export interface InProcessEngine {
+  readonly relay: HostRelay;
+  readonly loadMs: number;
+  run<T = Record<string, unknown>>(scenario: string, params?: Record<string, unknown>): Promise<T>;
+  engineCpuMs(): number;
+}
+
+export async function startInProcess(bundle: XsBundle): Promise<InProcessEngine> {
   const g = globalThis as unknown as { issueCommand?: (b: ArrayBuffer) => ArrayBuffer; handleCommand?: (b: ArrayBuffer) => unknown };
+  let engineMs = 0;
+  const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
   const relay = new HostRelay((m) => setImmediate(() => {
     const bytes = encoded(m);
+    const t0 = cpu();
+    // A nextTick queued from a microtask runs once the microtask queue is empty: after the
+    // promise jobs this command started (a scenario begins in one).
+    queueMicrotask(() => process.nextTick(() => { engineMs += cpu() - t0; }));
     g.handleCommand!(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
   }));
   g.issueCommand = (b) => {
+    const t0 = cpu();
     const r = relay.onQuery(new Uint8Array(b));
-    return r.buffer.slice(r.byteOffset, r.byteOffset + r.byteLength) as ArrayBuffer;
+    const answer = r.buffer.slice(r.byteOffset, r.byteOffset + r.byteLength) as ArrayBuffer;
+    engineMs -= cpu() - t0;
+    return answer;
   };
   const t0 = performance.now();
   await import(pathToFileURL(join(bundle.dir, 'xs-live-harness.js')).href);
-  return { relay, loadMs: performance.now() - t0 };
+  return {
+    relay,
+    loadMs: performance.now() - t0,
+    run: <T>(scenario: string, params?: Record<string, unknown>) =>
+      relay.run<T>(scenario, params).then((r) => new Promise<T>((resolve) => setImmediate(() => resolve(r)))),
+    engineCpuMs: () => engineMs,
+  };
 }

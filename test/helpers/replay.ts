@@ -26,8 +26,8 @@ export interface ReplayResult {
   readonly error: MicroTlsError | undefined;
 }
 
-/** `chunk` > 0 re-chunks the server's bytes (the engine must not care). */
-export function replay(f: ReplayFixture, opts: { seed?: string; chunk?: number; tamper?: (server: Uint8Array[]) => void } = {}): ReplayResult {
+/** `chunk` > 0 re-chunks the server's bytes (the engine must not care); `random` replaces the seeded stream (to record it). */
+export function replay(f: ReplayFixture, opts: { seed?: string; chunk?: number; tamper?: (server: Uint8Array[]) => void; random?: (n: number) => Uint8Array } = {}): ReplayResult {
   const out: Uint8Array[] = [];
   let received = '';
   let handshake: HandshakeInfo | undefined;
@@ -35,7 +35,7 @@ export function replay(f: ReplayFixture, opts: { seed?: string; chunk?: number; 
   let error: MicroTlsError | undefined;
   const engine: TlsClient = new TlsClient({
     verify: false, serverName: f.serverName, cipherSuites: [f.suite], provider: getDefaultProvider(),
-    random: seededRandom(opts.seed ?? f.seed), now: () => f.now,
+    random: opts.random ?? seededRandom(opts.seed ?? f.seed), now: () => f.now,
   }, {
     output: (b) => out.push(b.slice()),
     handshake: (info) => { handshake = info; engine.write(utf8Encode(f.message)); },
