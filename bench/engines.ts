@@ -52,7 +52,8 @@ import { espruinoLiveRows } from './model/espruino-live.js';
 import { espruinoBundle } from '../test/helpers/espruino.js';
 import type { DeviceModeId } from './model/device-modes.js';
 import { checkLive, printModel, runModel, type ModelCheckRow } from './model/run-model.js';
-import { bracketed, KERNEL_ROUNDS, LIVE_KERNEL_CASE, measureBundled, measureEspruino, type EngineMeasurement } from './model/engine-costs.js';
+import { bracketed, measureBundled, measureEspruino, type EngineMeasurement } from './model/engine-costs.js';
+import { KERNEL_ROUNDS, LIVE_KERNEL_CASE } from './model/kernel.js';
 import { createBenchPki } from './lib/bench-pki.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -26,6 +26,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { UnitCosts } from './profile.js';
 import { measureEspruinoBundle } from './espruino-bundle-costs.js';
+import { KERNEL_FUNCTION } from './kernel.js';
 import { verifyProbeInput } from './verify-probe-input.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -89,33 +90,25 @@ export interface EngineMeasurement {
   notes: string[];
 }
 
-/**
- * The same loop in every engine: typed-array reads, a multiply, masks and a write per iteration.
- * Timed on the probes' clock where the driver gives one (CPU time under Node), else Date.now().
- * It is also the machine-speed reference of the live check: the engines bench runs it between
- * live handshakes (test/device/xs-live-harness.js kernel, espruino-live.ts), KERNEL_ROUNDS x 1024
- * iterations at a time, and reports the median as LIVE_KERNEL_CASE.
- */
+/** kernel.ts's loop, microseconds per iteration: timed on the probes' clock where the driver gives one (CPU time under Node), else Date.now(). */
 const KERNEL = `
+${KERNEL_FUNCTION}
 function kernelUs() {
-  var a = new Uint8Array(1024), x = 7, w = [];
+  var w = [];
   var clock = typeof microtlsClock === 'function' ? microtlsClock : function () { return Date.now(); };
   for (var round = 0; round < 5; round++) {
     var n = 0, t0 = clock(), t = t0;
     while (t - t0 < 50 || n === 0) {
-      for (var i = 0; i < 1024; i++) { x = ((x ^ a[i]) * 31 + i) & 0xffff; a[i] = x & 0xff; }
+      kernel(8);
       n++;
       t = clock();
     }
-    w.push((t - t0) * 1000 / (n * 1024));
+    w.push((t - t0) * 1000 / (n * 8 * 1024));
   }
   w.sort(function (p, q) { return p - q; });
   return w[2];
 }
 `;
-
-export const KERNEL_ROUNDS = 160;
-export const LIVE_KERNEL_CASE = 'reference kernel between the live handshakes: engine busy';
 
 function run(cmd: string, args: string[], timeoutMs = 120_000): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -469,7 +462,9 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   notes.push(fromBundle?.units
     ? `the device bundle's probes and replay timed in the Espruino process's own CPU time (/proc/self/stat); the native probes in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%)`
     : `timed in wall time inside Espruino, times the share of the wall time it ran (${(share * 100).toFixed(0)}%, from its CPU time)`);
-  return { engine: 'espruino', kernelUs: e.kernelUs!, units, ...(replayMs ? { replayMs } : {}), cpuShare: share, notes };
+  // The reference loop timed among the bundle's probes, on their clock, where they got that far (the live check's speed reference).
+  const kernel = b?.kernelUs ?? e.kernelUs!;
+  return { engine: 'espruino', kernelUs: kernel, units, ...(replayMs ? { replayMs } : {}), cpuShare: share, notes };
 }
 
 /** Unit costs of a measured engine as a profile's costs (software only: these are what the engine does). */

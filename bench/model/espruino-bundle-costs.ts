@@ -12,6 +12,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordGlueTape } from './glue-tape.js';
+import { ESPRUINO_KERNEL_ROUNDS, KERNEL_FUNCTION } from './kernel.js';
 import { verifyProbeInput } from './verify-probe-input.js';
 
 export const ESPRUINO_BUNDLE = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..', 'dist', 'device', 'microtls.espruino.js');
@@ -64,6 +65,10 @@ function split(alg, small, smallBlocks, bigBlocks) {
   var block = Math.max(0, (t2 - t1) / (bigBlocks - smallBlocks));
   return { block: block, call: Math.max(0, t1 - smallBlocks * block) };
 }
+// The machine-speed reference (kernel.ts) on this script's clock, at the start and the end of the
+// probes, as the live check runs it between its handshakes (ESPRUINO_KERNEL_ROUNDS at a time).
+function kernelRun() { kernel(KERNEL_ROUNDS); }
+var kernelFirst = perUnit(kernelRun, KERNEL_ROUNDS * 1024, 100);
 var s256 = split('sha256', m119, 2, 65);
 report('sha1Block', split('sha1', m119, 2, 65).block);
 report('sha256Block', s256.block);
@@ -153,6 +158,7 @@ function glueOnce() {
   for (var gi = 0; gi < gServer.length; gi++) c.receive(new Uint8Array(gServer[gi]));
   return st;
 }
+report('kernelUs', (kernelFirst + perUnit(kernelRun, KERNEL_ROUNDS * 1024, 100)) / 2);
 var g1 = glueOnce();
 if (g1.err || !g1.closed) print('MICROTLS-GLUE-FAILED ' + (g1.err ? g1.err.codeName + ': ' + g1.err.message : 'no close'));
 else report('protocolGluePerByte', perUnit(glueOnce, G.bytes, 100));
@@ -235,7 +241,7 @@ function runEspruino(espruino: string, text: string, timeoutMs: number): Promise
 }
 
 export interface EspruinoBundleCosts {
-  /** Microseconds per unit, as far as the probes got (modMul512/1024/2048 for the products, rsaPublicCall, keyImport1024/2048). */
+  /** Microseconds per unit, as far as the probes got (modMul512/1024/2048 for the products, rsaPublicCall, keyImport1024/2048, kernelUs per loop iteration). */
   units?: Record<string, number>;
   replayMs?: number[];
   notes: string[];
@@ -250,7 +256,7 @@ export async function measureEspruinoBundle(espruino: string, fixtureText: strin
   const data = `var MODULI = ${JSON.stringify([512, 1024, 2048].map(modulusHex))};\nvar KEY1024 = ${JSON.stringify(keyPem(1024))};\nvar KEY2048 = ${JSON.stringify(keyPem(2048))};\nvar CERT = ${JSON.stringify(certHex)};\nvar VERIFY = ${JSON.stringify(JSON.stringify(verifyProbeInput()))};\nvar FIXTURE = ${JSON.stringify(fixtureText)};\nvar GLUE = ${JSON.stringify(JSON.stringify(recordGlueTape(glueFixtureText)))};\n`;
   const notes: string[] = [];
   const out: EspruinoBundleCosts = { notes };
-  const probes = await runEspruino(espruino, `${bundle}\n${data}${COMMON}${PROBES}`, 240_000);
+  const probes = await runEspruino(espruino, `${bundle}\n${data}var KERNEL_ROUNDS = ${ESPRUINO_KERNEL_ROUNDS};\n${KERNEL_FUNCTION}${COMMON}${PROBES}`, 240_000);
   const units: Record<string, number> = {};
   for (const l of probes.split('\n')) {
     const m = /^MICROTLS-UNIT (\w+) ([\d.e+-]+)/.exec(l);

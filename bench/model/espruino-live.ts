@@ -21,7 +21,7 @@ import { median } from '../lib/stats.js';
 import { transportTermRows, type Flights } from '../lib/shaped-pong.js';
 import type { LiveTarget } from './count-live.js';
 import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
-import { LIVE_KERNEL_CASE } from './engine-costs.js';
+import { ESPRUINO_KERNEL_ROUNDS, KERNEL_FUNCTION, LIVE_KERNEL_CASE } from './kernel.js';
 
 export interface EspruinoLiveRow { engine: string; case: string; value: number | undefined; unit: string; note?: string; suite?: string }
 
@@ -80,11 +80,6 @@ function pong(flights, cb) {
     send();
   }, function (e) { cb({ ok: false, message: String(e.message) }); });
 }
-function kernel(rounds) {
-  var a = new Uint8Array(1024), x = 7;
-  for (var r = 0; r < rounds; r++) for (var i = 0; i < 1024; i++) { x = ((x ^ a[i]) * 31 + i) & 0xffff; a[i] = x & 0xff; }
-  return x;
-}
 // A TCP-only exchange takes a few ms, under the clock's 10 ms tick: timed BATCH at a time.
 function pongs(flights, n, cb) { if (n === 0) return cb({ ok: true }); pong(flights, function (r) { if (!r.ok) cb(r); else pongs(flights, n - 1, cb); }); }
 MODES.forEach(function (mode) {
@@ -94,7 +89,7 @@ MODES.forEach(function (mode) {
     // A resumption takes about 3 of the clock's 10 ms ticks: timed RESUME_BATCH in a row (each
     // offering the session the one before it left), as the TCP-only exchanges are timed BATCH at a time.
     var n = mode === 'resume' ? RESUME_BATCH : 1;
-    // The machine's speed just before the run, on the same clock (engine-costs.ts KERNEL's loop, for the model's check).
+    // The machine's speed just before the run, on the same clock (kernel.ts, for the model's check).
     jobs.push(function (next) { var c0 = cpuMs(); kernel(KERNEL_ROUNDS); out({ event: 'kernel', run: i, us: (cpuMs() - c0) * 1000 / (KERNEL_ROUNDS * 1024) }); next(); });
     jobs.push(function (next) { var c0 = cpuMs(); hsRepeat(mode, n, function (r) { r.ms = (cpuMs() - c0) / n; r.event = 'run'; r.mode = mode; r.run = i; out(r); next(); }); });
   })(i);
@@ -123,8 +118,6 @@ function runEspruino(bin: string, dir: string, file: string, timeoutMs: number):
 }
 
 const BATCH = 10;
-/** About 120 ms of Espruino's CPU here (3 us an iteration): twelve of its clock's ticks. */
-const ESPRUINO_KERNEL_ROUNDS = 40;
 const RESUME_BATCH = 5;
 
 export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: { name: string; flights: Flights }[], runs: number): Promise<EspruinoLiveRow[] | string> {
@@ -138,7 +131,7 @@ export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: 
       PONG: pongPort, RUNS: runs, BATCH, RESUME_BATCH, KERNEL_ROUNDS: ESPRUINO_KERNEL_ROUNDS, MODES: DEVICE_MODES.map((m) => m.id), SHAPES: shapes.map((s) => s.flights) };
     // The bundle evaluated from the script file, as the unit probes load it (bench/model/espruino-bundle-costs.ts),
     // not from Storage, which this desktop build reads slowly: the costs and the runs share one loading.
-    writeFileSync(join(dir, 'live.js'), `${bundle}\n${Object.entries(vars).map(([k, v]) => `var ${k} = ${JSON.stringify(v)};`).join('\n')}\nvar microtls = (typeof microtls !== 'undefined') ? microtls : module.exports;\n${SCRIPT}`);
+    writeFileSync(join(dir, 'live.js'), `${bundle}\n${Object.entries(vars).map(([k, v]) => `var ${k} = ${JSON.stringify(v)};`).join('\n')}\nvar microtls = (typeof microtls !== 'undefined') ? microtls : module.exports;\n${KERNEL_FUNCTION}${SCRIPT}`);
     const stdout = await runEspruino(bin, dir, 'live.js', 900_000);
     if (!stdout.includes('"finished"')) return `Espruino live check did not finish: ${stdout.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '').slice(-800)}`;
     const spans: { end: Run; ms: number }[] = [];

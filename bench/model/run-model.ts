@@ -16,7 +16,8 @@ import type { LiveCount } from './count-live.js';
 import { countModes, type WorkCounts } from './count-modes.js';
 import { countReplay } from './count-replay.js';
 import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
-import { LIVE_KERNEL_CASE, measureBundled, measureEspruino, unitCostsFrom, type EngineMeasurement } from './engine-costs.js';
+import { measureBundled, measureEspruino, unitCostsFrom, type EngineMeasurement } from './engine-costs.js';
+import { LIVE_KERNEL_CASE } from './kernel.js';
 import { loadProfiles, PROFILE_DIR, type DeviceProfile } from './profile.js';
 import { predict, type Prediction } from './predict.js';
 

@@ -246,8 +246,8 @@ const scenarios = {
     });
   },
 
-  // The cost model's machine-speed reference (bench/model/engine-costs.ts KERNEL's loop), run
-  // between live handshakes: the host times it as it times them.
+  // The cost model's machine-speed reference (bench/model/kernel.ts's loop), run between live
+  // handshakes: the host times it as it times them.
   kernel(p) {
     const a = new Uint8Array(1024);
     let x = 7;
