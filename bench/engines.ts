@@ -17,7 +17,7 @@
  *    transport alone, TCP-only exchanges through its relay shaped like each counted mode
  *    (bench/lib/shaped-pong.ts), with the fitted terms per connection, round trip and byte; and
  *    Espruino's live handshakes and transport on the same servers (bench/model/espruino-live.ts).
- * Each live figure is the median of N runs after one warm-up. "engine busy" is the CPU time
+ * Each live handshake figure is the median of 3 x N after one warm-up (Espruino's: of N, at most 3). "engine busy" is the CPU time
  * of the engine during the handshake (xsnap's process from its schedstat, read while it waits
  * for the host; under --jitless the process's CPU time from getrusage over the engine's own
  * spans, test/device/xs-relay.ts startInProcess): this machine's cores are shared by many jobs,
@@ -181,7 +181,15 @@ async function transportRows(engine: string, runner: LiveRunner, peers: PeerInfo
   return rows;
 }
 
-/** The device's five modes and the MQTT round trip, each the median of `runs` after a warm-up. */
+/**
+ * Handshakes per mode for every `runs`: one connection's CPU time scatters widely (xsnap's
+ * 2048-bit client certificate: 48 to 90 ms in one set of seven, with the key loaded and a blinding
+ * pair drawn per connection, and XS's collections falling where they fall), so a median of a few
+ * moves by a third from run to run. A handshake here takes milliseconds.
+ */
+const LIVE_HANDSHAKES_PER_RUN = 3;
+
+/** The device's five modes and the MQTT round trip, each the median of LIVE_HANDSHAKES_PER_RUN x `runs` after a warm-up. */
 async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, runs: number): Promise<EngineRow[]> {
   const modes: [string, Record<string, unknown>][] = [
     ['handshake, no verification', { port: peers.sServerPort, verify: false }],
@@ -197,7 +205,7 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
     const cpu: number[] = [];
     let note: string | undefined;
     let suite: string | undefined;
-    for (let i = 0; i <= runs; i++) {
+    for (let i = 0; i <= runs * LIVE_HANDSHAKES_PER_RUN; i++) {
       // A resumption needs a full handshake to the same server first.
       if (params['resume']) await runner.run<TlsOutcome>('tls', { port: peers.sServerPort, verify: true, ca: peers.ca });
       // The machine's speed just before each run, in the engine, on the same clock (the model's check scales by it).

@@ -1,6 +1,6 @@
 /**
  * The device cost model as a section of `npm run bench` (alone: `npx tsx bench/model/run-model.ts
- * [--update-profiles]`): counts per device mode, unit costs measured in the engines on this
+ * [--update-profiles] [--probes bench/results/engines.json]`): counts per device mode, unit costs measured in the engines on this
  * machine, predictions per profile beside the reference device's table, and the model's check
  * (engine runs on this machine predicted from the same kind of counts and measured).
  */
@@ -304,7 +304,10 @@ export function printModel(r: ModelResults, desktop?: Partial<Record<DeviceModeI
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = await runModel(createBenchPki(), { updateProfiles: process.argv.includes('--update-profiles') });
+  // --probes FILE: an engines bench result's probes (the ones beside its live runs) instead of probing again.
+  const at = process.argv.indexOf('--probes');
+  const measurements = at > 0 ? (JSON.parse(readFileSync(process.argv[at + 1]!, 'utf8')) as { probes?: EngineMeasurement[] }).probes : undefined;
+  const r = await runModel(createBenchPki(), { updateProfiles: process.argv.includes('--update-profiles'), ...(measurements ? { measurements } : {}) });
   if (!process.env.BENCH_JSON) printModel(r);
   writeSectionJson(r);
 }
