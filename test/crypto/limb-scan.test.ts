@@ -40,6 +40,15 @@ function numOf(ctx: MontContext, v: bigint): Num {
 /** Both layouts of a residue, as a string (the kernels must agree on both). */
 const layouts = (a: Num): string => `${Array.from(a.x).join(',')}|${Array.from(a.y).join(',')}`;
 
+/** A random odd modulus of `bytes` bytes with its top bit set, and two operands below it. */
+function randomOperands(bytes: number): { ctx: MontContext; a: Num; b: Num } {
+  const m = rnd(bytes);
+  m[0]! |= 0x80;
+  m[bytes - 1]! |= 1;
+  const ctx = montContext(m);
+  return { ctx, a: numOf(ctx, toBig(rnd(bytes)) % toBig(m)), b: numOf(ctx, toBig(rnd(bytes)) % toBig(m)) };
+}
+
 function product(ctx: MontContext, a: Num, b: Num | undefined, dot: boolean): Num {
   const out = newNum(ctx);
   if (dot) setDot(jsDot);
@@ -95,12 +104,7 @@ test('products and squares equal the dot-product kernel and a * b / R mod m, for
 });
 
 test('output may alias an input, as with the dot-product kernel', () => {
-  const m = rnd(128);
-  m[0]! |= 0x80;
-  m[127]! |= 1;
-  const ctx = montContext(m);
-  const a = numOf(ctx, toBig(rnd(128)) % toBig(m));
-  const b = numOf(ctx, toBig(rnd(128)) % toBig(m));
+  const { ctx, a, b } = randomOperands(128);
   const expectMul = layouts(product(ctx, a, b, true));
   const expectSqr = layouts(product(ctx, a, undefined, true));
   const a1 = numOf(ctx, limbsOf(ctx, a));
@@ -115,12 +119,7 @@ test('output may alias an input, as with the dot-product kernel', () => {
 });
 
 test('without the kernel installed (the Espruino bundle leaves limb-scan.ts out) products take the dot-product kernel, same limbs', () => {
-  const m = rnd(64);
-  m[0]! |= 0x80;
-  m[63]! |= 1;
-  const ctx = montContext(m);
-  const a = numOf(ctx, toBig(rnd(64)) % toBig(m));
-  const b = numOf(ctx, toBig(rnd(64)) % toBig(m));
+  const { ctx, a, b } = randomOperands(64);
   const withScan = layouts(product(ctx, a, b, false));
   const installed = selected.scanMul;
   selected.scanMul = undefined;
