@@ -64,6 +64,11 @@ export interface WorkCounts {
   certificateBytes: number;
   /** Certificate chains verified (path, memo, names, dates: the work besides parsing and signatures). */
   verifications?: number;
+  /**
+   * Verifiers built from CA text: `connect({ ca })` builds one on every connection that verifies,
+   * a resumption included, which checks no chain but binds the session to the verifier's trust id.
+   */
+  verifierBuilds?: number;
   /** Full handshake (the server decrypts a premaster secret) or resumed. */
   resumed: boolean;
 }
@@ -156,6 +161,7 @@ export async function countHandshake(counting: CountingProvider, options: Connec
   const work = workFromCounts(counting.counts(), certificateBytes, resumed);
   if (credentials) work.keyImports = { [String(sizeClass(credentials.bits))]: 1 };
   work.verifications = verifying && !resumed ? 1 : 0;
+  work.verifierBuilds = verifying ? 1 : 0;
   return work;
 }
 

@@ -95,13 +95,15 @@ interface VerifyProbe { ca: string; chain: string[]; serverName: string }
  * memo's look-up, names, dates, usages. Microseconds per verification, or undefined when the
  * chain does not verify here.
  */
-function verifyProbe(v: VerifyProbe): number | undefined {
+function verifyProbe(v: VerifyProbe): { verifyCall: number; verifierBuild: number } | undefined {
   const build = () => createServerVerifier({ ca: v.ca, clock: { now: () => new Date() }, provider: getDefaultProvider() as never });
   const ctx = { chain: v.chain.map((h) => fromHex(h)), serverName: v.serverName };
   if (!build()(ctx).ok) return undefined;
   const warm = perUnit(() => build()(ctx), 1);
   const parse = perUnit(() => ctx.chain.forEach((d) => parseCertificate(d)), 1);
-  return Math.max(0, warm - parse);
+  // The build alone is its own unit: a resumption pays it and checks no chain.
+  const verifierBuild = perUnit(() => build(), 1);
+  return { verifyCall: Math.max(0, warm - parse - verifierBuild), verifierBuild };
 }
 
 function microtlsUnitCosts(certificateHex: string, flightHex?: string, keysPem?: string[], verifyJson?: string): string {
@@ -208,8 +210,10 @@ function microtlsUnitCosts(certificateHex: string, flightHex?: string, keysPem?:
     c.start();
   }, 1);
   const protocolPerByte = flightHex ? protocolProbe(fromHex(flightHex)) : undefined;
-  const verifyCall = verifyJson ? verifyProbe(JSON.parse(verifyJson) as VerifyProbe) : undefined;
-  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, rsaPublicCall, modInverse, keyImport, certificatePerByte, perHandshake, protocolPerByte, verifyCall });
+  const verified = verifyJson ? verifyProbe(JSON.parse(verifyJson) as VerifyProbe) : undefined;
+  const verifyCall = verified?.verifyCall;
+  const verifierBuild = verified?.verifierBuild;
+  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, rsaPublicCall, modInverse, keyImport, certificatePerByte, perHandshake, protocolPerByte, verifyCall, verifierBuild });
 }
 
 /**

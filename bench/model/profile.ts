@@ -42,6 +42,8 @@ export interface UnitCosts {
   certificatePerByte: number;
   /** Per chain verification besides parsing and signatures (path building, memo look-up, names, dates); absent: 0. */
   verifyCall?: number;
+  /** Per connection that verifies, resumed or not: its verifier built from the CA text (trust store look-up, trust id); absent: 0. */
+  verifierBuild?: number;
   /** Per handshake, whatever else (state set-up, key schedule glue). */
   perHandshake: number;
 }

@@ -81,6 +81,14 @@ test('a verified chain adds the verification\'s fixed work to the protocol part 
   assert.is(predict({ ...work, verifications: 0 }, v).parts.protocol, base);
 });
 
+test('each connection that verifies pays its verifier\'s build, a resumption with no chain checked too', () => {
+  const base = predict({ ...work, resumed: true }, profile).parts.protocol;
+  const v: DeviceProfile = { ...profile, costsUs: { ...profile.costsUs, verifyCall: 450, verifierBuild: 300 } };
+  assert.is(predict({ ...work, resumed: true, verifications: 0, verifierBuilds: 1 }, v).parts.protocol, base + 0.3);
+  assert.is(predict({ ...work, resumed: true, verifications: 0, verifierBuilds: 0 }, v).parts.protocol, base);
+  assert.is(predict({ ...work, resumed: true, verifierBuilds: 1 }, profile).parts.protocol, base, 'no cost in the profile: nothing added');
+});
+
 test('a buffered-hash profile pays each digest\'s whole input; a resumed handshake the resumed server time', () => {
   const buffered = predict({ ...work, resumed: true }, { ...profile, hashing: 'buffered', accelerators: { hash: false, aes: false, publicKey: false } });
   assert.is(buffered.parts.hash, (150 * 10 + 10 * 30 + 20 * 5 + 6 * 7 + 3 * 11 + 4 * 13 + 5 * 17) / 1000);

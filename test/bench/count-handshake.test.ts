@@ -12,6 +12,7 @@ import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { completeProvider } from '../../hw/index.js';
 import { countHandshake, deviceCountingProvider } from '../../bench/model/count-modes.js';
+import { connect } from '../../src/node/index.js';
 import { createBenchPki } from '../../bench/lib/bench-pki.js';
 import { createChainVerifier } from '../../src/x509/verifier.js';
 import { systemClock } from '../../src/time/clock.js';
@@ -36,6 +37,7 @@ test('client certificate from files: credentials, verification and a first priva
     for (const w of runs) {
       assert.equal(w.keyImports, { '1024': 1 }, 'one RSA-1024 key loaded');
       assert.is(w.verifications, 1);
+      assert.is(w.verifierBuilds, 1, 'one verifier per verifying connection');
       assert.ok(w.certificateBytes >= pemDer(pki.serverCertPem).length + pemDer(pki.client1024.certPem).length, `the server's and the client's chains parsed: ${w.certificateBytes}`);
       assert.equal(w.modInverse, { '1024': 1 }, 'a fresh blinding pair (BigInt backend)');
       // The limb backend's first use: the Fermat inverses about double the half-size products.
@@ -45,6 +47,16 @@ test('client certificate from files: credentials, verification and a first priva
     // the key again, a first use again. (The 2048-bit ones differ: the first connection also checks
     // the server's chain signature and sets up Montgomery contexts the limb backend then keeps.)
     for (const bits of ['512', '1024']) assert.is(runs[1]!.modMulLimb![bits], runs[0]!.modMulLimb![bits], `${bits}-bit products`);
+    // A resumption checks no chain but still builds its verifier (the session is bound to it).
+    const first = await connect(options);
+    const session = first.getSession();
+    first.destroy();
+    const resumed = await countHandshake(counting, { ...options, session });
+    assert.ok(resumed.resumed, 'the ticket was accepted');
+    assert.is(resumed.verifications, 0);
+    assert.is(resumed.verifierBuilds, 1);
+    const plain = await countHandshake(counting, { ...options, verify: false });
+    assert.is(plain.verifierBuilds, 0, 'no verification, no verifier');
   } finally {
     server.close();
   }
