@@ -66,7 +66,7 @@ export interface MeasuredUnits {
   keyImport?: Record<string, number>;
   certificatePerByte: number;
   perHandshake: number;
-  /** A reconnect's chain verification (the verifier built from the CA text, verdicts remembered) besides parsing the chain (absent where not probed). */
+  /** A reconnect's chain check (verdicts remembered) besides building its verifier and parsing the chain (absent where not probed). */
   verifyCall?: number;
   /** Building that verifier from the CA text alone, which every connection that verifies pays, a resumption too (absent where not probed). */
   verifierBuild?: number;

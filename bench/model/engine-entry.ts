@@ -89,11 +89,11 @@ function protocolProbe(flight: Uint8Array): number {
 interface VerifyProbe { ca: string; chain: string[]; serverName: string }
 
 /**
- * A reconnect's verification as connect({ ca }) runs it: the verifier built from the CA text
- * (its trust store cached), then the chain checked with its signature verdicts remembered, less
- * the parsing of its certificates (certificatePerByte): the store's look-up, path building, the
- * memo's look-up, names, dates, usages. Microseconds per verification, or undefined when the
- * chain does not verify here.
+ * A reconnect's verification as connect({ ca }) runs it, in two units: the verifier built from
+ * the CA text (the trust store's cached look-up, the trust id), which a resumption pays too, and
+ * the chain checked with its signature verdicts remembered, less that build and the parsing of
+ * its certificates (certificatePerByte): path building, the memo's look-up, names, dates, usages.
+ * Microseconds each, or undefined when the chain does not verify here.
  */
 function verifyProbe(v: VerifyProbe): { verifyCall: number; verifierBuild: number } | undefined {
   const build = () => createServerVerifier({ ca: v.ca, clock: { now: () => new Date() }, provider: getDefaultProvider() as never });
@@ -211,9 +211,7 @@ function microtlsUnitCosts(certificateHex: string, flightHex?: string, keysPem?:
   }, 1);
   const protocolPerByte = flightHex ? protocolProbe(fromHex(flightHex)) : undefined;
   const verified = verifyJson ? verifyProbe(JSON.parse(verifyJson) as VerifyProbe) : undefined;
-  const verifyCall = verified?.verifyCall;
-  const verifierBuild = verified?.verifierBuild;
-  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, rsaPublicCall, modInverse, keyImport, certificatePerByte, perHandshake, protocolPerByte, verifyCall, verifierBuild });
+  return JSON.stringify({ sha1Block, sha256Block, sha512Block, hashCall, hashClone, hmacCall, hmacKeySetup, hmacClone, aesBlock, ghashBlock, aesKeySetup, aeadCall, modMul, rsaPublicCall, modInverse, keyImport, certificatePerByte, perHandshake, protocolPerByte, ...verified });
 }
 
 /**

@@ -124,7 +124,7 @@ report('perHandshake', perUnit(function () {
     { output: function () {}, handshake: function () {}, data: function () {}, close: function () {}, error: function () {} });
   c.start();
 }, 1, 100));
-// A reconnect's verification, its verifier built from the CA text, less the chain's parsing (engine-entry.ts verifyProbe).
+// A reconnect's verification in two units, the verifier's build from the CA text and the chain check less that build and the chain's parsing (engine-entry.ts verifyProbe).
 var vp = JSON.parse(VERIFY);
 function verifier() { return m.createServerVerifier({ ca: vp.ca, clock: { now: function () { return new Date(); } }, provider: p }); }
 var vctx = { chain: vp.chain.map(hexBytes), serverName: vp.serverName };
