@@ -84,12 +84,14 @@ export interface DeviceProfile {
   sources: Source[];
   /**
    * Engine profiles: the per-unit costs were measured inside this engine on the development
-   * machine (bench/model/engine-costs.ts) and are divided by `cpuRatio.value` (the development
+   * machine (bench/model/engine-costs.ts) and are multiplied by `cpuRatio.value` (the development
    * machine's speed over the device's) to give the device's; `costsUs` holds that result for the
-   * run named in `measuredOn`. `npm run bench` recomputes it from the same run's measurement.
+   * run named in `measuredOn`. `npm run bench` recomputes it from the same run's measurement, with
+   * that run's ratio: the machine's CoreMark from the run's reference kernel (host-speed.ts) over
+   * `deviceCoreMark`.
    */
   engine?: 'xst' | 'espruino';
-  cpuRatio?: { value: number; basis: string };
+  cpuRatio?: { value: number; basis: string; deviceCoreMark?: number; hostCoreMark?: number };
   measuredOn?: string;
 }
 

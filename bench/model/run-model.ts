@@ -17,6 +17,7 @@ import { countModes, type WorkCounts } from './count-modes.js';
 import { countReplay } from './count-replay.js';
 import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
 import { measureBundled, measureEspruino, unitCostsFrom, type EngineMeasurement } from './engine-costs.js';
+import { hostCoreMark, loadCalibration } from './host-speed.js';
 import { LIVE_KERNEL_CASE } from './kernel.js';
 import { loadProfiles, PROFILE_DIR, type DeviceProfile } from './profile.js';
 import { predict, type Prediction } from './predict.js';
@@ -69,11 +70,17 @@ function thisMachine(m: EngineMeasurement): DeviceProfile {
   };
 }
 
-/** An ESP32 engine profile with this run's measured costs divided by its CPU ratio. */
-function withMeasuredCosts(p: DeviceProfile, measurements: EngineMeasurement[], date: string): DeviceProfile {
+/**
+ * An ESP32 engine profile with this run's measured costs times this run's CPU ratio: the machine's
+ * CoreMark while the probes ran (their reference kernel against the calibration's) over the
+ * device's. Without a calibration for the engine the profile's stored ratio is used.
+ */
+export function withMeasuredCosts(p: DeviceProfile, measurements: readonly EngineMeasurement[], date: string, cal = loadCalibration()): DeviceProfile {
   const m = measurements.find((x) => x.engine === p.engine);
   if (!m || !p.cpuRatio) return p;
-  return { ...p, costsUs: unitCostsFrom(m.units, 1 / p.cpuRatio.value), measuredOn: date };
+  const here = cal && p.engine ? hostCoreMark(cal, p.engine, m.kernelUs) : undefined;
+  const cpuRatio = here !== undefined && p.cpuRatio.deviceCoreMark ? { ...p.cpuRatio, value: here / p.cpuRatio.deviceCoreMark, hostCoreMark: here } : p.cpuRatio;
+  return { ...p, cpuRatio, costsUs: unitCostsFrom(m.units, 1 / cpuRatio.value), measuredOn: date };
 }
 
 /** Engine profiles whose costs were never filled in (no engine in any run yet) cannot predict. */
@@ -81,7 +88,7 @@ function usable(p: DeviceProfile): boolean {
   return Object.values(p.costsUs.modMul).some((v) => v > 1) && p.costsUs.sha256Block.software > 0;
 }
 
-export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; engineResults?: unknown; measurements?: readonly EngineMeasurement[] } = {}): Promise<ModelResults> {
+export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; engineResults?: unknown; measurements?: readonly EngineMeasurement[]; measuredOn?: string } = {}): Promise<ModelResults> {
   const countsWarm: Partial<Record<DeviceModeId, WorkCounts>> = {};
   const counts = await countModes(pki, countsWarm);
   const replayCounts = countReplay();
@@ -115,7 +122,7 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
   const order = ['xst', 'xsnap', 'node --jitless', 'node --jitless (XS provider)', 'espruino'];
   measurements.sort((a, b) => order.indexOf(a.engine) - order.indexOf(b.engine));
 
-  const date = new Date().toISOString().slice(0, 10);
+  const date = opts.measuredOn ?? new Date().toISOString().slice(0, 10);
   const profiles = loadProfiles().map((p) => withMeasuredCosts(p, measurements, date)).filter(usable);
   if (opts.updateProfiles) {
     for (const p of profiles) {
@@ -126,6 +133,10 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
       const c = p.costsUs;
       stored.costsUs = JSON.parse(JSON.stringify(c, (_k, v: unknown) => (typeof v === 'number' ? round(v) : v))) as typeof c;
       stored.measuredOn = p.measuredOn;
+      if (p.cpuRatio && stored.cpuRatio) {
+        stored.cpuRatio.value = round(p.cpuRatio.value);
+        if (p.cpuRatio.hostCoreMark !== undefined) stored.cpuRatio.hostCoreMark = Math.round(p.cpuRatio.hostCoreMark);
+      }
       writeFileSync(file, `${JSON.stringify(stored, null, 2)}\n`);
     }
   }
@@ -286,7 +297,10 @@ export function printModel(r: ModelResults, desktop?: Partial<Record<DeviceModeI
   printTable('Device cost model: predicted handshake ms per profile -- a MODEL (counted work x cited unit costs), not a measurement',
     ['mode', 'device (measured)', ...prof.map((p) => `model ${p.short}`), ...(desktop ? ['microtls here (measured)'] : [])],
     DEVICE_MODES.map((m) => [m.label, m.deviceText, ...prof.map((p) => ms(r.predictions[p.id]![m.id].totalMs)), ...(desktop ? [ms(desktop[m.id])] : [])]));
-  for (const p of prof) console.log(`  ${p.short} (${p.id}): ${p.name}${p.measuredOn ? ` (engine costs measured ${p.measuredOn})` : ''}`);
+  for (const p of prof) {
+    const ratio = p.cpuRatio ? `; this machine's costs x ${p.cpuRatio.value.toFixed(1)}${p.cpuRatio.hostCoreMark ? ` (its CoreMark ${Math.round(p.cpuRatio.hostCoreMark)} from the probes' reference kernel, over ${p.cpuRatio.deviceCoreMark})` : ' (the profile\'s stored ratio)'}` : '';
+    console.log(`  ${p.short} (${p.id}): ${p.name}${p.measuredOn ? ` (engine costs measured ${p.measuredOn}${ratio})` : ''}`);
+  }
   for (const p of prof) {
     printTable(`  where ${p.id}'s time goes, ms`, ['mode', 'hash', 'AES+GHASH', 'public key', 'protocol', 'link+server', 'total'],
       DEVICE_MODES.map((m) => {
@@ -312,8 +326,12 @@ export function printModel(r: ModelResults, desktop?: Partial<Record<DeviceModeI
 if (import.meta.url === `file://${process.argv[1]}`) {
   // --probes FILE: an engines bench result's probes (the ones beside its live runs) instead of probing again.
   const at = process.argv.indexOf('--probes');
-  const measurements = at > 0 ? (JSON.parse(readFileSync(process.argv[at + 1]!, 'utf8')) as { probes?: EngineMeasurement[] }).probes : undefined;
-  const r = await runModel(createBenchPki(), { updateProfiles: process.argv.includes('--update-profiles'), ...(measurements ? { measurements } : {}) });
+  const stored = at > 0 ? (JSON.parse(readFileSync(process.argv[at + 1]!, 'utf8')) as { probes?: EngineMeasurement[]; date?: string }) : undefined;
+  const measurements = stored?.probes;
+  const r = await runModel(createBenchPki(), {
+    updateProfiles: process.argv.includes('--update-profiles'),
+    ...(measurements ? { measurements, ...(stored?.date ? { measuredOn: stored.date.slice(0, 10) } : {}) } : {}),
+  });
   if (!process.env.BENCH_JSON) printModel(r);
   writeSectionJson(r);
 }

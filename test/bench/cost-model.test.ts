@@ -11,6 +11,9 @@ import type { WorkCounts } from '../../bench/model/count-modes.js';
 import { FIXTURE } from '../../bench/model/engine-costs.js';
 import { predict } from '../../bench/model/predict.js';
 import { loadProfiles, type DeviceProfile } from '../../bench/model/profile.js';
+import { loadCalibration, type HostCalibration } from '../../bench/model/host-speed.js';
+import { withMeasuredCosts } from '../../bench/model/run-model.js';
+import type { EngineMeasurement, MeasuredUnits } from '../../bench/model/engine-costs.js';
 
 const work: WorkCounts = {
   hashBlocks: { sha256: 100, sha384: 10 },
@@ -110,6 +113,38 @@ test('every shipped profile has unit costs, a link, and a source per figure it c
   for (const p of profiles.slice(1)) {
     assert.ok(p.engine && p.cpuRatio && p.cpuRatio.value > 1 && p.cpuRatio.basis.includes('CoreMark'), `${p.id}: engine and a cited CPU ratio`);
   }
+});
+
+test('an engine profile\'s device costs do not depend on how fast the development machine ran: its kernel gives the run\'s CoreMark', () => {
+  const cal: HostCalibration = { coremark: 40000, coremarkRuns: [40000], coremarkBuild: 't', kernelUs: { espruino: 2.5 }, measuredAt: 't', machine: 't' };
+  const units = (k: number): MeasuredUnits => ({
+    sha1Block: 5 * k, sha256Block: 7 * k, sha512Block: 11 * k, hashCall: 13 * k, hashClone: 3 * k, hmacCall: 17 * k, hmacKeySetup: 19 * k,
+    hmacClone: 2 * k, aesBlock: 23 * k, aesKeySetup: 29 * k, aeadCall: 31 * k, ghashBlock: 37 * k, modMul: { '2048': 4000 * k },
+    certificatePerByte: 0.5 * k, protocolPerByte: 0.25 * k, perHandshake: 0,
+  } as MeasuredUnits);
+  const run = (k: number, kernelUs: number): EngineMeasurement => ({ engine: 'espruino', units: units(k), kernelUs, notes: [] });
+  const esp = loadProfiles().find((p) => p.id === 'esp32-espruino')!;
+  assert.ok(esp.cpuRatio?.deviceCoreMark, 'the profile names the device\'s CoreMark');
+  // The calibration's own speed: CoreMark 40,000 over the device's.
+  const atCal = withMeasuredCosts(esp, [run(1, 2.5)], 'd', cal);
+  assert.ok(Math.abs(atCal.cpuRatio!.value - 40000 / esp.cpuRatio!.deviceCoreMark!) < 1e-9);
+  assert.ok(Math.abs(atCal.costsUs.sha256Block.software - 7 * atCal.cpuRatio!.value) < 1e-9);
+  // A machine twice as fast: every cost and the kernel halved, the same device costs.
+  const fast = withMeasuredCosts(esp, [run(0.5, 1.25)], 'd', cal);
+  assert.ok(Math.abs(fast.cpuRatio!.hostCoreMark! - 80000) < 1e-6, String(fast.cpuRatio!.hostCoreMark));
+  for (const [a, b] of [[fast.costsUs.sha256Block.software, atCal.costsUs.sha256Block.software], [fast.costsUs.modMul['2048']!, atCal.costsUs.modMul['2048']!], [fast.costsUs.hmacKeySetup, atCal.costsUs.hmacKeySetup]]) {
+    assert.ok(Math.abs(a! / b! - 1) < 1e-9, `${a} vs ${b}`);
+  }
+  // An engine the calibration does not hold keeps the profile's stored ratio.
+  const none = withMeasuredCosts(esp, [run(1, 2.5)], 'd', { ...cal, kernelUs: {} });
+  assert.is(none.cpuRatio!.value, esp.cpuRatio!.value);
+});
+
+test('the shipped calibration holds a CoreMark and a kernel time for each engine profile\'s engine', () => {
+  const cal = loadCalibration();
+  assert.ok(cal, 'bench/model/host-calibration.json');
+  assert.ok(cal!.coremark > 1000 && cal!.coremarkRuns.length >= 3, JSON.stringify(cal));
+  for (const p of loadProfiles().filter((x) => x.engine)) assert.ok((cal!.kernelUs[p.engine!] ?? 0) > 0, `${p.id}: kernel for ${p.engine}`);
 });
 
 test('the replay the engines time: one RSA-2048 public operation, the recording\'s bytes, no round trips', () => {
