@@ -12,6 +12,7 @@ import type { ThroughputResults } from '../throughput.js';
 import type { MachineInfo } from './machine.js';
 import type { Row } from './measure.js';
 import { DEVICE_MODES } from '../model/device-modes.js';
+import type { EngineBenchResult } from '../engines.js';
 
 interface Report {
   machine: MachineInfo;
@@ -21,6 +22,7 @@ interface Report {
   crypto?: { symmetric: Row[]; publicKey: Row[] };
   memory?: MemoryResults;
   bundles?: { rows: { file: string; bytes: number; gzip: number }[]; note?: string };
+  engines?: EngineBenchResult | string;
   model?: ModelResults;
   targets?: string[];
 }
@@ -44,7 +46,7 @@ const table = (head: string[], rows: string[][]) =>
   [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i ? '---:' : '---')).join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
 const out: string[] = [];
 const m = r.machine;
-out.push(`From one \`npm run bench\` run, ${m.date.slice(0, 10)} (${m.cpu}, ${m.cores} cores shared with other jobs; Node ${m.node}, OpenSSL ${m.nodeOpenssl}); the full output is in \`bench/results/\`. Ratios are within this run; the machine is noisy, so read ratios, not absolute times.`);
+out.push(`From one \`npm run bench\` run, ${m.date.slice(0, 10)} (${m.cpu}, ${m.cores} cores; Node ${m.node}, OpenSSL ${m.nodeOpenssl}); the full output is in \`bench/results/\`. Ratios are within this run; the machine is noisy, so read ratios, not absolute times.`);
 
 function handshakeTable(h: HandshakeResults): string {
   const row = (mode: HandshakeResults['modes'][number], name: string) => mode.rows.find((x) => x.client === name);
@@ -79,10 +81,10 @@ if (r.throughput) {
 if (r.crypto) {
   const find = (rows: Row[], name: string, provider: string) => rows.find((q) => q.case === name && q.provider === provider);
   const pick: [string, Row[], string[]][] = [
-    ['RSA-2048 encrypt (PKCS#1 v1.5)', r.crypto.publicKey, ['microtls (pure JS)', 'microtls + node provider']],
-    ['RSA-1024 sign SHA-256', r.crypto.publicKey, ['microtls (pure JS)', 'microtls + node provider']],
-    ['RSA-2048 sign SHA-256', r.crypto.publicKey, ['microtls (pure JS)', 'microtls + node provider']],
-    ['ECDSA P-256 verify', r.crypto.publicKey, ['microtls (pure JS)', 'microtls + node provider']],
+    ['RSA-2048 encrypt (PKCS#1 v1.5)', r.crypto.publicKey, ['microtls (src/crypto)', 'microtls + node provider']],
+    ['RSA-1024 sign SHA-256', r.crypto.publicKey, ['microtls (src/crypto)', 'microtls + node provider']],
+    ['RSA-2048 sign SHA-256', r.crypto.publicKey, ['microtls (src/crypto)', 'microtls + node provider']],
+    ['ECDSA P-256 verify', r.crypto.publicKey, ['microtls (src/crypto)', 'microtls + node provider']],
     ['SHA-256 16 KB', r.crypto.symmetric, ['noble', 'node', 'espruino-stand-in']],
     ['AES-128-GCM seal 16 KB', r.crypto.symmetric, ['noble', 'node', 'espruino-stand-in']],
   ];
@@ -96,10 +98,16 @@ if (r.memory) {
 if (r.bundles) {
   out.push(r.bundles.rows.length ? `\nDevice bundles: ${r.bundles.rows.map((b) => `\`${b.file}\` ${(b.bytes / 1024).toFixed(0)} KB, ${(b.gzip / 1024).toFixed(1)} KB gzip`).join('; ')}.` : `\nDevice bundles: ${r.bundles.note}.`);
 }
+if (r.engines && typeof r.engines === 'object' && r.engines.rows.length) {
+  const { formatEngineMarkdown } = await import('../engines.js');
+  out.push(`\nEngines (desktop runs of the device engines, this run's engines section, \`bench/engines.ts\`; CPU time of the engine, medians of ${r.engines.runs} after a warm-up):\n`);
+  out.push(formatEngineMarkdown(r.engines));
+} else if (r.engines) out.push(`\nEngines: ${typeof r.engines === 'string' ? r.engines : 'no rows'}.`);
 if (r.model) {
   const md = r.model;
+  const ratios = md.profiles.filter((p) => p.cpuRatio).map((p) => `${p.short} ${p.cpuRatio!.value.toFixed(0)}x${p.cpuRatio!.hostCoreMark ? ` (this machine's CoreMark ${Math.round(p.cpuRatio!.hostCoreMark).toLocaleString('en-US')} from the probes' reference kernel in ${p.engine}, over the ESP32's ${p.cpuRatio!.deviceCoreMark})` : ''}`).join('; ');
   const desktop = r.handshakes?.modes;
-  out.push(`\n**Device cost model** (\`bench/model/\`): a MODEL, not a measurement. One handshake per mode is counted (hash compression blocks, AES and GHASH blocks, modular multiplications by operand size, the fixed per-operation work -- hash and HMAC digests, HMAC keyings, state copies, AEAD calls --, bytes, round trips) and multiplied by a device profile's unit costs (\`bench/model/profiles/*.json\`, each figure with its source, estimates marked). The engine profiles' unit costs are measured inside xst (with the XS bundle's provider) and Espruino (with the device bundle) on this machine in the same run, by probes separate from the runs they are checked against, and divided by a CoreMark ratio (32x).\n`);
+  out.push(`\n**Device cost model** (\`bench/model/\`): a MODEL, not a measurement. One handshake per mode is counted (hash compression blocks, AES and GHASH blocks, modular multiplications by operand size, the fixed per-operation work -- hash and HMAC digests, HMAC keyings, state copies, AEAD calls --, bytes, round trips) and multiplied by a device profile's unit costs (\`bench/model/profiles/*.json\`, each figure with its source, estimates marked). The engine profiles' unit costs are measured inside xst (with the XS bundle's provider) and Espruino (with the device bundle) on this machine in the same run, by probes separate from the runs they are checked against, and scaled by this machine's speed over the ESP32's in CoreMark: ${ratios}.\n`);
   const withUnit = (v: number) => (v >= 10_000 ? `${(v / 1000).toFixed(0)} s` : `${msf(v)} ms`);
   out.push(table(['mode', 'device (its manual)', ...md.profiles.map((p) => `model: ${p.short}`), 'microtls here, measured'],
     DEVICE_MODES.map((dm) => [dm.label, `${dm.deviceText} ms`, ...md.profiles.map((p) => withUnit(md.predictions[p.id]![dm.id].totalMs)),
