@@ -189,6 +189,19 @@ async function transportRows(engine: string, runner: LiveRunner, peers: PeerInfo
  */
 const LIVE_HANDSHAKES_PER_RUN = 3;
 
+/**
+ * How a mode's CPU times spread. An engine that collects garbage inside some handshakes and not
+ * others (XS) gives two groups, and which one the median falls in can change from run to run:
+ * this says how many handshakes ran well above the fastest.
+ */
+export function cpuSpread(cpu: readonly number[]): string {
+  const sorted = [...cpu].sort((a, b) => a - b);
+  const fastest = sorted[0]!;
+  const slow = sorted.filter((v) => v > fastest * 1.25).length;
+  const f = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
+  return `CPU ${f(fastest)}-${f(sorted[sorted.length - 1]!)} ms over ${sorted.length} handshakes; ${slow} of them over 1.25x the fastest`;
+}
+
 /** The device's five modes and the MQTT round trip, each the median of LIVE_HANDSHAKES_PER_RUN x `runs` after a warm-up. */
 async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, runs: number): Promise<EngineRow[]> {
   const modes: [string, Record<string, unknown>][] = [
@@ -227,7 +240,7 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
       }
     }
     rows.push({ engine, case: name, value: note ? undefined : median(times), unit: 'ms', ...(note ? { note } : {}) });
-    rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(cpu), unit: 'ms', ...(suite ? { suite } : {}) });
+    rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(cpu), unit: 'ms', ...(suite ? { suite } : {}), ...(cpu.length > 2 ? { note: cpuSpread(cpu) } : {}) });
   }
   if (kernel.length) rows.push({ engine, case: LIVE_KERNEL_CASE, value: median(kernel), unit: 'us' });
   if (peers.mqttsPort) {
