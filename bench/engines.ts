@@ -66,6 +66,8 @@ export interface EngineRow {
   readonly note?: string;
   /** A live handshake's negotiated suite (to compare with the counted one). */
   readonly suite?: string;
+  /** Live modes: the reference kernel's median over the runs of this mode alone, us per iteration (the machine's speed while this mode ran). */
+  readonly kernelUs?: number;
 }
 
 export interface EngineBenchResult {
@@ -216,6 +218,7 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
   for (const [name, params] of modes) {
     const times: number[] = [];
     const cpu: number[] = [];
+    const modeKernel: number[] = [];
     let note: string | undefined;
     let suite: string | undefined;
     for (let i = 0; i <= runs * LIVE_HANDSHAKES_PER_RUN; i++) {
@@ -225,7 +228,10 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
       const k0 = runner.cpuMs();
       await runner.run('kernel', { rounds: KERNEL_ROUNDS });
       const k1 = runner.cpuMs();
-      if (i > 0 && k0 !== undefined && k1 !== undefined) kernel.push(((k1 - k0) * 1000) / (KERNEL_ROUNDS * 1024));
+      if (i > 0 && k0 !== undefined && k1 !== undefined) {
+        kernel.push(((k1 - k0) * 1000) / (KERNEL_ROUNDS * 1024));
+        modeKernel.push(kernel[kernel.length - 1]!);
+      }
       const c0 = runner.cpuMs();
       const r = await runner.run<TlsOutcome>('tls', params);
       const c1 = runner.cpuMs();
@@ -240,7 +246,8 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
       }
     }
     rows.push({ engine, case: name, value: note ? undefined : median(times), unit: 'ms', ...(note ? { note } : {}) });
-    rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(cpu), unit: 'ms', ...(suite ? { suite } : {}), ...(cpu.length > 2 ? { note: cpuSpread(cpu) } : {}) });
+    rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(cpu), unit: 'ms', ...(suite ? { suite } : {}), ...(cpu.length > 2 ? { note: cpuSpread(cpu) } : {}),
+      ...(modeKernel.length ? { kernelUs: median(modeKernel) } : {}) });
   }
   if (kernel.length) rows.push({ engine, case: LIVE_KERNEL_CASE, value: median(kernel), unit: 'us' });
   if (peers.mqttsPort) {

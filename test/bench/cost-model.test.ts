@@ -12,7 +12,7 @@ import { FIXTURE } from '../../bench/model/engine-costs.js';
 import { predict } from '../../bench/model/predict.js';
 import { loadProfiles, type DeviceProfile } from '../../bench/model/profile.js';
 import { loadCalibration, type HostCalibration } from '../../bench/model/host-speed.js';
-import { withMeasuredCosts } from '../../bench/model/run-model.js';
+import { checkLive, withMeasuredCosts, type ModelResults } from '../../bench/model/run-model.js';
 import type { EngineMeasurement, MeasuredUnits } from '../../bench/model/engine-costs.js';
 
 const work: WorkCounts = {
@@ -115,13 +115,29 @@ test('every shipped profile has unit costs, a link, and a source per figure it c
   }
 });
 
+const units = (k: number): MeasuredUnits => ({
+  sha1Block: 5 * k, sha256Block: 7 * k, sha512Block: 11 * k, hashCall: 13 * k, hashClone: 3 * k, hmacCall: 17 * k, hmacKeySetup: 19 * k,
+  hmacClone: 2 * k, aesBlock: 23 * k, aesKeySetup: 29 * k, aeadCall: 31 * k, ghashBlock: 37 * k, modMul: { '2048': 4000 * k },
+  certificatePerByte: 0.5 * k, protocolPerByte: 0.25 * k, perHandshake: 0,
+} as MeasuredUnits);
+
+test('a live row is scaled by the machine\'s speed while its own mode ran, where the bench timed the kernel per mode', () => {
+  const m: EngineMeasurement = { engine: 'xsnap', units: units(1), kernelUs: 0.1, notes: [] };
+  const r = { measurements: [m], counts: { none: work, verify: work }, countsWarm: {} } as unknown as ModelResults;
+  const rows = [
+    { engine: 'xsnap', case: 'handshake, no verification: engine busy', value: 10, unit: 'ms', kernelUs: 0.2 },
+    { engine: 'xsnap', case: 'handshake, verification: engine busy', value: 10, unit: 'ms' },
+    { engine: 'xsnap', case: 'reference kernel between the live handshakes: engine busy', value: 0.15, unit: 'us' },
+  ];
+  const [none, verify] = checkLive(r, { rows });
+  assert.ok(Math.abs(none!.speedFactor! - 2) < 1e-9, 'its own mode\'s kernel: twice the probes\'');
+  assert.ok(Math.abs(verify!.speedFactor! - 1.5) < 1e-9, 'no kernel of its own: the run\'s');
+  const unscaled = (c: typeof none) => (c!.unscaledError! + 1) * c!.measuredMs!;
+  assert.ok(Math.abs(none!.predictedMs - 2 * unscaled(none)) < 1e-9 && Math.abs(verify!.predictedMs - 1.5 * unscaled(verify)) < 1e-9);
+});
+
 test('an engine profile\'s device costs do not depend on how fast the development machine ran: its kernel gives the run\'s CoreMark', () => {
   const cal: HostCalibration = { coremark: 40000, coremarkRuns: [40000], coremarkBuild: 't', kernelUs: { espruino: 2.5 }, measuredAt: 't', machine: 't' };
-  const units = (k: number): MeasuredUnits => ({
-    sha1Block: 5 * k, sha256Block: 7 * k, sha512Block: 11 * k, hashCall: 13 * k, hashClone: 3 * k, hmacCall: 17 * k, hmacKeySetup: 19 * k,
-    hmacClone: 2 * k, aesBlock: 23 * k, aesKeySetup: 29 * k, aeadCall: 31 * k, ghashBlock: 37 * k, modMul: { '2048': 4000 * k },
-    certificatePerByte: 0.5 * k, protocolPerByte: 0.25 * k, perHandshake: 0,
-  } as MeasuredUnits);
   const run = (k: number, kernelUs: number): EngineMeasurement => ({ engine: 'espruino', units: units(k), kernelUs, notes: [] });
   const esp = loadProfiles().find((p) => p.id === 'esp32-espruino')!;
   assert.ok(esp.cpuRatio?.deviceCoreMark, 'the profile names the device\'s CoreMark');
