@@ -46,6 +46,7 @@ import { JITLESS, machineInfo, machineLines } from './lib/machine.js';
 import { summarize, type Summary } from './lib/stats.js';
 import { ms, printTable, ratio } from './lib/table.js';
 import { DEVICE_MODES, type DeviceModeId } from './model/device-modes.js';
+import { KERNEL_FUNCTION, KERNEL_ROUNDS } from './model/kernel.js';
 
 const ROUNDS = Number(process.argv[2] ?? process.env.BENCH_ROUNDS ?? (JITLESS ? 20 : 60));
 const WARMUP = JITLESS ? 1 : 3;
@@ -70,6 +71,12 @@ export interface HandshakeMode {
   id: DeviceModeId;
   label: string;
   rows: HandshakeRow[];
+  /**
+   * Under --jitless: the cost model's reference kernel (kernel.ts), us per iteration of CPU time,
+   * the median of one timing per round of this mode: the machine's speed while it ran, which the
+   * model's check compares with its probes'.
+   */
+  kernelUs?: number;
 }
 export interface HandshakeResults {
   jitless: boolean;
@@ -275,9 +282,19 @@ export async function runHandshakes(pki: BenchPki, rounds = ROUNDS): Promise<Han
   const cpu = new Map<string, number[]>();
   const failed = new Map<string, string>();
   const key = (m: string, c: string) => `${m}\u0000${c}`;
+  // The same loop text the probes time, so both run the same bytecode.
+  const kernel = JITLESS ? (new Function(`${KERNEL_FUNCTION}\nreturn kernel;`)() as (rounds: number) => number) : undefined;
+  const kernels = new Map<DeviceModeId, number[]>();
   try {
     for (let r = -WARMUP; r < rounds; r++) {
       for (const { mode, clients } of plan) {
+        if (kernel && r >= 0) {
+          const k0 = process.cpuUsage();
+          kernel(KERNEL_ROUNDS);
+          const d = process.cpuUsage(k0);
+          if (!kernels.has(mode.id)) kernels.set(mode.id, []);
+          kernels.get(mode.id)!.push((d.user + d.system) / (KERNEL_ROUNDS * 1024));
+        }
         for (const c of clients) {
           const k = key(mode.id, c.name);
           if (failed.has(k)) continue;
@@ -307,9 +324,11 @@ export async function runHandshakes(pki: BenchPki, rounds = ROUNDS): Promise<Han
   const modes: HandshakeMode[] = plan.map(({ mode, clients }) => {
     const med = (c: string) => summarize(samples.get(key(mode.id, c)) ?? []).median;
     const cpuMed = (c: string) => summarize(cpu.get(key(mode.id, c)) ?? []).median;
+    const k = kernels.get(mode.id);
     return {
       id: mode.id,
       label: mode.label,
+      ...(k?.length ? { kernelUs: summarize(k).median } : {}),
       rows: clients.map((c) => {
         const s = summarize(samples.get(key(mode.id, c.name)) ?? []);
         const cm = cpuMed(c.name);

@@ -265,6 +265,8 @@ export function checkLive(r: ModelResults, bench: EngineBenchForModel): ModelChe
 export interface LiveHandshakeMode {
   id: DeviceModeId;
   rows: { client: string; cpuMedian?: number }[];
+  /** The reference kernel timed once per round of this mode, us per iteration (bench/handshakes.ts). */
+  kernelUs?: number;
 }
 
 /**
@@ -290,9 +292,18 @@ export function checkJitlessLive(r: ModelResults, modes: readonly LiveHandshakeM
     const w = mode.id === 'verify' ? r.counts[mode.id] : r.countsWarm[mode.id] ?? r.counts[mode.id];
     const p = predict(w, thisMachine(m)).parts;
     const host = tcp(w.roundTrips);
-    const predicted = p.hash + p.aes + p.publicKey + p.protocol + (host ?? 0);
+    // The machine's speed while this mode ran against while the probes ran (minutes apart in one
+    // report), as in the engines bench's check; the socket work was measured beside the handshakes.
+    const speed = mode.kernelUs !== undefined && m.kernelUs > 0 ? mode.kernelUs / m.kernelUs : undefined;
+    const engineMs = p.hash + p.aes + p.publicKey + p.protocol;
+    const predicted = engineMs * (speed ?? 1) + (host ?? 0);
     const label = DEVICE_MODES.find((d) => d.id === mode.id)!.label;
-    out.push({ engine: 'node --jitless', what: `live ${label}, ${client}, client CPU${host === undefined ? ' (no TCP-only row: socket work not added)' : `, + ${host.toFixed(2)} ms TCP-only socket work`}`, predictedMs: predicted, measuredMs: row.cpuMedian, error: predicted / row.cpuMedian - 1 });
+    out.push({
+      engine: 'node --jitless',
+      what: `live ${label}, ${client}, client CPU${speed === undefined ? '' : `, engine work x ${speed.toFixed(2)} (reference kernel)`}${host === undefined ? ' (no TCP-only row: socket work not added)' : `, + ${host.toFixed(2)} ms TCP-only socket work`}`,
+      predictedMs: predicted, measuredMs: row.cpuMedian, error: predicted / row.cpuMedian - 1,
+      ...(speed !== undefined ? { speedFactor: speed, speedApplied: true, unscaledError: (engineMs + (host ?? 0)) / row.cpuMedian - 1 } : {}),
+    });
   }
   return out;
 }

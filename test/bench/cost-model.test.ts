@@ -12,7 +12,7 @@ import { FIXTURE } from '../../bench/model/engine-costs.js';
 import { predict } from '../../bench/model/predict.js';
 import { loadProfiles, type DeviceProfile } from '../../bench/model/profile.js';
 import { loadCalibration, type HostCalibration } from '../../bench/model/host-speed.js';
-import { checkLive, withMeasuredCosts, type ModelResults } from '../../bench/model/run-model.js';
+import { checkJitlessLive, checkLive, withMeasuredCosts, type ModelResults } from '../../bench/model/run-model.js';
 import type { EngineMeasurement, MeasuredUnits } from '../../bench/model/engine-costs.js';
 
 const work: WorkCounts = {
@@ -134,6 +134,17 @@ test('a live row is scaled by the machine\'s speed while its own mode ran, where
   assert.ok(Math.abs(verify!.speedFactor! - 1.5) < 1e-9, 'no kernel of its own: the run\'s');
   const unscaled = (c: typeof none) => (c!.unscaledError! + 1) * c!.measuredMs!;
   assert.ok(Math.abs(none!.predictedMs - 2 * unscaled(none)) < 1e-9 && Math.abs(verify!.predictedMs - 1.5 * unscaled(verify)) < 1e-9);
+});
+
+test('the handshake section\'s --jitless rows are scaled by the kernel timed in that section, against the probes\'', () => {
+  const m: EngineMeasurement = { engine: 'node --jitless', units: units(1), kernelUs: 0.03, notes: [] };
+  const r = { measurements: [m], counts: { none: work, verify: work }, countsWarm: {} } as unknown as ModelResults;
+  const rows = (cpu: number) => [{ client: 'microtls (noble provider)', cpuMedian: cpu }, { client: 'TCP only, 2 round trips (no TLS)', cpuMedian: 0.5 }];
+  const [slow, plain] = checkJitlessLive(r, [{ id: 'none', rows: rows(10), kernelUs: 0.045 }, { id: 'none', rows: rows(10) }]);
+  assert.ok(Math.abs(slow!.speedFactor! - 1.5) < 1e-9);
+  assert.is(plain!.speedFactor, undefined, 'no kernel timed: no scaling');
+  // The engine's work is scaled; the socket work, measured in the section itself, is not.
+  assert.ok(Math.abs(slow!.predictedMs - 0.5 - 1.5 * (plain!.predictedMs - 0.5)) < 1e-9, `${slow!.predictedMs} vs ${plain!.predictedMs}`);
 });
 
 test('an engine profile\'s device costs do not depend on how fast the development machine ran: its kernel gives the run\'s CoreMark', () => {
