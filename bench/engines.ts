@@ -54,6 +54,7 @@ import type { DeviceModeId } from './model/device-modes.js';
 import { checkLive, printModel, runModel, type ModelCheckRow } from './model/run-model.js';
 import { bracketed, measureBundled, measureEspruino, type EngineMeasurement } from './model/engine-costs.js';
 import { KERNEL_ROUNDS, LIVE_KERNEL_CASE } from './model/kernel.js';
+import { cpuSpread } from './lib/stats.js';
 import { createBenchPki } from './lib/bench-pki.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -190,19 +191,6 @@ async function transportRows(engine: string, runner: LiveRunner, peers: PeerInfo
  * moves by a third from run to run. A handshake here takes milliseconds.
  */
 const LIVE_HANDSHAKES_PER_RUN = 3;
-
-/**
- * How a mode's CPU times spread. An engine that collects garbage inside some handshakes and not
- * others (XS) gives two groups, and which one the median falls in can change from run to run:
- * this says how many handshakes ran well above the fastest.
- */
-export function cpuSpread(cpu: readonly number[]): string {
-  const sorted = [...cpu].sort((a, b) => a - b);
-  const fastest = sorted[0]!;
-  const slow = sorted.filter((v) => v > fastest * 1.25).length;
-  const f = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
-  return `CPU ${f(fastest)}-${f(sorted[sorted.length - 1]!)} ms over ${sorted.length} handshakes; ${slow} of them over 1.25x the fastest`;
-}
 
 /** The device's five modes and the MQTT round trip, each the median of LIVE_HANDSHAKES_PER_RUN x `runs` after a warm-up. */
 async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, runs: number): Promise<EngineRow[]> {

@@ -21,3 +21,16 @@ export function median(xs: readonly number[]): number {
 export function summarize(xs: readonly number[]): Summary {
   return { n: xs.length, median: median(xs), p90: quantile(xs, 0.9) };
 }
+
+/**
+ * How a mode's CPU times spread. An engine that collects garbage inside some handshakes and not
+ * others (XS) gives two groups, and which one the median falls in can change from run to run:
+ * this says how many handshakes ran well above the fastest.
+ */
+export function cpuSpread(cpu: readonly number[]): string {
+  const sorted = [...cpu].sort((a, b) => a - b);
+  const fastest = sorted[0]!;
+  const slow = sorted.filter((v) => v > fastest * 1.25).length;
+  const f = (v: number) => (v < 10 ? v.toFixed(1) : v.toFixed(0));
+  return `CPU ${f(fastest)}-${f(sorted[sorted.length - 1]!)} ms over ${sorted.length} handshakes; ${slow} of them over 1.25x the fastest`;
+}

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { enginePath } from '../../test/helpers/engines.js';
 import { espruinoBundle } from '../../test/helpers/espruino.js';
-import { median } from '../lib/stats.js';
+import { cpuSpread, median } from '../lib/stats.js';
 import { transportTermRows, type Flights } from '../lib/shaped-pong.js';
 import type { LiveTarget } from './count-live.js';
 import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
@@ -150,7 +150,7 @@ export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: 
       const bad = mine.find((s) => !s.end.ok || (m.id === 'resume') !== !!s.end.resumed);
       const ok = mine.filter((s) => s.end.run! > 0).map((s) => s.ms);
       rows.push({ engine, case: `${caseOf(m.id)}: engine busy`, value: bad ? undefined : median(ok), unit: 'ms',
-        ...(bad ? { note: bad.end.ok ? 'not resumed' : String(bad.end.message) } : {}), ...(mine[0]?.end.suite ? { suite: mine[0].end.suite } : {}) });
+        ...(bad ? { note: bad.end.ok ? 'not resumed' : String(bad.end.message) } : ok.length > 2 ? { note: cpuSpread(ok) } : {}), ...(mine[0]?.end.suite ? { suite: mine[0].end.suite } : {}) });
     }
     const samples: { flights: Flights; ms: number }[] = [];
     shapes.forEach((shape, k) => {

@@ -1,7 +1,7 @@
 /** The engines bench's note on how a mode's CPU times spread (two groups where an engine collects garbage in some handshakes). */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { cpuSpread } from '../../bench/engines.js';
+import { cpuSpread } from '../../bench/lib/stats.js';
 
 test('counts the handshakes well above the fastest, whatever their order', () => {
   assert.is(cpuSpread([40.2, 61.4, 39.8, 72.3, 41, 58.9]), 'CPU 40-72 ms over 6 handshakes; 3 of them over 1.25x the fastest');
