@@ -234,7 +234,7 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
       }
     }
     rows.push({ engine, case: name, value: note ? undefined : median(times), unit: 'ms', ...(note ? { note } : {}) });
-    rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(cpu), unit: 'ms', ...(suite ? { suite } : {}), ...(cpu.length > 2 ? { note: cpuSpread(cpu) } : {}),
+    rows.push({ engine, case: `${name}: engine busy`, value: note ? undefined : median(cpu), unit: 'ms', ...(suite ? { suite } : {}), ...(note ? { note } : cpu.length > 2 ? { note: cpuSpread(cpu) } : {}),
       ...(modeKernel.length ? { kernelUs: median(modeKernel) } : {}) });
   }
   if (kernel.length) rows.push({ engine, case: LIVE_KERNEL_CASE, value: median(kernel), unit: 'us' });

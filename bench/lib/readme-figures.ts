@@ -100,7 +100,7 @@ if (r.bundles) {
 }
 if (r.engines && typeof r.engines === 'object' && r.engines.rows.length) {
   const { formatEngineMarkdown } = await import('../engines.js');
-  out.push(`\nEngines (desktop runs of the device engines, this run's engines section, \`bench/engines.ts\`; CPU time of the engine, medians of ${r.engines.runs} after a warm-up):\n`);
+  out.push(`\nEngines (desktop runs of the device engines, this run's engines section, \`bench/engines.ts\`; CPU time of the engine, medians of three handshakes in each of ${r.engines.runs} runs after a warm-up):\n`);
   out.push(formatEngineMarkdown(r.engines));
 } else if (r.engines) out.push(`\nEngines: ${typeof r.engines === 'string' ? r.engines : 'no rows'}.`);
 if (r.model) {

@@ -37,9 +37,3 @@ export function hostCoreMark(cal: HostCalibration, engine: string, kernelUs: num
   if (!(k && k > 0 && kernelUs > 0)) return undefined;
   return (cal.coremark * k) / kernelUs;
 }
-
-/** The development machine's speed over the device's for one run: its CoreMark (from the run's kernel) over the device's. */
-export function runCpuRatio(cal: HostCalibration, engine: string, kernelUs: number, deviceCoreMark: number): number | undefined {
-  const here = hostCoreMark(cal, engine, kernelUs);
-  return here === undefined ? undefined : here / deviceCoreMark;
-}

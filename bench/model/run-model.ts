@@ -17,7 +17,7 @@ import { countModes, type WorkCounts } from './count-modes.js';
 import { countReplay } from './count-replay.js';
 import { DEVICE_MODES, type DeviceModeId } from './device-modes.js';
 import { measureBundled, measureEspruino, unitCostsFrom, type EngineMeasurement } from './engine-costs.js';
-import { hostCoreMark, loadCalibration } from './host-speed.js';
+import { hostCoreMark, loadCalibration, type HostCalibration } from './host-speed.js';
 import { LIVE_KERNEL_CASE } from './kernel.js';
 import { loadProfiles, PROFILE_DIR, type DeviceProfile } from './profile.js';
 import { predict, type Prediction } from './predict.js';
@@ -75,11 +75,13 @@ function thisMachine(m: EngineMeasurement): DeviceProfile {
  * CoreMark while the probes ran (their reference kernel against the calibration's) over the
  * device's. Without a calibration for the engine the profile's stored ratio is used.
  */
-export function withMeasuredCosts(p: DeviceProfile, measurements: readonly EngineMeasurement[], date: string, cal = loadCalibration()): DeviceProfile {
+export function withMeasuredCosts(p: DeviceProfile, measurements: readonly EngineMeasurement[], date: string, cal: HostCalibration | null = loadCalibration() ?? null): DeviceProfile {
   const m = measurements.find((x) => x.engine === p.engine);
   if (!m || !p.cpuRatio) return p;
   const here = cal && p.engine ? hostCoreMark(cal, p.engine, m.kernelUs) : undefined;
-  const cpuRatio = here !== undefined && p.cpuRatio.deviceCoreMark ? { ...p.cpuRatio, value: here / p.cpuRatio.deviceCoreMark, hostCoreMark: here } : p.cpuRatio;
+  // The stored ratio's CoreMark belongs to the run that stored it, not to this one.
+  const { hostCoreMark: _stored, ...stored } = p.cpuRatio;
+  const cpuRatio = here !== undefined && p.cpuRatio.deviceCoreMark ? { ...stored, value: here / p.cpuRatio.deviceCoreMark, hostCoreMark: here } : stored;
   return { ...p, cpuRatio, costsUs: unitCostsFrom(m.units, 1 / cpuRatio.value), measuredOn: date };
 }
 

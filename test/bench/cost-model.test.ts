@@ -134,6 +134,12 @@ test('a live row is scaled by the machine\'s speed while its own mode ran, where
   assert.ok(Math.abs(verify!.speedFactor! - 1.5) < 1e-9, 'no kernel of its own: the run\'s');
   const unscaled = (c: typeof none) => (c!.unscaledError! + 1) * c!.measuredMs!;
   assert.ok(Math.abs(none!.predictedMs - 2 * unscaled(none)) < 1e-9 && Math.abs(verify!.predictedMs - 1.5 * unscaled(verify)) < 1e-9);
+  // With the same-shape transport measured live, only the engine's part is scaled.
+  const liveCounts = { none: { ...work, cipherSuite: 'TLS_RSA_WITH_AES_256_GCM_SHA384' } } as unknown as Parameters<typeof checkLive>[1]['liveCounts'];
+  const withTransport = [rows[0]!, { engine: 'xsnap', case: 'transport, TCP only (no TLS), shaped like no verification, 2 round trips, 2000 bytes: engine busy', value: 0.7, unit: 'ms' }];
+  const [t] = checkLive(r, { rows: withTransport, liveCounts });
+  assert.ok(Math.abs(t!.predictedMs - (2 * (unscaled(t) - 0.7) + 0.7)) < 1e-9, `${t!.predictedMs}: engine x 2 + 0.7 ms transport`);
+  assert.ok(t!.what.includes('+ 0.70 ms transport'), t!.what);
 });
 
 test('the handshake section\'s --jitless rows are scaled by the kernel timed in that section, against the probes\'', () => {
@@ -165,6 +171,8 @@ test('an engine profile\'s device costs do not depend on how fast the developmen
   // An engine the calibration does not hold keeps the profile's stored ratio.
   const none = withMeasuredCosts(esp, [run(1, 2.5)], 'd', { ...cal, kernelUs: {} });
   assert.is(none.cpuRatio!.value, esp.cpuRatio!.value);
+  assert.is(none.cpuRatio!.hostCoreMark, undefined, 'no CoreMark claimed for this run: the stored one was another run\'s');
+  assert.is(withMeasuredCosts(esp, [run(1, 2.5)], 'd', null).cpuRatio!.value, esp.cpuRatio!.value, 'no calibration at all');
 });
 
 test('the shipped calibration holds a CoreMark and a kernel time for each engine profile\'s engine', () => {
