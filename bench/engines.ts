@@ -217,8 +217,9 @@ async function liveRows(engine: string, runner: LiveRunner, peers: PeerInfo, run
       await runner.run('kernel', { rounds: KERNEL_ROUNDS });
       const k1 = runner.cpuMs();
       if (i > 0 && k0 !== undefined && k1 !== undefined) {
-        kernel.push(((k1 - k0) * 1000) / (KERNEL_ROUNDS * 1024));
-        modeKernel.push(kernel[kernel.length - 1]!);
+        const us = ((k1 - k0) * 1000) / (KERNEL_ROUNDS * 1024);
+        kernel.push(us);
+        modeKernel.push(us);
       }
       const c0 = runner.cpuMs();
       const r = await runner.run<TlsOutcome>('tls', params);

@@ -125,7 +125,8 @@ export async function runModel(pki: BenchPki, opts: { updateProfiles?: boolean; 
   measurements.sort((a, b) => order.indexOf(a.engine) - order.indexOf(b.engine));
 
   const date = opts.measuredOn ?? new Date().toISOString().slice(0, 10);
-  const profiles = loadProfiles().map((p) => withMeasuredCosts(p, measurements, date)).filter(usable);
+  const cal = loadCalibration() ?? null;
+  const profiles = loadProfiles().map((p) => withMeasuredCosts(p, measurements, date, cal)).filter(usable);
   if (opts.updateProfiles) {
     for (const p of profiles) {
       if (!p.engine || !p.measuredOn) continue;
