@@ -46,4 +46,35 @@ run(`inside Espruino: after the first verified TLS connection, more of them leav
   }
 });
 
+// The pattern of a device that only checks it can connect, and the bench's: end() at once,
+// inside connect()'s `.then`, no data. That callback must not run under the engine's frames.
+const AT_ONCE = `
+var usage = [];
+function one(next) {
+  microtls.connect({ host: '127.0.0.1', port: PORT, servername: 'localhost', verify: VERIFY, ca: CA, timeout: 60000 }).then(function (s) {
+    s.on('close', function () { setTimeout(function () { usage.push(process.memory().usage); next(); }, 200); });
+    s.end();
+  }, function (e) { out({ event: 'failed', name: e.codeName, message: String(e.message) }); done(); });
+}
+function loop(i) { if (i === 4) { out({ event: 'usage', usage: usage }); done(); return; } one(function () { loop(i + 1); }); }
+loop(0);
+`;
+
+for (const verify of [false, true]) {
+  run(`inside Espruino: connections ended at once in connect()'s .then (${verify ? 'verified' : 'no verification'}) leave the variables in use flat${enginePath('espruino') ? '' : ` — ${engineMissing('espruino')}`}`, async () => {
+    const pki = createTestPki();
+    const server = await startSServer();
+    try {
+      const r = await runInEspruino(AT_ONCE, { PORT: server.port, CA: pki.caCertPem, VERIFY: verify }, 180_000);
+      const usage = eventOf(r, 'usage').usage as number[];
+      assert.is(usage.length, 4);
+      for (let i = 2; i < usage.length; i++) {
+        assert.ok(usage[i]! - usage[1]! <= 40 * (i - 1), `connection ${i + 1} left ${usage[i]! - usage[i - 1]!} variables behind (in use after each: ${usage.join(', ')})`);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+}
+
 test.run();
