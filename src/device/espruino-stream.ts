@@ -179,8 +179,13 @@ export abstract class EspruinoStream extends Emitter<EspruinoStreamEvents> {
     this.waiting = [];
     this.pending = 0;
     for (const cb of waiting) cb(err ?? new MicroTlsError('NET_CONN_RESET', 'connection closed before the data was sent'));
-    if (err) this.emitAfterData(['error', err]);
-    this.emitAfterData(['close']);
+    // From a timer, as Node emits them: end() is often called from a listener or a promise's
+    // callback, and the frames of emitting here on top of those would hold more than 15 locks
+    // on this socket at once, after which Espruino never frees it (espruino/Espruino#2616).
+    setTimeout(() => {
+      if (err) this.emitAfterData(['error', err]);
+      this.emitAfterData(['close']);
+    }, 0);
   }
 
   private emitTail(event: TailEvent): void {
