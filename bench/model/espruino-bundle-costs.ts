@@ -165,6 +165,9 @@ report('kernelUs', (kernelFirst + perUnit(kernelRun, KERNEL_ROUNDS * 1024, 100))
 var g1 = glueOnce();
 if (g1.err || !g1.closed) print('MICROTLS-GLUE-FAILED ' + (g1.err ? g1.err.codeName + ': ' + g1.err.message : 'no close'));
 else report('protocolGluePerByte', perUnit(glueOnce, G.bytes, 100));
+// The heap the probes ran in, without a collection, beside the live runs' (espruino-live.ts).
+var heapNow = process.memory(false);
+print('MICROTLS-HEAP ' + heapNow.usage + ' ' + heapNow.total);
 print('MICROTLS-DONE');
 quit();
 `;
@@ -268,6 +271,8 @@ export async function measureEspruinoBundle(espruino: string, fixtureText: strin
   if (Object.keys(units).length) out.units = units;
   const glueFault = probes.split('\n').find((l) => l.startsWith('MICROTLS-GLUE-FAILED '));
   if (glueFault) notes.push(`the protocol probe (tape replay) failed in Espruino: ${glueFault.slice('MICROTLS-GLUE-FAILED '.length).trim()}`);
+  const heap = /^MICROTLS-HEAP (\d+) (\d+)/m.exec(probes);
+  if (heap) notes.push(`the probes' heap at their end: ${Number(heap[1]).toLocaleString('en-US')} of ${Number(heap[2]).toLocaleString('en-US')} variables`);
   if (!probes.includes('MICROTLS-DONE')) notes.push(`unit probes with the device bundle stopped after ${Object.keys(units).join(', ') || 'none'}: ${firstFault(probes)}`);
   const replay = await runEspruino(espruino, `${bundle}\n${data}${COMMON}${REPLAY}`, 60_000);
   const ok = replay.split('\n').find((l) => l.startsWith('MICROTLS-REPLAY '));

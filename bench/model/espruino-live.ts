@@ -91,7 +91,9 @@ MODES.forEach(function (mode) {
     var n = mode === 'resume' ? RESUME_BATCH : 1;
     // The machine's speed just before the run, on the same clock (kernel.ts, for the model's check).
     jobs.push(function (next) { var c0 = cpuMs(); kernel(KERNEL_ROUNDS); out({ event: 'kernel', run: i, us: (cpuMs() - c0) * 1000 / (KERNEL_ROUNDS * 1024) }); next(); });
-    jobs.push(function (next) { var c0 = cpuMs(); hsRepeat(mode, n, function (r) { r.ms = (cpuMs() - c0) / n; r.event = 'run'; r.mode = mode; r.run = i; out(r); next(); }); });
+    // The heap after the run, without a collection (process.memory(false)): Espruino's cost per
+    // allocation depends on how full and how fragmented its variable store is.
+    jobs.push(function (next) { var c0 = cpuMs(); hsRepeat(mode, n, function (r) { r.ms = (cpuMs() - c0) / n; var h = process.memory(false); r.heap = [h.usage, h.total]; r.event = 'run'; r.mode = mode; r.run = i; out(r); next(); }); });
   })(i);
 });
 SHAPES.forEach(function (shape, k) {
@@ -103,7 +105,7 @@ function step() { var j = jobs.shift(); if (j) setTimeout(function () { j(step);
 step();
 `;
 
-interface Run { ms: number; us?: number; event?: string; ok?: boolean; message?: string; mode?: DeviceModeId; shape?: number; run?: number; resumed?: boolean; suite?: string }
+interface Run { ms: number; us?: number; heap?: [number, number]; event?: string; ok?: boolean; message?: string; mode?: DeviceModeId; shape?: number; run?: number; resumed?: boolean; suite?: string }
 
 function runEspruino(bin: string, dir: string, file: string, timeoutMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -149,8 +151,11 @@ export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: 
       const mine = spans.filter((s) => s.end.mode === m.id);
       const bad = mine.find((s) => !s.end.ok || (m.id === 'resume') !== !!s.end.resumed);
       const ok = mine.filter((s) => s.end.run! > 0).map((s) => s.ms);
+      const spread = ok.length > 2 ? [cpuSpread(ok)] : [];
+      const heap = heapRange(mine.map((s) => s.end.heap));
       rows.push({ engine, case: `${caseOf(m.id)}: engine busy`, value: bad ? undefined : median(ok), unit: 'ms',
-        ...(bad ? { note: bad.end.ok ? 'not resumed' : String(bad.end.message) } : ok.length > 2 ? { note: cpuSpread(ok) } : {}), ...(mine[0]?.end.suite ? { suite: mine[0].end.suite } : {}) });
+        ...(bad ? { note: bad.end.ok ? 'not resumed' : String(bad.end.message) } : spread.length || heap ? { note: [...spread, ...(heap ? [heap] : [])].join('; ') } : {}),
+        ...(mine[0]?.end.suite ? { suite: mine[0].end.suite } : {}) });
     }
     const samples: { flights: Flights; ms: number }[] = [];
     shapes.forEach((shape, k) => {
@@ -166,6 +171,16 @@ export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** "heap after the runs 21,500-23,900 of 32,768 variables", from the runs' [usage, total] readings. */
+export function heapRange(readings: readonly ([number, number] | undefined)[]): string | undefined {
+  const got = readings.filter((h): h is [number, number] => Array.isArray(h) && h.length === 2);
+  if (!got.length) return undefined;
+  const used = got.map((h) => h[0]);
+  const totals = [...new Set(got.map((h) => h[1]))].sort((a, b) => a - b);
+  const n = (v: number) => v.toLocaleString('en-US');
+  return `heap after the runs ${n(Math.min(...used))}-${n(Math.max(...used))} of ${totals.map(n).join(' / ')} variables`;
 }
 
 const caseOf = (id: DeviceModeId) => ({
