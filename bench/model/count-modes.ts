@@ -69,6 +69,8 @@ export interface WorkCounts {
    * a resumption included, which checks no chain but binds the session to the verifier's trust id.
    */
   verifierBuilds?: number;
+  /** Of `verifications`, those by a verifier without caches: the CA parsed and the signature checked again, and what that check does besides (UnitCosts.coldVerifyCall). */
+  coldVerifications?: number;
   /** Full handshake (the server decrypts a premaster secret) or resumed. */
   resumed: boolean;
 }
@@ -213,6 +215,7 @@ export async function countModes(pki: BenchPki, warm?: Partial<Record<DeviceMode
         first.destroy();
       }
       const work = await countHandshake(counting, options(session), verify ? pki.caPem : undefined);
+      work.coldVerifications = work.verifications ?? 0;
       if (work.resumed !== (mode.id === 'resume')) throw new Error(`${mode.id}: resumed is ${work.resumed}`);
       out[mode.id] = work;
       if (warm && verify && mode.id !== 'resume') {

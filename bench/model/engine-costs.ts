@@ -70,6 +70,8 @@ export interface MeasuredUnits {
   verifyCall?: number;
   /** Building that verifier from the CA text alone, which every connection that verifies pays, a resumption too (absent where not probed). */
   verifierBuild?: number;
+  /** A check by a verifier without caches, besides a reconnect's check, the CA's parse and digest and the signature's check (absent where not probed). */
+  coldVerifyCall?: number;
   /**
    * The protocol code's whole cost per wire byte: a recorded full handshake replayed with every
    * provider answer from a tape (tape-provider.ts), so no crypto runs (absent where not probed).
@@ -417,7 +419,7 @@ export async function measureEspruino(xstUnits: MeasuredUnits | undefined, xstKe
   if (b) {
     // What the device bundle runs, measured, replaces the estimates above figure by figure.
     const replaced: string[] = [];
-    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'hashCall', 'hashClone', 'hmacCall', 'hmacKeySetup', 'hmacClone', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'aeadCall', 'certificatePerByte', 'perHandshake', 'verifyCall', 'verifierBuild'] as const) {
+    for (const k of ['sha1Block', 'sha256Block', 'sha512Block', 'hashCall', 'hashClone', 'hmacCall', 'hmacKeySetup', 'hmacClone', 'aesBlock', 'ghashBlock', 'aesKeySetup', 'aeadCall', 'certificatePerByte', 'perHandshake', 'verifyCall', 'verifierBuild', 'coldVerifyCall'] as const) {
       if (b[k] !== undefined) {
         units[k] = b[k]!;
         replaced.push(k);
@@ -491,6 +493,7 @@ export function unitCostsFrom(m: MeasuredUnits, scale = 1): UnitCosts {
     ...(m.keyImport ? { keyImport: Object.fromEntries(Object.entries(m.keyImport).map(([k, v]) => [k, s(v)])) } : {}),
     ...(m.verifyCall !== undefined ? { verifyCall: s(m.verifyCall) } : {}),
     ...(m.verifierBuild !== undefined ? { verifierBuild: s(m.verifierBuild) } : {}),
+    ...(m.coldVerifyCall !== undefined ? { coldVerifyCall: s(m.coldVerifyCall) } : {}),
     protocolPerByte: s(m.protocolGluePerByte ?? m.protocolPerByte ?? 0),
     certificatePerByte: s(m.certificatePerByte),
     perHandshake: m.protocolGluePerByte !== undefined ? 0 : s(m.perHandshake),

@@ -10,12 +10,15 @@
  * so every probe runs for at least MIN_MS).
  */
 import '../../test/engines/replay-entry.js';
-import { getDefaultProvider, setDefaultProvider } from '../../hw/index.js';
+import { completeProvider, digest, getDefaultProvider, setDefaultProvider } from '../../hw/index.js';
 import { xsProvider } from '../../src/device/xs-provider.js';
 import { modExp, rsaPrivate } from '../../src/crypto/bigint.js';
 import { importPrivateKey } from '../../src/crypto/keys.js';
 import { concatBytes, fromHex, toHex, utf8Encode } from '../../src/encoding/bytes.js';
 import { parseCertificate } from '../../src/x509/certificate.js';
+import { createChainVerifier } from '../../src/x509/verifier.js';
+import { verifySignature } from '../../src/crypto/signature.js';
+import { decodePem } from '../../src/encoding/pem.js';
 import { createServerVerifier } from '../../src/handshake/server-verifier.js';
 import { TlsClient } from '../../src/handshake/client.js';
 import { parseCertificateMessage } from '../../src/handshake/certificate.js';
@@ -95,7 +98,7 @@ interface VerifyProbe { ca: string; chain: string[]; serverName: string }
  * its certificates (certificatePerByte): path building, the memo's look-up, names, dates, usages.
  * Microseconds each, or undefined when the chain does not verify here.
  */
-function verifyProbe(v: VerifyProbe): { verifyCall: number; verifierBuild: number } | undefined {
+function verifyProbe(v: VerifyProbe): { verifyCall: number; verifierBuild: number; coldVerifyCall?: number } | undefined {
   const build = () => createServerVerifier({ ca: v.ca, clock: { now: () => new Date() }, provider: getDefaultProvider() as never });
   const ctx = { chain: v.chain.map((h) => fromHex(h)), serverName: v.serverName };
   if (!build()(ctx).ok) return undefined;
@@ -103,7 +106,28 @@ function verifyProbe(v: VerifyProbe): { verifyCall: number; verifierBuild: numbe
   const parse = perUnit(() => ctx.chain.forEach((d) => parseCertificate(d)), 1);
   // The build alone is its own unit: a resumption pays it and checks no chain.
   const verifierBuild = perUnit(() => build(), 1);
-  return { verifyCall: Math.max(0, warm - parse - verifierBuild), verifierBuild };
+  const cold = coldVerifyProbe(v, ctx, warm);
+  return { verifyCall: Math.max(0, warm - parse - verifierBuild), verifierBuild, ...(cold !== undefined ? { coldVerifyCall: cold } : {}) };
+}
+
+/**
+ * A verifier without caches (every connection parses the CA and checks the signature, as a
+ * device that keeps no verdicts): what it costs besides a reconnect's check and what the counts
+ * charge apart -- the CA's parse (certificate bytes), the signature's check (products, hash
+ * blocks) and the CA's digest for the trust id (hash blocks).
+ */
+function coldVerifyProbe(v: VerifyProbe, ctx: { chain: Uint8Array[]; serverName: string }, warm: number): number | undefined {
+  const full = completeProvider(getDefaultProvider());
+  const checkCold = () => createChainVerifier({ trusted: v.ca, cache: false, clock: { now: () => new Date() }, provider: full, usage: 'serverAuth' })(ctx);
+  if (!checkCold().ok) return undefined;
+  const caDer = decodePem(v.ca)[0]!.der;
+  const ca = parseCertificate(caDer);
+  const leaf = parseCertificate(ctx.chain[0]!);
+  const cold = perUnit(checkCold, 1);
+  const parseCa = perUnit(() => parseCertificate(caDer), 1);
+  const signature = perUnit(() => verifySignature(full, ca.publicKey, leaf.signatureAlgorithm.hash, leaf.tbs, leaf.signature), 1);
+  const caDigest = perUnit(() => digest(full, 'sha256', caDer), 1);
+  return Math.max(0, cold - warm - parseCa - signature - caDigest);
 }
 
 function microtlsUnitCosts(certificateHex: string, flightHex?: string, keysPem?: string[], verifyJson?: string): string {

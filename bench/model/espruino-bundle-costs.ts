@@ -135,6 +135,18 @@ if (verifier()(vctx).ok) {
   var vbuild = perUnit(function () { verifier(); }, 1, 100);
   report('verifierBuild', vbuild);
   report('verifyCall', Math.max(0, warm - parse - vbuild));
+  // A verifier without caches, besides a reconnect's check, the CA's parse, the signature's check and the CA's digest (engine-entry.ts coldVerifyProbe).
+  var full = m.completeProvider(p);
+  var checkCold = function () { return m.createChainVerifier({ trusted: vp.ca, cache: false, clock: { now: function () { return new Date(); } }, provider: full, usage: 'serverAuth' })(vctx); };
+  if (checkCold().ok) {
+    var caDer = m.decodePem(vp.ca)[0].der, caCert = m.parseCertificate(caDer), leafCert = m.parseCertificate(vctx.chain[0]);
+    // Longer windows: the unit is a difference of figures ten times its size, each read in 10 ms ticks.
+    var cold = perUnit(checkCold, 1, 400);
+    var parseCa = perUnit(function () { m.parseCertificate(caDer); }, 1, 100);
+    var sigCheck = perUnit(function () { m.verifySignature(full, caCert.publicKey, leafCert.signatureAlgorithm.hash, leafCert.tbs, leafCert.signature); }, 1, 400);
+    var caDigest = perUnit(function () { m.digest(full, 'sha256', caDer); }, 1, 100);
+    report('coldVerifyCall', Math.max(0, cold - warm - parseCa - sigCheck - caDigest));
+  }
 }
 // The protocol code alone (engine-entry.ts's glue probe): a recorded handshake whose every
 // provider answer and random byte comes from a tape recorded under Node (glue-tape.ts).

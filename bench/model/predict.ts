@@ -43,7 +43,7 @@ export function predict(work: WorkCounts, profile: DeviceProfile): Prediction {
   }
   const bytes = work.bytesSent + work.bytesReceived;
   const protocol = bytes * c.protocolPerByte + work.certificateBytes * c.certificatePerByte + c.perHandshake + (work.verifications ?? 0) * (c.verifyCall ?? 0)
-    + (work.verifierBuilds ?? 0) * (c.verifierBuild ?? 0);
+    + (work.verifierBuilds ?? 0) * (c.verifierBuild ?? 0) + (work.coldVerifications ?? 0) * (c.coldVerifyCall ?? 0);
   const l = profile.link;
   const linkMs = work.roundTrips * l.rttMs + (bytes * 8) / l.kbps + (work.resumed ? l.serverResumedMs : l.serverFullMs);
   const parts = { hash: hash / 1000, aes: aes / 1000, publicKey: publicKey / 1000, protocol: protocol / 1000, link: linkMs };

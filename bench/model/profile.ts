@@ -44,6 +44,8 @@ export interface UnitCosts {
   verifyCall?: number;
   /** Per connection that verifies, resumed or not: its verifier built from the CA text (trust store look-up, trust id); absent: 0. */
   verifierBuild?: number;
+  /** Per chain checked by a verifier without caches (a device that keeps no verdicts), besides verifyCall and what is counted apart (the CA parsed, its digest, the signature checked); absent: 0. */
+  coldVerifyCall?: number;
   /** Per handshake, whatever else (state set-up, key schedule glue). */
   perHandshake: number;
 }

@@ -64,6 +64,18 @@ test('a prediction is the counted work times the unit costs, part by part', () =
   assert.ok(Math.abs(p.totalMs - (p.parts.hash + p.parts.aes + p.parts.publicKey + p.parts.protocol + p.parts.link)) < 1e-9);
 });
 
+test('a cold verification pays the cold check on top of a reconnect\'s check; a warm one does not', () => {
+  const costs = { ...profile.costsUs, verifyCall: 300, verifierBuild: 40, coldVerifyCall: 900 };
+  const p = { ...profile, costsUs: costs };
+  const warm = predict({ ...work, verifications: 1, verifierBuilds: 1 }, p).parts.protocol;
+  const cold = predict({ ...work, verifications: 1, verifierBuilds: 1, coldVerifications: 1 }, p).parts.protocol;
+  const none = predict(work, p).parts.protocol;
+  assert.is(Math.round((warm - none) * 1000), 340);
+  assert.is(Math.round((cold - warm) * 1000), 900);
+  // A profile without the unit (the reference MCU's) costs it as nothing.
+  assert.is(predict({ ...work, verifications: 1, verifierBuilds: 1, coldVerifications: 1 }, profile).parts.protocol, predict(work, profile).parts.protocol);
+});
+
 test('the products are those of the profile\'s backend; inversions, public-call and key-loading costs add where the profile has them', () => {
   const w: WorkCounts = { ...work, modMulLimb: { '2048': 19, '512': 300 }, modInverse: { '2048': 1 }, rsaPublicCalls: 2, keyImports: { '1024': 1 } };
   // Without those costs: the BigInt schedule's products only (as above).
