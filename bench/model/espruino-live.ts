@@ -151,10 +151,10 @@ export async function espruinoLiveRows(t: LiveTarget, pongPort: number, shapes: 
       const mine = spans.filter((s) => s.end.mode === m.id);
       const bad = mine.find((s) => !s.end.ok || (m.id === 'resume') !== !!s.end.resumed);
       const ok = mine.filter((s) => s.end.run! > 0).map((s) => s.ms);
-      const spread = ok.length > 2 ? [cpuSpread(ok)] : [];
       const heap = heapRange(mine.map((s) => s.end.heap));
+      const notes = [...(ok.length > 2 ? [cpuSpread(ok)] : []), ...(heap ? [heap] : [])];
       rows.push({ engine, case: `${caseOf(m.id)}: engine busy`, value: bad ? undefined : median(ok), unit: 'ms',
-        ...(bad ? { note: bad.end.ok ? 'not resumed' : String(bad.end.message) } : spread.length || heap ? { note: [...spread, ...(heap ? [heap] : [])].join('; ') } : {}),
+        ...(bad ? { note: bad.end.ok ? 'not resumed' : String(bad.end.message) } : notes.length ? { note: notes.join('; ') } : {}),
         ...(mine[0]?.end.suite ? { suite: mine[0].end.suite } : {}) });
     }
     const samples: { flights: Flights; ms: number }[] = [];
